@@ -1,0 +1,130 @@
+// jsift/stats.hpp — the profile behind `jsift stats`: mergeable per-chunk
+// partials (stats_partial, filled on worker threads) folded in input order
+// into one stats_accumulator, and the record_job that wires them.
+//
+// What it measures over valid records: line-length distribution, counts per
+// --by group, conversation-length histogram, top-level key coverage, and for
+// each --unique path the distinct/total ratio overall and per group
+// (XXH3-128 keys of value_hash.hpp, kept in key_sets).
+//
+// Memory: O(groups + distinct top-level keys) plus, per --unique path,
+// about 2 x 32 bytes per distinct value (one set overall, one per group).
+// Groups and keys are capped (max_groups, max_keys); the overflow is counted
+// under "(other)" so totals still add up.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "jsift/key_set.hpp"
+#include "jsift/length_histogram.hpp"
+#include "jsift/path.hpp"
+#include "jsift/record_job.hpp"
+
+namespace jsift {
+
+struct stats_options {
+  std::optional<path> by;        // group records by this path
+  bool by_is_default = false;    // .record_type by default: dropped if no record has it
+  std::optional<path> turns_path;  // else auto-detected (find_conversation)
+  std::vector<path> unique;
+  size_t max_groups = 10000;
+  size_t max_keys = 10000;
+};
+
+struct string_hash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+template <class V>
+using string_map = std::unordered_map<std::string, V, string_hash, std::equal_to<>>;
+
+// One chunk's statistics.
+struct stats_partial {
+  length_histogram lengths;  // bytes per record line
+  std::vector<std::string> group_names;  // chunk-local group ids
+  std::vector<uint64_t> group_counts;
+  string_map<uint32_t> group_ids;
+  std::map<uint64_t, uint64_t> turns;  // conversation length -> records
+  uint64_t no_conversation = 0;
+  string_map<uint64_t> keys;  // top-level key -> records having it
+  struct unique_keys {
+    std::vector<std::pair<uint32_t, hash128>> keys;  // (group id, key)
+    uint64_t missing = 0;
+  };
+  std::vector<unique_keys> unique;
+  std::string scratch;
+
+  void add(const stats_options& o, std::string_view line, simdjson::dom::element root);
+};
+
+class stats_accumulator {
+ public:
+  explicit stats_accumulator(const stats_options& o);
+  void merge(stats_partial& p);
+
+  struct unique_count {
+    uint64_t total = 0;  // records where the path has a value
+    uint64_t missing = 0;
+    key_set distinct;
+    double ratio() const { return total ? double(distinct.size()) / double(total) : 0.0; }
+  };
+  struct group {
+    std::string name;
+    uint64_t records = 0;
+    std::vector<unique_count> unique;  // per --unique path
+  };
+
+  const stats_options& options() const { return o_; }
+  uint64_t records() const { return lengths_.count(); }
+  const length_histogram& lengths() const { return lengths_; }
+  // Groups, most records first, then by name.
+  std::vector<const group*> groups_sorted() const;
+  bool any_group_value() const { return grouped_records_ > 0; }
+  const std::map<uint64_t, uint64_t>& turns() const { return turns_; }
+  uint64_t no_conversation() const { return no_conversation_; }
+  // Keys, most common first, then by name.
+  std::vector<std::pair<std::string, uint64_t>> keys_sorted() const;
+  const std::vector<unique_count>& unique() const { return unique_; }
+
+ private:
+  size_t group_index(const std::string& name);
+  stats_options o_;
+  length_histogram lengths_;
+  std::vector<group> groups_;
+  string_map<size_t> group_ids_;
+  uint64_t grouped_records_ = 0;  // records whose --by path had a value
+  std::map<uint64_t, uint64_t> turns_;
+  uint64_t no_conversation_ = 0;
+  string_map<uint64_t> keys_;
+  std::vector<unique_count> unique_;
+};
+
+class stats_job final : public record_job {
+ public:
+  stats_job(const std::vector<input_file>& files, record_job_options ro, stats_options so);
+  const stats_accumulator& stats() const { return acc_; }
+
+ protected:
+  std::unique_ptr<record_chunk> make_chunk() const override;
+  void on_record(record_chunk& rc, const record_ref& rec) const override;
+  void on_commit(record_chunk& rc) override;
+
+ private:
+  stats_options so_;
+  stats_accumulator acc_;
+};
+
+// Renders the report: JSON (schema in README.md, keys in a stable order)
+// or a table for people.
+std::string stats_json(const stats_job& job);
+std::string stats_table(const stats_job& job);
+
+}  // namespace jsift

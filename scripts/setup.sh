@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Install jsift's build and test dependencies from Debian's packages.
+# Idempotent: skips apt-get entirely when everything is already installed.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ pkg-config
+  libsimdjson-dev libboost-dev libzstd-dev libxxhash-dev libfmt-dev
+  libcli11-dev libre2-dev zlib1g-dev
+  catch2
+  zstd gzip python3 libxml2-utils
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

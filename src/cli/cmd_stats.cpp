@@ -1,0 +1,43 @@
+// `jsift stats`: wires inputs -> stats_job -> report on stdout.
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "jsift/error.hpp"
+#include "jsift/progress.hpp"
+#include "jsift/run_report.hpp"
+#include "jsift/stats.hpp"
+#include "jsift/sys.hpp"
+#include "options.hpp"
+#include "terminal.hpp"
+
+namespace jsift::cli {
+
+int run_stats(const parsed_flags& f) {
+  run_config cfg = make_run_config(f.common);
+  stats_options so;
+  if (!f.stats.by.empty()) {
+    so.by = path::parse(f.stats.by);
+  } else {
+    so.by = path::parse(".record_type");
+    so.by_is_default = true;
+  }
+  if (!f.stats.turns_path.empty()) so.turns_path = path::parse(f.stats.turns_path);
+  for (const auto& u : f.stats.unique) so.unique.push_back(path::parse(u));
+  bool json = f.stats.json || f.stats.format == "json" || (f.stats.format == "auto" && !is_terminal(1));
+
+  stats_job job(cfg.inputs, cfg.records, std::move(so));
+  chunk_reader reader(cfg.inputs, cfg.chunks);
+  progress_meter progress(progress_enabled(cfg.progress), reader.total_bytes());
+  run_pipeline(reader, job, {cfg.threads, 0, &progress});
+  progress.finish();
+  job.finish();
+
+  std::string report = stats_json(job);
+  std::string shown = json ? report : stats_table(job);
+  sys::write_all(1, shown.data(), shown.size(), "to stdout");
+  if (!cfg.report.empty()) write_file_atomic(cfg.report, report);
+  if (!cfg.quiet && job.invalid_total() && json) print_err(summary_line("stats", job));
+  return 0;
+}
+
+}  // namespace jsift::cli

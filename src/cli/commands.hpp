@@ -1,0 +1,11 @@
+// commands.hpp — one function per subcommand: flags in, exit code out.
+#pragma once
+
+#include "flags.hpp"
+
+namespace jsift::cli {
+
+int run_stats(const parsed_flags& f);
+int run_filter(const parsed_flags& f);
+
+}  // namespace jsift::cli

@@ -1,0 +1,79 @@
+// The one CLI11 translation unit (CLI11 compiles slowly; keep it here).
+#include "flags.hpp"
+
+#include <cstdio>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+namespace jsift::cli {
+namespace {
+
+
+void add_common(CLI::App& app, common_flags& c, bool has_output) {
+  app.add_option("inputs", c.inputs, "Files (.jsonl, .jsonl.zst, .jsonl.gz: detected by content), directories "
+                                     "(their *.jsonl* files, recursively, sorted) or - for stdin (the default)");
+  if (has_output) app.add_option("-o,--output", c.output, "Write records here (atomically: a temporary name renamed when complete); - is stdout")->capture_default_str();
+  app.add_option("-j,--threads", c.threads, "Worker threads (default: every core)");
+  app.add_option("--on-invalid", c.on_invalid, "fail (exit 3 at the first invalid line), skip (count it) or quarantine:FILE (write bad lines there)")->capture_default_str();
+  app.add_option("--report", c.report, "Also write a JSON report (dispositions, counts) to FILE");
+  app.add_option("--progress", c.progress, "Progress bar on stderr: auto (when stderr is a terminal), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  app.add_flag("--no-progress", c.no_progress, "Same as --progress never");
+  app.add_flag("-q,--quiet", c.quiet, "No summary or warnings on stderr");
+  app.add_option("--max-line-bytes", c.max_line_bytes, "Longer lines are invalid (line_too_long), never buffered whole")->capture_default_str();
+  app.add_option("--chunk-bytes", c.chunk_bytes, "Work unit size; memory is about 2 x threads x this")->capture_default_str();
+  app.add_flag("--no-mmap", c.no_mmap, "Read files with read(2) instead of mapping them");
+}
+
+}  // namespace
+
+parsed_flags parse_flags(int argc, char** argv) {
+  parsed_flags f;
+  CLI::App app{"jsift: fast, streaming, validating processor for JSONL datasets (LLM training data)", "jsift"};
+  app.set_version_flag("-V,--version", std::string("jsift ") + JSIFT_VERSION);
+  app.require_subcommand(1);
+  app.footer("Exit codes: 0 ok, 1 gate failed, 2 usage error, 3 invalid data (--on-invalid fail), 4 I/O error, 130 interrupted.\n"
+             "Run 'jsift COMMAND --help' for a command's options.");
+
+  auto* stats = app.add_subcommand("stats", "Profile and validate: counts, lengths, groups, turns, key coverage, uniqueness");
+  add_common(*stats, f.common, false);
+  stats->add_option("--by", f.stats.by, "Group counts and uniqueness by this path (default: .record_type when records have it)");
+  stats->add_option("--turns-path", f.stats.turns_path, "Conversation array (default: first of .turns .messages .conversations .training_pairs)");
+  stats->add_option("--unique", f.stats.unique, "Distinct/total ratio of the values at PATH, overall and per --by group (repeatable). "
+                                                "Memory: about 64 bytes per distinct value")->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  stats->add_option("--format", f.stats.format, "auto (table on a terminal, JSON otherwise), table or json")
+      ->check(CLI::IsMember({"auto", "table", "json"}))
+      ->capture_default_str();
+  stats->add_flag("--json", f.stats.json, "Same as --format json");
+  stats->footer("Example: jsift stats --unique '.turns[-1].content' --by .record_type data/");
+
+  auto* filter = app.add_subcommand("filter", "Keep records matching every predicate; write them byte-for-byte in input order");
+  add_common(*filter, f.common, true);
+  filter->add_option("--turns", f.filter.turns, "Conversation length in MIN..MAX (either end optional)");
+  filter->add_option("--turns-path", f.filter.turns_path, "Conversation array for --turns (default: first of .turns .messages .conversations .training_pairs)");
+  filter->add_option("--len", f.filter.len, "PATH=MIN..MAX: length of every value at PATH (string characters, array elements, object members)")->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  filter->add_option("--eq", f.filter.eq, "PATH=VALUE: some value at PATH equals VALUE (JSON if it parses, else a string)")->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  filter->add_option("--ne", f.filter.ne, "PATH=VALUE: no value at PATH equals VALUE")->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  filter->add_option("--has", f.filter.has, "PATH reaches a value (null included)")->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  filter->add_option("--nonempty", f.filter.nonempty, "PATH reaches values, none null, blank, [] or {}")->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  filter->add_option("--bytes", f.filter.bytes, "Record size in bytes in MIN..MAX");
+  filter->add_option("--match", f.filter.match, "PATH=REGEX: some value at PATH matches (RE2 syntax, unanchored; (?i) for case-insensitive)")->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  filter->add_flag("--invert", f.filter.invert, "Keep the records that the predicates reject instead");
+  filter->footer("Predicates combine with AND. Example: jsift filter --turns 5..10 --nonempty '.turns[].content' in.jsonl -o out.jsonl");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e, std::cout, std::cerr);
+    f.exit_now = rc == 0 ? 0 : 2;
+    return f;
+  }
+  if (stats->parsed()) f.cmd = command::stats;
+  if (filter->parsed()) f.cmd = command::filter;
+  return f;
+}
+
+}  // namespace jsift::cli

@@ -1,0 +1,54 @@
+// flags.hpp — what was typed: the raw flags of every subcommand, filled by
+// parse_flags() from one CLI11 table that also drives --help. Validation and
+// typing happen in options.hpp.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jsift::cli {
+
+struct common_flags {
+  std::vector<std::string> inputs;
+  std::string output = "-";
+  unsigned threads = 0;
+  std::string on_invalid = "fail";
+  std::string report;
+  std::string progress = "auto";
+  bool no_progress = false;
+  bool quiet = false;
+  std::string max_line_bytes = "64MiB";
+  std::string chunk_bytes = "4MiB";
+  bool no_mmap = false;
+};
+
+struct stats_flags {
+  std::string by;
+  std::string turns_path;
+  std::vector<std::string> unique;
+  std::string format = "auto";
+  bool json = false;
+};
+
+struct filter_flags {
+  std::string turns;
+  std::string turns_path;
+  std::vector<std::string> len, eq, ne, has, nonempty, match;
+  std::string bytes;
+  bool invert = false;
+};
+
+enum class command { none, stats, filter };
+
+struct parsed_flags {
+  command cmd = command::none;
+  common_flags common;
+  stats_flags stats;
+  filter_flags filter;
+  int exit_now = -1;  // >= 0: help or version was printed, or a usage error
+};
+
+parsed_flags parse_flags(int argc, char** argv);
+
+}  // namespace jsift::cli

@@ -1,0 +1,37 @@
+// options.hpp — the typed, validated configuration built once from the
+// flags: sizes parsed, paths compiled, inputs expanded. Throws usage_error
+// (exit 2) for anything malformed, std::system_error (exit 4) for an input
+// that does not exist.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flags.hpp"
+#include "jsift/chunk_reader.hpp"
+#include "jsift/input_list.hpp"
+#include "jsift/record_job.hpp"
+
+namespace jsift::cli {
+
+enum class progress_mode { auto_, always, never };
+
+struct run_config {
+  std::vector<input_file> inputs;
+  chunk_options chunks;
+  record_job_options records;
+  unsigned threads = 0;
+  progress_mode progress = progress_mode::auto_;
+  bool quiet = false;
+  std::string output;
+  std::string report;
+};
+
+run_config make_run_config(const common_flags& f);
+
+// "64MiB", "4M", "1G", "1000", "1.5KiB": bytes. Throws usage_error naming flag.
+uint64_t parse_size(std::string_view text, std::string_view flag);
+
+}  // namespace jsift::cli
