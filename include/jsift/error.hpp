@@ -31,6 +31,11 @@ struct data_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// An invalid line under --on-invalid fail (the other policies go on).
+struct invalid_line_error : data_error {
+  using data_error::data_error;
+};
+
 // SIGINT or SIGTERM was received; thrown at the next safe point.
 struct interrupted : std::runtime_error {
   interrupted() : std::runtime_error("interrupted") {}

@@ -35,6 +35,7 @@ parsed_flags parse_flags(int argc, char** argv) {
   CLI::App app{"jsift: fast, streaming, validating processor for JSONL datasets (LLM training data)", "jsift"};
   app.set_version_flag("-V,--version", std::string("jsift ") + JSIFT_VERSION);
   app.require_subcommand(1);
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // a repeated flag: the last wins
   app.footer("Exit codes: 0 ok, 1 gate failed, 2 usage error, 3 invalid data (--on-invalid fail), 4 I/O error, 130 interrupted.\n"
              "Run 'jsift COMMAND --help' for a command's options.");
 

@@ -38,8 +38,10 @@ int main(int argc, char** argv) {
     return run(argc, argv);
   } catch (const jsift::usage_error& e) {
     return fail(exit_code::usage, e.what());
-  } catch (const jsift::data_error& e) {
+  } catch (const jsift::invalid_line_error& e) {
     return fail(exit_code::data, fmt::format("{}\n(--on-invalid skip or quarantine:FILE goes on past invalid lines)", e.what()));
+  } catch (const jsift::data_error& e) {
+    return fail(exit_code::data, e.what());
   } catch (const jsift::broken_pipe&) {
     return int(exit_code::ok);  // `| head`: the reader has what it wanted
   } catch (const jsift::interrupted&) {

@@ -85,6 +85,7 @@ class zstd_reader final : public byte_reader {
     while (out.pos == 0) {
       if (in_.pos == in_.size) {
         if (eof_) {
+          if (out.pos > 0) break;  // hand back what was decoded; fail on the next call
           if (mid_frame_) throw data_error("truncated zstd frame");
           return 0;
         }
@@ -127,6 +128,7 @@ class gzip_reader final : public byte_reader {
     while (zs_.avail_out == want) {
       if (zs_.avail_in == 0) {
         if (eof_) {
+          if (zs_.avail_out != want) break;  // hand back what was decoded first
           if (mid_member_) throw data_error("truncated gzip stream");
           return 0;
         }

@@ -141,7 +141,7 @@ void record_job::commit(const chunk& c, result& r) {
     const invalid_line& first = rc.invalid.front();
     rc.out.resize(first.out_pos);
     on_commit(rc);
-    throw data_error(locate(first));
+    throw invalid_line_error(locate(first));
   }
   for (auto& l : rc.invalid) {
     if (quarantine_) {

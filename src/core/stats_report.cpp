@@ -16,6 +16,17 @@ double share(uint64_t part, uint64_t whole) {
   return std::round(double(part) / double(whole) * 1e6) / 1e6;
 }
 
+// distinct/total, or null when no record had a value
+void ratio(json_writer& w, uint64_t distinct, uint64_t total) {
+  w.key("ratio");
+  if (total) w.value(share(distinct, total));
+  else w.null();
+}
+
+std::string ratio_text(uint64_t distinct, uint64_t total) {
+  return total ? fmt::format("{:.3f}", share(distinct, total)) : std::string("-");
+}
+
 bool show_by(const stats_accumulator& a) {
   return a.options().by && (!a.options().by_is_default || a.any_group_value());
 }
@@ -107,7 +118,7 @@ std::string stats_json(const stats_job& job) {
     w.key("records").value(u.total);
     w.key("missing").value(u.missing);
     w.key("distinct").value(uint64_t(u.distinct.size()));
-    w.key("ratio").value(share(u.distinct.size(), u.total));
+    ratio(w, u.distinct.size(), u.total);
     w.key("by_group");
     if (show_by(a)) {
       w.begin_object();
@@ -116,7 +127,7 @@ std::string stats_json(const stats_job& job) {
         w.key(g->name).begin_object();
         w.key("records").value(gu.total);
         w.key("distinct").value(uint64_t(gu.distinct.size()));
-        w.key("ratio").value(share(gu.distinct.size(), gu.total));
+        ratio(w, gu.distinct.size(), gu.total);
         w.end_object();
       }
       w.end_object();
@@ -181,12 +192,12 @@ std::string stats_table(const stats_job& job) {
     const auto& u = a.unique()[i];
     o += '\n';
     line("{:<30}{:>12}{:>12}{:>9}", fmt::format("unique {}", a.options().unique[i].text()), "distinct", "records", "ratio");
-    line("  {:<28}{:>12}{:>12}{:>9.3f}", "(all)", with_commas(u.distinct.size()), with_commas(u.total), share(u.distinct.size(), u.total));
+    line("  {:<28}{:>12}{:>12}{:>9}", "(all)", with_commas(u.distinct.size()), with_commas(u.total), ratio_text(u.distinct.size(), u.total));
     if (show_by(a))
       for (const auto* g : a.groups_sorted()) {
         const auto& gu = g->unique[i];
-        line("  {:<28}{:>12}{:>12}{:>9.3f}", g->name, with_commas(gu.distinct.size()), with_commas(gu.total),
-             share(gu.distinct.size(), gu.total));
+        line("  {:<28}{:>12}{:>12}{:>9}", g->name, with_commas(gu.distinct.size()), with_commas(gu.total),
+             ratio_text(gu.distinct.size(), gu.total));
       }
   }
 

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Configure and build one flavour of jsift with Ninja.
+#   scripts/build.sh [release|asan|tsan]   (default: release)
+# Prints the build directory on stdout.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+flavour=${1:-release}
+case "$flavour" in
+  release) dir="$root/build" ; flags=(-DCMAKE_BUILD_TYPE=Release) ;;
+  asan)    dir="$root/build-asan" ; flags=(-DCMAKE_BUILD_TYPE=Debug -DJSIFT_SANITIZE=ON -DJSIFT_BENCH=OFF) ;;
+  tsan)    dir="$root/build-tsan" ; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DJSIFT_TSAN=ON -DJSIFT_BENCH=OFF) ;;
+  *) echo "usage: $0 [release|asan|tsan]" >&2; exit 2 ;;
+esac
+cmake -S "$root" -B "$dir" -G Ninja "${flags[@]}" >&2
+ninja -C "$dir" >&2
+echo "$dir"

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Set up, build and run every test: the Release build (unit, CLI, regression,
+# bench smoke), then the same tests under ASan+UBSan, then the threaded engine
+# under TSan.   scripts/test.sh [--quick]   (--quick: Release only)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/setup.sh"
+
+jobs=$(nproc)
+run_ctest() {  # dir, extra ctest args...
+  local dir=$1; shift
+  (cd "$dir" && ctest --output-on-failure -j"$jobs" "$@")
+}
+
+echo "== Release build" >&2
+dir=$("$root/scripts/build.sh" release)
+run_ctest "$dir"
+
+if [ "${1:-}" = "--quick" ]; then exit 0; fi
+
+echo "== ASan + UBSan build" >&2
+dir=$("$root/scripts/build.sh" asan)
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  run_ctest "$dir" -LE slow
+
+echo "== TSan build (the threaded engine)" >&2
+dir=$("$root/scripts/build.sh" tsan)
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  run_ctest "$dir" -R 'pipeline|commit|cli_determinism|cli_pipes'

@@ -1,0 +1,116 @@
+"""jsift stats: every figure checked against a Python computation of the same."""
+import collections
+import json
+import math
+
+from harness import *  # noqa: F401,F403
+
+
+def load(*paths):
+    recs = []
+    for p in paths:
+        recs += [(l, json.loads(l)) for l in read_lines(p) if l.strip()]
+    return recs
+
+
+def nearest_rank(sorted_vals, q):
+    k = max(1, math.ceil(q * len(sorted_vals)))
+    return sorted_vals[k - 1]
+
+
+class stats_tests(jsift_case):
+    def stats(self, *args):
+        r, rep = self.run_with_report("stats", "--json", *args)
+        self.assertEqual(r.json(), rep)  # stdout and --report carry the same document
+        return rep
+
+    def test_counts_lengths_and_groups(self):
+        rep = self.stats(SAMPLE)
+        recs = load(CONV, PAIRS)
+        self.assertEqual(rep["records"], len(recs))
+        self.assertEqual(rep["lines"], len(recs))
+        self.assertEqual(rep["invalid"]["count"], 0)
+        lens = sorted(len(l) for l, _ in recs)
+        rb = rep["record_bytes"]
+        self.assertEqual(rb["min"], lens[0])
+        self.assertEqual(rb["max"], lens[-1])
+        self.assertEqual(rb["total"], sum(lens))
+        for q, key in ((0.5, "p50"), (0.9, "p90"), (0.99, "p99")):
+            exact = nearest_rank(lens, q)
+            self.assertLessEqual(abs(rb[key] - exact), exact / 128 + 1, key)
+        # --by defaults to .record_type
+        self.assertEqual(rep["by"]["path"], ".record_type")
+        want = collections.Counter(r["record_type"] for _, r in recs)
+        self.assertEqual({k: v["records"] for k, v in rep["by"]["groups"].items()}, dict(want))
+        # most records first
+        counts = [v["records"] for v in rep["by"]["groups"].values()]
+        self.assertEqual(counts, sorted(counts, reverse=True))
+
+    def test_turn_histogram(self):
+        rep = self.stats(CONV)
+        recs = load(CONV)
+        want = collections.Counter(len(conversation(r)) for _, r in recs)
+        self.assertEqual({int(k): v for k, v in rep["turns"]["histogram"].items()}, dict(want))
+        self.assertEqual(rep["turns"]["path"], "auto")
+        self.assertEqual(rep["turns"]["min"], min(want))
+        self.assertEqual(rep["turns"]["max"], max(want))
+
+    def test_turns_path_and_missing_conversations(self):
+        rep = self.stats("--turns-path", ".turns", PAIRS)
+        recs = load(PAIRS)
+        self.assertEqual(rep["turns"]["without"], sum(1 for _, r in recs if "turns" not in r))
+        self.assertEqual(rep["turns"]["path"], ".turns")
+
+    def test_key_coverage(self):
+        rep = self.stats(CONV)
+        recs = load(CONV)
+        want = collections.Counter(k for _, r in recs for k in r)
+        self.assertEqual({k: v["records"] for k, v in rep["keys"].items()}, dict(want))
+        self.assertAlmostEqual(rep["keys"]["notes"]["share"], want["notes"] / len(recs), places=5)
+
+    def test_unique_overall_and_per_group(self):
+        rep = self.stats("--unique", ".turns[-1].content", "--unique", ".outcome", SAMPLE)
+        recs = load(CONV, PAIRS)
+        u = rep["unique"][0]
+        vals = [r["turns"][-1]["content"] for _, r in recs if r.get("turns")]
+        self.assertEqual(u["path"], ".turns[-1].content")
+        self.assertEqual(u["records"], len(vals))
+        self.assertEqual(u["distinct"], len(set(vals)))
+        self.assertAlmostEqual(u["ratio"], len(set(vals)) / len(vals), places=5)
+        self.assertEqual(u["missing"], len(recs) - len(vals))
+        for group, g in u["by_group"].items():
+            gv = [r["turns"][-1]["content"] for _, r in recs if r.get("turns") and r["record_type"] == group]
+            self.assertEqual(g["records"], len(gv), group)
+            self.assertEqual(g["distinct"], len(set(gv)), group)
+        self.assertEqual(rep["unique"][1]["distinct"], len({r["outcome"] for _, r in recs if "outcome" in r}))
+
+    def test_unique_whole_list(self):
+        rep = self.stats("--unique", ".turns[].content", CONV)
+        recs = load(CONV)
+        self.assertEqual(rep["unique"][0]["distinct"], len({tuple(t["content"] for t in r["turns"]) for _, r in recs}))
+
+    def test_explicit_by(self):
+        rep = self.stats("--by", ".input_parameters.persona_key", CONV)
+        recs = load(CONV)
+        want = collections.Counter(r["input_parameters"]["persona_key"] for _, r in recs)
+        self.assertEqual({k: v["records"] for k, v in rep["by"]["groups"].items()}, dict(want))
+
+    def test_default_by_is_dropped_when_no_record_has_it(self):
+        p = self.write("x.jsonl", '{"a": 1}\n{"a": 2}\n')
+        self.assertIsNone(self.stats(p)["by"])
+
+    def test_table_format(self):
+        r = self.run_jsift("stats", "--format", "table", "--unique", ".turns[-1].content", CONV)
+        self.assertEqual(r.rc, 0, r.err)
+        text = r.out.decode()
+        for needle in ("records", "by .record_type", "turns (auto)", "keys", "unique .turns[-1].content", "240"):
+            self.assertIn(needle, text)
+
+    def test_json_when_stdout_is_not_a_terminal(self):
+        r = self.run_jsift("stats", CONV)
+        self.assertEqual(r.json()["records"], 240)
+
+    def test_json_key_order_is_stable(self):
+        keys = list(self.stats(CONV).keys())
+        self.assertEqual(keys, ["jsift_version", "inputs", "lines", "records", "blank", "invalid", "input_bytes",
+                                "line_endings", "record_bytes", "by", "turns", "keys", "unique", "dispositions"])
