@@ -33,7 +33,7 @@ TEST_CASE("range parsing") {
   CHECK_THROWS_AS(range::parse("-1..5", "x"), usage_error);
 }
 
-TEST_CASE("--turns uses the first conversation field present") {
+TEST_CASE("turns: uses the first conversation field present") {
   doc d(chat);
   CHECK(d(*make_turns(range::parse("3", "t"), std::nullopt)));
   CHECK_FALSE(d(*make_turns(range::parse("4..", "t"), std::nullopt)));
@@ -47,7 +47,7 @@ TEST_CASE("--turns uses the first conversation field present") {
   CHECK(make_turns(range::parse("5..10", "t"), std::nullopt)->name() == "--turns 5..10");
 }
 
-TEST_CASE("--len counts characters, elements and members; every value must fit") {
+TEST_CASE("len: counts characters, elements and members; every value must fit") {
   doc d(chat);
   CHECK(d(*make_len(".turns[0].content=5")));  // héllo: 5 characters, 6 bytes
   CHECK(d(*make_len(".turns[].content=1..20")));
@@ -57,7 +57,7 @@ TEST_CASE("--len counts characters, elements and members; every value must fit")
   CHECK_FALSE(d(*make_len(".missing=0..")));
 }
 
-TEST_CASE("--eq and --ne compare JSON values, or strings") {
+TEST_CASE("eq and ne: compare JSON values, or strings") {
   doc d(chat);
   CHECK(d(*make_eq(".record_type=chat", false)));
   CHECK(d(*make_eq(R"(.record_type="chat")", false)));
@@ -74,7 +74,7 @@ TEST_CASE("--eq and --ne compare JSON values, or strings") {
   CHECK_THROWS_AS(make_eq(".record_type", false), usage_error);
 }
 
-TEST_CASE("--has and --nonempty") {
+TEST_CASE("has and nonempty") {
   doc d(chat);
   CHECK(d(*make_has(".n")));
   CHECK_FALSE(d(*make_has(".nope")));
@@ -85,7 +85,7 @@ TEST_CASE("--has and --nonempty") {
   CHECK_FALSE(d(*make_nonempty(".nope")));
 }
 
-TEST_CASE("--bytes and --match") {
+TEST_CASE("bytes and match") {
   doc d(chat);
   CHECK(d(*make_bytes(range::parse("10..", "b"))));
   CHECK_FALSE(d(*make_bytes(range::parse("..10", "b"))));
