@@ -9,7 +9,10 @@
 namespace jsift {
 
 progress_meter::progress_meter(bool enabled, uint64_t total_bytes)
-    : enabled_(enabled), total_(total_bytes), start_(std::chrono::steady_clock::now()), last_(start_) {}
+    : enabled_(enabled),
+      total_(total_bytes),
+      start_(std::chrono::steady_clock::now()),
+      last_(start_ - std::chrono::seconds(1)) {}  // the first update draws
 
 progress_meter::~progress_meter() { finish(); }
 

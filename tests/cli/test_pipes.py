@@ -70,3 +70,41 @@ class pipe_tests(jsift_case):
 
     def test_sigterm_leaves_no_output(self):
         self.interrupt_while_reading(signal.SIGTERM)
+
+
+class progress_tests(jsift_case):
+    def run_with_stderr_tty(self, *args):
+        import pty
+        master, slave = pty.openpty()
+        proc = subprocess.run([JSIFT, *args], stdout=subprocess.PIPE, stderr=slave, timeout=60)
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        os.close(master)
+        return proc.returncode, b"".join(chunks)
+
+    def test_progress_bar_when_stderr_is_a_terminal(self):
+        rc, err = self.run_with_stderr_tty("filter", "-o", self.path("o.jsonl"), CONV)
+        self.assertEqual(rc, 0)
+        self.assertIn(b"\r[", err)
+        self.assertIn(b"%", err)
+        self.assertIn(b"\r\x1b[K", err)  # erased at the end
+        self.assertIn(b"jsift filter: 240 lines", err)
+
+    def test_no_progress_on_a_terminal_when_asked(self):
+        rc, err = self.run_with_stderr_tty("filter", "--no-progress", "-o", self.path("o.jsonl"), CONV)
+        self.assertEqual(rc, 0)
+        self.assertNotIn(b"\r[", err)
+
+    def test_no_progress_when_stderr_is_not_a_terminal(self):
+        r = self.run_jsift("filter", CONV)
+        self.assertNotIn("\r", r.err)
+        r = self.run_jsift("filter", "--progress", "always", CONV)
+        self.assertIn("\r[", r.err)
