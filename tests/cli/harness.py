@@ -22,9 +22,14 @@ def fixture(*parts):
     return os.path.join(FIXTURES, *parts)
 
 
+def slurp(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def read_lines(path):
     """The records of a JSONL file as bytes lines (without endings), like jsift sees them."""
-    data = open(path, "rb").read()
+    data = slurp(path)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     lines = data.split(b"\n")
@@ -76,7 +81,7 @@ class jsift_case(unittest.TestCase):
         rep = self.path("report-%d.json" % len(os.listdir(self.tmp)))
         r = self.run_jsift(*args, "--report", rep, stdin=stdin)
         self.assertEqual(r.rc, expect_rc, r.err)
-        report = json.load(open(rep))
+        report = json.loads(slurp(rep))
         self.assert_accounting(report)
         return r, report
 

@@ -46,7 +46,7 @@ class bad_input_tests(jsift_case):
         src = os.path.join(BAD, "mixed_invalid.jsonl")
         q = self.path("bad.jsonl")
         r, rep = self.run_with_report("filter", "--on-invalid", "quarantine:" + q, src)
-        self.assertEqual(open(q, "rb").read(), b"{bad\n[]\n{\"a\": tru}\n")
+        self.assertEqual(slurp(q), b"{bad\n[]\n{\"a\": tru}\n")
         self.assertEqual(r.out.count(b"\n") + 3, rep["lines"])
 
     def test_stats_skip_reports_first_invalid(self):

@@ -9,9 +9,9 @@ class determinism_tests(jsift_case):
     def setUp(self):
         super().setUp()
         # Multi-chunk input: the sample repeated, with bad lines sprinkled in.
-        conv = open(CONV, "rb").read()
-        bad = open(os.path.join(BAD, "mixed_invalid.jsonl"), "rb").read()
-        self.src = self.write("multi.jsonl", (conv + bad + open(PAIRS, "rb").read()) * 8)
+        conv = slurp(CONV)
+        bad = slurp(os.path.join(BAD, "mixed_invalid.jsonl"))
+        self.src = self.write("multi.jsonl", (conv + bad + slurp(PAIRS)) * 8)
 
     def runs(self, *args):
         results = []

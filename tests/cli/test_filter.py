@@ -24,7 +24,7 @@ class filter_tests(jsift_case):
 
     def test_no_predicates_passes_everything_byte_for_byte(self):
         r, rep = self.check_filter([], lambda rec, l: True)
-        self.assertEqual(r.out, open(CONV, "rb").read())
+        self.assertEqual(r.out, slurp(CONV))
 
     def test_turns_range(self):
         r, rep = self.check_filter(["--turns", "5..10"], lambda rec, l: 5 <= len(conversation(rec)) <= 10)
@@ -81,15 +81,15 @@ class filter_tests(jsift_case):
         out = self.path("out.jsonl")
         r, rep = self.run_with_report("filter", "--turns", "5..10", "-o", out, CONV)
         self.assertEqual(r.out, b"")
-        self.assertEqual(open(out, "rb").read(), expected(CONV, lambda rec, l: 5 <= len(conversation(rec)) <= 10))
+        self.assertEqual(slurp(out), expected(CONV, lambda rec, l: 5 <= len(conversation(rec)) <= 10))
         self.assertEqual(sorted(f for f in os.listdir(self.tmp) if not f.startswith("report")), ["out.jsonl"])
         self.assertFalse([f for f in os.listdir(self.tmp) if "jsift-tmp" in f])
 
     def test_several_inputs_and_directories_are_one_stream_in_order(self):
         r, rep = self.run_with_report("filter", SAMPLE)  # directory: sorted *.jsonl files
-        self.assertEqual(r.out, open(CONV, "rb").read() + open(PAIRS, "rb").read())
+        self.assertEqual(r.out, slurp(CONV) + slurp(PAIRS))
         r2, _ = self.run_with_report("filter", PAIRS, CONV)
-        self.assertEqual(r2.out, open(PAIRS, "rb").read() + open(CONV, "rb").read())
+        self.assertEqual(r2.out, slurp(PAIRS) + slurp(CONV))
 
     def test_compressed_inputs(self):
         for name in ("conversations.jsonl.zst", "conversations.jsonl.gz"):

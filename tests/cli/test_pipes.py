@@ -9,25 +9,25 @@ from harness import *  # noqa: F401,F403
 
 class pipe_tests(jsift_case):
     def big_input(self, copies=40):
-        data = open(CONV, "rb").read() * copies  # ~8 MB: more than a pipe holds
+        data = slurp(CONV) * copies  # ~8 MB: more than a pipe holds
         return self.write("big.jsonl", data), data
 
     def test_stdin_by_default_and_as_dash(self):
-        data = open(CONV, "rb").read()
+        data = slurp(CONV)
         for args in ([], ["-"]):
             r, rep = self.run_with_report("filter", *args, stdin=data)
             self.assertEqual(r.out, data)
             self.assertEqual(rep["inputs"], ["<stdin>"])
 
     def test_dash_between_files(self):
-        data = open(PAIRS, "rb").read()
+        data = slurp(PAIRS)
         r, rep = self.run_with_report("filter", CONV, "-", CONV, stdin=data)
-        conv = open(CONV, "rb").read()
+        conv = slurp(CONV)
         self.assertEqual(r.out, conv + data + conv)
         self.assertEqual(rep["inputs"], [CONV, "<stdin>", CONV])
 
     def test_compressed_stdin(self):
-        zst = open(fixture("compressed", "conversations.jsonl.zst"), "rb").read()
+        zst = slurp(fixture("compressed", "conversations.jsonl.zst"))
         r, rep = self.run_with_report("filter", "--turns", "5..10", stdin=zst)
         direct = self.run_jsift("filter", "--turns", "5..10", CONV)
         self.assertEqual(r.out, direct.out)
@@ -47,6 +47,7 @@ class pipe_tests(jsift_case):
             head = subprocess.run(["head", "-1"], stdin=p.stdout, stdout=subprocess.PIPE)
             p.stdout.close()
             err = p.stderr.read()
+            p.stderr.close()
             self.assertEqual(p.wait(timeout=30), 0)
             self.assertEqual(err, b"")
             self.assertEqual(head.stdout, data.split(b"\n")[0] + b"\n")
@@ -54,12 +55,13 @@ class pipe_tests(jsift_case):
     def interrupt_while_reading(self, sig):
         out = self.path("out.jsonl")
         p = subprocess.Popen([JSIFT, "filter", "-o", out, "-"], stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-        p.stdin.write(open(CONV, "rb").read() * 30)
+        p.stdin.write(slurp(CONV) * 30)
         p.stdin.flush()
         time.sleep(0.5)  # jsift is now blocked reading stdin
         p.send_signal(sig)
         rc = p.wait(timeout=30)
         err = p.stderr.read().decode()
+        p.stderr.close()
         p.stdin.close()
         self.assertEqual(rc, 130, err)
         self.assertIn("interrupted", err)

@@ -8,7 +8,7 @@ class repeated_flags(jsift_case):
     def test_repeatable_flag_takes_one_value_each_time(self):
         r = self.run_jsift("filter", "--has", ".turns", "--has", ".id", CONV)
         self.assertEqual(r.rc, 0, r.err)
-        self.assertEqual(r.out, open(CONV, "rb").read())
+        self.assertEqual(r.out, slurp(CONV))
         r = self.run_jsift("stats", "--json", "--unique", ".id", "--unique", ".outcome", CONV)
         self.assertEqual(r.rc, 0, r.err)
         self.assertEqual([u["path"] for u in r.json()["unique"]], [".id", ".outcome"])

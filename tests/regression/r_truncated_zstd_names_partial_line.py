@@ -9,7 +9,7 @@ from harness import *  # noqa: F401,F403
 
 class truncated_zstd_names_partial_line(jsift_case):
     def test(self):
-        plain = open(CONV, "rb").read() * 4  # several zstd blocks
+        plain = slurp(CONV) * 4  # several zstd blocks
         zst = subprocess.run(["zstd", "-q", "-c"], input=plain, stdout=subprocess.PIPE, check=True).stdout
         src = self.write("cut.jsonl.zst", zst[: len(zst) * 3 // 4])
         r = self.run_jsift("filter", src)
