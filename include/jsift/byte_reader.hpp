@@ -28,6 +28,8 @@ class byte_reader {
   // Bytes consumed from the underlying file so far (compressed bytes for a
   // compressed stream): what a progress bar measures against the file size.
   virtual uint64_t consumed() const = 0;
+  // True when bytes are decoded (and the stream can be truncated mid-way).
+  virtual bool compressed() const { return true; }
 };
 
 // Opens a stream over fd (owned; closed on destruction unless it is stdin),

@@ -24,6 +24,7 @@ class filter_job final : public record_job {
  protected:
   void on_record(record_chunk& rc, const record_ref& rec) const override;
   void on_commit(record_chunk& rc) override;
+  bool emits_records() const override { return true; }
 
  private:
   std::vector<std::unique_ptr<predicate>> preds_;

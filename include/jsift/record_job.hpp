@@ -109,6 +109,9 @@ class record_job : public chunk_job {
 
  protected:
   virtual std::unique_ptr<record_chunk> make_chunk() const { return std::make_unique<record_chunk>(); }
+  // Jobs that copy records to their output say so: the chunk's output buffer
+  // is then sized once to the chunk (no regrowth on the hot path).
+  virtual bool emits_records() const { return false; }
   virtual void on_record(record_chunk& rc, const record_ref& rec) const = 0;
   // Emits or merges a committed chunk's results (in order).
   virtual void on_commit(record_chunk& rc) = 0;

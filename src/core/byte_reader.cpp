@@ -53,6 +53,7 @@ class fd_reader final : public byte_reader {
     }
   }
   uint64_t consumed() const override { return consumed_; }
+  bool compressed() const override { return false; }
   // Reads until n bytes or end of stream.
   size_t read_full(char* buf, size_t n) {
     size_t got = 0;

@@ -85,6 +85,24 @@ class buffer_pool : public std::enable_shared_from_this<buffer_pool> {
   std::vector<char*> free_;
 };
 
+// Keeps a mapped chunk's pages alive while the chunk is in use, and drops
+// them from our page tables when the last user lets go. Without this a 1 TB
+// input would end with 1 TB of resident (page-cache backed) mappings: RSS
+// would grow with the input. The range is rounded out to whole pages; a page
+// shared with a neighbouring chunk that is still being parsed just faults in
+// again from the page cache (a private, never-written file mapping re-reads
+// the file), and past the end the reservation is zero-fill, as it was.
+struct mapped_range {
+  std::shared_ptr<mapped_file> map;
+  size_t off, len;
+  ~mapped_range() {
+    static const size_t page = size_t(sysconf(_SC_PAGESIZE));
+    size_t start = off / page * page;
+    size_t end = std::min(map->reserved, (off + len + pad + page - 1) / page * page);
+    ::madvise(const_cast<char*>(map->base) + start, end - start, MADV_DONTNEED);
+  }
+};
+
 std::shared_ptr<char> make_buffer(size_t n) {
   return std::shared_ptr<char>(new char[n + pad], std::default_delete<char[]>());
 }
@@ -107,6 +125,7 @@ struct chunk_reader::state {
   bool eof = false;
   bool empty = false;         // an empty regular file: nothing to read
   uint64_t stream_lines = 0;  // lines emitted so far from this stream (for messages)
+  bool count_lines = false;   // only compressed streams can fail mid-way and need them
 
   bool next_mapped(const chunk_options& o, chunk& out);
   bool next_streamed(const chunk_options& o, chunk& out, const std::string& name);
@@ -160,6 +179,7 @@ void chunk_reader::state::open_file(const chunk_options& o, const input_file& f)
     }
   }
   stream = open_stream(fd, f.name());  // owns fd from here
+  count_lines = stream->compressed();
 }
 
 bool chunk_reader::state::next_mapped(const chunk_options& o, chunk& out) {
@@ -169,7 +189,6 @@ bool chunk_reader::state::next_mapped(const chunk_options& o, chunk& out) {
   out = chunk{};
   out.offset = pos;
   out.file_start = pos == 0;
-  out.keep_alive = map;
   size_t end = std::min(size, pos + o.chunk_bytes);
   const char* nl = end == size ? nullptr : static_cast<const char*>(::memrchr(base + pos, '\n', end - pos));
   if (nl) {  // the usual case: whole lines up to the last newline in the window
@@ -192,6 +211,7 @@ bool chunk_reader::state::next_mapped(const chunk_options& o, chunk& out) {
     pos = next;
   }
   out.file_end = pos >= size;
+  out.keep_alive = std::make_shared<mapped_range>(mapped_range{map, size_t(out.data.data() - base), out.data.size()});
   return true;
 }
 
@@ -328,7 +348,7 @@ bool chunk_reader::state::next_streamed(const chunk_options& o, chunk& out, cons
     return true;
   }
   pos += out.data.size();
-  stream_lines += size_t(std::count(out.data.begin(), out.data.end(), '\n'));
+  if (count_lines) stream_lines += size_t(std::count(out.data.begin(), out.data.end(), '\n'));
   out.file_end = eof && carry == 0;
   return true;
 }

@@ -95,6 +95,7 @@ std::unique_ptr<chunk_job::result> record_job::process(const chunk& c) {
     bom_shift = 3;
   }
   rc->tally.bytes = c.data.size();
+  if (emits_records()) rc->out.reserve(c.data.size() + 1);
   uint32_t index = 0;
   simdjson::dom::element root;
   line_problem problem;
