@@ -1,0 +1,372 @@
+#!/usr/bin/env python3
+"""jsift against the tools dataset teams use today, in the same run.
+
+    python3 bench/run_bench.py --jsift build/jsift --gen build/bench/jsift_gen \
+        --loop build/bench/simdjson_loop [--size 1G] [--runs 3] [--smoke] [--out DIR]
+
+Generates realistic JSONL (bench/gen_jsonl.cpp, fixed seed), runs every job
+with jsift and with each peer that is installed (a missing peer is reported as
+skipped, never a failure), checks that they agree (counts, distinct values,
+and output hashes where outputs are comparable), and writes
+DIR/<date>.md and DIR/<date>.json: median wall time of N runs, MB/s of input,
+peak RSS (GNU time), and each tool's time as a multiple of jsift's.
+
+Exit status: 0, or 1 if two tools disagree on a result (a correctness bug
+somewhere: the point of checking).
+"""
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DUCK_DIR = os.path.join(HERE, ".peers")
+CONV_KEYS = ("turns", "messages", "conversations", "training_pairs")
+
+# ---------------------------------------------------------------- peers' code
+PY_COUNT = r"""
+import json, sys
+n = 0
+with open(sys.argv[1], encoding="utf-8") as f:
+    for line in f:
+        if line.strip():
+            json.loads(line); n += 1
+print(n)
+"""
+
+# The script dataset teams run today: parse, keep 5..10 turns, dump.
+PY_FILTER = r"""
+import json, sys
+keys = ("turns", "messages", "conversations", "training_pairs")
+n = 0
+with open(sys.argv[1], encoding="utf-8") as f, open(sys.argv[2], "w", encoding="utf-8") as out:
+    for line in f:
+        if not line.strip():
+            continue
+        rec = json.loads(line)
+        conv = next((rec[k] for k in keys if k in rec), None)
+        if isinstance(conv, list) and 5 <= len(conv) <= 10:
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n"); n += 1
+print(n)
+"""
+
+PY_UNIQUE = r"""
+import json, sys, collections
+seen = collections.defaultdict(set)
+with open(sys.argv[1], encoding="utf-8") as f:
+    for line in f:
+        rec = json.loads(line)
+        t = rec.get("turns")
+        if isinstance(t, list) and t and isinstance(t[-1], dict) and "content" in t[-1]:
+            seen[rec.get("record_type")].add(t[-1]["content"])
+print(json.dumps({k: len(v) for k, v in sorted(seen.items())}))
+"""
+
+PY_DEDUP = r"""
+import sys, hashlib
+seen = set(); n = 0
+with open(sys.argv[1], "rb") as f, open(sys.argv[2], "wb") as out:
+    for line in f:
+        h = hashlib.blake2b(line, digest_size=16).digest()
+        if h not in seen:
+            seen.add(h); out.write(line); n += 1
+print(n)
+"""
+
+DUCK_QUERY = r"""
+import { DuckDBInstance } from '@duckdb/node-api';
+const inst = await DuckDBInstance.create(':memory:');
+const con = await inst.connect();
+const r = await con.runAndReadAll(process.argv[2]);
+console.log(JSON.stringify(r.getRows(), (k, v) => typeof v === 'bigint' ? Number(v) : v));
+"""
+
+JQ_CONV = "(.turns // .messages // .conversations // .training_pairs)"
+
+
+def sh_quote(s):
+    return "'" + s.replace("'", "'\\''") + "'"
+
+
+def sha(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()[:16]
+
+
+# ---------------------------------------------------------------- measuring
+def run_timed(cmd, runs, tmp):
+    """Runs a shell command `runs` times under GNU time; returns median seconds,
+    max peak RSS (KiB) and the last run's stdout."""
+    times, rss = [], []
+    out = ""
+    tfile = os.path.join(tmp, "time.txt")
+    for _ in range(runs):
+        proc = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", tfile, "bash", "-c", cmd],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if proc.returncode != 0:
+            raise RuntimeError(f"command failed ({proc.returncode}): {cmd}\n{proc.stderr.decode()[-2000:]}")
+        with open(tfile) as f:
+            e, m = f.read().split()[-2:]
+        times.append(float(e))
+        rss.append(int(m))
+        out = proc.stdout.decode()
+    return statistics.median(times), max(rss), out
+
+
+class peer:
+    def __init__(self, name, cmd, parse, needs=(), output=None):
+        self.name, self.cmd, self.parse, self.needs, self.output = name, cmd, parse, needs, output
+
+
+def available(needs, env):
+    for n in needs:
+        if n == "duckdb":
+            if not env["duck"]:
+                return False
+        elif not shutil.which(n):
+            return False
+    return True
+
+
+# ---------------------------------------------------------------- jobs
+def jobs(env):
+    J, data, tmp, nproc = env["jsift"], env["data"], env["tmp"], env["nproc"]
+    q = sh_quote
+    duck = f"cd {q(DUCK_DIR)} && node {q(os.path.join(tmp, 'duck.mjs'))}"
+    conv_sql = "coalesce(" + ", ".join(f"json_extract(json, '$.{k}')" for k in CONV_KEYS) + ")"
+    out = lambda name: os.path.join(tmp, name)  # noqa: E731
+
+    def first_int(s):
+        return int(s.split()[0])
+
+    def duck_int(s):
+        return int(json.loads(s)[0][0])
+
+    def jsift_unique(s):
+        u = json.loads(s)["unique"][0]["by_group"]
+        return {k: v["distinct"] for k, v in sorted(u.items()) if v["records"]}
+
+    def duck_groups(s):
+        return {k: int(v) for k, v in json.loads(s) if int(v)}
+
+    def uniq_c(s):
+        res = {}
+        for line in s.strip().splitlines():
+            n, k = line.split(None, 1)
+            res[k] = int(n)
+        return dict(sorted(res.items()))
+
+    yield "parse + validate + count", [
+        peer("jsift stats", f"{J} stats --json {q(data)}", lambda s: json.loads(s)["records"]),
+        peer("simdjson DOM loop (ceiling)", f"{env['loop']} -j {nproc} {q(data)}",
+             lambda s: int(s.split("records=")[1].split()[0])),
+        peer("jq -c .", f"jq -c . {q(data)} | wc -l", first_int, ("jq",)),
+        peer("python json", f"python3 -c {q(PY_COUNT)} {q(data)}", first_int, ("python3",)),
+        peer("duckdb read_ndjson count(*)", f"{duck} \"select count(*) from read_ndjson('{data}')\"", duck_int, ("duckdb",)),
+        peer("cat (floor)", f"cat {q(data)} > /dev/null; echo -", lambda s: None),
+        peer("wc -l (floor)", f"wc -l < {q(data)}", first_int, ("wc",)),
+    ]
+
+    yield "turn filter 5..10", [
+        peer("jsift filter", f"{J} filter -q --turns 5..10 {q(data)} -o {q(out('jsift_filter.jsonl'))}; wc -l < {q(out('jsift_filter.jsonl'))}",
+             first_int, output=out("jsift_filter.jsonl")),
+        peer("jq select", f"jq -c 'select({JQ_CONV} | type == \"array\" and length >= 5 and length <= 10)' {q(data)} > {q(out('jq_filter.jsonl'))}; wc -l < {q(out('jq_filter.jsonl'))}",
+             first_int, ("jq",)),
+        peer("python json script", f"python3 -c {q(PY_FILTER)} {q(data)} {q(out('py_filter.jsonl'))}", first_int, ("python3",)),
+        peer("duckdb json_array_length", f"{duck} \"select count(*) from read_ndjson_objects('{data}') where json_array_length({conv_sql}) between 5 and 10\"",
+             duck_int, ("duckdb",)),
+    ]
+
+    yield "uniqueness of the final turn per record type", [
+        peer("jsift stats --unique", f"{J} stats --json --by .record_type --unique '.turns[-1].content' {q(data)}", jsift_unique),
+        peer("jq | sort -u", f"jq -r 'select(.turns | type == \"array\" and length > 0) | select(.turns[-1] | type == \"object\" and has(\"content\")) | [.record_type, .turns[-1].content] | @json' {q(data)} | LC_ALL=C sort -u | jq -r '.[0]' | LC_ALL=C sort | uniq -c",
+             uniq_c, ("jq", "sort")),
+        peer("python sets", f"python3 -c {q(PY_UNIQUE)} {q(data)}", json.loads, ("python3",)),
+        peer("duckdb count(distinct)", f"{duck} \"select record_type, count(distinct json_extract_string(json, '$.turns[#-1].content')) from read_ndjson_objects('{data}') group by 1 order by 1\" | sed 's/null/\"(missing)\"/'",
+             duck_groups, ("duckdb",)),
+    ]
+
+    have_dedup = subprocess.run([J, "dedup", "--help"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+    if have_dedup:
+        yield "exact dedup, keep first", [
+            peer("jsift dedup", f"{J} dedup -q {q(data)} -o {q(out('jsift_dedup.jsonl'))}; wc -l < {q(out('jsift_dedup.jsonl'))}",
+                 first_int, output=out("jsift_dedup.jsonl")),
+            peer("awk '!seen[$0]++'", f"awk '!seen[$0]++' {q(data)} > {q(out('awk_dedup.jsonl'))}; wc -l < {q(out('awk_dedup.jsonl'))}",
+                 first_int, ("awk",), output=out("awk_dedup.jsonl")),
+            peer("python set of hashes", f"python3 -c {q(PY_DEDUP)} {q(data)} {q(out('py_dedup.jsonl'))}", first_int, ("python3",),
+                 output=out("py_dedup.jsonl")),
+        ]
+
+
+def verify_filter_bytes(env, path):
+    """jsift filter's output must be the input's own bytes: recompute it."""
+    keep = []
+    with open(env["data"], "rb") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            conv = next((rec[k] for k in CONV_KEYS if k in rec), None)
+            if isinstance(conv, list) and 5 <= len(conv) <= 10:
+                keep.append(line if line.endswith(b"\n") else line + b"\n")
+    h = hashlib.sha256(b"".join(keep)).hexdigest()[:16]
+    return h == sha(path), h
+
+
+# ---------------------------------------------------------------- reporting
+def fmt_rate(mb, secs):
+    return f"{mb / secs:,.0f}" if secs > 0 else "inf"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--jsift", required=True)
+    ap.add_argument("--gen", required=True)
+    ap.add_argument("--loop", required=True)
+    ap.add_argument("--size", default="1G")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--smoke", action="store_true", help="10 MB, one run: checks the bench works")
+    ap.add_argument("--out", default=os.path.join(HERE, "results"))
+    ap.add_argument("--only", help="run only jobs whose title contains this")
+    args = ap.parse_args()
+    if args.smoke:
+        args.size, args.runs = "10M", 1
+    if not os.path.exists("/usr/bin/time"):
+        sys.exit("bench: needs GNU time (/usr/bin/time; Debian package 'time')")
+
+    tmp = tempfile.mkdtemp(prefix="jsift-bench-")
+    try:
+        data = os.path.join(tmp, "bench.jsonl")
+        gen_secs, _, _ = run_timed(f"{sh_quote(args.gen)} --bytes {args.size} --seed {args.seed} -o {sh_quote(data)}", 1, tmp)
+        size = os.path.getsize(data)
+        mb = size / 1e6
+        with open(os.path.join(tmp, "duck.mjs"), "w") as f:
+            f.write(DUCK_QUERY)
+        env = {"jsift": sh_quote(os.path.abspath(args.jsift)), "loop": sh_quote(os.path.abspath(args.loop)),
+               "data": data, "tmp": tmp, "nproc": os.cpu_count() or 1,
+               "duck": os.path.exists(os.path.join(DUCK_DIR, "node_modules", "@duckdb", "node-api")) and bool(shutil.which("node"))}
+        subprocess.run(["cat", data], stdout=subprocess.DEVNULL)  # warm the page cache for everyone
+        print(f"bench: {mb:,.0f} MB generated in {gen_secs:.2f} s ({fmt_rate(mb, gen_secs)} MB/s); {args.runs} run(s) each",
+              file=sys.stderr)
+
+        results, disagreements = [], []
+        for title, peers in jobs(env):
+            if args.only and args.only not in title:
+                continue
+            rows, ref = [], None
+            for p in peers:
+                if not available(p.needs, env):
+                    rows.append({"tool": p.name, "skipped": "not installed"})
+                    print(f"  {title}: {p.name}: skipped (not installed)", file=sys.stderr)
+                    continue
+                secs, rss, out = run_timed(p.cmd, args.runs, tmp)
+                value = p.parse(out)
+                row = {"tool": p.name, "seconds": secs, "mb_per_s": mb / secs if secs else None, "peak_rss_kib": rss,
+                       "result": value}
+                if p.output:
+                    row["output_sha256"] = sha(p.output)
+                if value is not None:
+                    if ref is None:
+                        ref = value
+                    elif value != ref:
+                        row["disagrees"] = True
+                        disagreements.append(f"{title}: {p.name} gave {value}, jsift gave {ref}")
+                rows.append(row)
+                print(f"  {title}: {p.name}: {secs:.2f} s, {fmt_rate(mb, secs)} MB/s, {rss / 1024:.0f} MiB", file=sys.stderr)
+            base = rows[0].get("seconds")
+            for r in rows:
+                if base and r.get("seconds") is not None:
+                    r["x_jsift_time"] = r["seconds"] / base if base else None
+            results.append({"job": title, "rows": rows})
+            if title.startswith("turn filter"):
+                ok, h = verify_filter_bytes(env, os.path.join(tmp, "jsift_filter.jsonl"))
+                if not ok:
+                    disagreements.append("turn filter: jsift output is not the input's own bytes")
+            if title.startswith("exact dedup"):
+                hashes = {r["tool"]: r["output_sha256"] for r in rows if "output_sha256" in r}
+                if len(set(hashes.values())) > 1:
+                    disagreements.append(f"dedup outputs differ: {hashes}")
+
+        scaling = []
+        if not args.only:
+            for j in sorted({1, 2, env["nproc"]}):
+                for name, cmd in (("stats", f"{env['jsift']} stats -j{j} --json {sh_quote(data)} > /dev/null"),
+                                  ("filter --turns 5..10", f"{env['jsift']} filter -q -j{j} --turns 5..10 {sh_quote(data)} > /dev/null")):
+                    secs, rss, _ = run_timed(cmd, args.runs, tmp)
+                    scaling.append({"job": name, "threads": j, "seconds": secs, "mb_per_s": mb / secs if secs else None,
+                                    "peak_rss_kib": rss})
+
+        doc = {"date": datetime.datetime.now().isoformat(timespec="seconds"),
+               "machine": {"cpus": env["nproc"], "platform": platform.platform(), "cpu": cpu_model()},
+               "input": {"bytes": size, "seed": args.seed, "generator_mb_per_s": mb / gen_secs if gen_secs else None},
+               "runs": args.runs, "jobs": results, "thread_scaling": scaling, "disagreements": disagreements}
+        os.makedirs(args.out, exist_ok=True)
+        stem = os.path.join(args.out, datetime.date.today().isoformat() + ("-smoke" if args.smoke else ""))
+        with open(stem + ".json", "w") as f:
+            json.dump(doc, f, indent=2)
+        with open(stem + ".md", "w") as f:
+            f.write(markdown(doc))
+        print(markdown(doc))
+        print(f"bench: wrote {stem}.md and .json", file=sys.stderr)
+        if disagreements:
+            print("bench: DISAGREEMENT\n  " + "\n  ".join(disagreements), file=sys.stderr)
+            return 1
+        return 0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+def markdown(doc):
+    mb = doc["input"]["bytes"] / 1e6
+    lines = [f"# jsift bench, {doc['date']}", "",
+             f"Input: {mb:,.0f} MB of generated chat-style JSONL (seed {doc['input']['seed']}); "
+             f"machine: {doc['machine']['cpus']} cores, {doc['machine']['cpu']}; median of {doc['runs']} run(s). "
+             "`x jsift` is the tool's time divided by jsift's (higher: jsift is faster).", ""]
+    for job in doc["jobs"]:
+        lines += [f"## {job['job']}", "", "| tool | time (s) | MB/s | peak RSS (MiB) | x jsift | result |", "|---|---:|---:|---:|---:|---|"]
+        for r in job["rows"]:
+            if "skipped" in r:
+                lines.append(f"| {r['tool']} | skipped: {r['skipped']} | | | | |")
+                continue
+            res = json.dumps(r["result"]) if r["result"] is not None else ""
+            if len(res) > 60:
+                res = res[:57] + "..."
+            if r.get("disagrees"):
+                res += " **DISAGREES**"
+            lines.append(f"| {r['tool']} | {r['seconds']:.2f} | {fmt_rate(mb, r['seconds'])} | {r['peak_rss_kib'] / 1024:,.0f} | "
+                         f"{r.get('x_jsift_time', 0):.2f} | {res} |")
+        lines.append("")
+    if doc["thread_scaling"]:
+        lines += ["## jsift thread scaling", "", "| job | -j | time (s) | MB/s | peak RSS (MiB) |", "|---|---:|---:|---:|---:|"]
+        for s in doc["thread_scaling"]:
+            lines.append(f"| {s['job']} | {s['threads']} | {s['seconds']:.2f} | {fmt_rate(mb, s['seconds'])} | {s['peak_rss_kib'] / 1024:,.0f} |")
+        lines.append("")
+    if doc["disagreements"]:
+        lines += ["## Disagreements", ""] + [f"- {d}" for d in doc["disagreements"]] + [""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
