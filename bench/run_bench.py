@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DUCK_DIR = os.path.join(HERE, ".peers")
@@ -111,14 +112,14 @@ def run_timed(cmd, runs, tmp):
     out = ""
     tfile = os.path.join(tmp, "time.txt")
     for _ in range(runs):
-        proc = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", tfile, "bash", "-c", cmd],
+        start = time.perf_counter()  # GNU time's %e has only 10 ms resolution
+        proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", tfile, "bash", "-o", "pipefail", "-c", cmd],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        times.append(time.perf_counter() - start)
         if proc.returncode != 0:
-            raise RuntimeError(f"command failed ({proc.returncode}): {cmd}\n{proc.stderr.decode()[-2000:]}")
+            raise RuntimeError(f"exit {proc.returncode}: {proc.stderr.decode(errors='replace').strip()[-300:]}")
         with open(tfile) as f:
-            e, m = f.read().split()[-2:]
-        times.append(float(e))
-        rss.append(int(m))
+            rss.append(int(f.read().split()[-1]))
         out = proc.stdout.decode()
     return statistics.median(times), max(rss), out
 
@@ -142,7 +143,7 @@ def available(needs, env):
 def jobs(env):
     J, data, tmp, nproc = env["jsift"], env["data"], env["tmp"], env["nproc"]
     q = sh_quote
-    duck = f"cd {q(DUCK_DIR)} && node {q(os.path.join(tmp, 'duck.mjs'))}"
+    duck = f"node {q(os.path.join(DUCK_DIR, 'duck.mjs'))}"  # resolves @duckdb/node-api beside it
     conv_sql = "coalesce(" + ", ".join(f"json_extract(json, '$.{k}')" for k in CONV_KEYS) + ")"
     out = lambda name: os.path.join(tmp, name)  # noqa: E731
 
@@ -192,11 +193,12 @@ def jobs(env):
         peer("jq | sort -u", f"jq -r 'select(.turns | type == \"array\" and length > 0) | select(.turns[-1] | type == \"object\" and has(\"content\")) | [.record_type, .turns[-1].content] | @json' {q(data)} | LC_ALL=C sort -u | jq -r '.[0]' | LC_ALL=C sort | uniq -c",
              uniq_c, ("jq", "sort")),
         peer("python sets", f"python3 -c {q(PY_UNIQUE)} {q(data)}", json.loads, ("python3",)),
-        peer("duckdb count(distinct)", f"{duck} \"select record_type, count(distinct json_extract_string(json, '$.turns[#-1].content')) from read_ndjson_objects('{data}') group by 1 order by 1\" | sed 's/null/\"(missing)\"/'",
+        peer("duckdb count(distinct)", f"{duck} \"select json_extract_string(json, '$.record_type') as t, count(distinct json_extract_string(json, '$.turns[#-1].content')) from read_ndjson_objects('{data}') group by 1 order by 1\"",
              duck_groups, ("duckdb",)),
     ]
 
-    have_dedup = subprocess.run([J, "dedup", "--help"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+    usage = subprocess.run([env["jsift_path"], "dedup", "--help"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
+    have_dedup = b"jsift dedup" in usage
     if have_dedup:
         yield "exact dedup, keep first", [
             peer("jsift dedup", f"{J} dedup -q {q(data)} -o {q(out('jsift_dedup.jsonl'))}; wc -l < {q(out('jsift_dedup.jsonl'))}",
@@ -251,11 +253,12 @@ def main():
         gen_secs, _, _ = run_timed(f"{sh_quote(args.gen)} --bytes {args.size} --seed {args.seed} -o {sh_quote(data)}", 1, tmp)
         size = os.path.getsize(data)
         mb = size / 1e6
-        with open(os.path.join(tmp, "duck.mjs"), "w") as f:
-            f.write(DUCK_QUERY)
-        env = {"jsift": sh_quote(os.path.abspath(args.jsift)), "loop": sh_quote(os.path.abspath(args.loop)),
+        env = {"jsift": sh_quote(os.path.abspath(args.jsift)), "jsift_path": os.path.abspath(args.jsift), "loop": sh_quote(os.path.abspath(args.loop)),
                "data": data, "tmp": tmp, "nproc": os.cpu_count() or 1,
                "duck": os.path.exists(os.path.join(DUCK_DIR, "node_modules", "@duckdb", "node-api")) and bool(shutil.which("node"))}
+        if env["duck"]:
+            with open(os.path.join(DUCK_DIR, "duck.mjs"), "w") as f:
+                f.write(DUCK_QUERY)
         subprocess.run(["cat", data], stdout=subprocess.DEVNULL)  # warm the page cache for everyone
         print(f"bench: {mb:,.0f} MB generated in {gen_secs:.2f} s ({fmt_rate(mb, gen_secs)} MB/s); {args.runs} run(s) each",
               file=sys.stderr)
@@ -267,11 +270,18 @@ def main():
             rows, ref = [], None
             for p in peers:
                 if not available(p.needs, env):
-                    rows.append({"tool": p.name, "skipped": "not installed"})
+                    rows.append({"tool": p.name, "skipped": "skipped: not installed"})
                     print(f"  {title}: {p.name}: skipped (not installed)", file=sys.stderr)
                     continue
-                secs, rss, out = run_timed(p.cmd, args.runs, tmp)
-                value = p.parse(out)
+                try:
+                    secs, rss, out = run_timed(p.cmd, args.runs, tmp)
+                    value = p.parse(out)
+                except (RuntimeError, ValueError, KeyError, IndexError) as e:
+                    if p.name.startswith("jsift"):
+                        raise
+                    rows.append({"tool": p.name, "skipped": f"failed ({e})"})
+                    print(f"  {title}: {p.name}: failed: {e}", file=sys.stderr)
+                    continue
                 row = {"tool": p.name, "seconds": secs, "mb_per_s": mb / secs if secs else None, "peak_rss_kib": rss,
                        "result": value}
                 if p.output:
@@ -338,6 +348,10 @@ def cpu_model():
     return platform.processor()
 
 
+def md(text):
+    return str(text).replace("|", "\\|")
+
+
 def markdown(doc):
     mb = doc["input"]["bytes"] / 1e6
     lines = [f"# jsift bench, {doc['date']}", "",
@@ -348,14 +362,15 @@ def markdown(doc):
         lines += [f"## {job['job']}", "", "| tool | time (s) | MB/s | peak RSS (MiB) | x jsift | result |", "|---|---:|---:|---:|---:|---|"]
         for r in job["rows"]:
             if "skipped" in r:
-                lines.append(f"| {r['tool']} | skipped: {r['skipped']} | | | | |")
+                lines.append(f"| {md(r['tool'])} | {md(r['skipped'])} | | | | |")
                 continue
             res = json.dumps(r["result"]) if r["result"] is not None else ""
             if len(res) > 60:
                 res = res[:57] + "..."
+            res = md(res)
             if r.get("disagrees"):
                 res += " **DISAGREES**"
-            lines.append(f"| {r['tool']} | {r['seconds']:.2f} | {fmt_rate(mb, r['seconds'])} | {r['peak_rss_kib'] / 1024:,.0f} | "
+            lines.append(f"| {md(r['tool'])} | {r['seconds']:.2f} | {fmt_rate(mb, r['seconds'])} | {r['peak_rss_kib'] / 1024:,.0f} | "
                          f"{r.get('x_jsift_time', 0):.2f} | {res} |")
         lines.append("")
     if doc["thread_scaling"]:

@@ -6,7 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 flavour=${1:-release}
 case "$flavour" in
-  release) dir="$root/build" ; flags=(-DCMAKE_BUILD_TYPE=Release) ;;
+  release) dir="$root/build" ; flags=(-DCMAKE_BUILD_TYPE=Release -DJSIFT_BENCH=ON -DJSIFT_TESTS=ON) ;;
   asan)    dir="$root/build-asan" ; flags=(-DCMAKE_BUILD_TYPE=Debug -DJSIFT_SANITIZE=ON -DJSIFT_BENCH=OFF) ;;
   tsan)    dir="$root/build-tsan" ; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DJSIFT_TSAN=ON -DJSIFT_BENCH=OFF) ;;
   *) echo "usage: $0 [release|asan|tsan]" >&2; exit 2 ;;

@@ -8,7 +8,7 @@ packages=(
   libsimdjson-dev libboost-dev libzstd-dev libxxhash-dev libfmt-dev
   libcli11-dev libre2-dev zlib1g-dev
   catch2
-  zstd gzip python3 libxml2-utils
+  zstd gzip python3 libxml2-utils time jq
 )
 
 missing=()
