@@ -22,7 +22,7 @@ class output_file {
   output_file& operator=(const output_file&) = delete;
 
   void write(std::string_view bytes);
-  // Flushes to disk and renames into place (no-op for stdout).
+  // Closes and renames into place (no-op for stdout).
   void commit();
   bool is_stdout() const { return fd_ == 1; }
   const std::string& path() const { return path_; }

@@ -48,6 +48,19 @@ struct range {
 // .conversations, .training_pairs that is present.
 std::optional<simdjson::dom::element> find_conversation(simdjson::dom::element root);
 
+// A top-level key's place in that order (0 for "turns" ... 3), or 4 if it is
+// not a conversation key: lets a loop over a record's keys find the
+// conversation without looking each candidate up again.
+inline int conversation_rank(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 5: return key == "turns" ? 0 : 4;
+    case 8: return key == "messages" ? 1 : 4;
+    case 13: return key == "conversations" ? 2 : 4;
+    case 14: return key == "training_pairs" ? 3 : 4;
+    default: return 4;
+  }
+}
+
 class predicate {
  public:
   virtual ~predicate() = default;

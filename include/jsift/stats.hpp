@@ -18,7 +18,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <simdjson.h>
@@ -27,6 +26,7 @@
 #include "jsift/length_histogram.hpp"
 #include "jsift/path.hpp"
 #include "jsift/record_job.hpp"
+#include "jsift/string_counter.hpp"
 
 namespace jsift {
 
@@ -39,22 +39,14 @@ struct stats_options {
   size_t max_keys = 10000;
 };
 
-struct string_hash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
-template <class V>
-using string_map = std::unordered_map<std::string, V, string_hash, std::equal_to<>>;
-
 // One chunk's statistics.
 struct stats_partial {
   length_histogram lengths;  // bytes per record line
-  std::vector<std::string> group_names;  // chunk-local group ids
-  std::vector<uint64_t> group_counts;
-  string_map<uint32_t> group_ids;
+  string_counter groups;     // chunk-local group ids and counts
   std::map<uint64_t, uint64_t> turns;  // conversation length -> records
   uint64_t no_conversation = 0;
-  string_map<uint64_t> keys;  // top-level key -> records having it
+  string_counter keys;  // top-level key -> records having it
+  uint64_t other_keys = 0;  // key occurrences past max_keys
   struct unique_keys {
     std::vector<std::pair<uint32_t, hash128>> keys;  // (group id, key)
     uint64_t missing = 0;
@@ -62,6 +54,7 @@ struct stats_partial {
   std::vector<unique_keys> unique;
   std::string scratch;
 
+  explicit stats_partial(const stats_options& o) : keys(o.max_keys), unique(o.unique.size()) {}
   void add(const stats_options& o, std::string_view line, simdjson::dom::element root);
 };
 
@@ -95,15 +88,16 @@ class stats_accumulator {
   const std::vector<unique_count>& unique() const { return unique_; }
 
  private:
-  size_t group_index(const std::string& name);
+  size_t group_index(std::string_view name);
   stats_options o_;
   length_histogram lengths_;
   std::vector<group> groups_;
-  string_map<size_t> group_ids_;
+  string_counter group_ids_;  // name -> index into groups_
   uint64_t grouped_records_ = 0;  // records whose --by path had a value
   std::map<uint64_t, uint64_t> turns_;
   uint64_t no_conversation_ = 0;
-  string_map<uint64_t> keys_;
+  string_counter keys_;
+  uint64_t other_keys_ = 0;  // records' keys past max_keys
   std::vector<unique_count> unique_;
 };
 

@@ -14,7 +14,6 @@ namespace jsift::sys {
 
 struct op_table {
   ssize_t (*write)(int fd, const void* buf, size_t n);
-  int (*fsync)(int fd);
   int (*rename)(const char* from, const char* to);
 };
 

@@ -227,14 +227,16 @@ std::string range::text() const {
 }
 
 std::optional<dom::element> find_conversation(dom::element root) {
-  static constexpr std::string_view keys[] = {"turns", "messages", "conversations", "training_pairs"};
   dom::object obj;
   if (root.get_object().get(obj)) return std::nullopt;
-  for (auto k : keys) {
-    dom::element v;
-    if (!obj.at_key(k).get(v)) return v;
+  std::optional<dom::element> best;
+  int best_rank = 4;
+  for (auto field : obj) {
+    int r = conversation_rank(field.key);
+    if (r < best_rank) best_rank = r, best = field.value;  // strict: a repeated key keeps its first value
+    if (r == 0) break;
   }
-  return std::nullopt;
+  return best;
 }
 
 std::optional<uint64_t> value_length(dom::element v) {

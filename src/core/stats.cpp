@@ -8,36 +8,40 @@
 namespace jsift {
 namespace dom = simdjson::dom;
 
+namespace {
+constexpr std::string_view missing_group = "(missing)";
+constexpr std::string_view other_group = "(other)";
+constexpr std::string_view other_keys_name = "(other keys)";
+}  // namespace
+
 void stats_partial::add(const stats_options& o, std::string_view line, dom::element root) {
   lengths.add(line.size());
 
   uint32_t gid = 0;
   if (o.by) {
-    std::string name = group_text(*o.by, root);
-    auto it = group_ids.find(name);
-    if (it == group_ids.end()) {
-      gid = uint32_t(group_names.size());
-      group_ids.emplace(name, gid);
-      group_names.push_back(std::move(name));
-      group_counts.push_back(0);
+    // The common case, one string value, is counted straight from the DOM.
+    std::optional<dom::element> v;
+    if (!o.by->is_multi()) v = o.by->first(root);
+    if (!o.by->is_multi() && (!v || v->type() == dom::element_type::STRING)) {
+      gid = uint32_t(groups.add(v ? v->get_string().value_unsafe() : missing_group));
     } else {
-      gid = it->second;
+      gid = uint32_t(groups.add(group_text(*o.by, root)));
     }
-    ++group_counts[gid];
   }
 
-  std::optional<dom::element> conv = o.turns_path ? o.turns_path->first(root) : find_conversation(root);
+  // One pass over the top-level keys: coverage, and the conversation field.
+  std::optional<dom::element> conv;
+  int conv_rank = 4;
+  dom::object obj = root.get_object().value_unsafe();
+  for (auto field : obj) {
+    if (keys.add(field.key) == string_counter::npos) ++other_keys;
+    int r = conversation_rank(field.key);
+    if (r < conv_rank) conv_rank = r, conv = field.value;
+  }
+  if (o.turns_path) conv = o.turns_path->first(root);
   if (conv && conv->type() == dom::element_type::ARRAY) ++turns[conv->get_array().size()];
   else ++no_conversation;
 
-  dom::object obj = root.get_object().value_unsafe();
-  for (auto field : obj) {
-    auto it = keys.find(field.key);
-    if (it != keys.end()) ++it->second;
-    else if (keys.size() < o.max_keys) keys.emplace(std::string(field.key), 1);
-  }
-
-  if (unique.size() < o.unique.size()) unique.resize(o.unique.size());
   for (size_t i = 0; i < o.unique.size(); ++i) {
     hash128 h;
     if (path_key_hash(o.unique[i], root, scratch, h)) unique[i].keys.emplace_back(gid, h);
@@ -45,41 +49,34 @@ void stats_partial::add(const stats_options& o, std::string_view line, dom::elem
   }
 }
 
-stats_accumulator::stats_accumulator(const stats_options& o) : o_(o), unique_(o.unique.size()) {}
+stats_accumulator::stats_accumulator(const stats_options& o) : o_(o), keys_(o.max_keys), unique_(o.unique.size()) {}
 
-size_t stats_accumulator::group_index(const std::string& name) {
-  auto it = group_ids_.find(name);
-  if (it != group_ids_.end()) return it->second;
-  if (groups_.size() >= o_.max_groups) {
-    // Deterministic overflow: later new groups share one bucket.
-    auto other = group_ids_.find(std::string_view("(other)"));
-    if (other != group_ids_.end()) return other->second;
-  }
-  const std::string& key = groups_.size() >= o_.max_groups ? std::string("(other)") : name;
+size_t stats_accumulator::group_index(std::string_view name) {
+  // Past max_groups, new groups share one deterministic bucket.
+  size_t id = group_ids_.find(name);
+  if (id == string_counter::npos && groups_.size() >= o_.max_groups) name = other_group, id = group_ids_.find(name);
+  if (id != string_counter::npos) return id;
+  id = group_ids_.add(name);
   group g;
-  g.name = key;
+  g.name = std::string(name);
   g.unique.resize(o_.unique.size());
   groups_.push_back(std::move(g));
-  group_ids_.emplace(key, groups_.size() - 1);
-  return groups_.size() - 1;
+  return id;
 }
 
 void stats_accumulator::merge(stats_partial& p) {
   lengths_.merge(p.lengths);
-  std::vector<size_t> gmap(p.group_names.size());
-  for (size_t i = 0; i < p.group_names.size(); ++i) {
-    gmap[i] = group_index(p.group_names[i]);
-    groups_[gmap[i]].records += p.group_counts[i];
-    if (p.group_names[i] != "(missing)") grouped_records_ += p.group_counts[i];
+  std::vector<size_t> gmap(p.groups.size());
+  for (size_t i = 0; i < p.groups.size(); ++i) {
+    gmap[i] = group_index(p.groups.name(i));
+    groups_[gmap[i]].records += p.groups.count(i);
+    if (p.groups.name(i) != missing_group) grouped_records_ += p.groups.count(i);
   }
   for (auto& [n, c] : p.turns) turns_[n] += c;
   no_conversation_ += p.no_conversation;
-  for (auto& [k, c] : p.keys) {
-    auto it = keys_.find(k);
-    if (it != keys_.end()) it->second += c;
-    else if (keys_.size() < o_.max_keys) keys_.emplace(k, c);
-    else keys_["(other keys)"] += c;
-  }
+  for (size_t i = 0; i < p.keys.size(); ++i)
+    if (keys_.add(p.keys.name(i), p.keys.count(i)) == string_counter::npos) other_keys_ += p.keys.count(i);
+  other_keys_ += p.other_keys;
   for (size_t i = 0; i < p.unique.size(); ++i) {
     auto& u = unique_[i];
     u.missing += p.unique[i].missing;
@@ -105,13 +102,16 @@ std::vector<const stats_accumulator::group*> stats_accumulator::groups_sorted() 
 }
 
 std::vector<std::pair<std::string, uint64_t>> stats_accumulator::keys_sorted() const {
-  std::vector<std::pair<std::string, uint64_t>> out(keys_.begin(), keys_.end());
+  std::vector<std::pair<std::string, uint64_t>> out;
+  for (size_t i = 0; i < keys_.size(); ++i) out.emplace_back(keys_.name(i), keys_.count(i));
+  if (other_keys_) out.emplace_back(other_keys_name, other_keys_);
   std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
   return out;
 }
 
 namespace {
 struct stats_chunk : record_chunk {
+  explicit stats_chunk(const stats_options& o) : partial(o) {}
   stats_partial partial;
 };
 }  // namespace
@@ -119,7 +119,7 @@ struct stats_chunk : record_chunk {
 stats_job::stats_job(const std::vector<input_file>& files, record_job_options ro, stats_options so)
     : record_job(files, std::move(ro)), so_(std::move(so)), acc_(so_) {}
 
-std::unique_ptr<record_chunk> stats_job::make_chunk() const { return std::make_unique<stats_chunk>(); }
+std::unique_ptr<record_chunk> stats_job::make_chunk() const { return std::make_unique<stats_chunk>(so_); }
 
 void stats_job::on_record(record_chunk& rc, const record_ref& rec) const {
   static_cast<stats_chunk&>(rc).partial.add(so_, rec.line, rec.root);

@@ -13,7 +13,7 @@
 namespace jsift::sys {
 
 op_table& ops() {
-  static op_table table{::write, ::fsync, ::rename};
+  static op_table table{::write, ::rename};
   return table;
 }
 

@@ -32,10 +32,10 @@ void add(stats_partial& p, const stats_options& o, const char* json) {
 TEST_CASE("stats partials merge to the same result however the input is chunked") {
   auto o = opts();
   stats_accumulator whole(o), split(o);
-  stats_partial all;
+  stats_partial all(o);
   for (auto r : records) add(all, o, r);
   whole.merge(all);
-  stats_partial a, b, c;
+  stats_partial a(o), b(o), c(o);
   add(a, o, records[0]);
   add(a, o, records[1]);
   add(b, o, records[2]);
@@ -73,7 +73,7 @@ TEST_CASE("groups beyond max_groups are counted under (other)") {
   auto o = opts();
   o.max_groups = 2;
   stats_accumulator acc(o);
-  stats_partial p;
+  stats_partial p(o);
   for (auto r : records) add(p, o, r);
   acc.merge(p);
   uint64_t total = 0;
@@ -81,4 +81,18 @@ TEST_CASE("groups beyond max_groups are counted under (other)") {
   for (auto* g : acc.groups_sorted()) total += g->records, other = other || g->name == "(other)";
   CHECK(total == 6);
   CHECK(other);
+}
+
+TEST_CASE("keys beyond max_keys are counted under (other keys)") {
+  auto o = opts();
+  o.max_keys = 2;
+  stats_accumulator acc(o);
+  stats_partial p(o);
+  for (auto r : records) add(p, o, r);
+  acc.merge(p);
+  uint64_t total = 0;
+  bool other = false;
+  for (auto& [k, n] : acc.keys_sorted()) total += n, other = other || k == "(other keys)";
+  CHECK(other);
+  CHECK(total == 17);  // every key occurrence of the six records
 }
