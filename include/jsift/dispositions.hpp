@@ -39,6 +39,11 @@ class disposition_counts {
  public:
   explicit disposition_counts(size_t n = 0) : counts_(n, 0) {}
   void add(size_t id, uint64_t n = 1) { counts_[id] += n; }
+  // Re-disposes n lines counted under `from` (kept -> duplicate at commit).
+  void move(size_t from, size_t to, uint64_t n = 1) {
+    counts_[from] -= n;
+    counts_[to] += n;
+  }
   void merge(const disposition_counts& o);
   uint64_t get(size_t id) const { return id < counts_.size() ? counts_[id] : 0; }
   uint64_t total() const;

@@ -11,6 +11,8 @@
 
 #include <string>
 #include <string_view>
+#include <sys/uio.h>
+#include <vector>
 
 namespace jsift {
 
@@ -22,6 +24,9 @@ class output_file {
   output_file& operator=(const output_file&) = delete;
 
   void write(std::string_view bytes);
+  // Writes the pieces in order (one writev per 1024): scattered kept records
+  // leave without first being copied together.
+  void write_pieces(std::vector<iovec>& pieces);
   // Closes and renames into place (no-op for stdout).
   void commit();
   bool is_stdout() const { return fd_ == 1; }

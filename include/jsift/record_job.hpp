@@ -113,8 +113,12 @@ class record_job : public chunk_job {
   // is then sized once to the chunk (no regrowth on the hot path).
   virtual bool emits_records() const { return false; }
   virtual void on_record(record_chunk& rc, const record_ref& rec) const = 0;
-  // Emits or merges a committed chunk's results (in order).
+  // Emits or merges a committed chunk's results (in order). It may move
+  // records between dispositions in rc.counts: they are merged after it.
   virtual void on_commit(record_chunk& rc) = 0;
+  // During on_commit: the file and 1-based line number of a line of the chunk.
+  uint32_t commit_file() const { return cur_file_; }
+  uint64_t commit_line(uint32_t index) const { return line_base_ + index + 1; }
 
  private:
   const std::vector<input_file>& files_;

@@ -7,8 +7,9 @@
 // each --unique path the distinct/total ratio overall and per group
 // (XXH3-128 keys of value_hash.hpp, kept in key_sets).
 //
-// Memory: O(groups + distinct top-level keys) plus, per --unique path,
-// about 2 x 32 bytes per distinct value (one set overall, one per group).
+// Memory: O(groups + distinct top-level keys) plus, per --unique path and
+// for the duplicate rate, 2 x 20-30 bytes per distinct value (one set
+// overall, one per group) -- or 16 KiB per set with `approx` (HyperLogLog).
 // Groups and keys are capped (max_groups, max_keys); the overflow is counted
 // under "(other)" so totals still add up.
 #pragma once
@@ -22,10 +23,11 @@
 
 #include <simdjson.h>
 
-#include "jsift/key_set.hpp"
+#include "jsift/distinct_counter.hpp"
 #include "jsift/length_histogram.hpp"
 #include "jsift/path.hpp"
 #include "jsift/record_job.hpp"
+#include "jsift/record_key.hpp"
 #include "jsift/string_counter.hpp"
 
 namespace jsift {
@@ -35,6 +37,10 @@ struct stats_options {
   bool by_is_default = false;    // .record_type by default: dropped if no record has it
   std::optional<path> turns_path;  // else auto-detected (find_conversation)
   std::vector<path> unique;
+  key_spec record_key;           // whole records, with --normalize (also used for --unique)
+  bool duplicates = true;        // duplicate rate: byte-identical lines, or equal
+                                 // JSON values after normalising when norm.any()
+  bool approx = false;           // HyperLogLog instead of exact sets
   size_t max_groups = 10000;
   size_t max_keys = 10000;
 };
@@ -52,9 +58,10 @@ struct stats_partial {
     uint64_t missing = 0;
   };
   std::vector<unique_keys> unique;
-  std::string scratch;
+  std::vector<std::pair<uint32_t, hash128>> records;  // (group id, whole-record key)
+  key_hasher hasher;
 
-  explicit stats_partial(const stats_options& o) : keys(o.max_keys), unique(o.unique.size()) {}
+  explicit stats_partial(const stats_options& o) : keys(o.max_keys), unique(o.unique.size()), hasher(o.record_key) {}
   void add(const stats_options& o, std::string_view line, simdjson::dom::element root);
 };
 
@@ -64,15 +71,24 @@ class stats_accumulator {
   void merge(stats_partial& p);
 
   struct unique_count {
+    explicit unique_count(bool approx) : distinct(approx) {}
     uint64_t total = 0;  // records where the path has a value
     uint64_t missing = 0;
-    key_set distinct;
-    double ratio() const { return total ? double(distinct.size()) / double(total) : 0.0; }
+    distinct_counter distinct;
   };
   struct group {
     std::string name;
     uint64_t records = 0;
     std::vector<unique_count> unique;  // per --unique path
+    // Duplicate rate. Equal records have equal group values, so the overall
+    // set decides (exact mode) and the group only counts; --approx keeps a
+    // HyperLogLog per group instead.
+    uint64_t duplicates = 0;
+    std::optional<distinct_counter> whole_approx;
+    uint64_t duplicate_count() const {
+      if (!whole_approx) return duplicates;
+      return records - std::min(records, whole_approx->count());
+    }
   };
 
   const stats_options& options() const { return o_; }
@@ -86,6 +102,7 @@ class stats_accumulator {
   // Keys, most common first, then by name.
   std::vector<std::pair<std::string, uint64_t>> keys_sorted() const;
   const std::vector<unique_count>& unique() const { return unique_; }
+  const unique_count& whole() const { return whole_; }
 
  private:
   size_t group_index(std::string_view name);
@@ -99,6 +116,7 @@ class stats_accumulator {
   string_counter keys_;
   uint64_t other_keys_ = 0;  // records' keys past max_keys
   std::vector<unique_count> unique_;
+  unique_count whole_;
 };
 
 class stats_job final : public record_job {

@@ -9,11 +9,14 @@
 #include <cstddef>
 #include <string_view>
 #include <sys/types.h>
+#include <sys/uio.h>
+#include <vector>
 
 namespace jsift::sys {
 
 struct op_table {
   ssize_t (*write)(int fd, const void* buf, size_t n);
+  ssize_t (*writev)(int fd, const struct iovec* iov, int count);
   int (*rename)(const char* from, const char* to);
 };
 
@@ -24,6 +27,10 @@ op_table& ops();
 // Throws broken_pipe on EPIPE, interrupted if a signal asked us to stop, and
 // std::system_error (naming `what`) on any other failure such as ENOSPC.
 void write_all(int fd, const char* data, size_t n, std::string_view what);
+
+// Writes every piece, in order, with as few writev() calls as IOV_MAX allows;
+// same error handling as write_all. `pieces` is consumed (adjusted in place).
+void write_all_v(int fd, std::vector<iovec>& pieces, std::string_view what);
 
 // Replaces the op table for the lifetime of the object (tests only).
 class scoped_ops {

@@ -49,12 +49,7 @@ int run_filter(const parsed_flags& f) {
   job.finish();
   if (!cfg.report.empty()) write_file_atomic(cfg.report, run_report_json("filter", job));
   if (!cfg.quiet) {
-    std::string msg;
-    for (const auto& l : job.first_invalid()) msg += fmt::format("jsift: warning: {}\n", job.locate(l));
-    if (job.invalid_total() > job.first_invalid().size())
-      msg += fmt::format("jsift: warning: ... and {} more invalid lines\n", job.invalid_total() - job.first_invalid().size());
-    msg += summary_line("filter", job);
-    print_err(msg);
+    print_err(invalid_warnings(job) + summary_line("filter", job));
   }
   return 0;
 }

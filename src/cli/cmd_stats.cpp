@@ -23,6 +23,9 @@ int run_stats(const parsed_flags& f) {
   }
   if (!f.stats.turns_path.empty()) so.turns_path = path::parse(f.stats.turns_path);
   for (const auto& u : f.stats.unique) so.unique.push_back(path::parse(u));
+  so.record_key.norm = normalization::parse(f.stats.normalize);
+  so.approx = f.stats.approx;
+  so.duplicates = !f.stats.no_duplicates;
   bool json = f.stats.json || f.stats.format == "json" || (f.stats.format == "auto" && !is_terminal(1));
 
   stats_job job(cfg.inputs, cfg.records, std::move(so));

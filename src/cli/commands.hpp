@@ -7,5 +7,6 @@ namespace jsift::cli {
 
 int run_stats(const parsed_flags& f);
 int run_filter(const parsed_flags& f);
+int run_dedup(const parsed_flags& f);
 
 }  // namespace jsift::cli

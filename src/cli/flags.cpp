@@ -43,13 +43,17 @@ parsed_flags parse_flags(int argc, char** argv) {
   add_common(*stats, f.common, false);
   stats->add_option("--by", f.stats.by, "Group counts and uniqueness by this path (default: .record_type when records have it)");
   stats->add_option("--turns-path", f.stats.turns_path, "Conversation array (default: first of .turns .messages .conversations .training_pairs)");
-  stats->add_option("--unique", f.stats.unique, "Distinct/total ratio of the values at PATH, overall and per --by group (repeatable). "
-                                                "Memory: about 64 bytes per distinct value")->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  stats->add_option("--unique", f.stats.unique, "Distinct/total ratio of the values at PATH, overall and per --by group (repeatable)")->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   stats->add_option("--format", f.stats.format, "auto (table on a terminal, JSON otherwise), table or json")
       ->check(CLI::IsMember({"auto", "table", "json"}))
       ->capture_default_str();
   stats->add_flag("--json", f.stats.json, "Same as --format json");
-  stats->footer("Example: jsift stats --unique '.turns[-1].content' --by .record_type data/");
+  stats->add_option("--normalize", f.stats.normalize, "Compare text for --unique and duplicates after normalising: none, or a list of ws, case, punct")
+      ->capture_default_str();
+  stats->add_flag("--approx", f.stats.approx, "Count distinct values with HyperLogLog (about 1 % error, 16 KiB per set) instead of exact sets");
+  stats->add_flag("--no-duplicates", f.stats.no_duplicates, "Skip the whole-record duplicate rate (saves its set)");
+  stats->footer("Memory: per --unique path and for the duplicate rate, 2 x 20-30 bytes per distinct value (overall and per group);\n"
+                "--approx bounds each set to 16 KiB. Example: jsift stats --unique '.turns[-1].content' --by .record_type data/");
 
   auto* filter = app.add_subcommand("filter", "Keep records matching every predicate; write them byte-for-byte in input order");
   add_common(*filter, f.common, true);
@@ -65,6 +69,22 @@ parsed_flags parse_flags(int argc, char** argv) {
   filter->add_flag("--invert", f.filter.invert, "Keep the records that the predicates reject instead");
   filter->footer("Predicates combine with AND. Example: jsift filter --turns 5..10 --nonempty '.turns[].content' in.jsonl -o out.jsonl");
 
+  auto* dedup = app.add_subcommand("dedup", "Drop exact duplicates, keeping the first occurrence; write the rest byte-for-byte in input order");
+  add_common(*dedup, f.common, true);
+  dedup->add_option("--key", f.dedup.keys, "Compare the values at PATH (repeatable: a tuple; .turns[].content is the whole list). "
+                                           "Default: the whole record as a JSON value (key order and whitespace do not matter)")
+      ->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  dedup->add_option("--normalize", f.dedup.normalize, "Compare text after normalising: none, or a list of ws (collapse whitespace), case (ASCII lowercase), punct (drop ASCII punctuation)")
+      ->capture_default_str();
+  dedup->add_option("--dups", f.dedup.dups, "Write one JSONL line per dropped record: file, line, key hash and the first occurrence it duplicates");
+  dedup->add_flag("--count-only", f.dedup.count_only, "Count duplicates; write no records");
+  dedup->add_option("--index", f.dedup.index, "Persistent seen-set: read if it exists, updated at the end, so later runs drop records seen earlier");
+  dedup->add_option("--against", f.dedup.against, "Reference set (JSONL file, directory or index): drop input records whose key it holds, e.g. eval data (repeatable)")
+      ->expected(1)->allow_extra_args(false)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  dedup->add_option("--max-memory", f.dedup.max_memory, "Fail (exit 4) rather than let the key sets grow past SIZE");
+  dedup->footer("Memory: the seen-set keeps 20-30 bytes per distinct key (30-45 with --dups), plus the --against keys.\n"
+                "Example: jsift dedup --key '.turns[].content' --normalize ws,case data/ -o unique.jsonl --dups dups.jsonl");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -74,6 +94,7 @@ parsed_flags parse_flags(int argc, char** argv) {
   }
   if (stats->parsed()) f.cmd = command::stats;
   if (filter->parsed()) f.cmd = command::filter;
+  if (dedup->parsed()) f.cmd = command::dedup;
   return f;
 }
 

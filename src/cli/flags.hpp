@@ -29,6 +29,9 @@ struct stats_flags {
   std::vector<std::string> unique;
   std::string format = "auto";
   bool json = false;
+  std::string normalize = "none";
+  bool approx = false;
+  bool no_duplicates = false;
 };
 
 struct filter_flags {
@@ -39,13 +42,24 @@ struct filter_flags {
   bool invert = false;
 };
 
-enum class command { none, stats, filter };
+struct dedup_flags {
+  std::vector<std::string> keys;
+  std::string normalize = "none";
+  std::string dups;
+  bool count_only = false;
+  std::string index;
+  std::vector<std::string> against;
+  std::string max_memory;
+};
+
+enum class command { none, stats, filter, dedup };
 
 struct parsed_flags {
   command cmd = command::none;
   common_flags common;
   stats_flags stats;
   filter_flags filter;
+  dedup_flags dedup;
   int exit_now = -1;  // >= 0: help or version was printed, or a usage error
 };
 

@@ -19,6 +19,7 @@ int run(int argc, char** argv) {
   switch (f.cmd) {
     case command::stats: return run_stats(f);
     case command::filter: return run_filter(f);
+    case command::dedup: return run_dedup(f);
     case command::none: break;
   }
   return 2;

@@ -42,6 +42,10 @@ void output_file::write(std::string_view bytes) {
   sys::write_all(fd_, bytes.data(), bytes.size(), fd_ == 1 ? std::string("to stdout") : fmt::format("'{}'", path_));
 }
 
+void output_file::write_pieces(std::vector<iovec>& pieces) {
+  sys::write_all_v(fd_, pieces, fd_ == 1 ? std::string("to stdout") : fmt::format("'{}'", path_));
+}
+
 void output_file::commit() {
   if (fd_ == 1 || committed_) return;
   // No fsync: the rename alone guarantees that a final name never holds a

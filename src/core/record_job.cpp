@@ -152,11 +152,11 @@ void record_job::commit(const chunk& c, result& r) {
     }
     if (first_invalid_.size() < opts_.keep_invalid) first_invalid_.push_back(l);
   }
+  on_commit(rc);  // may move records between dispositions (kept -> duplicate)
   invalid_total_ += rc.invalid.size();
-  line_base_ += rc.tally.lines;
   counts_.merge(rc.counts);
   tally_.merge(rc.tally);
-  on_commit(rc);
+  line_base_ += rc.tally.lines;
 }
 
 void record_job::finish() {

@@ -21,6 +21,14 @@ std::string summary_line(std::string_view command, const record_job& job) {
   return out;
 }
 
+std::string invalid_warnings(const record_job& job) {
+  std::string msg;
+  for (const auto& l : job.first_invalid()) msg += fmt::format("jsift: warning: {}\n", job.locate(l));
+  if (job.invalid_total() > job.first_invalid().size())
+    msg += fmt::format("jsift: warning: ... and {} more invalid lines\n", job.invalid_total() - job.first_invalid().size());
+  return msg;
+}
+
 void write_invalid_json(json_writer& w, const record_job& job) {
   w.begin_object();
   w.key("count").value(job.invalid_total());
@@ -51,7 +59,8 @@ void write_dispositions_json(json_writer& w, const record_job& job) {
   w.end_object();
 }
 
-std::string run_report_json(std::string_view command, const record_job& job) {
+std::string run_report_json(std::string_view command, const record_job& job,
+                            const std::function<void(json_writer&)>& extra) {
   const auto& t = job.tally();
   json_writer w;
   w.begin_object();
@@ -71,6 +80,7 @@ std::string run_report_json(std::string_view command, const record_job& job) {
   w.key("bom").value(t.bom);
   w.key("no_final_newline").value(t.no_final_newline);
   w.end_object();
+  if (extra) extra(w);
   w.end_object();
   return w.str();
 }

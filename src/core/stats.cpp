@@ -44,12 +44,22 @@ void stats_partial::add(const stats_options& o, std::string_view line, dom::elem
 
   for (size_t i = 0; i < o.unique.size(); ++i) {
     hash128 h;
-    if (path_key_hash(o.unique[i], root, scratch, h)) unique[i].keys.emplace_back(gid, h);
+    if (hasher.hash_path(o.unique[i], root, h)) unique[i].keys.emplace_back(gid, h);
     else ++unique[i].missing;
+  }
+  if (o.duplicates) {
+    // Byte-identical lines by default (one XXH3 pass); equal JSON values
+    // after normalising when --normalize asks for it.
+    hash128 h;
+    if (o.record_key.norm.any()) hasher.hash(root, h);
+    else h = hash_bytes(line);
+    records.emplace_back(gid, h);
   }
 }
 
-stats_accumulator::stats_accumulator(const stats_options& o) : o_(o), keys_(o.max_keys), unique_(o.unique.size()) {}
+stats_accumulator::stats_accumulator(const stats_options& o) : o_(o), keys_(o.max_keys), whole_(o.approx) {
+  for (size_t i = 0; i < o.unique.size(); ++i) unique_.emplace_back(o.approx);
+}
 
 size_t stats_accumulator::group_index(std::string_view name) {
   // Past max_groups, new groups share one deterministic bucket.
@@ -59,7 +69,8 @@ size_t stats_accumulator::group_index(std::string_view name) {
   id = group_ids_.add(name);
   group g;
   g.name = std::string(name);
-  g.unique.resize(o_.unique.size());
+  for (size_t i = 0; i < o_.unique.size(); ++i) g.unique.emplace_back(o_.approx);
+  if (o_.approx) g.whole_approx.emplace(true);
   groups_.push_back(std::move(g));
   return id;
 }
@@ -80,7 +91,10 @@ void stats_accumulator::merge(stats_partial& p) {
   for (size_t i = 0; i < p.unique.size(); ++i) {
     auto& u = unique_[i];
     u.missing += p.unique[i].missing;
-    for (auto& [gid, h] : p.unique[i].keys) {
+    auto& keys = p.unique[i].keys;
+    for (size_t k = 0; k < keys.size(); ++k) {
+      if (k + 8 < keys.size()) u.distinct.prefetch(keys[k + 8].second);
+      auto& [gid, h] = keys[k];
       ++u.total;
       u.distinct.insert(h);
       if (o_.by) {
@@ -89,6 +103,16 @@ void stats_accumulator::merge(stats_partial& p) {
         gu.distinct.insert(h);
       }
     }
+  }
+  for (size_t k = 0; k < p.records.size(); ++k) {
+    if (k + 8 < p.records.size()) whole_.distinct.prefetch(p.records[k + 8].second);
+    auto& [gid, h] = p.records[k];
+    ++whole_.total;
+    bool fresh = whole_.distinct.insert(h);
+    if (!o_.by) continue;
+    auto& g = groups_[gmap[gid]];
+    if (g.whole_approx) g.whole_approx->insert(h);
+    else g.duplicates += !fresh;
   }
 }
 

@@ -1,5 +1,6 @@
 // Rendering of `jsift stats` results: the JSON report (schema documented in
 // README.md; keys always in this order) and the table for terminals.
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -115,10 +116,12 @@ std::string stats_json(const stats_job& job) {
     const auto& u = a.unique()[i];
     w.begin_object();
     w.key("path").value(a.options().unique[i].text());
+    w.key("normalize").value(a.options().record_key.norm.text());
+    w.key("approx").value(a.options().approx);
     w.key("records").value(u.total);
     w.key("missing").value(u.missing);
-    w.key("distinct").value(uint64_t(u.distinct.size()));
-    ratio(w, u.distinct.size(), u.total);
+    w.key("distinct").value(uint64_t(u.distinct.count()));
+    ratio(w, u.distinct.count(), u.total);
     w.key("by_group");
     if (show_by(a)) {
       w.begin_object();
@@ -126,8 +129,8 @@ std::string stats_json(const stats_job& job) {
         const auto& gu = g->unique[i];
         w.key(g->name).begin_object();
         w.key("records").value(gu.total);
-        w.key("distinct").value(uint64_t(gu.distinct.size()));
-        ratio(w, gu.distinct.size(), gu.total);
+        w.key("distinct").value(uint64_t(gu.distinct.count()));
+        ratio(w, gu.distinct.count(), gu.total);
         w.end_object();
       }
       w.end_object();
@@ -138,6 +141,36 @@ std::string stats_json(const stats_job& job) {
   }
   w.end_array();
 
+  w.key("duplicates");
+  if (a.options().duplicates) {
+    const auto& d = a.whole();
+    uint64_t distinct = std::min(d.distinct.count(), d.total);
+    w.begin_object();
+    w.key("compare").value(a.options().record_key.norm.any() ? "value" : "bytes");
+    w.key("normalize").value(a.options().record_key.norm.text());
+    w.key("approx").value(a.options().approx);
+    w.key("records").value(d.total);
+    w.key("distinct").value(distinct);
+    w.key("duplicates").value(d.total - distinct);
+    w.key("rate").value(share(d.total - distinct, d.total));
+    w.key("by_group");
+    if (show_by(a)) {
+      w.begin_object();
+      for (const auto* g : a.groups_sorted()) {
+        w.key(g->name).begin_object();
+        w.key("records").value(g->records);
+        w.key("duplicates").value(g->duplicate_count());
+        w.key("rate").value(share(g->duplicate_count(), g->records));
+        w.end_object();
+      }
+      w.end_object();
+    } else {
+      w.null();
+    }
+    w.end_object();
+  } else {
+    w.null();
+  }
   w.key("dispositions");
   write_dispositions_json(w, job);
   w.end_object();
@@ -192,13 +225,27 @@ std::string stats_table(const stats_job& job) {
     const auto& u = a.unique()[i];
     o += '\n';
     line("{:<30}{:>12}{:>12}{:>9}", fmt::format("unique {}", a.options().unique[i].text()), "distinct", "records", "ratio");
-    line("  {:<28}{:>12}{:>12}{:>9}", "(all)", with_commas(u.distinct.size()), with_commas(u.total), ratio_text(u.distinct.size(), u.total));
+    line("  {:<28}{:>12}{:>12}{:>9}", "(all)", with_commas(u.distinct.count()), with_commas(u.total), ratio_text(u.distinct.count(), u.total));
     if (show_by(a))
       for (const auto* g : a.groups_sorted()) {
         const auto& gu = g->unique[i];
-        line("  {:<28}{:>12}{:>12}{:>9}", g->name, with_commas(gu.distinct.size()), with_commas(gu.total),
-             ratio_text(gu.distinct.size(), gu.total));
+        line("  {:<28}{:>12}{:>12}{:>9}", g->name, with_commas(gu.distinct.count()), with_commas(gu.total),
+             ratio_text(gu.distinct.count(), gu.total));
       }
+  }
+
+  if (a.options().duplicates) {
+    const auto& d = a.whole();
+    uint64_t distinct = std::min(d.distinct.count(), d.total);
+    o += '\n';
+    line("{:<30}{:>12}{:>12}{:>9}", fmt::format("duplicates{}{}", a.options().record_key.norm.any() ? " (normalize " + a.options().record_key.norm.text() + ")" : "",
+                                                a.options().approx ? " ~" : ""),
+         "duplicates", "records", "rate");
+    line("  {:<28}{:>12}{:>12}{:>8.2f}%", "(all)", with_commas(d.total - distinct), with_commas(d.total), 100.0 * share(d.total - distinct, d.total));
+    if (show_by(a))
+      for (const auto* g : a.groups_sorted())
+        line("  {:<28}{:>12}{:>12}{:>8.2f}%", g->name, with_commas(g->duplicate_count()), with_commas(g->records),
+             100.0 * share(g->duplicate_count(), g->records));
   }
 
   if (job.invalid_total()) {

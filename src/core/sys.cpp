@@ -1,6 +1,7 @@
 #include "jsift/sys.hpp"
 
 #include <cerrno>
+#include <algorithm>
 #include <cstdio>
 #include <system_error>
 #include <unistd.h>
@@ -13,7 +14,7 @@
 namespace jsift::sys {
 
 op_table& ops() {
-  static op_table table{::write, ::rename};
+  static op_table table{::write, ::writev, ::rename};
   return table;
 }
 
@@ -30,6 +31,37 @@ void write_all(int fd, const char* data, size_t n, std::string_view what) {
     }
     data += w;
     n -= size_t(w);
+  }
+}
+
+void write_all_v(int fd, std::vector<iovec>& pieces, std::string_view what) {
+  constexpr size_t batch = 1024;  // IOV_MAX on Linux
+  size_t first = 0;
+  while (first < pieces.size()) {
+    if (pieces[first].iov_len == 0) {
+      ++first;
+      continue;
+    }
+    int count = int(std::min(batch, pieces.size() - first));
+    ssize_t w = ops().writev(fd, pieces.data() + first, count);
+    if (w < 0) {
+      if (errno == EINTR) {
+        interrupt::check();
+        continue;
+      }
+      if (errno == EPIPE) throw broken_pipe();
+      throw std::system_error(errno, std::generic_category(), fmt::format("cannot write {}", what));
+    }
+    // Skip what was written; a short write leaves a partial piece in front.
+    size_t left = size_t(w);
+    while (left > 0 && first < pieces.size()) {
+      iovec& v = pieces[first];
+      size_t take = std::min(left, v.iov_len);
+      v.iov_base = static_cast<char*>(v.iov_base) + take;
+      v.iov_len -= take;
+      left -= take;
+      if (v.iov_len == 0) ++first;
+    }
   }
 }
 

@@ -9,36 +9,6 @@ hash128 hash_bytes(std::string_view bytes) noexcept {
   return {h.low64, h.high64};
 }
 
-void append_value_key(std::string& out, simdjson::dom::element v) {
-  using simdjson::dom::element_type;
-  if (v.type() == element_type::STRING) {
-    std::string_view s = v.get_string().value_unsafe();
-    out += 's';
-    // Length-prefix so that tuples cannot alias ("ab","c" vs "a","bc").
-    uint64_t n = s.size();
-    out.append(reinterpret_cast<const char*>(&n), sizeof n);
-    out.append(s);
-    return;
-  }
-  std::string j = simdjson::minify(v);
-  out += 'j';
-  uint64_t n = j.size();
-  out.append(reinterpret_cast<const char*>(&n), sizeof n);
-  out.append(j);
-}
-
-bool path_key_hash(const path& p, simdjson::dom::element root, std::string& scratch, hash128& out) {
-  scratch.clear();
-  bool any = false;
-  p.visit(root, [&](simdjson::dom::element e) {
-    any = true;
-    append_value_key(scratch, e);
-  });
-  if (!any) return false;
-  out = hash_bytes(scratch);
-  return true;
-}
-
 std::string value_text(simdjson::dom::element v) {
   if (v.type() == simdjson::dom::element_type::STRING) return std::string(v.get_string().value_unsafe());
   return simdjson::minify(v);

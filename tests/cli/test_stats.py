@@ -113,4 +113,60 @@ class stats_tests(jsift_case):
     def test_json_key_order_is_stable(self):
         keys = list(self.stats(CONV).keys())
         self.assertEqual(keys, ["jsift_version", "inputs", "lines", "records", "blank", "invalid", "input_bytes",
-                                "line_endings", "record_bytes", "by", "turns", "keys", "unique", "dispositions"])
+                                "line_endings", "record_bytes", "by", "turns", "keys", "unique", "duplicates",
+                                "dispositions"])
+
+
+def canon(value, ws_case=False):
+    import re
+    if isinstance(value, dict):
+        return {k: canon(v, ws_case) for k, v in sorted(value.items())}
+    if isinstance(value, list):
+        return [canon(v, ws_case) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and ws_case:
+        return re.sub(r"[ \t\n\r\f\v]+", " ", value).strip().lower()
+    return value
+
+
+class stats_duplicates_tests(jsift_case):
+    def test_duplicate_rate_overall_and_per_group(self):
+        r, rep = self.run_with_report("stats", "--json", SAMPLE)
+        recs = load(CONV, PAIRS)
+        keys = [l for l, _ in recs]  # byte-identical lines
+        d = rep["duplicates"]
+        self.assertEqual(d["compare"], "bytes")
+        self.assertEqual(d["records"], len(keys))
+        self.assertEqual(d["distinct"], len(set(keys)))
+        self.assertEqual(d["duplicates"], len(keys) - len(set(keys)))
+        self.assertGreater(d["duplicates"], 0)
+        for group, g in d["by_group"].items():
+            gk = [l for l, r in recs if r["record_type"] == group]
+            self.assertEqual(g["duplicates"], len(gk) - len(set(gk)), group)
+
+    def test_normalize_finds_near_duplicates(self):
+        src = self.write("n.jsonl", '{"t": "Hello  World"}\n{"t": "hello world"}\n{"t": "other"}\n{"t":"other"}\n')
+        r, rep = self.run_with_report("stats", "--json", "--unique", ".t", src)
+        self.assertEqual(rep["duplicates"]["duplicates"], 0)  # bytes differ
+        self.assertEqual(rep["unique"][0]["distinct"], 3)
+        r, rep = self.run_with_report("stats", "--json", "--normalize", "ws,case", "--unique", ".t", src)
+        self.assertEqual(rep["duplicates"]["compare"], "value")
+        self.assertEqual(rep["duplicates"]["duplicates"], 2)
+        self.assertEqual(rep["unique"][0]["distinct"], 2)
+        self.assertEqual(rep["unique"][0]["normalize"], "ws,case")
+
+    def test_approx_is_close_and_flagged(self):
+        big = self.write("big.jsonl", slurp(CONV) * 3 + slurp(PAIRS))
+        r, exact = self.run_with_report("stats", "--json", "--unique", ".id", big)
+        r, approx = self.run_with_report("stats", "--json", "--approx", "--unique", ".id", big)
+        self.assertTrue(approx["unique"][0]["approx"])
+        self.assertTrue(approx["duplicates"]["approx"])
+        e, a = exact["unique"][0]["distinct"], approx["unique"][0]["distinct"]
+        self.assertLessEqual(abs(a - e), 0.03 * e + 1)
+        e, a = exact["duplicates"]["distinct"], approx["duplicates"]["distinct"]
+        self.assertLessEqual(abs(a - e), 0.03 * e + 1)
+
+    def test_no_duplicates(self):
+        r, rep = self.run_with_report("stats", "--json", "--no-duplicates", CONV)
+        self.assertIsNone(rep["duplicates"])

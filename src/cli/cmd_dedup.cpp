@@ -1,0 +1,57 @@
+// `jsift dedup`: inputs -> dedup_job -> output file, --dups, --index, report.
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "jsift/dedup_job.hpp"
+#include "jsift/error.hpp"
+#include "jsift/progress.hpp"
+#include "jsift/run_report.hpp"
+#include "jsift/sys.hpp"
+#include "options.hpp"
+#include "terminal.hpp"
+
+namespace jsift::cli {
+
+int run_dedup(const parsed_flags& f) {
+  run_config cfg = make_run_config(f.common);
+  dedup_options o;
+  for (const auto& k : f.dedup.keys) o.key.paths.push_back(path::parse(k));
+  o.key.norm = normalization::parse(f.dedup.normalize);
+  o.dups_path = f.dedup.dups;
+  o.count_only = f.dedup.count_only;
+  o.index_path = f.dedup.index;
+  o.against = f.dedup.against;
+  if (o.count_only && cfg.output != "-") throw usage_error("--count-only writes no records: drop -o");
+  memory_budget budget;
+  if (!f.dedup.max_memory.empty()) budget.limit = parse_size(f.dedup.max_memory, "--max-memory");
+
+  std::unique_ptr<output_file> out;
+  if (!o.count_only) out = std::make_unique<output_file>(cfg.output);
+  dedup_job job(cfg.inputs, cfg.records, o, out.get(), budget);
+  if (!o.against.empty()) load_reference_keys(o.against, o.key, cfg.records, cfg.threads, job.reference());
+
+  chunk_reader reader(cfg.inputs, cfg.chunks);
+  progress_meter progress(progress_enabled(cfg.progress), reader.total_bytes());
+  run_pipeline(reader, job, {cfg.threads, 0, &progress});
+  progress.finish();
+  if (out) out->commit();
+  job.finish();
+  job.finish_outputs();
+  if (!cfg.report.empty())
+    write_file_atomic(cfg.report, run_report_json("dedup", job, [&](json_writer& w) {
+                        w.key("dedup");
+                        job.write_json(w);
+                      }));
+  if (o.count_only) {
+    std::string s = job.summary();
+    sys::write_all(1, s.data(), s.size(), "to stdout");
+  }
+  if (!cfg.quiet) {
+    std::string msg = invalid_warnings(job) + summary_line("dedup", job);
+    if (!o.count_only) msg += job.summary();
+    print_err(msg);
+  }
+  return 0;
+}
+
+}  // namespace jsift::cli
