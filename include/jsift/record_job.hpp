@@ -62,7 +62,9 @@ struct invalid_line {
 struct record_ref {
   std::string_view line;  // the record's bytes, without line ending or BOM
   simdjson::dom::element root;
-  uint32_t index;  // line index within the chunk
+  uint32_t index;   // line index within the chunk
+  uint32_t file;    // index of its input file
+  uint64_t offset;  // byte offset of the line in its (decompressed) file
 };
 
 // A chunk's results. Jobs derive from it to add their own partials.

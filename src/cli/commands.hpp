@@ -8,5 +8,8 @@ namespace jsift::cli {
 int run_stats(const parsed_flags& f);
 int run_filter(const parsed_flags& f);
 int run_dedup(const parsed_flags& f);
+int run_rebalance(const parsed_flags& f);
+int run_sample(const parsed_flags& f);
+int run_split(const parsed_flags& f);
 
 }  // namespace jsift::cli

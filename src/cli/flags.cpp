@@ -85,6 +85,41 @@ parsed_flags parse_flags(int argc, char** argv) {
   dedup->footer("Memory: the seen-set keeps 20-30 bytes per distinct key (30-45 with --dups), plus the --against keys.\n"
                 "Example: jsift dedup --key '.turns[].content' --normalize ws,case data/ -o unique.jsonl --dups dups.jsonl");
 
+  auto* rebalance = app.add_subcommand("rebalance", "Sample to a target mix of a field, deterministically (--seed); output keeps input order");
+  add_common(*rebalance, f.common, true);
+  rebalance->add_option("--by", f.select.by, "The field whose mix to set (e.g. .record_type)")->required();
+  rebalance->add_option("--target", f.select.target, "Shares of the output: chat=0.35,qa=0.2,... (exact counts; total: --total, or the largest the data allows)");
+  rebalance->add_option("--total", f.select.total, "Output records in all, with --target or --equal");
+  rebalance->add_option("--cap", f.select.cap, "At most N records of each named group: chat=2000,qa=500");
+  rebalance->add_option("--cap-all", f.select.cap_all, "At most N records of every group");
+  rebalance->add_flag("--equal", f.select.equal, "The same number of records from every group");
+  rebalance->add_option("--others", f.select.others, "Groups not named in --target/--cap: drop, or keep them whole")
+      ->check(CLI::IsMember({"drop", "keep"}))
+      ->capture_default_str();
+  rebalance->add_flag("--allow-upsample", f.select.allow_upsample, "Repeat records of groups too small for their quota (reported)");
+  rebalance->add_option("--key", f.select.key, "Choose by a hash of the value at PATH instead of the whole record");
+  rebalance->add_option("--seed", f.select.seed, "Selection seed")->capture_default_str();
+  rebalance->footer("Records are chosen per group by the smallest seeded XXH3 (bottom-k): the same seed gives the same output.\n"
+                    "Memory: the k smallest keys per group (24 bytes each); stdin is spooled to $TMPDIR (read more than once).\n"
+                    "Example: jsift rebalance --by .record_type --target chat=0.5,qa=0.3,preference=0.2 --seed 7 data/ -o mix.jsonl");
+
+  auto* sample = app.add_subcommand("sample", "A uniform, deterministic sample of records (review sets); output keeps input order");
+  add_common(*sample, f.common, true);
+  sample->add_option("-n", f.select.n, "Exactly N records (N per group with --by)");
+  sample->add_option("--fraction", f.select.fraction, "Each record with probability F, decided by its hash (one pass, no memory)");
+  sample->add_option("--by", f.select.by, "Sample N records from each group of this field");
+  sample->add_option("--key", f.select.key, "Choose by a hash of the value at PATH instead of the whole record");
+  sample->add_option("--seed", f.select.seed, "Selection seed")->capture_default_str();
+  sample->footer("Memory: -n keeps N keys per group (24 bytes each) and spools stdin to $TMPDIR; --fraction keeps nothing.");
+
+  auto* split = app.add_subcommand("split", "Deterministic train/eval split by a hash of a key: stable when data is appended or reordered");
+  add_common(*split, f.common, false);
+  split->add_option("-o,--output", f.split.dir, "Directory for one NAME.jsonl per split (created if missing)")->required();
+  split->add_option("--ratios", f.split.ratios, "Splits and their shares, summing to 1")->default_val("train=0.98,eval=0.02")->capture_default_str();
+  split->add_option("--key", f.split.key, "Records with the same value at PATH land in the same split (e.g. a conversation id)");
+  split->add_option("--seed", f.split.seed, "Assignment seed")->capture_default_str();
+  split->footer("Example: jsift split --ratios train=0.9,eval=0.1 --key .conversation_id data/ -o splits/");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -95,6 +130,9 @@ parsed_flags parse_flags(int argc, char** argv) {
   if (stats->parsed()) f.cmd = command::stats;
   if (filter->parsed()) f.cmd = command::filter;
   if (dedup->parsed()) f.cmd = command::dedup;
+  if (rebalance->parsed()) f.cmd = command::rebalance;
+  if (sample->parsed()) f.cmd = command::sample;
+  if (split->parsed()) f.cmd = command::split;
   return f;
 }
 

@@ -52,7 +52,28 @@ struct dedup_flags {
   std::string max_memory;
 };
 
-enum class command { none, stats, filter, dedup };
+struct select_flags {  // rebalance and sample
+  std::string by;
+  std::string key;
+  uint64_t seed = 0;
+  std::string target, cap;
+  uint64_t cap_all = 0;
+  uint64_t total = 0;
+  bool equal = false;
+  std::string others = "drop";
+  bool allow_upsample = false;
+  uint64_t n = 0;
+  double fraction = -1;
+};
+
+struct split_flags {
+  std::string ratios;
+  std::string key;
+  uint64_t seed = 0;
+  std::string dir;
+};
+
+enum class command { none, stats, filter, dedup, rebalance, sample, split };
 
 struct parsed_flags {
   command cmd = command::none;
@@ -60,6 +81,8 @@ struct parsed_flags {
   stats_flags stats;
   filter_flags filter;
   dedup_flags dedup;
+  select_flags select;
+  split_flags split;
   int exit_now = -1;  // >= 0: help or version was printed, or a usage error
 };
 

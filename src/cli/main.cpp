@@ -20,6 +20,9 @@ int run(int argc, char** argv) {
     case command::stats: return run_stats(f);
     case command::filter: return run_filter(f);
     case command::dedup: return run_dedup(f);
+    case command::rebalance: return run_rebalance(f);
+    case command::sample: return run_sample(f);
+    case command::split: return run_split(f);
     case command::none: break;
   }
   return 2;

@@ -111,7 +111,7 @@ std::unique_ptr<chunk_job::result> record_job::process(const chunk& c) {
     if (is_blank(line)) {
       rc->counts.add(disposition_names::blank);
     } else if (parser.parse(line, root, problem)) {
-      on_record(*rc, record_ref{line, root, index});
+      on_record(*rc, record_ref{line, root, index, c.file_index, c.offset + uint64_t(line.data() - c.data.data())});
     } else {
       bad(index, line, std::move(problem), index == 0 ? bom_shift : 0);
       problem = line_problem{};

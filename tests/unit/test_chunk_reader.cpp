@@ -124,7 +124,7 @@ TEST_CASE("an oversized last line without newline", "[chunker]") {
   }
 }
 
-TEST_CASE("several files are one stream; empty files yield nothing", "[chunker]") {
+TEST_CASE("several files are one stream, empty files yield nothing", "[chunker]") {
   temp_dir d;
   auto a = d.write("a.jsonl", lines(10, 5));
   auto e = d.write("empty.jsonl", "");

@@ -47,7 +47,7 @@ TEST_CASE("turns: uses the first conversation field present") {
   CHECK(make_turns(range::parse("5..10", "t"), std::nullopt)->name() == "--turns 5..10");
 }
 
-TEST_CASE("len: counts characters, elements and members; every value must fit") {
+TEST_CASE("len: counts characters, elements and members, every value must fit") {
   doc d(chat);
   CHECK(d(*make_len(".turns[0].content=5")));  // héllo: 5 characters, 6 bytes
   CHECK(d(*make_len(".turns[].content=1..20")));

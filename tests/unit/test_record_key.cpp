@@ -52,7 +52,7 @@ TEST_CASE("normalisation applies to string values only") {
   CHECK_THROWS_AS(normalization::parse("ws,loud"), usage_error);
 }
 
-TEST_CASE("key paths form a tuple; missing paths are marked") {
+TEST_CASE("key paths form a tuple, missing paths are marked") {
   key_spec s;
   s.paths = {path::parse(".a"), path::parse(".b")};
   CHECK(same(s, R"({"a":1,"b":2,"c":3})", R"({"b":2,"a":1,"c":4})"));

@@ -34,7 +34,7 @@ TEST_CASE("record_parser accepts objects and classifies the rest") {
   CHECK(prob.column == 7);
 }
 
-TEST_CASE("on-demand would miss errors in untouched fields; the record parser does not") {
+TEST_CASE("on-demand would miss errors in untouched fields, the record parser does not") {
   // NOTES-deps pitfall 3: {"id":7,"x":[1,,]} reads id=7 with On-Demand.
   record_parser p(1 << 20);
   simdjson::dom::element root;

@@ -1,0 +1,54 @@
+#include "jsift/split_job.hpp"
+
+#include <cmath>
+
+#include <xxh_x86dispatch.h>
+
+namespace jsift {
+namespace {
+struct split_chunk : record_chunk {
+  explicit split_chunk(const key_spec& s, size_t n) : hasher(s), buckets(n), counts(n, 0) {}
+  key_hasher hasher;
+  std::vector<std::string> buckets;
+  std::vector<uint64_t> counts;
+};
+}  // namespace
+
+split_job::split_job(const std::vector<input_file>& files, record_job_options ro, split_options o,
+                     std::vector<output_file*> outs)
+    : record_job(files, std::move(ro)), o_(std::move(o)), outs_(std::move(outs)), counts_(o_.ratios.size(), 0) {
+  double sum = 0;
+  for (size_t i = 0; i < o_.ratios.size(); ++i) {
+    sum += o_.ratios[i].second;
+    // The last bucket takes everything left, so rounding never loses a record.
+    cuts_.push_back(i + 1 == o_.ratios.size() || sum >= 1.0 ? UINT64_MAX : uint64_t(std::ldexp(sum, 64)));
+  }
+}
+
+std::unique_ptr<record_chunk> split_job::make_chunk() const {
+  return std::make_unique<split_chunk>(o_.key, o_.ratios.size());
+}
+
+void split_job::on_record(record_chunk& rc, const record_ref& rec) const {
+  auto& sc = static_cast<split_chunk&>(rc);
+  uint64_t h;
+  hash128 k;
+  if (!o_.key.paths.empty() && sc.hasher.hash(rec.root, k)) h = XXH3_64bits_withSeed(&k, sizeof k, o_.seed);
+  else h = XXH3_64bits_withSeed(rec.line.data(), rec.line.size(), o_.seed);
+  size_t b = 0;
+  while (b + 1 < cuts_.size() && h >= cuts_[b]) ++b;
+  sc.buckets[b].append(rec.line);
+  sc.buckets[b].push_back('\n');
+  ++sc.counts[b];
+  rc.counts.add(disposition_names::kept);
+}
+
+void split_job::on_commit(record_chunk& rc) {
+  auto& sc = static_cast<split_chunk&>(rc);
+  for (size_t b = 0; b < sc.buckets.size(); ++b) {
+    outs_[b]->write(sc.buckets[b]);
+    counts_[b] += sc.counts[b];
+  }
+}
+
+}  // namespace jsift
