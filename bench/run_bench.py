@@ -15,6 +15,7 @@ Exit status: 0, or 1 if two tools disagree on a result (a correctness bug
 somewhere: the point of checking).
 """
 import argparse
+import collections
 import datetime
 import hashlib
 import json
@@ -195,6 +196,21 @@ def jobs(env):
         peer("python sets", f"python3 -c {q(PY_UNIQUE)} {q(data)}", json.loads, ("python3",)),
         peer("duckdb count(distinct)", f"{duck} \"select json_extract_string(json, '$.record_type') as t, count(distinct json_extract_string(json, '$.turns[#-1].content')) from read_ndjson_objects('{data}') group by 1 order by 1\"",
              duck_groups, ("duckdb",)),
+    ]
+
+    def group_counts(path):  # outside the timed command
+        c = collections.Counter()
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                c[json.loads(line).get("record_type")] += 1
+        return dict(sorted(c.items()))
+
+    cap = 20000
+    yield f"rebalance: at most {cap:,} records per record type", [
+        peer("jsift rebalance --cap-all", f"{J} rebalance -q --by .record_type --cap-all {cap} {q(data)} -o {q(out('jsift_rebalance.jsonl'))}",
+             lambda s: group_counts(out("jsift_rebalance.jsonl"))),
+        peer("miller sample -k -g", f"mlr --ijsonl --ojsonl sample -k {cap} -g record_type {q(data)} > {q(out('mlr_sample.jsonl'))}",
+             lambda s: group_counts(out("mlr_sample.jsonl")), ("mlr",)),
     ]
 
     usage = subprocess.run([env["jsift_path"], "dedup", "--help"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
