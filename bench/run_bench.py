@@ -213,6 +213,22 @@ def jobs(env):
              lambda s: group_counts(out("mlr_sample.jsonl")), ("mlr",)),
     ]
 
+    def zstd_content(path_or_dir):  # outside the timed command: decompressed bytes, hashed
+        files = [path_or_dir] if os.path.isfile(path_or_dir) else sorted(
+            os.path.join(path_or_dir, n) for n in os.listdir(path_or_dir) if n.endswith(".zst"))
+        h = hashlib.sha256()
+        for f in files:
+            h.update(subprocess.run(["zstd", "-dc", f], stdout=subprocess.PIPE, check=True).stdout)
+        return h.hexdigest()[:16]
+
+    shard_dir = out("shards")
+    yield "zstd shards, level 3 (jsift validates every record)", [
+        peer("jsift shard --level 3", f"rm -rf {q(shard_dir)}; {J} shard -q --level 3 --max-bytes 256MiB -o {q(shard_dir)} {q(data)}",
+             lambda s: zstd_content(shard_dir)),
+        peer(f"zstd -3 -T{nproc}", f"zstd -q -3 -T{nproc} -c {q(data)} > {q(out('all.jsonl.zst'))}",
+             lambda s: zstd_content(out("all.jsonl.zst")), ("zstd",)),
+    ]
+
     usage = subprocess.run([env["jsift_path"], "dedup", "--help"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
     have_dedup = b"jsift dedup" in usage
     if have_dedup:

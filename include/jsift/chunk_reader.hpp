@@ -39,7 +39,8 @@ struct chunk {
   bool file_end = false;    // no more data of this file follows
   uint64_t oversized = 0;   // >0: one line of this many bytes (excluding '\n')
                             // longer than max_line_bytes; data is the line
-                            // (mapped files) or its first max_line_bytes (streams)
+                            // and its '\n' (mapped files) or its first
+                            // max_line_bytes (streams)
   std::shared_ptr<const void> keep_alive;
 };
 

@@ -29,6 +29,10 @@ class output_file {
   void write_pieces(std::vector<iovec>& pieces);
   // Closes and renames into place (no-op for stdout).
   void commit();
+  // Closes the temporary without renaming it yet (shards wait for their
+  // final names until the run ends); commit_as() renames it later.
+  void close();
+  void commit_as(const std::string& final_path);
   bool is_stdout() const { return fd_ == 1; }
   const std::string& path() const { return path_; }
 

@@ -115,11 +115,15 @@ class record_job : public chunk_job {
   // is then sized once to the chunk (no regrowth on the hot path).
   virtual bool emits_records() const { return false; }
   virtual void on_record(record_chunk& rc, const record_ref& rec) const = 0;
+  // After the chunk's last record, still on the worker (e.g. compress it).
+  virtual void on_chunk_end(record_chunk&) const {}
   // Emits or merges a committed chunk's results (in order). It may move
   // records between dispositions in rc.counts: they are merged after it.
   virtual void on_commit(record_chunk& rc) = 0;
   // During on_commit: the file and 1-based line number of a line of the chunk.
   uint32_t commit_file() const { return cur_file_; }
+  // During on_commit: the chunk being committed (its raw bytes).
+  const chunk& commit_chunk() const { return *cur_chunk_; }
   uint64_t commit_line(uint32_t index) const { return line_base_ + index + 1; }
 
  private:
@@ -132,6 +136,7 @@ class record_job : public chunk_job {
   std::vector<invalid_line> first_invalid_;
   std::unique_ptr<output_file> quarantine_;
   uint32_t cur_file_ = UINT32_MAX;
+  const chunk* cur_chunk_ = nullptr;
   uint64_t line_base_ = 0;
 };
 

@@ -11,5 +11,7 @@ int run_dedup(const parsed_flags& f);
 int run_rebalance(const parsed_flags& f);
 int run_sample(const parsed_flags& f);
 int run_split(const parsed_flags& f);
+int run_shard(const parsed_flags& f);
+int run_verify(const parsed_flags& f);
 
 }  // namespace jsift::cli

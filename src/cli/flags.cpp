@@ -120,6 +120,24 @@ parsed_flags parse_flags(int argc, char** argv) {
   split->add_option("--seed", f.split.seed, "Assignment seed")->capture_default_str();
   split->footer("Example: jsift split --ratios train=0.9,eval=0.1 --key .conversation_id data/ -o splits/");
 
+  auto* shard = app.add_subcommand("shard", "Validated zstd JSONL shards (HuggingFace names), a dataset card and manifest.json, atomically");
+  add_common(*shard, f.common, false);
+  shard->add_option("-o,--output", f.shard.dir, "Directory for the shards (created; must be empty unless --force)")->required();
+  shard->add_option("--split", f.shard.split, "Split name: shards are NAME-00000-of-0000N.jsonl.zst")->capture_default_str();
+  shard->add_option("--max-records", f.shard.max_records, "Start a new shard after N records");
+  shard->add_option("--max-bytes", f.shard.max_bytes, "Start a new shard before SIZE uncompressed bytes (a larger record goes alone)");
+  shard->add_option("--level", f.shard.level, "zstd level (1-19)")->check(CLI::Range(1, 19))->capture_default_str();
+  shard->add_option("--compress", f.shard.compress, "zstd or none")->check(CLI::IsMember({"zstd", "none"}))->capture_default_str();
+  shard->add_option("--by", f.shard.by, "Count records per value of this field in the manifest and card");
+  shard->add_flag("--force", f.shard.force, "Write into a non-empty directory, replacing its shards, card and manifest");
+  shard->footer("Example: jsift shard -o hub/ --split train --max-bytes 256MiB --by .record_type data/ && jsift verify hub/");
+
+  auto* verify = app.add_subcommand("verify", "Re-check a shard directory against its manifest: every shard decompressed, every line parsed");
+  verify->add_option("dir", f.verify_dir, "The directory jsift shard wrote")->required();
+  verify->add_option("-j,--threads", f.verify_threads, "Worker threads (default: every core)");
+  verify->footer("Exit 0 when everything matches the manifest, 3 with one line per problem otherwise.");
+
+  for (int i = 0; i < argc; ++i) f.argv.emplace_back(argv[i]);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -133,6 +151,8 @@ parsed_flags parse_flags(int argc, char** argv) {
   if (rebalance->parsed()) f.cmd = command::rebalance;
   if (sample->parsed()) f.cmd = command::sample;
   if (split->parsed()) f.cmd = command::split;
+  if (shard->parsed()) f.cmd = command::shard;
+  if (verify->parsed()) f.cmd = command::verify;
   return f;
 }
 

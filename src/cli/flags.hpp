@@ -73,7 +73,18 @@ struct split_flags {
   std::string dir;
 };
 
-enum class command { none, stats, filter, dedup, rebalance, sample, split };
+struct shard_flags {
+  std::string dir;
+  std::string split = "train";
+  uint64_t max_records = 0;
+  std::string max_bytes;
+  int level = 3;
+  std::string compress = "zstd";
+  std::string by;
+  bool force = false;
+};
+
+enum class command { none, stats, filter, dedup, rebalance, sample, split, shard, verify };
 
 struct parsed_flags {
   command cmd = command::none;
@@ -83,6 +94,10 @@ struct parsed_flags {
   dedup_flags dedup;
   select_flags select;
   split_flags split;
+  shard_flags shard;
+  std::string verify_dir;
+  unsigned verify_threads = 0;
+  std::vector<std::string> argv;
   int exit_now = -1;  // >= 0: help or version was printed, or a usage error
 };
 

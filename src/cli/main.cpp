@@ -23,6 +23,8 @@ int run(int argc, char** argv) {
     case command::rebalance: return run_rebalance(f);
     case command::sample: return run_sample(f);
     case command::split: return run_split(f);
+    case command::shard: return run_shard(f);
+    case command::verify: return run_verify(f);
     case command::none: break;
   }
   return 2;

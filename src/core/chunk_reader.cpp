@@ -202,9 +202,9 @@ bool chunk_reader::state::next_mapped(const chunk_options& o, chunk& out) {
     size_t line_end = e ? size_t(e - base) : size;  // excluding '\n'
     size_t len = line_end - pos;
     size_t next = e ? line_end + 1 : size;
-    if (len > o.max_line_bytes) {  // mapped: the whole line costs no memory
+    if (len > o.max_line_bytes) {  // mapped: the whole line (and its '\n') costs no memory
       out.oversized = len;
-      out.data = std::string_view(base + pos, len);
+      out.data = std::string_view(base + pos, next - pos);
     } else {
       out.data = std::string_view(base + pos, next - pos);
     }

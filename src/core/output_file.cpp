@@ -46,16 +46,24 @@ void output_file::write_pieces(std::vector<iovec>& pieces) {
   sys::write_all_v(fd_, pieces, fd_ == 1 ? std::string("to stdout") : fmt::format("'{}'", path_));
 }
 
+void output_file::close() {
+  if (fd_ <= 1) return;
+  int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) throw std::system_error(errno, std::generic_category(), fmt::format("cannot write '{}'", path_));
+}
+
+void output_file::commit_as(const std::string& final_path) {
+  path_ = final_path;
+  commit();
+}
+
 void output_file::commit() {
   if (fd_ == 1 || committed_) return;
   // No fsync: the rename alone guarantees that a final name never holds a
   // partial file after an error or a signal, and fsync made `filter -o` wait
   // for the disk (0.7 to 2.3 s for the same 400 MB on the bench machine).
-  if (::close(fd_) != 0) {
-    fd_ = -1;
-    throw std::system_error(errno, std::generic_category(), fmt::format("cannot write '{}'", path_));
-  }
-  fd_ = -1;
+  close();
   if (sys::ops().rename(tmp_.c_str(), path_.c_str()) != 0)
     throw std::system_error(errno, std::generic_category(), fmt::format("cannot rename into '{}'", path_));
   committed_ = true;

@@ -80,8 +80,10 @@ std::unique_ptr<chunk_job::result> record_job::process(const chunk& c) {
     p.reason = invalid_reason::line_too_long;
     p.column = opts_.max_line_bytes + 1;
     p.message = fmt::format("line exceeds --max-line-bytes ({}): {} bytes", human_bytes(opts_.max_line_bytes), c.oversized);
-    bad(0, c.data, std::move(p), 0);
-    if (c.file_end) rc->tally.no_final_newline = 1;
+    std::string_view raw = c.data;
+    if (!raw.empty() && raw.back() == '\n') raw.remove_suffix(1);
+    bad(0, raw, std::move(p), 0);
+    if (c.file_end && !(c.data.size() > c.oversized)) rc->tally.no_final_newline = 1;
     return rc;
   }
 
@@ -120,6 +122,7 @@ std::unique_ptr<chunk_job::result> record_job::process(const chunk& c) {
     p = le + 1;
   }
   rc->tally.lines = index;
+  on_chunk_end(*rc);
   return rc;
 }
 
@@ -129,6 +132,7 @@ std::string record_job::locate(const invalid_line& l) const {
 
 void record_job::commit(const chunk& c, result& r) {
   auto& rc = static_cast<record_chunk&>(r);
+  cur_chunk_ = &c;
   if (c.file_index != cur_file_) {
     cur_file_ = c.file_index;
     line_base_ = 0;
