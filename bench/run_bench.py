@@ -229,6 +229,13 @@ def jobs(env):
              lambda s: zstd_content(out("all.jsonl.zst")), ("zstd",)),
     ]
 
+    # Interoperability: the shards just written are read by DuckDB's JSON reader.
+    yield "reading jsift's shards back", [
+        peer("jsift stats on the shards", f"{J} stats --json --no-duplicates {q(shard_dir)}", lambda s: json.loads(s)["records"]),
+        peer("duckdb read_json on the shards", f"{duck} \"select count(*) from read_json('{shard_dir}/*.jsonl.zst', format='newline_delimited')\"",
+             duck_int, ("duckdb",)),
+    ]
+
     usage = subprocess.run([env["jsift_path"], "dedup", "--help"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
     have_dedup = b"jsift dedup" in usage
     if have_dedup:
