@@ -59,6 +59,8 @@ class key_hasher {
   bool hash(simdjson::dom::element root, hash128& out);
   // The key of one path only (stats --unique PATH), with the spec's normalisation.
   bool hash_path(const path& p, simdjson::dom::element root, hash128& out);
+  // The key of one value.
+  bool hash_value(simdjson::dom::element v, hash128& out);
 
  private:
   struct member {

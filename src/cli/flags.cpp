@@ -137,6 +137,15 @@ parsed_flags parse_flags(int argc, char** argv) {
   verify->add_option("-j,--threads", f.verify_threads, "Worker threads (default: every core)");
   verify->footer("Exit 0 when everything matches the manifest, 3 with one line per problem otherwise.");
 
+  auto* gate = app.add_subcommand("gate", "Run the checks of a TOML file over the input in one pass; exit 1 if any fails");
+  add_common(*gate, f.common, false);
+  gate->add_option("--config", f.gate.config, "The gate file: [[check]] tables (see README 'jsift gate')")->required();
+  gate->add_option("--report-json", f.gate.report_json, "Write the results as JSON");
+  gate->add_option("--report-md", f.gate.report_md, "Write the results as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)");
+  gate->add_option("--junit", f.gate.junit, "Write JUnit XML, one testcase per check");
+  gate->footer("Exit codes: 0 every check passed, 1 a check failed, 2 config error, 3 invalid data under --on-invalid fail.\n"
+               "Example: jsift gate --config examples/chat-gate.toml --on-invalid skip --junit gate.xml data/");
+
   for (int i = 0; i < argc; ++i) f.argv.emplace_back(argv[i]);
   try {
     app.parse(argc, argv);
@@ -153,6 +162,7 @@ parsed_flags parse_flags(int argc, char** argv) {
   if (split->parsed()) f.cmd = command::split;
   if (shard->parsed()) f.cmd = command::shard;
   if (verify->parsed()) f.cmd = command::verify;
+  if (gate->parsed()) f.cmd = command::gate;
   return f;
 }
 

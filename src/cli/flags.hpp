@@ -84,7 +84,12 @@ struct shard_flags {
   bool force = false;
 };
 
-enum class command { none, stats, filter, dedup, rebalance, sample, split, shard, verify };
+struct gate_flags {
+  std::string config;
+  std::string report_json, report_md, junit;
+};
+
+enum class command { none, stats, filter, dedup, rebalance, sample, split, shard, verify, gate };
 
 struct parsed_flags {
   command cmd = command::none;
@@ -95,6 +100,7 @@ struct parsed_flags {
   select_flags select;
   split_flags split;
   shard_flags shard;
+  gate_flags gate;
   std::string verify_dir;
   unsigned verify_threads = 0;
   std::vector<std::string> argv;

@@ -224,4 +224,11 @@ bool key_hasher::hash_path(const path& p, dom::element root, hash128& out) {
   return true;
 }
 
+bool key_hasher::hash_value(dom::element v, hash128& out) {
+  len_ = 0;
+  encode(v, 0);
+  out = finish();
+  return true;
+}
+
 }  // namespace jsift
