@@ -43,4 +43,7 @@ class record_parser {
 // "64 MiB", "1.5 KiB", "17 B": sizes in messages.
 std::string human_bytes(uint64_t n);
 
+// "64MiB", "4M", "1G", "1000", "1.5KiB": bytes. Throws usage_error naming `what`.
+uint64_t parse_size(std::string_view text, std::string_view what);
+
 }  // namespace jsift

@@ -29,6 +29,7 @@
 
 #include "jsift/output_file.hpp"
 #include "jsift/path.hpp"
+#include "jsift/quota.hpp"
 #include "jsift/record_job.hpp"
 #include "jsift/record_key.hpp"
 
@@ -110,6 +111,15 @@ class emit_job final : public record_job {
   uint64_t extra_ = 0;
   std::map<std::string, uint64_t> kept_by_group_;
 };
+
+// Heap sizes for the threshold pass: for each group, how many smallest keys
+// decide its quota (the remainder when upsampling; 0 when the group is kept
+// whole or not at all).
+std::map<std::string, uint64_t> threshold_sizes(const std::map<std::string, quota>& quotas);
+// What the emit pass does per group, from the quotas and the thresholds the
+// threshold pass found.
+std::map<std::string, group_plan> make_group_plans(const std::map<std::string, quota>& quotas,
+                                                   const std::map<std::string, sel_key>& thresholds);
 
 // The group and selection key of a record (used by both passes).
 struct record_selection {

@@ -25,6 +25,13 @@ struct split_options {
   uint64_t seed = 0;
 };
 
+// Cut points for bucket shares (bucket i takes hashes below cuts[i]; the last
+// takes the rest, so rounding never loses a record), the bucket of a hash,
+// and a record's split hash (its key's, else its bytes').
+std::vector<uint64_t> split_cuts(const std::vector<std::pair<std::string, double>>& ratios);
+size_t split_bucket(const std::vector<uint64_t>& cuts, uint64_t hash);
+uint64_t split_hash(key_hasher& kh, const key_spec& key, uint64_t seed, const record_ref& rec);
+
 class split_job final : public record_job {
  public:
   // outs[i] receives the records of ratios[i].
@@ -39,7 +46,7 @@ class split_job final : public record_job {
 
  private:
   split_options o_;
-  std::vector<uint64_t> cuts_;  // bucket i takes hashes below cuts_[i]
+  std::vector<uint64_t> cuts_;
   std::vector<output_file*> outs_;
   std::vector<uint64_t> counts_;
 };

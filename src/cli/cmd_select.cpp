@@ -57,8 +57,7 @@ selection_result plan_selection(const run_config& cfg, const selector& sel, cons
     threshold_job counter(cfg.inputs, look_only(cfg.records), sel, {});
     run_pass(cfg, counter, false);
     r.quotas = plan_quotas(counter.counts(), req);
-    for (auto& [g, q] : r.quotas)
-      if (q.available) k[g] = q.keep % q.available == 0 && q.keep ? 0 : q.keep % q.available;
+    k = threshold_sizes(r.quotas);
   } else if (req.mode == kind::cap) {
     k = req.caps;
   } else {
@@ -68,19 +67,7 @@ selection_result plan_selection(const run_config& cfg, const selector& sel, cons
   th.set_default_k(default_k);
   run_pass(cfg, th, false);
   if (!needs_counts) r.quotas = plan_quotas(th.counts(), req);
-  auto thresholds = th.thresholds();
-  for (auto& [g, q] : r.quotas) {
-    group_plan p;
-    if (q.available == 0 || q.keep == 0) {
-      // nothing from this group
-    } else if (q.keep == q.available) {
-      p.all = true;
-    } else {
-      p.base = q.keep / q.available;
-      if (q.keep % q.available) p.threshold = thresholds.at(g);
-    }
-    r.plans[g] = p;
-  }
+  r.plans = make_group_plans(r.quotas, th.thresholds());
   return r;
 }
 

@@ -14,5 +14,6 @@ int run_split(const parsed_flags& f);
 int run_shard(const parsed_flags& f);
 int run_verify(const parsed_flags& f);
 int run_gate(const parsed_flags& f);
+int run_flow(const parsed_flags& f);
 
 }  // namespace jsift::cli

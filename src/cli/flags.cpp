@@ -146,6 +146,15 @@ parsed_flags parse_flags(int argc, char** argv) {
   gate->footer("Exit codes: 0 every check passed, 1 a check failed, 2 config error, 3 invalid data under --on-invalid fail.\n"
                "Example: jsift gate --config examples/chat-gate.toml --on-invalid skip --junit gate.xml data/");
 
+  auto* run = app.add_subcommand("run", "A whole pipeline from a TOML file: filter, dedup, rebalance, split (and shard), then the gate on the output");
+  add_common(*run, f.common, false);
+  run->add_option("--config", f.gate.config, "The pipeline file: [filter] [dedup] [rebalance] [split] [output] and [[check]] (see README 'jsift run')")->required();
+  run->add_option("-o,--output", f.split.dir, "Output directory (overrides [output] dir)");
+  run->add_option("--report-json", f.gate.report_json, "Write the gate results as JSON");
+  run->add_option("--report-md", f.gate.report_md, "Write the gate results as Markdown");
+  run->add_option("--junit", f.gate.junit, "Write the gate results as JUnit XML");
+  run->footer("Exit codes as for gate. Example: jsift run --config examples/pipeline.toml data/");
+
   for (int i = 0; i < argc; ++i) f.argv.emplace_back(argv[i]);
   try {
     app.parse(argc, argv);
@@ -163,6 +172,7 @@ parsed_flags parse_flags(int argc, char** argv) {
   if (shard->parsed()) f.cmd = command::shard;
   if (verify->parsed()) f.cmd = command::verify;
   if (gate->parsed()) f.cmd = command::gate;
+  if (run->parsed()) f.cmd = command::run;
   return f;
 }
 

@@ -89,7 +89,7 @@ struct gate_flags {
   std::string report_json, report_md, junit;
 };
 
-enum class command { none, stats, filter, dedup, rebalance, sample, split, shard, verify, gate };
+enum class command { none, stats, filter, dedup, rebalance, sample, split, shard, verify, gate, run };
 
 struct parsed_flags {
   command cmd = command::none;

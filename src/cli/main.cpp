@@ -26,6 +26,7 @@ int run(int argc, char** argv) {
     case command::shard: return run_shard(f);
     case command::verify: return run_verify(f);
     case command::gate: return run_gate(f);
+    case command::run: return run_flow(f);
     case command::none: break;
   }
   return 2;

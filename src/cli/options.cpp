@@ -9,21 +9,6 @@
 
 namespace jsift::cli {
 
-uint64_t parse_size(std::string_view text, std::string_view flag) {
-  double v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || v < 0) throw usage_error(fmt::format("{}: expected a size such as 64MiB, got '{}'", flag, text));
-  std::string unit(p, text.data() + text.size());
-  for (auto& c : unit) c = char(std::tolower(static_cast<unsigned char>(c)));
-  double mult;
-  if (unit.empty() || unit == "b") mult = 1;
-  else if (unit == "k" || unit == "kb" || unit == "kib") mult = 1024.0;
-  else if (unit == "m" || unit == "mb" || unit == "mib") mult = 1024.0 * 1024;
-  else if (unit == "g" || unit == "gb" || unit == "gib") mult = 1024.0 * 1024 * 1024;
-  else throw usage_error(fmt::format("{}: unknown size unit in '{}' (use K, M or G)", flag, text));
-  return uint64_t(std::llround(v * mult));
-}
-
 run_config make_run_config(const common_flags& f) {
   run_config c;
   c.records.invalid = invalid_policy::parse(f.on_invalid);

@@ -31,7 +31,4 @@ struct run_config {
 
 run_config make_run_config(const common_flags& f);
 
-// "64MiB", "4M", "1G", "1000", "1.5KiB": bytes. Throws usage_error naming flag.
-uint64_t parse_size(std::string_view text, std::string_view flag);
-
 }  // namespace jsift::cli

@@ -130,4 +130,27 @@ void emit_job::on_commit(record_chunk& rc) {
   out_.write(rc.out);
 }
 
+std::map<std::string, uint64_t> threshold_sizes(const std::map<std::string, quota>& quotas) {
+  std::map<std::string, uint64_t> k;
+  for (auto& [g, q] : quotas)
+    if (q.available) k[g] = q.keep % q.available;  // keep < available: keep; == : 0 (all); > : the remainder
+  return k;
+}
+
+std::map<std::string, group_plan> make_group_plans(const std::map<std::string, quota>& quotas,
+                                                   const std::map<std::string, sel_key>& thresholds) {
+  std::map<std::string, group_plan> plans;
+  for (auto& [g, q] : quotas) {
+    group_plan p;
+    if (q.available > 0 && q.keep == q.available) {
+      p.all = true;
+    } else if (q.available > 0 && q.keep > 0) {
+      p.base = q.keep / q.available;
+      if (q.keep % q.available) p.threshold = thresholds.at(g);
+    }
+    plans[g] = p;
+  }
+  return plans;
+}
+
 }  // namespace jsift

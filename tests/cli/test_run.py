@@ -1,0 +1,110 @@
+"""jsift run: the one-pass pipeline equals the individual commands chained
+with pipes, splits partition the output, shards verify, the gate runs on the
+output, config errors name the line, and -j does not change anything."""
+import collections
+import json
+import os
+import subprocess
+
+from harness import *  # noqa: F401,F403
+
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples")
+CHAT = [os.path.join(EXAMPLES, "data", "chat-fail.jsonl"), os.path.join(EXAMPLES, "data", "chat-pass.jsonl")]
+
+PIPELINE = """
+[filter]
+turns = "5..10"
+nonempty = [".turns[].content"]
+
+[dedup]
+key = [".turns[].content"]
+normalize = "ws,case"
+
+[rebalance]
+by = ".record_type"
+target = { chat = 0.6, qa = 0.2, preference = 0.2 }
+seed = 7
+"""
+
+
+class run_tests(jsift_case):
+    def run_pipeline(self, text, *args, expect_rc=0):
+        cfg = self.write("pipeline.toml", text)
+        out = self.path("out")
+        r, rep = self.run_with_report("run", "--config", cfg, "-o", out, *args, *CHAT, expect_rc=expect_rc)
+        return out, r, rep
+
+    def test_equals_the_commands_chained_with_pipes(self):
+        out, r, rep = self.run_pipeline(PIPELINE)
+        got = slurp(os.path.join(out, "data.jsonl"))
+        f = subprocess.Popen([JSIFT, "filter", "-q", "--turns", "5..10", "--nonempty", ".turns[].content", *CHAT], stdout=subprocess.PIPE)
+        d = subprocess.Popen([JSIFT, "dedup", "-q", "--key", ".turns[].content", "--normalize", "ws,case"], stdin=f.stdout, stdout=subprocess.PIPE)
+        b = subprocess.run([JSIFT, "rebalance", "-q", "--by", ".record_type", "--target", "chat=0.6,qa=0.2,preference=0.2", "--seed", "7"],
+                           stdin=d.stdout, stdout=subprocess.PIPE)
+        f.stdout.close()
+        d.stdout.close()
+        self.assertEqual(f.wait(), 0)
+        self.assertEqual(d.wait(), 0)
+        self.assertEqual(got, b.stdout)
+        counts = collections.Counter(json.loads(l)["record_type"] for l in got.splitlines())
+        total = sum(counts.values())
+        self.assertEqual(counts["chat"], round(total * 0.6))
+        d = rep["dispositions"]
+        self.assertEqual((d["filtered:--turns 5..10"], d["filtered:--nonempty .turns[].content"], d["duplicate"]), (1, 1, 2))
+
+    def test_splits_partition_the_output_and_shards_verify(self):
+        text = PIPELINE + '\n[split]\nratios = { train = 0.8, eval = 0.2 }\nkey = ".input_parameters.persona_key"\n[output]\nshard = true\n'
+        out, r, rep = self.run_pipeline(text)
+        self.assertEqual(sorted(os.listdir(out)), ["eval", "train"])
+        recs = {}
+        for split in ("train", "eval"):
+            self.assertEqual(self.run_jsift("verify", os.path.join(out, split)).rc, 0)
+            shards = sorted(n for n in os.listdir(os.path.join(out, split)) if n.endswith(".zst"))
+            data = b"".join(subprocess.run(["zstd", "-dc", os.path.join(out, split, s)], stdout=subprocess.PIPE, check=True).stdout
+                            for s in shards)
+            recs[split] = [json.loads(l) for l in data.splitlines()]
+        self.assertEqual(len(recs["train"]) + len(recs["eval"]), rep["outputs"]["train"]["records"] + rep["outputs"]["eval"]["records"])
+        personas = [{r["input_parameters"]["persona_key"] for r in recs[s]} for s in ("train", "eval")]
+        self.assertFalse(personas[0] & personas[1])  # a key lands in one split
+        # the union is exactly the unsplit run's output
+        out2, _, _ = self.run_pipeline(PIPELINE)
+        unsplit = [json.loads(l) for l in slurp(os.path.join(out2, "data.jsonl")).splitlines()]
+        key = lambda r: r["id"]  # noqa: E731
+        self.assertEqual(sorted(map(key, recs["train"] + recs["eval"])), sorted(map(key, unsplit)))
+
+    def test_gate_on_the_output(self):
+        passing = PIPELINE + '[[check]]\ntype = "mix"\nby = ".record_type"\ntarget = { chat = 0.6, qa = 0.2, preference = 0.2 }\ntolerance = 0.02\n'
+        out, r, rep = self.run_pipeline(passing, "--junit", self.path("j.xml"))
+        self.assertIn(b"PASS", r.out)
+        self.assertTrue(os.path.exists(self.path("j.xml")))
+        failing = PIPELINE + '[[check]]\ntype = "records"\nmin = 100000\n'
+        out, r, rep = self.run_pipeline(failing, expect_rc=1)
+        self.assertIn(b"FAIL", r.out)
+
+    def test_deterministic_across_threads(self):
+        outs = set()
+        for j in ("-j1", "-j2", "-j8"):
+            out, r, rep = self.run_pipeline(PIPELINE + '[split]\nratios = { a = 0.5, b = 0.5 }\n', j, "--chunk-bytes", "4K")
+            outs.add(tuple(slurp(os.path.join(out, n)) for n in ("a.jsonl", "b.jsonl")))
+        self.assertEqual(len(outs), 1)
+
+    def test_config_errors_name_the_line(self):
+        cases = [('[filter]\nturns = "5..10"\nturn_path = ".x"\n', "pipeline.toml:3:", "unknown key 'turn_path'"),
+                 ('[rebalance]\nby = ".t"\n', "pipeline.toml:1:", "exactly one of target, cap, cap_all, equal"),
+                 ('[filter]\neq = [".record_type"]\n', "pipeline.toml:2:", "expected PATH=VALUE"),
+                 ('[dedup]\nnormalize = "loud"\n', "pipeline.toml:2:", "--normalize"),
+                 ('[sorting]\nby = ".x"\n', "pipeline.toml:1:", "unknown key 'sorting'"),
+                 ('[split]\nratios = { a = 0.5, b = 0.4 }\n', "pipeline.toml:2:", "must sum to 1")]
+        for text, where, what in cases:
+            cfg = self.write("bad.toml", text)
+            r = self.run_jsift("run", "--config", cfg, "-o", self.path("o"), *CHAT)
+            self.assertEqual(r.rc, 2, (text, r.err))
+            self.assertIn(where.replace("pipeline", "bad"), r.err, text)
+            self.assertIn(what, r.err, text)
+        self.assertFalse(os.path.exists(self.path("o")))  # nothing written on a bad config
+
+    def test_example_pipeline(self):
+        out = self.path("example")
+        r = self.run_jsift("run", "--config", os.path.join(EXAMPLES, "pipeline.toml"), "-o", out, *CHAT)
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertEqual(self.run_jsift("verify", os.path.join(out, "train")).rc, 0)
