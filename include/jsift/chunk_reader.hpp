@@ -41,6 +41,7 @@ struct chunk {
                             // longer than max_line_bytes; data is the line
                             // and its '\n' (mapped files) or its first
                             // max_line_bytes (streams)
+  bool oversized_newline = false;  // the oversized line ended with '\n' (not EOF)
   std::shared_ptr<const void> keep_alive;
 };
 

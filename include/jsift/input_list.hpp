@@ -13,8 +13,8 @@
 namespace jsift {
 
 struct input_file {
-  std::string path;   // "-" means stdin
-  std::string label;  // shown instead of path (a spooled stdin)
+  std::string path{};   // "-" means stdin
+  std::string label{};  // shown instead of path (a spooled stdin)
   std::string name() const {
     if (!label.empty()) return label;
     return path == "-" ? std::string("<stdin>") : path;

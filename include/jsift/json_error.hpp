@@ -18,9 +18,12 @@ struct json_problem {
   size_t offset;  // 0-based byte offset of the problem in the text
   bool utf8;      // the problem is invalid UTF-8
   std::string message;
+  bool number_range = false;  // valid JSON, but a number simdjson cannot hold
 };
 
 // The first problem in `text`, or nullopt if it is one valid JSON value.
+// Numbers simdjson cannot represent (integers beyond 64 bits, floats beyond
+// a double) are reported too, with number_range set.
 std::optional<json_problem> find_json_problem(std::string_view text);
 
 // Offset of the first invalid UTF-8 byte, or npos.

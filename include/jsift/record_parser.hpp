@@ -16,10 +16,10 @@
 
 namespace jsift {
 
-enum class invalid_reason : uint8_t { json_syntax, utf8, not_object, line_too_long, count_ };
+enum class invalid_reason : uint8_t { json_syntax, utf8, not_object, line_too_long, number_range, count_ };
 
-// "json_syntax", "utf8", "not_object", "line_too_long": the disposition
-// suffix (`invalid:utf8`).
+// "json_syntax", "utf8", "not_object", "line_too_long", "number_range":
+// the disposition suffix (`invalid:utf8`).
 std::string_view reason_key(invalid_reason r) noexcept;
 
 struct line_problem {

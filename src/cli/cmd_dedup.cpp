@@ -4,9 +4,9 @@
 #include "commands.hpp"
 #include "jsift/dedup_job.hpp"
 #include "jsift/error.hpp"
-#include "jsift/progress.hpp"
 #include "jsift/run_report.hpp"
 #include "jsift/sys.hpp"
+#include "job_runner.hpp"
 #include "options.hpp"
 #include "terminal.hpp"
 
@@ -28,12 +28,11 @@ int run_dedup(const parsed_flags& f) {
   std::unique_ptr<output_file> out;
   if (!o.count_only) out = std::make_unique<output_file>(cfg.output);
   dedup_job job(cfg.inputs, cfg.records, o, out.get(), budget);
-  if (!o.against.empty()) load_reference_keys(o.against, o.key, cfg.records, cfg.threads, job.reference());
+  // Reference files are read, not passed on: their bad lines are skipped
+  // (and counted as invalid there), never quarantined with the input's.
+  if (!o.against.empty()) load_reference_keys(o.against, o.key, look_only(cfg.records), cfg.threads, job.reference());
 
-  chunk_reader reader(cfg.inputs, cfg.chunks);
-  progress_meter progress(progress_enabled(cfg.progress), reader.total_bytes());
-  run_pipeline(reader, job, {cfg.threads, 0, &progress});
-  progress.finish();
+  run_job(cfg, cfg.inputs, job);
   if (out) out->commit();
   job.finish();
   job.finish_outputs();

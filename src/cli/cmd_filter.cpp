@@ -5,8 +5,8 @@
 #include "commands.hpp"
 #include "jsift/error.hpp"
 #include "jsift/filter_job.hpp"
-#include "jsift/progress.hpp"
 #include "jsift/run_report.hpp"
+#include "job_runner.hpp"
 #include "options.hpp"
 #include "terminal.hpp"
 
@@ -41,10 +41,7 @@ int run_filter(const parsed_flags& f) {
   run_config cfg = make_run_config(f.common);
   output_file out(cfg.output);
   filter_job job(cfg.inputs, cfg.records, std::move(preds), f.filter.invert, out);
-  chunk_reader reader(cfg.inputs, cfg.chunks);
-  progress_meter progress(progress_enabled(cfg.progress), reader.total_bytes());
-  run_pipeline(reader, job, {cfg.threads, 0, &progress});
-  progress.finish();
+  run_job(cfg, cfg.inputs, job);
   out.commit();
   job.finish();
   if (!cfg.report.empty()) write_file_atomic(cfg.report, run_report_json("filter", job));

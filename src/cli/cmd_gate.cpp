@@ -8,9 +8,9 @@
 #include "commands.hpp"
 #include "jsift/error.hpp"
 #include "jsift/gate.hpp"
-#include "jsift/progress.hpp"
 #include "jsift/run_report.hpp"
 #include "jsift/sys.hpp"
+#include "job_runner.hpp"
 #include "options.hpp"
 #include "terminal.hpp"
 
@@ -33,18 +33,8 @@ void append_step_summary(const std::string& markdown) {
 }
 }  // namespace
 
-int run_gate(const parsed_flags& f) {
-  gate_config cfg = load_gate_config(f.gate.config);  // config errors first: exit 2 before reading data
-  run_config rc = make_run_config(f.common);
-  gate_job job(rc.inputs, rc.records, cfg);
-  chunk_reader reader(rc.inputs, rc.chunks);
-  progress_meter progress(progress_enabled(rc.progress), reader.total_bytes());
-  run_pipeline(reader, job, {rc.threads, 0, &progress});
-  progress.finish();
-  job.finish();
-
+int report_gate(const parsed_flags& f, const gate_config& cfg, const gate_job& job, const std::string& title) {
   auto results = job.results();
-  const std::string title = cfg.name.empty() ? "jsift gate" : "jsift gate: " + cfg.name;
   std::string table = gate_table(results);
   sys::write_all(1, table.data(), table.size(), "to stdout");
   if (!f.gate.report_json.empty()) write_file_atomic(f.gate.report_json, gate_json(results, cfg, job));
@@ -52,9 +42,20 @@ int run_gate(const parsed_flags& f) {
   if (!f.gate.report_md.empty()) write_file_atomic(f.gate.report_md, md);
   append_step_summary(md);
   if (!f.gate.junit.empty()) write_file_atomic(f.gate.junit, gate_junit(results, title));
+  return all_passed(results) ? 0 : int(exit_code::gate_failed);
+}
+
+int run_gate(const parsed_flags& f) {
+  gate_config cfg = load_gate_config(f.gate.config);  // config errors first: exit 2 before reading data
+  run_config rc = make_run_config(f.common);
+  gate_job job(rc.inputs, rc.records, cfg);
+  run_job(rc, rc.inputs, job);
+  job.finish();
+
+  int code = report_gate(f, cfg, job, cfg.name.empty() ? "jsift gate" : "jsift gate: " + cfg.name);
   if (!rc.report.empty()) write_file_atomic(rc.report, run_report_json("gate", job));
   if (!rc.quiet) print_err(invalid_warnings(job) + summary_line("gate", job));
-  return all_passed(results) ? 0 : int(exit_code::gate_failed);
+  return code;
 }
 
 }  // namespace jsift::cli

@@ -8,30 +8,15 @@
 #include "jsift/error.hpp"
 #include "jsift/flow.hpp"
 #include "jsift/gate.hpp"
-#include "jsift/progress.hpp"
 #include "jsift/run_report.hpp"
 #include "jsift/shard_writer.hpp"
 #include "jsift/sys.hpp"
+#include "job_runner.hpp"
 #include "options.hpp"
 #include "terminal.hpp"
 
 namespace jsift::cli {
 namespace fs = std::filesystem;
-
-namespace {
-void run_pass(const std::vector<input_file>& inputs, const run_config& cfg, record_job& job, bool show) {
-  chunk_reader reader(inputs, cfg.chunks);
-  progress_meter progress(show && progress_enabled(cfg.progress), reader.total_bytes());
-  run_pipeline(reader, job, {cfg.threads, 0, &progress});
-  progress.finish();
-}
-
-record_job_options look_only(const record_job_options& ro) {
-  record_job_options o = ro;
-  if (o.invalid.action == on_invalid::quarantine) o.invalid = invalid_policy{on_invalid::skip, {}};
-  return o;
-}
-}  // namespace
 
 int run_flow(const parsed_flags& f) {
   flow_spec spec = load_flow(f.gate.config);  // config errors first: exit 2 before any data is read
@@ -50,7 +35,7 @@ int run_flow(const parsed_flags& f) {
     std::map<std::string, uint64_t> k;
     if (needs_counts) {
       flow_job counter(cfg.inputs, look_only(cfg.records), spec, std::map<std::string, uint64_t>{});
-      run_pass(cfg.inputs, cfg, counter, false);
+      run_job(cfg, cfg.inputs, counter, false);
       quotas = plan_quotas(counter.group_counts(), spec.quota);
       k = threshold_sizes(quotas);
     } else if (spec.quota.mode == kind::cap) {
@@ -58,7 +43,7 @@ int run_flow(const parsed_flags& f) {
     }
     flow_job survey(cfg.inputs, look_only(cfg.records), spec, k);
     if (spec.quota.mode == kind::cap_all) survey.set_default_k(spec.quota.cap_all);
-    run_pass(cfg.inputs, cfg, survey, false);
+    run_job(cfg, cfg.inputs, survey, false);
     if (!needs_counts) quotas = plan_quotas(survey.group_counts(), spec.quota);
     plans = make_group_plans(quotas, survey.thresholds());
   }
@@ -73,7 +58,7 @@ int run_flow(const parsed_flags& f) {
     outs.push_back(files.back().get());
   }
   flow_job emit(cfg.inputs, cfg.records, spec, plans, outs);
-  run_pass(cfg.inputs, cfg, emit, true);
+  run_job(cfg, cfg.inputs, emit);
   for (auto& file : files) file->commit();
   emit.finish();
 
@@ -94,8 +79,10 @@ int run_flow(const parsed_flags& f) {
     so.force = true;  // the run owns its output directory
     so.command = f.argv;
     std::vector<input_file> in{{jsonl}};
-    shard_job sj(in, record_job_options{}, so);
-    run_pass(in, cfg, sj, false);
+    record_job_options ro;  // the run validated these records already, with the same limit
+    ro.max_line_bytes = cfg.records.max_line_bytes;
+    shard_job sj(in, ro, so);
+    run_job(cfg, in, sj, false);
     sj.finish_shards();
     fs::remove(jsonl);
     outputs.push_back({so.dir});
@@ -123,16 +110,11 @@ int run_flow(const parsed_flags& f) {
       for (auto& o : outputs) v.push_back(o.path);
       return v;
     }());
-    gate_job gate(gate_inputs, record_job_options{}, spec.gate);
-    run_pass(gate_inputs, cfg, gate, false);
-    auto results = gate.results();
-    const std::string title = spec.name.empty() ? "jsift run" : "jsift run: " + spec.name;
-    std::string table = gate_table(results);
-    sys::write_all(1, table.data(), table.size(), "to stdout");
-    if (!f.gate.report_json.empty()) write_file_atomic(f.gate.report_json, gate_json(results, spec.gate, gate));
-    if (!f.gate.report_md.empty()) write_file_atomic(f.gate.report_md, gate_markdown(results, title));
-    if (!f.gate.junit.empty()) write_file_atomic(f.gate.junit, gate_junit(results, title));
-    rc = all_passed(results) ? 0 : int(exit_code::gate_failed);
+    record_job_options ro;
+    ro.max_line_bytes = cfg.records.max_line_bytes;
+    gate_job gate(gate_inputs, ro, spec.gate);
+    run_job(cfg, gate_inputs, gate, false);
+    rc = report_gate(f, spec.gate, gate, spec.name.empty() ? "jsift run" : "jsift run: " + spec.name);
   }
   if (!cfg.quiet) print_err(msg);
   return rc;

@@ -7,31 +7,15 @@
 
 #include "commands.hpp"
 #include "jsift/error.hpp"
-#include "jsift/progress.hpp"
 #include "jsift/quota.hpp"
 #include "jsift/run_report.hpp"
 #include "jsift/selection.hpp"
+#include "job_runner.hpp"
 #include "options.hpp"
 #include "terminal.hpp"
 
 namespace jsift::cli {
 namespace {
-
-// Runs one pass of a job over the inputs (progress bar for the emit pass).
-void run_pass(const run_config& cfg, record_job& job, bool show_progress) {
-  chunk_reader reader(cfg.inputs, cfg.chunks);
-  progress_meter progress(show_progress && progress_enabled(cfg.progress), reader.total_bytes());
-  run_pipeline(reader, job, {cfg.threads, 0, &progress});
-  progress.finish();
-}
-
-// The passes before the last only look: a bad line is reported (or
-// quarantined) once, by the emit pass; under `fail` they stop early.
-record_job_options look_only(const record_job_options& ro) {
-  record_job_options o = ro;
-  if (o.invalid.action == on_invalid::quarantine) o.invalid = invalid_policy{on_invalid::skip, {}};
-  return o;
-}
 
 selector make_selector(const select_flags& f) {
   selector sel;
@@ -55,7 +39,7 @@ selection_result plan_selection(const run_config& cfg, const selector& sel, cons
   const bool needs_counts = req.mode == kind::target || req.mode == kind::equal;
   if (needs_counts) {
     threshold_job counter(cfg.inputs, look_only(cfg.records), sel, {});
-    run_pass(cfg, counter, false);
+    run_job(cfg, cfg.inputs, counter, false);
     r.quotas = plan_quotas(counter.counts(), req);
     k = threshold_sizes(r.quotas);
   } else if (req.mode == kind::cap) {
@@ -65,7 +49,7 @@ selection_result plan_selection(const run_config& cfg, const selector& sel, cons
   }
   threshold_job th(cfg.inputs, look_only(cfg.records), sel, k);
   th.set_default_k(default_k);
-  run_pass(cfg, th, false);
+  run_job(cfg, cfg.inputs, th, false);
   if (!needs_counts) r.quotas = plan_quotas(th.counts(), req);
   r.plans = make_group_plans(r.quotas, th.thresholds());
   return r;
@@ -123,7 +107,7 @@ int run_selection(const parsed_flags& f, std::string_view command, const quota_r
   } else {
     job = std::make_unique<emit_job>(cfg.inputs, cfg.records, sel, fraction, out);
   }
-  run_pass(cfg, *job, true);
+  run_job(cfg, cfg.inputs, *job);
   out.commit();
   job->finish();
   if (!cfg.report.empty())

@@ -4,9 +4,9 @@
 
 #include "commands.hpp"
 #include "jsift/error.hpp"
-#include "jsift/progress.hpp"
 #include "jsift/run_report.hpp"
 #include "jsift/shard_writer.hpp"
+#include "job_runner.hpp"
 #include "options.hpp"
 #include "terminal.hpp"
 
@@ -27,10 +27,7 @@ int run_shard(const parsed_flags& f) {
   o.command = f.argv;
 
   shard_job job(cfg.inputs, cfg.records, o);
-  chunk_reader reader(cfg.inputs, cfg.chunks);
-  progress_meter progress(progress_enabled(cfg.progress), reader.total_bytes());
-  run_pipeline(reader, job, {cfg.threads, 0, &progress});
-  progress.finish();
+  run_job(cfg, cfg.inputs, job);
   job.finish();
   job.finish_shards();
   if (!cfg.report.empty()) write_file_atomic(cfg.report, run_report_json("shard", job));

@@ -5,10 +5,10 @@
 
 #include "commands.hpp"
 #include "jsift/error.hpp"
-#include "jsift/progress.hpp"
 #include "jsift/quota.hpp"
 #include "jsift/run_report.hpp"
 #include "jsift/split_job.hpp"
+#include "job_runner.hpp"
 #include "options.hpp"
 #include "terminal.hpp"
 
@@ -38,10 +38,7 @@ int run_split(const parsed_flags& f) {
     outs.push_back(files.back().get());
   }
   split_job job(cfg.inputs, cfg.records, o, outs);
-  chunk_reader reader(cfg.inputs, cfg.chunks);
-  progress_meter progress(progress_enabled(cfg.progress), reader.total_bytes());
-  run_pipeline(reader, job, {cfg.threads, 0, &progress});
-  progress.finish();
+  run_job(cfg, cfg.inputs, job);
   for (auto& file : files) file->commit();
   job.finish();
   auto write_splits = [&](json_writer& w) {

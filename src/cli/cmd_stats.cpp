@@ -3,10 +3,10 @@
 
 #include "commands.hpp"
 #include "jsift/error.hpp"
-#include "jsift/progress.hpp"
 #include "jsift/run_report.hpp"
 #include "jsift/stats.hpp"
 #include "jsift/sys.hpp"
+#include "job_runner.hpp"
 #include "options.hpp"
 #include "terminal.hpp"
 
@@ -29,10 +29,7 @@ int run_stats(const parsed_flags& f) {
   bool json = f.stats.json || f.stats.format == "json" || (f.stats.format == "auto" && !is_terminal(1));
 
   stats_job job(cfg.inputs, cfg.records, std::move(so));
-  chunk_reader reader(cfg.inputs, cfg.chunks);
-  progress_meter progress(progress_enabled(cfg.progress), reader.total_bytes());
-  run_pipeline(reader, job, {cfg.threads, 0, &progress});
-  progress.finish();
+  run_job(cfg, cfg.inputs, job);
   job.finish();
 
   std::string report = stats_json(job);

@@ -1,7 +1,10 @@
 // commands.hpp — one function per subcommand: flags in, exit code out.
 #pragma once
 
+#include <string>
+
 #include "flags.hpp"
+#include "jsift/gate.hpp"
 
 namespace jsift::cli {
 
@@ -15,5 +18,9 @@ int run_shard(const parsed_flags& f);
 int run_verify(const parsed_flags& f);
 int run_gate(const parsed_flags& f);
 int run_flow(const parsed_flags& f);
+
+// Prints the gate table, writes --report-json/--report-md/--junit and the
+// $GITHUB_STEP_SUMMARY, and returns the exit code (0 or 1). Shared by gate and run.
+int report_gate(const parsed_flags& f, const gate_config& cfg, const gate_job& job, const std::string& title);
 
 }  // namespace jsift::cli

@@ -130,7 +130,7 @@ struct chunk_reader::state {
   bool next_mapped(const chunk_options& o, chunk& out);
   bool next_streamed(const chunk_options& o, chunk& out, const std::string& name);
   void open_file(const chunk_options& o, const input_file& f);
-  size_t fill(char* buf, size_t n, const std::string& name);
+  size_t fill(char* buf, size_t n, const std::string& name, size_t prefix);
 };
 
 void chunk_reader::state::open_file(const chunk_options& o, const input_file& f) {
@@ -204,6 +204,7 @@ bool chunk_reader::state::next_mapped(const chunk_options& o, chunk& out) {
     size_t next = e ? line_end + 1 : size;
     if (len > o.max_line_bytes) {  // mapped: the whole line (and its '\n') costs no memory
       out.oversized = len;
+      out.oversized_newline = e != nullptr;
       out.data = std::string_view(base + pos, next - pos);
     } else {
       out.data = std::string_view(base + pos, next - pos);
@@ -215,7 +216,9 @@ bool chunk_reader::state::next_mapped(const chunk_options& o, chunk& out) {
   return true;
 }
 
-size_t chunk_reader::state::fill(char* buf, size_t n, const std::string& name) {
+// `prefix` bytes of the same buffer precede buf (a carried partial line):
+// a decode error's line and column count them too.
+size_t chunk_reader::state::fill(char* buf, size_t n, const std::string& name, size_t prefix) {
   size_t got = 0;
   try {
     while (got < n && !eof) {
@@ -226,8 +229,8 @@ size_t chunk_reader::state::fill(char* buf, size_t n, const std::string& name) {
   } catch (const data_error& e) {
     // Name the place: the line being read when the stream broke.
     size_t lines = 0, col = 0;
-    for (size_t i = 0; i < got; ++i) {
-      if (buf[i] == '\n') ++lines, col = 0;
+    for (const char* p = buf - prefix; p < buf + got; ++p) {
+      if (*p == '\n') ++lines, col = 0;
       else ++col;
     }
     throw data_error(fmt::format("{}:{}:{}: {}", name, stream_lines + lines + 1, col + 1, e.what()));
@@ -237,7 +240,17 @@ size_t chunk_reader::state::fill(char* buf, size_t n, const std::string& name) {
 
 bool chunk_reader::state::next_streamed(const chunk_options& o, chunk& out, const std::string& name) {
   if (eof && carry == 0) return false;
-  auto buf = pool->acquire();
+  // The carried partial line can be longer than a chunk (after a long line
+  // or a skipped over-long one): then this buffer is sized for it plus a
+  // chunk of new data, instead of a pooled one it would overflow.
+  size_t cap = o.chunk_bytes;
+  std::shared_ptr<char> buf;
+  if (carry >= o.chunk_bytes) {
+    cap = carry + o.chunk_bytes;
+    buf = make_buffer(cap);
+  } else {
+    buf = pool->acquire();
+  }
   char* b = buf.get();
   size_t n = 0;
   if (carry) {
@@ -246,9 +259,7 @@ bool chunk_reader::state::next_streamed(const chunk_options& o, chunk& out, cons
     carry = 0;
     carry_buf.reset();
   }
-  // Lines that start in this buffer are counted towards stream_lines by the
-  // caller (for messages) only after the chunk is formed.
-  n += fill(b + n, o.chunk_bytes - n, name);
+  n += fill(b + n, cap - n, name, n);
   if (n == 0) return false;
   out = chunk{};
   out.offset = pos;
@@ -269,7 +280,6 @@ bool chunk_reader::state::next_streamed(const chunk_options& o, chunk& out, cons
   } else {
     // The buffer is full and holds no newline: a line longer than the chunk
     // size. Grow up to max_line_bytes + 1 looking for its end.
-    size_t cap = o.chunk_bytes;
     std::shared_ptr<char> big = buf;
     const char* found = nullptr;
     while (!found && !eof && n <= o.max_line_bytes) {
@@ -280,7 +290,7 @@ bool chunk_reader::state::next_streamed(const chunk_options& o, chunk& out, cons
       big = nb;
       cap = ncap;
       size_t before = n;
-      n += fill(big.get() + n, cap - n, name);
+      n += fill(big.get() + n, cap - n, name, n);
       found = static_cast<const char*>(::memchr(big.get() + before, '\n', n - before));
     }
     char* g = big.get();
@@ -316,7 +326,7 @@ bool chunk_reader::state::next_streamed(const chunk_options& o, chunk& out, cons
     std::vector<char> scratch;
     while (!e && !eof) {
       scratch.resize(size_t(1) << 20);
-      size_t r = fill(scratch.data(), scratch.size(), name);
+      size_t r = fill(scratch.data(), scratch.size(), name, 0);
       const char* f = static_cast<const char*>(::memchr(scratch.data(), '\n', r));
       if (f) {
         len += size_t(f - scratch.data());
@@ -338,6 +348,7 @@ bool chunk_reader::state::next_streamed(const chunk_options& o, chunk& out, cons
       carry = tail_len;
     }
     out.oversized = len;
+    out.oversized_newline = e != nullptr;
     size_t keep = std::min(o.max_line_bytes, n);
     std::memset(g + keep, 0, pad);
     out.data = std::string_view(g, keep);

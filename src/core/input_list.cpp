@@ -19,8 +19,11 @@ namespace jsift {
 namespace fs = std::filesystem;
 
 namespace {
+// `*.jsonl*`, but not hidden files: an interrupted run's temporaries
+// (.out.jsonl.jsift-tmp-PID-N) must not be read as data.
 bool looks_like_jsonl(const fs::path& p) {
-  return p.filename().string().find(".jsonl") != std::string::npos;
+  std::string name = p.filename().string();
+  return !name.empty() && name[0] != '.' && name.find(".jsonl") != std::string::npos;
 }
 }  // namespace
 

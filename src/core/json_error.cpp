@@ -1,5 +1,7 @@
 #include "jsift/json_error.hpp"
 
+#include <cmath>
+#include <cstdlib>
 #include <vector>
 
 #include <fmt/format.h>
@@ -137,6 +139,32 @@ class locator {
   }
 
   std::optional<json_problem> number() {
+    size_t start = i_;
+    if (auto p = number_syntax()) return p;
+    return number_range(start);
+  }
+
+  // simdjson's DOM holds int64, uint64 and double: a valid number outside
+  // them makes it reject the document.
+  std::optional<json_problem> number_range(size_t start) const {
+    std::string_view tok = t_.substr(start, i_ - start);
+    bool integer = tok.find_first_of(".eE") == std::string_view::npos;
+    if (integer) {
+      bool neg = tok[0] == '-';
+      std::string_view digits = neg ? tok.substr(1) : tok;
+      std::string_view limit = neg ? "9223372036854775808" : "18446744073709551615";
+      if (digits.size() < limit.size() || (digits.size() == limit.size() && digits <= limit)) return std::nullopt;
+    } else {
+      double d = std::strtod(std::string(tok).c_str(), nullptr);
+      if (std::isfinite(d)) return std::nullopt;
+    }
+    json_problem p{start, false, fmt::format("number out of range: {} (jsift reads integers of up to 64 bits and floats up to a double)",
+                                             tok.size() > 40 ? std::string(tok.substr(0, 40)) + "..." : std::string(tok))};
+    p.number_range = true;
+    return p;
+  }
+
+  std::optional<json_problem> number_syntax() {
     size_t start = i_;
     if (t_[i_] == '-') ++i_;
     if (end() || !digit(t_[i_])) return fail("invalid number: expected a digit");

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cerrno>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
 
@@ -25,6 +26,14 @@ std::string temp_name_for(const std::string& path) {
 output_file::output_file(std::string path) : path_(std::move(path)) {
   if (path_ == "-") {
     fd_ = 1;
+    return;
+  }
+  // A device or FIFO (/dev/null, /dev/stdout, a named pipe) is written as
+  // it is: renaming a temporary over it would replace the device.
+  struct stat sb;
+  if (::stat(path_.c_str(), &sb) == 0 && !S_ISREG(sb.st_mode)) {
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0) throw std::system_error(errno, std::generic_category(), fmt::format("cannot open '{}'", path_));
     return;
   }
   tmp_ = temp_name_for(path_);
@@ -60,6 +69,11 @@ void output_file::commit_as(const std::string& final_path) {
 
 void output_file::commit() {
   if (fd_ == 1 || committed_) return;
+  if (tmp_.empty()) {  // a device: nothing to rename
+    close();
+    committed_ = true;
+    return;
+  }
   // No fsync: the rename alone guarantees that a final name never holds a
   // partial file after an error or a signal, and fsync made `filter -o` wait
   // for the disk (0.7 to 2.3 s for the same 400 MB on the bench machine).

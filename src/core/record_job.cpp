@@ -75,15 +75,15 @@ std::unique_ptr<chunk_job::result> record_job::process(const chunk& c) {
 
   if (c.oversized) {
     rc->tally.lines = 1;
-    rc->tally.bytes = c.oversized + (c.file_end ? 0 : 1);
+    rc->tally.bytes = c.oversized + (c.oversized_newline ? 1 : 0);
     line_problem p;
     p.reason = invalid_reason::line_too_long;
     p.column = opts_.max_line_bytes + 1;
     p.message = fmt::format("line exceeds --max-line-bytes ({}): {} bytes", human_bytes(opts_.max_line_bytes), c.oversized);
-    std::string_view raw = c.data;
-    if (!raw.empty() && raw.back() == '\n') raw.remove_suffix(1);
-    bad(0, raw, std::move(p), 0);
-    if (c.file_end && !(c.data.size() > c.oversized)) rc->tally.no_final_newline = 1;
+    // At most --max-line-bytes of it is kept (quarantine gets that prefix,
+    // whatever the input): the point of the limit is not to hold the line.
+    bad(0, c.data.substr(0, std::min(c.data.size(), opts_.max_line_bytes)), std::move(p), 0);
+    if (c.file_end && !c.oversized_newline) rc->tally.no_final_newline = 1;
     return rc;
   }
 
@@ -154,7 +154,10 @@ void record_job::commit(const chunk& c, result& r) {
       quarantine_->write(l.raw);
       l.raw.pop_back();
     }
-    if (first_invalid_.size() < opts_.keep_invalid) first_invalid_.push_back(l);
+    if (first_invalid_.size() < opts_.keep_invalid) {
+      first_invalid_.push_back(l);
+      first_invalid_.back().raw.clear();  // reports need the place, not the bytes
+    }
   }
   on_commit(rc);  // may move records between dispositions (kept -> duplicate)
   invalid_total_ += rc.invalid.size();

@@ -176,9 +176,10 @@ void key_hasher::encode(dom::element v, size_t depth) {
     }
     case dom::element_type::DOUBLE: {
       double d = v.get_double().value_unsafe();
-      if (d == std::trunc(d) && std::fabs(d) < 9.2e18) {  // integral: the same key as the integer
-        put_char('i');
-        put_u64(uint64_t(int64_t(d)));
+      constexpr double two63 = 9223372036854775808.0, two64 = 18446744073709551616.0;
+      if (d == std::trunc(d) && d >= -two63 && d < two64) {  // integral: the same key as the integer
+        put_char(d < two63 ? 'i' : 'u');
+        put_u64(d < two63 ? uint64_t(int64_t(d)) : uint64_t(d));
       } else {
         uint64_t bits;
         std::memcpy(&bits, &d, 8);

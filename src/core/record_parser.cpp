@@ -18,6 +18,7 @@ std::string_view reason_key(invalid_reason r) noexcept {
     case invalid_reason::utf8: return "utf8";
     case invalid_reason::not_object: return "not_object";
     case invalid_reason::line_too_long: return "line_too_long";
+    case invalid_reason::number_range: return "number_range";
     case invalid_reason::count_: break;
   }
   return "unknown";
@@ -54,11 +55,11 @@ bool record_parser::parse(std::string_view line, simdjson::dom::element& root, l
   }
   // The slow path: say where and why, in words.
   if (auto p = find_json_problem(line)) {
-    problem.reason = p->utf8 ? invalid_reason::utf8 : invalid_reason::json_syntax;
+    problem.reason = p->utf8 ? invalid_reason::utf8 : p->number_range ? invalid_reason::number_range : invalid_reason::json_syntax;
     problem.column = p->offset + 1;
     problem.message = std::move(p->message);
   } else {
-    // Valid JSON that simdjson cannot represent (a number out of range).
+    // Valid JSON the locator does not explain: say what simdjson said.
     problem.reason = invalid_reason::json_syntax;
     problem.column = 1;
     problem.message = simdjson::error_message(err);

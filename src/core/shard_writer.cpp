@@ -141,7 +141,7 @@ void shard_job::on_commit(record_chunk& rc) {
   const chunk& c = commit_chunk();
   input_hash& in = *inputs_[c.file_index];
   XXH3_64bits_update(&in.state, c.data.data(), c.data.size());
-  in.bytes += c.oversized && c.data.size() < c.oversized ? c.oversized + 1 : c.data.size();
+  in.bytes += c.oversized && c.data.size() < c.oversized ? c.oversized + c.oversized_newline : c.data.size();
   if (c.oversized && c.data.size() < c.oversized) in.exact = false;
   if (sc.ends.empty() || sc.ends.back() > rc.out.size()) return;  // empty, or cut by --on-invalid fail (the run stops)
 
@@ -410,12 +410,15 @@ verify_result verify_shards(const std::string& dir, unsigned threads) {
         else if (hex64(*fh) != file_hash) problem(fmt::format("{}: file checksum mismatch (xxh3_64 {}, the manifest says {})", name, hex64(*fh), file_hash));
         // Decompress and fully parse every line.
         std::vector<input_file> files{{sp.string(), name}};
+        // The largest line simdjson takes: shards may have been written with
+        // a --max-line-bytes above the default.
         record_job_options ro;
         ro.invalid.action = on_invalid::skip;
         ro.keep_invalid = 20;
+        ro.max_line_bytes = size_t(4) << 30;
         shard_check_job job(files, ro);
         try {
-          chunk_reader reader(files, chunk_options{});
+          chunk_reader reader(files, chunk_options{size_t(4) << 20, ro.max_line_bytes, true});
           run_pipeline(reader, job, {threads, 0, nullptr});
         } catch (const data_error& ex) {
           problem(ex.what());

@@ -91,7 +91,8 @@ class table_reader {
     if (!t || t->empty()) fail(n, fmt::format("'{}' must be a table of group = share", key));
     std::map<std::string, double> out;
     for (const auto& [k, v] : *t) {
-      if (!v.is_number()) fail(&v, fmt::format("'{}.{}' must be a number", key, k.str()));
+      if (!v.is_number() || *v.value<double>() < 0 || *v.value<double>() > 1)
+        fail(&v, fmt::format("'{}.{}' must be a number from 0 to 1", key, k.str()));
       out[std::string(k.str())] = *v.value<double>();
     }
     return out;

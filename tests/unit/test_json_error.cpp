@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <string>
+
 #include "jsift/json_error.hpp"
 
 using jsift::find_json_problem;
@@ -64,4 +66,19 @@ TEST_CASE("deep nesting is an error, not a stack overflow") {
   auto p = find_json_problem(s);
   REQUIRE(p);
   CHECK(p->message.find("nesting deeper") != std::string::npos);
+}
+
+TEST_CASE("numbers simdjson cannot hold are located and named") {
+  for (const char* t : {R"({"id":123456789012345678901})", R"({"id":-9223372036854775809})", R"({"x":1e400})"}) {
+    INFO(t);
+    auto p = find_json_problem(t);
+    REQUIRE(p);
+    CHECK(p->number_range);
+    CHECK(p->offset == std::string(t).find(':') + 1);  // the number's first byte
+    CHECK(p->message.find("number out of range") == 0);
+  }
+  for (const char* t : {R"({"id":18446744073709551615})", R"({"id":-9223372036854775808})", R"({"x":1e300})"}) {
+    INFO(t);
+    CHECK_FALSE(find_json_problem(t).has_value());
+  }
 }

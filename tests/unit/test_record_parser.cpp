@@ -58,3 +58,14 @@ TEST_CASE("human_bytes") {
   CHECK(human_bytes(64 << 20) == "64 MiB");
   CHECK(human_bytes(1536) == "1.5 KiB");
 }
+
+TEST_CASE("an integer beyond 64 bits is invalid:number_range, at the number") {
+  record_parser p(1 << 20);
+  simdjson::dom::element root;
+  line_problem prob;
+  auto s = padded(R"({"a":1,"id":123456789012345678901234})");
+  CHECK_FALSE(p.parse(s, root, prob));
+  CHECK(prob.reason == invalid_reason::number_range);
+  CHECK(prob.column == 13);
+  CHECK(reason_key(prob.reason) == "number_range");
+}
