@@ -164,6 +164,10 @@ void shard_job::on_commit(record_chunk& rc) {
       bytes += len;
       ++j;
     }
+    if (j == i) {  // the shard filled up exactly at the previous chunk's end
+      close_shard(s);
+      continue;
+    }
     size_t from = i ? sc.ends[i - 1] : 0, to = sc.ends[j - 1];
     std::string_view raw(rc.out.data() + from, to - from);
     std::vector<uint32_t> groups;

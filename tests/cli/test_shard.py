@@ -43,6 +43,18 @@ class shard_tests(jsift_case):
         self.assertEqual(m["totals"]["samples"], 336)
         self.assertEqual(self.run_jsift("verify", d).rc, 0)
 
+    def test_a_shard_that_fills_exactly_at_a_chunk_boundary(self):
+        # 64-byte lines, 640-byte chunks: every chunk is 10 records and fills a shard
+        lines = [('{"i": %4d, "p": "%s"}' % (i, "x" * 43)).encode() for i in range(95)]
+        self.assertTrue(all(len(l) == 63 for l in lines))
+        src = self.write("even.jsonl", b"".join(l + b"\n" for l in lines))
+        d, r, rep = self.shard("--max-records", "10", "--chunk-bytes", "640", "--compress", "none", src=src)
+        m = self.manifest(d)
+        self.assertEqual([s["samples"] for s in m["shards"]], [10] * 9 + [5])
+        data = b"".join(slurp(os.path.join(d, s["basename"])) for s in m["shards"])
+        self.assertEqual(data, slurp(src))
+        self.assertEqual(self.run_jsift("verify", d).rc, 0)
+
     def test_rotation_by_bytes_and_a_record_larger_than_the_limit(self):
         src = self.write("x.jsonl", '{"a": 1}\n{"big": "' + "x" * 500 + '"}\n{"a": 2}\n{"a": 3}\n')
         d, r, rep = self.shard("--max-bytes", "100", src=src)
