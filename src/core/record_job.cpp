@@ -154,10 +154,8 @@ void record_job::commit(const chunk& c, result& r) {
       quarantine_->write(l.raw);
       l.raw.pop_back();
     }
-    if (first_invalid_.size() < opts_.keep_invalid) {
-      first_invalid_.push_back(l);
-      first_invalid_.back().raw.clear();  // reports need the place, not the bytes
-    }
+    if (first_invalid_.size() < opts_.keep_invalid)  // reports need the place, not the bytes
+      first_invalid_.push_back(invalid_line{l.file_index, l.line, l.column, l.reason, l.message, {}, l.index, l.out_pos});
   }
   on_commit(rc);  // may move records between dispositions (kept -> duplicate)
   invalid_total_ += rc.invalid.size();
