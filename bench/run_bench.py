@@ -265,6 +265,13 @@ def verify_filter_bytes(env, path):
 
 
 # ---------------------------------------------------------------- reporting
+def parse_size(text):
+    units = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    text = text.upper().rstrip("IB")
+    num = text.rstrip("KMG")
+    return int(float(num) * units[text[len(num):]])
+
+
 def fmt_rate(mb, secs):
     return f"{mb / secs:,.0f}" if secs > 0 else "inf"
 
@@ -280,13 +287,21 @@ def main():
     ap.add_argument("--smoke", action="store_true", help="10 MB, one run: checks the bench works")
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
     ap.add_argument("--only", help="run only jobs whose title contains this")
+    ap.add_argument("--tmp", help="where the data and outputs go (default: /dev/shm when it has room, so that jobs "
+                                  "writing output measure the tools, not the disk)")
     args = ap.parse_args()
     if args.smoke:
         args.size, args.runs = "10M", 1
     if not os.path.exists("/usr/bin/time"):
         sys.exit("bench: needs GNU time (/usr/bin/time; Debian package 'time')")
 
-    tmp = tempfile.mkdtemp(prefix="jsift-bench-")
+    tmp_root = args.tmp
+    if tmp_root is None and os.path.isdir("/dev/shm"):
+        st = os.statvfs("/dev/shm")
+        need = 4 * parse_size(args.size)  # data, outputs of the jobs that write, shards
+        if st.f_bavail * st.f_frsize > need:
+            tmp_root = "/dev/shm"
+    tmp = tempfile.mkdtemp(prefix="jsift-bench-", dir=tmp_root)
     try:
         data = os.path.join(tmp, "bench.jsonl")
         gen_secs, _, _ = run_timed(f"{sh_quote(args.gen)} --bytes {args.size} --seed {args.seed} -o {sh_quote(data)}", 1, tmp)
@@ -357,7 +372,8 @@ def main():
                                     "peak_rss_kib": rss})
 
         doc = {"date": datetime.datetime.now().isoformat(timespec="seconds"),
-               "machine": {"cpus": env["nproc"], "platform": platform.platform(), "cpu": cpu_model()},
+               "machine": {"cpus": env["nproc"], "platform": platform.platform(), "cpu": cpu_model(),
+                           "data_in": "tmpfs" if tmp.startswith("/dev/shm") else "disk"},
                "input": {"bytes": size, "seed": args.seed, "generator_mb_per_s": mb / gen_secs if gen_secs else None},
                "runs": args.runs, "jobs": results, "thread_scaling": scaling, "disagreements": disagreements}
         os.makedirs(args.out, exist_ok=True)
@@ -395,7 +411,8 @@ def markdown(doc):
     mb = doc["input"]["bytes"] / 1e6
     lines = [f"# jsift bench, {doc['date']}", "",
              f"Input: {mb:,.0f} MB of generated chat-style JSONL (seed {doc['input']['seed']}); "
-             f"machine: {doc['machine']['cpus']} cores, {doc['machine']['cpu']}; median of {doc['runs']} run(s). "
+             f"machine: {doc['machine']['cpus']} cores, {doc['machine']['cpu']}; data and outputs on {doc['machine']['data_in']}; "
+             f"median of {doc['runs']} run(s). "
              "`x jsift` is the tool's time divided by jsift's (higher: jsift is faster).", ""]
     for job in doc["jobs"]:
         lines += [f"## {job['job']}", "", "| tool | time (s) | MB/s | peak RSS (MiB) | x jsift | result |", "|---|---:|---:|---:|---:|---|"]

@@ -68,6 +68,7 @@ class key_hasher {
     simdjson::dom::element value;
   };
   void encode(simdjson::dom::element v, size_t depth);
+  bool encode_path(const path& p, simdjson::dom::element root);  // false: no value
   void put_bytes(char tag, std::string_view s);
   void put_u64(uint64_t v);
   void put_char(char c);

@@ -193,20 +193,22 @@ void key_hasher::encode(dom::element v, size_t depth) {
   }
 }
 
+bool key_hasher::encode_path(const path& p, dom::element root) {
+  bool any = false;
+  p.visit(root, [&](dom::element e) {
+    any = true;
+    encode(e, 0);
+  });
+  return any;
+}
+
 bool key_hasher::hash(dom::element root, hash128& out) {
   len_ = 0;
-  if (spec_->paths.empty()) {
-    encode(root, 0);
-    out = finish();
-    return true;
-  }
-  bool any = false;
+  bool any = spec_->paths.empty();
+  if (any) encode(root, 0);
   for (const path& p : spec_->paths) {
     put_char('|');  // one marker per path: (.a absent, .b "x") != (.a "x", .b absent)
-    p.visit(root, [&](dom::element e) {
-      any = true;
-      encode(e, 0);
-    });
+    any = encode_path(p, root) || any;
   }
   if (!any) return false;
   out = finish();
@@ -215,12 +217,7 @@ bool key_hasher::hash(dom::element root, hash128& out) {
 
 bool key_hasher::hash_path(const path& p, dom::element root, hash128& out) {
   len_ = 0;
-  bool any = false;
-  p.visit(root, [&](dom::element e) {
-    any = true;
-    encode(e, 0);
-  });
-  if (!any) return false;
+  if (!encode_path(p, root)) return false;
   out = finish();
   return true;
 }

@@ -18,16 +18,25 @@ op_table& ops() {
   return table;
 }
 
+namespace {
+// After a failed write: returns to retry (EINTR, unless asked to stop);
+// otherwise throws what the failure means.
+void on_write_error(std::string_view what) {
+  if (errno == EINTR) {
+    interrupt::check();
+    return;
+  }
+  if (errno == EPIPE) throw broken_pipe();
+  throw std::system_error(errno, std::generic_category(), fmt::format("cannot write {}", what));
+}
+}  // namespace
+
 void write_all(int fd, const char* data, size_t n, std::string_view what) {
   while (n > 0) {
     ssize_t w = ops().write(fd, data, n);
     if (w < 0) {
-      if (errno == EINTR) {
-        interrupt::check();
-        continue;
-      }
-      if (errno == EPIPE) throw broken_pipe();
-      throw std::system_error(errno, std::generic_category(), fmt::format("cannot write {}", what));
+      on_write_error(what);
+      continue;
     }
     data += w;
     n -= size_t(w);
@@ -45,12 +54,8 @@ void write_all_v(int fd, std::vector<iovec>& pieces, std::string_view what) {
     int count = int(std::min(batch, pieces.size() - first));
     ssize_t w = ops().writev(fd, pieces.data() + first, count);
     if (w < 0) {
-      if (errno == EINTR) {
-        interrupt::check();
-        continue;
-      }
-      if (errno == EPIPE) throw broken_pipe();
-      throw std::system_error(errno, std::generic_category(), fmt::format("cannot write {}", what));
+      on_write_error(what);
+      continue;
     }
     // Skip what was written; a short write leaves a partial piece in front.
     size_t left = size_t(w);

@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
 
 #include <cerrno>
+#include <algorithm>
 #include <filesystem>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "jsift/error.hpp"
 #include "jsift/output_file.hpp"
@@ -35,7 +38,38 @@ ssize_t flaky_write(int fd, const void* b, size_t n) {
   }
   return ::write(fd, b, std::min<size_t>(n, 3));
 }
+// writev: EINTR on every third call, and at most 5 bytes written per call
+ssize_t flaky_writev(int fd, const struct iovec* iov, int count) {
+  if (++calls % 3 == 0) {
+    errno = EINTR;
+    return -1;
+  }
+  size_t n = 0;
+  for (int i = 0; i < count && n < 5; ++i) {
+    size_t take = std::min(iov[i].iov_len, 5 - n);
+    if (::write(fd, iov[i].iov_base, take) != ssize_t(take)) return -1;
+    n += take;
+    if (take < iov[i].iov_len) break;
+  }
+  return ssize_t(n);
+}
 }  // namespace
+
+TEST_CASE("scattered pieces are written whole, in order, through short writevs and EINTR") {
+  temp_dir d;
+  auto final_path = (d.path / "out.jsonl").string();
+  sys::op_table t = sys::ops();
+  t.writev = flaky_writev;
+  std::string a = "{\"a\":1}\n", b = "{\"bb\":22}\n", c = "{}\n";
+  std::vector<iovec> pieces{{a.data(), a.size()}, {b.data(), 0}, {b.data(), b.size()}, {c.data(), c.size()}};
+  {
+    sys::scoped_ops guard(t);
+    output_file f(final_path);
+    f.write_pieces(pieces);
+    f.commit();
+  }
+  CHECK(temp_dir::read(final_path) == a + b + c);
+}
 
 TEST_CASE("an output file appears under its name only on commit") {
   temp_dir d;
