@@ -130,3 +130,38 @@ class bad_input_tests(jsift_case):
 
 
 import subprocess  # noqa: E402
+
+
+class every_command_on_bad_input(jsift_case):
+    """Each command that reads records names the bad line and exits 3 under
+    `fail`, counts it under `skip`, and ends quietly when stdout closes."""
+    COMMANDS = [["dedup"], ["rebalance", "--by", ".record_type", "--cap-all", "3"], ["sample", "-n", "2"],
+                ["sample", "--fraction", "0.5"], ["stats", "--json"]]
+
+    def test_malformed_and_invalid_utf8(self):
+        for cmd in self.COMMANDS + [["split", "-o", self.path("s")], ["shard", "-o", self.path("h")]]:
+            for name, where in (("malformed.jsonl", ":3:23: expected ',' or '}'"), ("invalid_utf8.jsonl", ":2:23: invalid UTF-8")):
+                r = self.run_jsift(*cmd, os.path.join(BAD, name))
+                self.assertEqual(r.rc, 3, (cmd, name, r.err))
+                self.assertIn(name + where, r.err, cmd)
+            r, rep = self.run_with_report(*cmd, "--on-invalid", "skip", os.path.join(BAD, "mixed_invalid.jsonl"))
+            self.assertEqual(rep["dispositions"].get("invalid:json_syntax"), 2, cmd)
+        cfg = self.write("g.toml", '[[check]]\ntype = "records"\nmin = 1\n')
+        r = self.run_jsift("gate", "--config", cfg, os.path.join(BAD, "invalid_utf8.jsonl"))
+        self.assertEqual(r.rc, 3)
+
+    def test_empty_input_and_closed_stdout(self):
+        for cmd in self.COMMANDS:
+            r, rep = self.run_with_report(*cmd, os.path.join(BAD, "empty.jsonl"))
+            self.assertEqual(rep["lines"], 0, cmd)
+        big = self.write("big.jsonl", b"".join(l.replace(b'"id": "', b'"id": "%d-' % i) + b"\n"
+                                               for i in range(30) for l in read_lines(CONV)))
+        for cmd in (["dedup"], ["sample", "--fraction", "0.9"], ["filter"]):
+            p = subprocess.Popen([JSIFT, *cmd, big], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            head = subprocess.run(["head", "-1"], stdin=p.stdout, stdout=subprocess.PIPE)
+            p.stdout.close()
+            err = p.stderr.read()
+            p.stderr.close()
+            self.assertEqual(p.wait(timeout=30), 0, cmd)
+            self.assertEqual(err, b"", cmd)
+            self.assertEqual(len(head.stdout.splitlines()), 1)
