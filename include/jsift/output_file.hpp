@@ -33,7 +33,6 @@ class output_file {
   // final names until the run ends); commit_as() renames it later.
   void close();
   void commit_as(const std::string& final_path);
-  bool is_stdout() const { return fd_ == 1; }
   const std::string& path() const { return path_; }
 
  private:

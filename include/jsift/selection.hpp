@@ -93,8 +93,6 @@ class emit_job final : public record_job {
   emit_job(const std::vector<input_file>& files, record_job_options ro, const selector& sel, double fraction,
            output_file& out);
   uint64_t extra_copies() const { return extra_; }
-  // Records kept per group (first copies only).
-  const std::map<std::string, uint64_t>& kept_by_group() const { return kept_by_group_; }
 
  protected:
   std::unique_ptr<record_chunk> make_chunk() const override;
@@ -109,7 +107,6 @@ class emit_job final : public record_job {
   size_t sampled_out_id_;
   output_file& out_;
   uint64_t extra_ = 0;
-  std::map<std::string, uint64_t> kept_by_group_;
 };
 
 // Heap sizes for the threshold pass: for each group, how many smallest keys

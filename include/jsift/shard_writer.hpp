@@ -49,7 +49,6 @@ class shard_job final : public record_job {
   // Closes the last shard, renames every shard into place, writes README.md
   // and then manifest.json. Call after a successful run.
   void finish_shards();
-  size_t shard_count() const { return shards_.size(); }
   std::string summary() const;
 
  protected:

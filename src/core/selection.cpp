@@ -120,13 +120,11 @@ void emit_job::on_record(record_chunk& rc, const record_ref& rec) const {
     rc.out.push_back('\n');
   }
   ec.extra += copies - 1;
-  ++ec.counts[ec.scratch.group];
 }
 
 void emit_job::on_commit(record_chunk& rc) {
   auto& ec = static_cast<emit_chunk&>(rc);
   extra_ += ec.extra;
-  for (auto& [g, n] : ec.counts) kept_by_group_[g] += n;
   out_.write(rc.out);
 }
 
