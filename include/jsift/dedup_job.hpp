@@ -53,7 +53,6 @@ class dedup_job final : public record_job {
   std::unique_ptr<record_chunk> make_chunk() const override;
   void on_record(record_chunk& rc, const record_ref& rec) const override;
   void on_commit(record_chunk& rc) override;
-  bool emits_records() const override { return true; }
 
  private:
   dedup_options o_;

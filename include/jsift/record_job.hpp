@@ -62,6 +62,7 @@ struct invalid_line {
 struct record_ref {
   std::string_view line;  // the record's bytes, without line ending or BOM
   simdjson::dom::element root;
+  const simdjson::dom::document* doc;  // root's document
   uint32_t index;   // line index within the chunk
   uint32_t file;    // index of its input file
   uint64_t offset;  // byte offset of the line in its (decompressed) file
@@ -73,6 +74,9 @@ struct record_chunk : chunk_job::result {
   disposition_counts counts;
   line_tally tally;
   std::vector<invalid_line> invalid;
+  // Set before on_commit: lines from this index on must not be emitted
+  // (under --on-invalid fail, the first bad line's; rc.out is cut there too).
+  uint32_t emit_end = UINT32_MAX;
 
   void keep(std::string_view line) {
     out.append(line);

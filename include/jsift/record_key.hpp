@@ -20,6 +20,7 @@
 // key_hasher is not thread-safe (it reuses buffers): one per chunk or thread.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,8 @@
 
 #include "jsift/path.hpp"
 #include "jsift/value_hash.hpp"
+
+struct XXH3_state_s;
 
 namespace jsift {
 
@@ -53,10 +56,17 @@ struct key_spec {
 
 class key_hasher {
  public:
-  explicit key_hasher(const key_spec& spec) : spec_(&spec) {}
+  explicit key_hasher(const key_spec& spec);
+  ~key_hasher();
+  key_hasher(key_hasher&&) noexcept = default;
+  key_hasher& operator=(key_hasher&&) noexcept = default;
   // The record's key; false when none of the spec's paths reaches a value
   // (the record has no key and cannot be compared).
   bool hash(simdjson::dom::element root, hash128& out);
+  // The same key for the record a parser just parsed into `doc`; a whole
+  // record is read straight off simdjson's tape (documented in simdjson's
+  // doc/tape.md), twice as fast as through elements.
+  bool hash(const simdjson::dom::document& doc, hash128& out);
   // The key of one path only (stats --unique PATH), with the spec's normalisation.
   bool hash_path(const path& p, simdjson::dom::element root, hash128& out);
   // The key of one value.
@@ -67,18 +77,43 @@ class key_hasher {
     std::string_view key;
     simdjson::dom::element value;
   };
+  struct tape_member {
+    std::string_view key;
+    size_t value;  // tape index
+  };
+  struct level {  // the scratch of one nesting depth
+    std::vector<member> members;
+    std::vector<tape_member> tape_members;
+    std::vector<uint64_t> order;  // member indexes in key order
+  };
+  struct order_cache;
+  struct stream_deleter {
+    void operator()(XXH3_state_s* s) const;
+  };
   void encode(simdjson::dom::element v, size_t depth);
+  void encode_tape(const uint64_t* tape, const uint8_t* strings, size_t i, size_t depth);
   bool encode_path(const path& p, simdjson::dom::element root);  // false: no value
-  void put_bytes(char tag, std::string_view s);
-  void put_u64(uint64_t v);
+  void start();
+  void reserve();  // room for one more value's worst case
+  void spill();    // streams the buffer into stream_
+  hash128 finish();
   void put_char(char c);
-  char* room(size_t n);  // n writable bytes at the end of buf_
-  hash128 finish() const;
+  void put_u64(uint64_t v);
+  void tagged(char tag, uint64_t v);
+  void put_bytes(char tag, std::string_view s);
+  void put_string(std::string_view s);
+  void put_int64(int64_t v);
+  void put_uint64(uint64_t u);
+  void put_double(double d);
+
   const key_spec* spec_;
-  std::vector<char> buf_;  // the canonical encoding; grows, never shrinks
-  size_t len_ = 0;
+  std::unique_ptr<char[]> buf_;  // the canonical encoding, or its latest part
+  char* w_ = nullptr;            // the write cursor in buf_
+  bool streaming_ = false;       // earlier parts went to stream_
+  std::unique_ptr<XXH3_state_s, stream_deleter> stream_;
   std::string norm_;
-  std::vector<std::vector<member>> members_;  // one scratch vector per depth
+  std::vector<level> levels_;  // one per depth
+  std::unique_ptr<order_cache> orders_;
 };
 
 }  // namespace jsift

@@ -34,6 +34,8 @@ class record_parser {
   // True and `root` set for a valid record; false and `problem` filled.
   bool parse(std::string_view line, simdjson::dom::element& root, line_problem& problem);
   size_t max_line_bytes() const { return max_; }
+  // The document of the last successful parse (its tape: record_key.hpp).
+  const simdjson::dom::document& document() const { return parser_.doc; }
 
  private:
   size_t max_;

@@ -22,8 +22,8 @@ struct dedup_chunk : record_chunk {
   key_hasher hasher;
   struct entry {
     hash128 h;
-    size_t off;  // in out
-    size_t len;  // with '\n'
+    uint64_t offset;  // of the line in its file (record_ref::offset)
+    size_t len;       // without its ending
     uint32_t index;
     bool keyless;
   };
@@ -44,7 +44,7 @@ class key_collect_job final : public record_job {
   void on_record(record_chunk& rc, const record_ref& rec) const override {
     auto& dc = static_cast<dedup_chunk&>(rc);
     hash128 h;
-    if (dc.hasher.hash(rec.root, h)) dc.entries.push_back({h, 0, 0, rec.index, false});
+    if (dc.hasher.hash(*rec.doc, h)) dc.entries.push_back({h, 0, 0, rec.index, false});
     rc.counts.add(disposition_names::kept);
   }
   void on_commit(record_chunk& rc) override {
@@ -96,24 +96,27 @@ std::unique_ptr<record_chunk> dedup_job::make_chunk() const { return std::make_u
 void dedup_job::on_record(record_chunk& rc, const record_ref& rec) const {
   auto& dc = static_cast<dedup_chunk&>(rc);
   hash128 h{};
-  bool has_key = dc.hasher.hash(rec.root, h);
-  dc.entries.push_back({h, rc.out.size(), rec.line.size() + 1, rec.index, !has_key});
-  rc.keep(rec.line);
+  bool has_key = dc.hasher.hash(*rec.doc, h);
+  dc.entries.push_back({h, rec.offset, rec.line.size(), rec.index, !has_key});
+  rc.counts.add(disposition_names::kept);
 }
 
 void dedup_job::on_commit(record_chunk& rc) {
   auto& dc = static_cast<dedup_chunk&>(rc);
-  const size_t limit = rc.out.size();  // under --on-invalid fail, output stops at the bad line
-  // Kept records leave as runs of the chunk's buffer (writev): no compaction.
+  // Kept records leave straight from the chunk's input bytes (writev), as
+  // runs of consecutive lines that end in \n: no copy in the workers.
+  static char newline = '\n';
+  const chunk& c = commit_chunk();
   pieces_.clear();
-  size_t run_start = 0, run_end = 0;
+  const char* run_start = nullptr;
+  const char* run_end = nullptr;
   auto flush = [&] {
-    if (run_end > run_start) pieces_.push_back({rc.out.data() + run_start, run_end - run_start});
+    if (run_end != run_start) pieces_.push_back({const_cast<char*>(run_start), size_t(run_end - run_start)});
   };
   for (size_t k = 0; k < dc.entries.size(); ++k) {
     if (k + 8 < dc.entries.size()) seen_.prefetch(dc.entries[k + 8].h);
     const auto& e = dc.entries[k];
-    if (e.off >= limit) break;
+    if (e.index >= rc.emit_end) break;
     bool keep = true;
     uint64_t first = 0;
     bool against = false;
@@ -127,11 +130,20 @@ void dedup_job::on_commit(record_chunk& rc) {
       keep = false;
     }
     if (keep) {
-      if (e.off != run_end) {
+      const size_t off = size_t(e.offset - c.offset);
+      const char* line = c.data.data() + off;
+      if (line != run_end) {
         flush();
-        run_start = e.off;
+        run_start = line;
       }
-      run_end = e.off + e.len;
+      run_end = line + e.len;
+      if (off + e.len < c.data.size() && c.data[off + e.len] == '\n') {
+        ++run_end;
+      } else {  // a CRLF or unterminated line: its bytes, then \n
+        flush();
+        pieces_.push_back({&newline, 1});
+        run_start = run_end = nullptr;
+      }
       continue;
     }
     ++duplicates_;

@@ -186,7 +186,7 @@ void flow_job::on_record(record_chunk& rc, const record_ref& rec) const {
     return;
   }
   flow_chunk::entry e{rc.out.size(), rec.line.size() + 1, {}, false, 0, {}, 0};
-  if (spec_.dedup) e.keyless = !fc.dedup_hasher.hash(rec.root, e.h);
+  if (spec_.dedup) e.keyless = !fc.dedup_hasher.hash(*rec.doc, e.h);
   if (spec_.rebalance) {
     select_record(spec_.sel, fc.sel_hasher, rec, fc.scratch);
     e.group = uint32_t(fc.groups.add(fc.scratch.group));

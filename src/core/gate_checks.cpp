@@ -301,7 +301,7 @@ class duplicates_check final : public gate_check {
   void add(check_state* s, const record_ref& rec) const override {
     auto* k = static_cast<keys_state*>(s);
     hash128 h;
-    k->hasher.hash(rec.root, h);  // equal JSON values (after --normalize), as `jsift dedup`
+    k->hasher.hash(*rec.doc, h);  // equal JSON values (after --normalize), as `jsift dedup`
     k->keys.emplace_back(0, h);
   }
   void merge(check_state* s, const std::function<std::string(uint32_t)>&) override {

@@ -113,7 +113,7 @@ std::unique_ptr<chunk_job::result> record_job::process(const chunk& c) {
     if (is_blank(line)) {
       rc->counts.add(disposition_names::blank);
     } else if (parser.parse(line, root, problem)) {
-      on_record(*rc, record_ref{line, root, index, c.file_index, c.offset + uint64_t(line.data() - c.data.data())});
+      on_record(*rc, record_ref{line, root, &parser.document(), index, c.file_index, c.offset + uint64_t(line.data() - c.data.data())});
     } else {
       bad(index, line, std::move(problem), index == 0 ? bom_shift : 0);
       problem = line_problem{};
@@ -145,6 +145,7 @@ void record_job::commit(const chunk& c, result& r) {
     // Emit what came before the bad line, then stop.
     const invalid_line& first = rc.invalid.front();
     rc.out.resize(first.out_pos);
+    rc.emit_end = first.index;
     on_commit(rc);
     throw invalid_line_error(locate(first));
   }

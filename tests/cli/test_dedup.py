@@ -171,6 +171,25 @@ class dedup_tests(jsift_case):
             outs.add(hashlib.sha256(r.out).hexdigest())
         self.assertEqual(len(outs), 1)
 
+    def test_line_endings_bom_and_the_fail_prefix(self):
+        # Kept records are written from the input bytes: CRLF, a BOM and a
+        # last line without \n must still come out as the record and \n.
+        data = (b'\xef\xbb\xbf{"a":1}\r\n{"a":2}\n{"a":1}\n{"b":3}\r\n{"b":3}\r\n\n{"c":4}\n{"c":5}')
+        want = b'{"a":1}\n{"a":2}\n{"b":3}\n{"c":4}\n{"c":5}\n'
+        src = self.write("endings.jsonl", data)
+        for chunk in ("64", "4M"):
+            r, rep = self.run_with_report("dedup", "--chunk-bytes", chunk, src)
+            self.assertEqual(r.out, want, chunk)
+            self.assertEqual(rep["dispositions"]["duplicate"], 2)
+            r = self.run_jsift("dedup", "--chunk-bytes", chunk, "-", stdin=data)  # the stream path
+            self.assertEqual(r.out, want, chunk)
+        # Under `fail`, the records before the bad line are written, no more.
+        bad = self.write("bad.jsonl", b'{"a":1}\n{"a":1}\n{"a":2}\n{"a":\n{"a":3}\n')
+        for chunk in ("64", "4M"):
+            r = self.run_jsift("dedup", "--chunk-bytes", chunk, bad)
+            self.assertEqual(r.rc, 3)
+            self.assertEqual(r.out, b'{"a":1}\n{"a":2}\n', chunk)
+
     def test_max_memory(self):
         r = self.run_jsift("dedup", "--max-memory", "1K", CONV)
         self.assertEqual(r.rc, 4)

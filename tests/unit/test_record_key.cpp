@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <functional>
+#include <random>
+
 #include "jsift/error.hpp"
 #include "jsift/record_key.hpp"
 
@@ -71,4 +75,150 @@ TEST_CASE("key spec text names paths and normalisation") {
   s.paths = {path::parse(".a"), path::parse(".b[]")};
   s.norm.ws = true;
   CHECK(s.text() == ".a,.b[];normalize=ws");
+}
+
+namespace {
+// A random JSON value as a tree, printed with its object members in a given
+// order (shuffled or not) and random insignificant whitespace.
+struct jnode {
+  enum kind_t { object, array, string, integer, real, boolean, null } kind = null;
+  std::vector<std::pair<std::string, jnode>> members;  // object
+  std::vector<jnode> items;                             // array
+  std::string text;                                     // string, or a number's spelling
+};
+
+std::string random_key(std::mt19937& rng) {
+  // Keys that share long prefixes (7-byte ties), contain NUL, are empty or long.
+  static const char* stems[] = {"persona_", "persona_key", "persona_name", "a", "", "training_topic_key", "id", "\\u0000x", "é"};
+  std::string k = stems[rng() % 9];
+  for (unsigned i = rng() % 4; i > 0; --i) k += char('a' + rng() % 3);
+  return k;
+}
+
+jnode random_value(std::mt19937& rng, int depth) {
+  jnode n;
+  unsigned pick = rng() % (depth > 4 ? 5 : 7);
+  switch (pick) {
+    case 0: n.kind = jnode::string; n.text = std::string(rng() % 3 == 0 ? 40 + rng() % 30 : rng() % 10, char('a' + rng() % 26)); break;
+    case 1: n.kind = jnode::integer; n.text = std::to_string(int64_t(rng() % 2000) - 1000); break;
+    case 2: n.kind = jnode::real; n.text = std::to_string(rng() % 100) + (rng() % 2 ? ".5" : ".0"); break;
+    case 3: n.kind = jnode::boolean; n.text = rng() % 2 ? "true" : "false"; break;
+    case 4: n.kind = jnode::null; n.text = "null"; break;
+    case 5:
+      n.kind = jnode::array;
+      for (unsigned i = rng() % 5; i > 0; --i) n.items.push_back(random_value(rng, depth + 1));
+      break;
+    default:
+      n.kind = jnode::object;
+      for (unsigned i = rng() % (rng() % 8 == 0 ? 40 : 8); i > 0; --i) n.members.emplace_back(random_key(rng), random_value(rng, depth + 1));
+      break;
+  }
+  return n;
+}
+
+void print(const jnode& n, std::mt19937* shuffle, std::string& out) {
+  auto ws = [&] { if (shuffle && (*shuffle)() % 4 == 0) out += " \t"; };
+  switch (n.kind) {
+    case jnode::object: {
+      std::vector<size_t> order(n.members.size());
+      for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+      if (shuffle) {
+        // Members with the same key keep their relative order: only distinct keys move.
+        std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+          return std::hash<std::string>()(n.members[a].first) < std::hash<std::string>()(n.members[b].first);
+        });
+      }
+      out += '{';
+      for (size_t i = 0; i < order.size(); ++i) {
+        if (i) out += ',';
+        ws();
+        out += '"' + n.members[order[i]].first + "\":";
+        ws();
+        print(n.members[order[i]].second, shuffle, out);
+      }
+      out += '}';
+      break;
+    }
+    case jnode::array:
+      out += '[';
+      for (size_t i = 0; i < n.items.size(); ++i) {
+        if (i) out += ',';
+        ws();
+        print(n.items[i], shuffle, out);
+      }
+      out += ']';
+      break;
+    case jnode::string: out += '"' + n.text + '"'; break;
+    default: out += n.text; break;
+  }
+}
+}  // namespace
+
+TEST_CASE("the tape walk and the element walk give the same keys, and key order never matters") {
+  std::mt19937 rng(20261123);
+  key_spec whole, ws_case;
+  ws_case.norm = normalization::parse("ws,case");
+  key_hasher by_tape(whole), by_element(whole), norm_tape(ws_case), norm_element(ws_case);
+  simdjson::dom::parser p1, p2;
+  size_t differing = 0;
+  for (int round = 0; round < 3000; ++round) {
+    jnode root;
+    root.kind = jnode::object;
+    for (unsigned i = rng() % 12; i > 0; --i) root.members.emplace_back(random_key(rng), random_value(rng, 1));
+    std::string plain, shuffled;
+    print(root, nullptr, plain);
+    std::mt19937 shuffler(rng());
+    print(root, &shuffler, shuffled);
+    INFO(plain);
+    INFO(shuffled);
+    simdjson::dom::element e1 = p1.parse(plain), e2 = p2.parse(shuffled);
+    hash128 t1, t2, x1, x2, n1, n2;
+    REQUIRE(by_tape.hash(p1.doc, t1));
+    REQUIRE(by_element.hash(e1, x1));
+    REQUIRE(by_tape.hash(p2.doc, t2));
+    REQUIRE(by_element.hash(e2, x2));
+    CHECK(t1 == x1);
+    CHECK(t2 == x2);
+    CHECK(t1 == t2);
+    REQUIRE(norm_tape.hash(p1.doc, n1));
+    REQUIRE(norm_element.hash(e1, n2));
+    CHECK(n1 == n2);
+    // Change one scalar: the key must change.
+    if (!root.members.empty() && root.members[0].second.kind == jnode::integer) {
+      root.members[0].second.text = std::to_string(std::stoll(root.members[0].second.text) + 1);
+      std::string changed;
+      print(root, nullptr, changed);
+      p2.parse(changed);
+      hash128 c;
+      by_tape.hash(p2.doc, c);
+      CHECK_FALSE(c == t1);
+      ++differing;
+    }
+  }
+  CHECK(differing > 50);
+}
+
+TEST_CASE("keys of records larger than the encoding buffer are streamed, equal either way") {
+  // Many short numbers: the encoding (9 bytes a number) outgrows the 64 KiB buffer.
+  std::string numbers;
+  for (int i = 0; i < 200000; ++i) numbers += (i ? "," : "") + std::to_string(i % 7);
+  std::string big = "{\"n\":[" + numbers + "],\"t\":\"x\"}";
+  std::string reordered = "{\"t\":\"x\",\"n\":[" + numbers + "]}";
+  key_spec s;
+  key_hasher a(s), b(s);
+  simdjson::dom::parser p1, p2;
+  simdjson::dom::element e1 = p1.parse(big), e2 = p2.parse(reordered);
+  hash128 h1, h2, h3;
+  REQUIRE(a.hash(p1.doc, h1));
+  REQUIRE(b.hash(e2, h2));
+  REQUIRE(a.hash(e1, h3));
+  CHECK(h1 == h2);
+  CHECK(h1 == h3);
+  numbers.back() = numbers.back() == '6' ? '5' : '6';  // the last number changes
+  big = "{\"n\":[" + numbers + "],\"t\":\"x\"}";
+  simdjson::dom::parser p3;
+  p3.parse(big);
+  hash128 h4;
+  a.hash(p3.doc, h4);
+  CHECK_FALSE(h4 == h1);
 }
