@@ -66,6 +66,7 @@ struct record_ref {
   uint32_t index;   // line index within the chunk
   uint32_t file;    // index of its input file
   uint64_t offset;  // byte offset of the line in its (decompressed) file
+  bool lf;          // `line` is followed by \n in the chunk: line + \n are the input's bytes
 };
 
 // A chunk's results. Jobs derive from it to add their own partials.

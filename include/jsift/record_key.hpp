@@ -20,6 +20,7 @@
 // key_hasher is not thread-safe (it reuses buffers): one per chunk or thread.
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -112,7 +113,7 @@ class key_hasher {
   bool streaming_ = false;       // earlier parts went to stream_
   std::unique_ptr<XXH3_state_s, stream_deleter> stream_;
   std::string norm_;
-  std::vector<level> levels_;  // one per depth
+  std::deque<level> levels_;  // one per depth (references stay valid as it grows)
   std::unique_ptr<order_cache> orders_;
 };
 

@@ -62,7 +62,8 @@ struct stats_partial {
   key_hasher hasher;
 
   explicit stats_partial(const stats_options& o) : keys(o.max_keys), unique(o.unique.size()), hasher(o.record_key) {}
-  void add(const stats_options& o, std::string_view line, simdjson::dom::element root);
+  // A parsed record: `doc` holds it (its root is the record).
+  void add(const stats_options& o, std::string_view line, const simdjson::dom::document& doc);
 };
 
 class stats_accumulator {

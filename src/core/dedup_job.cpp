@@ -26,6 +26,7 @@ struct dedup_chunk : record_chunk {
     size_t len;       // without its ending
     uint32_t index;
     bool keyless;
+    bool lf;  // record_ref::lf
   };
   std::vector<entry> entries;
 };
@@ -44,7 +45,7 @@ class key_collect_job final : public record_job {
   void on_record(record_chunk& rc, const record_ref& rec) const override {
     auto& dc = static_cast<dedup_chunk&>(rc);
     hash128 h;
-    if (dc.hasher.hash(*rec.doc, h)) dc.entries.push_back({h, 0, 0, rec.index, false});
+    if (dc.hasher.hash(*rec.doc, h)) dc.entries.push_back({h, 0, 0, rec.index, false, false});
     rc.counts.add(disposition_names::kept);
   }
   void on_commit(record_chunk& rc) override {
@@ -97,7 +98,7 @@ void dedup_job::on_record(record_chunk& rc, const record_ref& rec) const {
   auto& dc = static_cast<dedup_chunk&>(rc);
   hash128 h{};
   bool has_key = dc.hasher.hash(*rec.doc, h);
-  dc.entries.push_back({h, rec.offset, rec.line.size(), rec.index, !has_key});
+  dc.entries.push_back({h, rec.offset, rec.line.size(), rec.index, !has_key, rec.lf});
   rc.counts.add(disposition_names::kept);
 }
 
@@ -130,14 +131,14 @@ void dedup_job::on_commit(record_chunk& rc) {
       keep = false;
     }
     if (keep) {
-      const size_t off = size_t(e.offset - c.offset);
-      const char* line = c.data.data() + off;
+      if (!out_) continue;
+      const char* line = c.data.data() + (e.offset - c.offset);
       if (line != run_end) {
         flush();
         run_start = line;
       }
       run_end = line + e.len;
-      if (off + e.len < c.data.size() && c.data[off + e.len] == '\n') {
+      if (e.lf) {
         ++run_end;
       } else {  // a CRLF or unterminated line: its bytes, then \n
         flush();

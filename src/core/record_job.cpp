@@ -113,7 +113,8 @@ std::unique_ptr<chunk_job::result> record_job::process(const chunk& c) {
     if (is_blank(line)) {
       rc->counts.add(disposition_names::blank);
     } else if (parser.parse(line, root, problem)) {
-      on_record(*rc, record_ref{line, root, &parser.document(), index, c.file_index, c.offset + uint64_t(line.data() - c.data.data())});
+      on_record(*rc, record_ref{line, root, &parser.document(), index, c.file_index,
+                                c.offset + uint64_t(line.data() - c.data.data()), line.data() + line.size() == nl});
     } else {
       bad(index, line, std::move(problem), index == 0 ? bom_shift : 0);
       problem = line_problem{};

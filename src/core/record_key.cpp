@@ -347,9 +347,9 @@ void key_hasher::encode(dom::element v, size_t depth) {
   reserve();
   switch (v.type()) {
     case dom::element_type::OBJECT: {
-      if (levels_.size() <= depth) levels_.resize(depth + 1);
       // The scratch of this depth is reused record after record; deeper
-      // levels use their own, so recursion never invalidates it.
+      // levels use their own, and a deque never moves them.
+      if (levels_.size() <= depth) levels_.resize(depth + 1);
       level& l = levels_[depth];
       l.members.clear();
       dom::object obj = v.get_object().value_unsafe();
@@ -358,7 +358,7 @@ void key_hasher::encode(dom::element v, size_t depth) {
       const size_t n = l.members.size();
       tagged('{', n);
       for (size_t i = 0; i < n; ++i) {
-        const member m = levels_[depth].members[levels_[depth].order[i]];  // levels_ may move in the recursion
+        const member& m = l.members[l.order[i]];
         put_bytes('k', m.key);
         encode(m.value, depth + 1);
       }
@@ -399,7 +399,7 @@ void key_hasher::encode_tape(const uint64_t* t, const uint8_t* strings, size_t i
       const size_t n = l.tape_members.size();
       tagged('{', n);
       for (size_t k = 0; k < n; ++k) {
-        const tape_member m = levels_[depth].tape_members[levels_[depth].order[k]];  // levels_ may move
+        const tape_member& m = l.tape_members[l.order[k]];
         put_bytes('k', m.key);
         encode_tape(t, strings, m.value, depth + 1);
       }

@@ -14,7 +14,8 @@ constexpr std::string_view other_group = "(other)";
 constexpr std::string_view other_keys_name = "(other keys)";
 }  // namespace
 
-void stats_partial::add(const stats_options& o, std::string_view line, dom::element root) {
+void stats_partial::add(const stats_options& o, std::string_view line, const dom::document& doc) {
+  const dom::element root = doc.root();
   lengths.add(line.size());
 
   uint32_t gid = 0;
@@ -51,7 +52,7 @@ void stats_partial::add(const stats_options& o, std::string_view line, dom::elem
     // Byte-identical lines by default (one XXH3 pass); equal JSON values
     // after normalising when --normalize asks for it.
     hash128 h;
-    if (o.record_key.norm.any()) hasher.hash(root, h);
+    if (o.record_key.norm.any()) hasher.hash(doc, h);
     else h = hash_bytes(line);
     records.emplace_back(gid, h);
   }
@@ -146,7 +147,7 @@ stats_job::stats_job(const std::vector<input_file>& files, record_job_options ro
 std::unique_ptr<record_chunk> stats_job::make_chunk() const { return std::make_unique<stats_chunk>(so_); }
 
 void stats_job::on_record(record_chunk& rc, const record_ref& rec) const {
-  static_cast<stats_chunk&>(rc).partial.add(so_, rec.line, rec.root);
+  static_cast<stats_chunk&>(rc).partial.add(so_, rec.line, *rec.doc);
   rc.counts.add(disposition_names::kept);
 }
 
