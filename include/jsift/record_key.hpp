@@ -46,6 +46,10 @@ struct normalization {
 
 // Applies `n` to `in`, writing to `out` (cleared first).
 void normalize_text(std::string_view in, const normalization& n, std::string& out);
+// The same into `out`, which has room for in.size() + normalize_slack bytes
+// (it is written 16 bytes at a time); returns the length.
+constexpr size_t normalize_slack = 16;
+size_t normalize_text(std::string_view in, const normalization& n, char* out);
 
 struct key_spec {
   std::vector<path> paths;  // empty: the whole record
@@ -112,7 +116,7 @@ class key_hasher {
   char* w_ = nullptr;            // the write cursor in buf_
   bool streaming_ = false;       // earlier parts went to stream_
   std::unique_ptr<XXH3_state_s, stream_deleter> stream_;
-  std::string norm_;
+  std::vector<char> norm_;  // normalised text
   std::deque<level> levels_;  // one per depth (references stay valid as it grows)
   std::unique_ptr<order_cache> orders_;
 };

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <new>
 
 #include <fmt/format.h>
@@ -46,19 +49,49 @@ bool ascii_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' ||
 bool ascii_punct(unsigned char c) { return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126); }
 }  // namespace
 
+namespace {
+// memcpy of at most 48 bytes with overlapping fixed-size moves: a
+// memcpy of a variable size is a call, and it was 5 % of `dedup`.
+template <size_t N>
+inline void move_n(char* d, const char* s) {
+  char tmp[N];
+  std::memcpy(tmp, s, N);
+  std::memcpy(d, tmp, N);
+}
+inline void copy_short(char* d, const char* s, size_t n) {
+  if (n >= 16) {
+    move_n<16>(d, s);
+    if (n > 32) move_n<16>(d + 16, s + 16);
+    move_n<16>(d + n - 16, s + n - 16);
+  } else if (n >= 8) {
+    move_n<8>(d, s);
+    move_n<8>(d + n - 8, s + n - 8);
+  } else if (n >= 4) {
+    move_n<4>(d, s);
+    move_n<4>(d + n - 4, s + n - 4);
+  } else if (n > 0) {
+    d[0] = s[0];
+    d[n / 2] = s[n / 2];
+    d[n - 1] = s[n - 1];
+  }
+}
+}  // namespace
+
 void normalize_text(std::string_view in, const normalization& n, std::string& out) {
-  // Written through a pointer into a buffer sized once: appending a
-  // character at a time made `dedup --normalize ws,case` twice as slow.
-  out.resize(in.size());
-  char* o = out.data();
+  out.resize(in.size() + normalize_slack);
+  out.resize(normalize_text(in, n, out.data()));
+}
+
+size_t normalize_text(std::string_view in, const normalization& n, char* o) {
+  // Written through a pointer: appending a character at a time made
+  // `dedup --normalize ws,case` twice as slow.
   size_t len = 0;
-  bool pending_space = false;
-  for (char ch : in) {
-    auto c = static_cast<unsigned char>(ch);
-    if (n.punct && ascii_punct(c)) continue;
+  bool pending_space = false;  // whitespace was dropped; a space goes before the next character
+  auto step = [&](unsigned char c) {
+    if (n.punct && ascii_punct(c)) return;
     if (n.ws && ascii_space(c)) {
       pending_space = len > 0;
-      continue;
+      return;
     }
     if (pending_space) {
       o[len++] = ' ';
@@ -66,8 +99,57 @@ void normalize_text(std::string_view in, const normalization& n, std::string& ou
     }
     if (n.case_ && unsigned(c - 'A') < 26u) c = static_cast<unsigned char>(c + 32);
     o[len++] = static_cast<char>(c);
+  };
+  size_t i = 0;
+#ifdef __SSE2__
+  // 16 bytes at a time up to the next byte that needs a decision (a
+  // punctuation mark to drop, whitespace other than a single space that
+  // stays), which goes through step(); case folds in-register. A byte at a
+  // time, normalising ran at 0.7 GB/s and doubled `dedup --normalize`.
+  auto in_range = [](__m128i c, char lo, char hi) {  // signed compares: bytes >= 0x80 are never in an ASCII range
+    return _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8(char(lo - 1))), _mm_cmplt_epi8(c, _mm_set1_epi8(char(hi + 1))));
+  };
+  while (i < in.size()) {
+    // The last bytes are copied to a block first: never read past the input.
+    const size_t left = in.size() - i;
+    const unsigned valid = left >= 16 ? 0xFFFF : (1u << left) - 1;
+    alignas(16) char tail[16] = {};
+    if (left < 16) copy_short(tail, in.data() + i, left);
+    __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(left >= 16 ? in.data() + i : tail));
+    unsigned special = 0, spaces = 0;
+    if (n.punct) {
+      __m128i p = _mm_or_si128(_mm_or_si128(in_range(c, 33, 47), in_range(c, 58, 64)),
+                               _mm_or_si128(in_range(c, 91, 96), in_range(c, 123, 126)));
+      special = unsigned(_mm_movemask_epi8(p));
+    }
+    if (n.ws) {
+      // A space stays unless it follows whitespace or starts the text.
+      spaces = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(c, _mm_set1_epi8(' '))));
+      unsigned after_space = (spaces << 1) | unsigned(pending_space || len == 0);
+      special |= unsigned(_mm_movemask_epi8(in_range(c, '\t', '\r'))) | (spaces & after_space);
+    }
+    special &= valid;
+    const unsigned stop = special ? unsigned(__builtin_ctz(special)) : 16;
+    const unsigned run = special ? stop : unsigned(std::min<size_t>(left, 16));  // bytes that copy as they are
+    if (run > 0) {
+      if (n.case_) c = _mm_add_epi8(c, _mm_and_si128(in_range(c, 'A', 'Z'), _mm_set1_epi8(32)));
+      if (pending_space) {  // the run starts with a character (a space there would be special)
+        o[len++] = ' ';
+        pending_space = false;
+      }
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(o + len), c);  // len <= i: in bounds with the slack
+      len += run;
+      if ((spaces >> (run - 1)) & 1) {  // a space ends the run: it waits for the next character
+        --len;
+        pending_space = true;
+      }
+      i += run;
+    }
+    if (special) step(static_cast<unsigned char>(in[i++]));  // the byte at `stop`
   }
-  out.resize(len);
+#endif
+  for (; i < in.size(); ++i) step(static_cast<unsigned char>(in[i]));
+  return len;
 }
 
 std::string key_spec::text() const {
@@ -228,34 +310,6 @@ constexpr size_t max_value_bytes = 8 + 1 + inline_max;     // a string's worst c
 constexpr size_t buffer_bytes = size_t(64) << 10;
 }  // namespace
 
-namespace {
-// memcpy of at most inline_max bytes with overlapping fixed-size moves: a
-// memcpy of a variable size is a call, and it was 5 % of `dedup`.
-template <size_t N>
-inline void move_n(char* d, const char* s) {
-  char tmp[N];
-  std::memcpy(tmp, s, N);
-  std::memcpy(d, tmp, N);
-}
-inline void copy_short(char* d, const char* s, size_t n) {
-  static_assert(inline_max <= 48);
-  if (n >= 16) {
-    move_n<16>(d, s);
-    if (n > 32) move_n<16>(d + 16, s + 16);
-    move_n<16>(d + n - 16, s + n - 16);
-  } else if (n >= 8) {
-    move_n<8>(d, s);
-    move_n<8>(d + n - 8, s + n - 8);
-  } else if (n >= 4) {
-    move_n<4>(d, s);
-    move_n<4>(d + n - 4, s + n - 4);
-  } else if (n > 0) {
-    d[0] = s[0];
-    d[n / 2] = s[n / 2];
-    d[n - 1] = s[n - 1];
-  }
-}
-}  // namespace
 
 void key_hasher::stream_deleter::operator()(XXH3_state_s* s) const { XXH3_freeState(s); }
 
@@ -320,8 +374,8 @@ inline void key_hasher::put_bytes(char tag, std::string_view s) {
 
 inline void key_hasher::put_string(std::string_view s) {
   if (spec_->norm.any()) {
-    normalize_text(s, spec_->norm, norm_);
-    s = norm_;
+    if (norm_.size() < s.size() + normalize_slack) norm_.resize(std::max(s.size() + normalize_slack, 2 * norm_.size()));  // never shrinks
+    s = std::string_view(norm_.data(), normalize_text(s, spec_->norm, norm_.data()));
   }
   put_bytes('s', s);
 }
