@@ -253,6 +253,10 @@ def jobs(env):
                  first_int, ("awk",), output=out("awk_dedup.jsonl")),
             peer("python set of hashes", f"python3 -c {q(PY_DEDUP)} {q(data)} {q(out('py_dedup.jsonl'))}", first_int, ("python3",),
                  output=out("py_dedup.jsonl")),
+            # What writing the file alone costs here: the kernel's copy into
+            # the page cache is a floor every tool in this job pays.
+            peer("cat > file; wc -l (floor)", f"cat {q(data)} > {q(out('cat_copy.jsonl'))}; wc -l < {q(out('cat_copy.jsonl'))} > /dev/null; echo -",
+                 lambda s: None),
         ]
         # The same decisions without writing 1 GB: the dedup engine's own speed.
         yield "exact dedup, count only (nothing written)", [
