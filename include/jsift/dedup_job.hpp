@@ -65,6 +65,7 @@ class dedup_job final : public record_job {
   uint64_t duplicates_ = 0, against_hits_ = 0, keyless_ = 0, index_loaded_ = 0;
   std::string dups_buf_;
   std::vector<iovec> pieces_;  // kept runs of the chunk being committed
+  std::string ended_;          // its CRLF and unterminated kept lines, each with \n
 
   void write_dup_line(const hash128& h, uint32_t index, bool against, uint64_t first);
 };

@@ -62,7 +62,7 @@ struct invalid_line {
 struct record_ref {
   std::string_view line;  // the record's bytes, without line ending or BOM
   simdjson::dom::element root;
-  const simdjson::dom::document* doc;  // root's document
+  const simdjson::dom::document* doc;  // root's document: valid during on_record() only, like root
   uint32_t index;   // line index within the chunk
   uint32_t file;    // index of its input file
   uint64_t offset;  // byte offset of the line in its (decompressed) file

@@ -105,12 +105,17 @@ void dedup_job::on_record(record_chunk& rc, const record_ref& rec) const {
 void dedup_job::on_commit(record_chunk& rc) {
   auto& dc = static_cast<dedup_chunk&>(rc);
   // Kept records leave straight from the chunk's input bytes (writev), as
-  // runs of consecutive lines that end in \n: no copy in the workers.
-  static char newline = '\n';
+  // runs of consecutive lines that end in \n: no copy in the workers. A
+  // CRLF or unterminated line is copied with a \n into ended_, where
+  // consecutive ones form one run too (a piece for each line and another
+  // for its \n made short CRLF lines 20 % slower than copying them).
   const chunk& c = commit_chunk();
   pieces_.clear();
+  ended_.clear();
+  if (out_ && ended_.capacity() < c.data.size() + 1) ended_.reserve(c.data.size() + 1);  // never moves below
   const char* run_start = nullptr;
   const char* run_end = nullptr;
+  bool run_in_ended = false;  // the run is in ended_, not the input
   auto flush = [&] {
     if (run_end != run_start) pieces_.push_back({const_cast<char*>(run_start), size_t(run_end - run_start)});
   };
@@ -133,17 +138,18 @@ void dedup_job::on_commit(record_chunk& rc) {
     if (keep) {
       if (!out_) continue;
       const char* line = c.data.data() + (e.offset - c.offset);
-      if (line != run_end) {
+      const char* from = e.lf ? line : ended_.data() + ended_.size();
+      if (from != run_end || run_in_ended == e.lf) {
         flush();
-        run_start = line;
+        run_start = from;
+        run_in_ended = !e.lf;
       }
-      run_end = line + e.len;
       if (e.lf) {
-        ++run_end;
-      } else {  // a CRLF or unterminated line: its bytes, then \n
-        flush();
-        pieces_.push_back({&newline, 1});
-        run_start = run_end = nullptr;
+        run_end = line + e.len + 1;
+      } else {
+        ended_.append(line, e.len);
+        ended_.push_back('\n');
+        run_end = ended_.data() + ended_.size();
       }
       continue;
     }

@@ -1,6 +1,8 @@
 #include "jsift/record_key.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cassert>
 #include <cmath>
 #include <cstring>
 #ifdef __SSE2__
@@ -15,6 +17,9 @@
 
 namespace jsift {
 namespace dom = simdjson::dom;
+
+// key_prefix and the tape reader load multi-byte values as they lie in memory.
+static_assert(std::endian::native == std::endian::little, "jsift assumes a little-endian machine");
 
 normalization normalization::parse(std::string_view text) {
   normalization n;
@@ -47,9 +52,7 @@ std::string normalization::text() const {
 namespace {
 bool ascii_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 bool ascii_punct(unsigned char c) { return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126); }
-}  // namespace
 
-namespace {
 // memcpy of at most 48 bytes with overlapping fixed-size moves: a
 // memcpy of a variable size is a call, and it was 5 % of `dedup`.
 template <size_t N>
@@ -59,6 +62,7 @@ inline void move_n(char* d, const char* s) {
   std::memcpy(d, tmp, N);
 }
 inline void copy_short(char* d, const char* s, size_t n) {
+  assert(n <= 48);
   if (n >= 16) {
     move_n<16>(d, s);
     if (n > 32) move_n<16>(d + 16, s + 16);
@@ -201,25 +205,38 @@ template <class Member>
 void sort_by_key(const std::vector<Member>& m, std::vector<uint64_t>& order) {
   const size_t n = m.size();
   order.resize(n);
+  auto full_less = [&](uint64_t a, uint64_t b) { return key_less(m[a & 0xff].key, m[b & 0xff].key); };
   if (n > 256) {
     for (size_t i = 0; i < n; ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](uint64_t a, uint64_t b) { return key_less(m[a].key, m[b].key); });
     return;
   }
   for (size_t i = 0; i < n; ++i) order[i] = key_prefix(m[i].key) | i;
-  for (size_t i = 1; i < n; ++i) {
-    const uint64_t x = order[i];
-    size_t j = i;
-    for (; j > 0 && order[j - 1] > x; --j) order[j] = order[j - 1];
-    order[j] = x;
+  if (n <= 32) {
+    for (size_t i = 1; i < n; ++i) {
+      const uint64_t x = order[i];
+      size_t j = i;
+      for (; j > 0 && order[j - 1] > x; --j) order[j] = order[j - 1];
+      order[j] = x;
+    }
+  } else {
+    std::sort(order.begin(), order.end());  // the words are distinct: the same order as a stable sort
   }
   // Runs of equal prefixes are in input order: order them by whole keys.
-  for (size_t i = 1; i < n; ++i) {
-    const uint64_t x = order[i];
-    if ((x ^ order[i - 1]) >> 8) continue;
-    size_t j = i;
-    for (; j > 0 && key_less(m[x & 0xff].key, m[order[j - 1] & 0xff].key); --j) order[j] = order[j - 1];
-    order[j] = x;
+  for (size_t a = 0; a < n;) {
+    size_t b = a + 1;
+    while (b < n && ((order[b] ^ order[a]) >> 8) == 0) ++b;
+    if (b - a > 16) {
+      std::stable_sort(order.begin() + long(a), order.begin() + long(b), full_less);
+    } else {
+      for (size_t i = a + 1; i < b; ++i) {
+        const uint64_t x = order[i];
+        size_t j = i;
+        for (; j > a && full_less(x, order[j - 1]); --j) order[j] = order[j - 1];
+        order[j] = x;
+      }
+    }
+    a = b;
   }
   for (size_t i = 0; i < n; ++i) order[i] &= 0xff;
 }
@@ -310,12 +327,13 @@ constexpr size_t max_value_bytes = 8 + 1 + inline_max;     // a string's worst c
 constexpr size_t buffer_bytes = size_t(64) << 10;
 }  // namespace
 
-
 void key_hasher::stream_deleter::operator()(XXH3_state_s* s) const { XXH3_freeState(s); }
 
 key_hasher::key_hasher(const key_spec& spec)
     : spec_(&spec), buf_(new char[buffer_bytes + max_value_bytes]), orders_(std::make_unique<order_cache>()) {}
 key_hasher::~key_hasher() = default;
+key_hasher::key_hasher(key_hasher&&) noexcept = default;
+key_hasher& key_hasher::operator=(key_hasher&&) noexcept = default;
 
 void key_hasher::start() {
   w_ = buf_.get();

@@ -173,22 +173,36 @@ class dedup_tests(jsift_case):
 
     def test_line_endings_bom_and_the_fail_prefix(self):
         # Kept records are written from the input bytes: CRLF, a BOM and a
-        # last line without \n must still come out as the record and \n.
-        data = (b'\xef\xbb\xbf{"a":1}\r\n{"a":2}\n{"a":1}\n{"b":3}\r\n{"b":3}\r\n\n{"c":4}\n{"c":5}')
-        want = b'{"a":1}\n{"a":2}\n{"b":3}\n{"c":4}\n{"c":5}\n'
+        # last line without \n must still come out as the record and \n,
+        # across chunks, threads, files and the stream path.
+        body = b"".join(b'{"a":%d}\r\n{"b":%d}\n{"a":%d}\r\n\n{"c":%d}\n' % (i % 7, i, i % 7, i % 11) for i in range(60))
+        data = b"\xef\xbb\xbf" + body + b'{"z":1}'
+        want, dropped = keep_first([l.rstrip(b"\r").lstrip(b"\xef\xbb\xbf") for l in data.split(b"\n") if l.strip(b"\r")], canon)
         src = self.write("endings.jsonl", data)
-        for chunk in ("64", "4M"):
-            r, rep = self.run_with_report("dedup", "--chunk-bytes", chunk, src)
-            self.assertEqual(r.out, want, chunk)
-            self.assertEqual(rep["dispositions"]["duplicate"], 2)
-            r = self.run_jsift("dedup", "--chunk-bytes", chunk, "-", stdin=data)  # the stream path
-            self.assertEqual(r.out, want, chunk)
-        # Under `fail`, the records before the bad line are written, no more.
-        bad = self.write("bad.jsonl", b'{"a":1}\n{"a":1}\n{"a":2}\n{"a":\n{"a":3}\n')
-        for chunk in ("64", "4M"):
-            r = self.run_jsift("dedup", "--chunk-bytes", chunk, bad)
-            self.assertEqual(r.rc, 3)
-            self.assertEqual(r.out, b'{"a":1}\n{"a":2}\n', chunk)
+        second = self.write("second.jsonl", b'{"z":1}\n{"y":2}')  # no final newline either
+        want2, _ = keep_first([l.rstrip(b"\r").lstrip(b"\xef\xbb\xbf") for l in (data + b"\n" + slurp(second)).split(b"\n")
+                               if l.strip(b"\r")], canon)
+        self.assertGreater(dropped, 50)
+        for chunk in ("64", "200", "4M"):
+            for j in ("-j1", "-j4"):
+                r, rep = self.run_with_report("dedup", j, "--chunk-bytes", chunk, src)
+                self.assertEqual(r.out, want, (chunk, j))
+                self.assertEqual(rep["dispositions"]["duplicate"], dropped)
+                r = self.run_jsift("dedup", j, "--chunk-bytes", chunk, "-", stdin=data)  # the stream path
+                self.assertEqual(r.out, want, (chunk, j))
+                r, _ = self.run_with_report("dedup", j, "--chunk-bytes", chunk, src, second)
+                self.assertEqual(r.out, want2, (chunk, j))
+        # Under `fail`, the records before the bad line are written, no more,
+        # wherever the bad line falls among the chunks.
+        lines = [b'{"a":%d}' % (i % 5) for i in range(200)]
+        for bad_at in (3, 150):
+            bad = self.write("bad.jsonl", b"\n".join(lines[:bad_at] + [b'{"a":'] + lines[bad_at:]) + b"\n")
+            expect, _ = keep_first(lines[:bad_at], canon)
+            for chunk in ("64", "4M"):
+                for j in ("-j1", "-j4"):
+                    r = self.run_jsift("dedup", j, "--chunk-bytes", chunk, bad)
+                    self.assertEqual(r.rc, 3)
+                    self.assertEqual(r.out, expect, (bad_at, chunk, j))
 
     def test_max_memory(self):
         r = self.run_jsift("dedup", "--max-memory", "1K", CONV)
