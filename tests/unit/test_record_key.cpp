@@ -231,7 +231,8 @@ TEST_CASE("keys of records larger than the encoding buffer stream through XXH3 a
     std::string json = "{\"n\":[";
     for (size_t i = 0; i < count; ++i) {
       values[i] = int(i % 7) - 3;
-      json += (i ? "," : "") + std::to_string(values[i]);
+      if (i) json += ',';
+      json += std::to_string(values[i]);
     }
     json += "]}";
     std::string e = encoding_of_numbers(values);
