@@ -112,7 +112,6 @@ void dedup_job::on_commit(record_chunk& rc) {
   const chunk& c = commit_chunk();
   pieces_.clear();
   ended_.clear();
-  if (out_ && ended_.capacity() < c.data.size() + 1) ended_.reserve(c.data.size() + 1);  // never moves below
   const char* run_start = nullptr;
   const char* run_end = nullptr;
   bool run_in_ended = false;  // the run is in ended_, not the input
@@ -138,6 +137,9 @@ void dedup_job::on_commit(record_chunk& rc) {
     if (keep) {
       if (!out_) continue;
       const char* line = c.data.data() + (e.offset - c.offset);
+      // ended_ is sized for the whole chunk before its first line: it never
+      // moves while pieces point into it.
+      if (!e.lf && ended_.empty() && ended_.capacity() < c.data.size() + 1) ended_.reserve(c.data.size() + 1);
       const char* from = e.lf ? line : ended_.data() + ended_.size();
       if (from != run_end || run_in_ended == e.lf) {
         flush();
