@@ -96,6 +96,8 @@ class key_hasher {
   struct stream_deleter {
     void operator()(XXH3_state_s* s) const;
   };
+  template <class Member, class EncodeValue>
+  void put_object(const std::vector<Member>& members, std::vector<uint64_t>& order, EncodeValue&& encode_value);
   void encode(simdjson::dom::element v, size_t depth);
   void encode_tape(const uint64_t* tape, const uint8_t* strings, size_t i, size_t depth);
   bool encode_path(const path& p, simdjson::dom::element root);  // false: no value

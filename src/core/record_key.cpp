@@ -415,6 +415,19 @@ inline void key_hasher::put_double(double d) {
   tagged('d', bits);
 }
 
+// An object: its member count, then each key and value in key order. Both
+// walks share it, so their encodings cannot drift apart.
+template <class Member, class EncodeValue>
+void key_hasher::put_object(const std::vector<Member>& members, std::vector<uint64_t>& order, EncodeValue&& encode_value) {
+  orders_->sort(members, order);
+  tagged('{', members.size());
+  for (size_t i = 0; i < members.size(); ++i) {
+    const Member& m = members[order[i]];
+    put_bytes('k', m.key);
+    encode_value(m.value);
+  }
+}
+
 void key_hasher::encode(dom::element v, size_t depth) {
   reserve();
   switch (v.type()) {
@@ -426,14 +439,7 @@ void key_hasher::encode(dom::element v, size_t depth) {
       l.members.clear();
       dom::object obj = v.get_object().value_unsafe();
       for (auto field : obj) l.members.push_back({field.key, field.value});
-      orders_->sort(l.members, l.order);
-      const size_t n = l.members.size();
-      tagged('{', n);
-      for (size_t i = 0; i < n; ++i) {
-        const member& m = l.members[l.order[i]];
-        put_bytes('k', m.key);
-        encode(m.value, depth + 1);
-      }
+      put_object(l.members, l.order, [&](dom::element value) { encode(value, depth + 1); });
       break;
     }
     case dom::element_type::ARRAY: {
@@ -467,14 +473,7 @@ void key_hasher::encode_tape(const uint64_t* t, const uint8_t* strings, size_t i
       l.tape_members.clear();
       for (size_t j = i + 1, end = tape::after(w) - 1; j < end; j = tape::next(t, j + 1))
         l.tape_members.push_back({tape::string(strings, t[j]), j + 1});
-      orders_->sort(l.tape_members, l.order);
-      const size_t n = l.tape_members.size();
-      tagged('{', n);
-      for (size_t k = 0; k < n; ++k) {
-        const tape_member& m = l.tape_members[l.order[k]];
-        put_bytes('k', m.key);
-        encode_tape(t, strings, m.value, depth + 1);
-      }
+      put_object(l.tape_members, l.order, [&](size_t value) { encode_tape(t, strings, value, depth + 1); });
       break;
     }
     case '[': {
