@@ -10,6 +10,12 @@
 namespace jsift::cli {
 namespace {
 
+// The gate's report files, shared by gate and run (both report through report_gate).
+void add_gate_reports(CLI::App& app, gate_flags& g) {
+  app.add_option("--report-json", g.report_json, "Write the gate results as JSON");
+  app.add_option("--report-md", g.report_md, "Write the gate results as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)");
+  app.add_option("--junit", g.junit, "Write the gate results as JUnit XML, one testcase per check");
+}
 
 void add_common(CLI::App& app, common_flags& c, bool has_output) {
   app.add_option("inputs", c.inputs, "Files (.jsonl, .jsonl.zst, .jsonl.gz: detected by content), directories "
@@ -140,9 +146,7 @@ parsed_flags parse_flags(int argc, char** argv) {
   auto* gate = app.add_subcommand("gate", "Run the checks of a TOML file over the input in one pass; exit 1 if any fails");
   add_common(*gate, f.common, false);
   gate->add_option("--config", f.gate.config, "The gate file: [[check]] tables (see README 'jsift gate')")->required();
-  gate->add_option("--report-json", f.gate.report_json, "Write the results as JSON");
-  gate->add_option("--report-md", f.gate.report_md, "Write the results as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)");
-  gate->add_option("--junit", f.gate.junit, "Write JUnit XML, one testcase per check");
+  add_gate_reports(*gate, f.gate);
   gate->footer("Exit codes: 0 every check passed, 1 a check failed, 2 config error, 3 invalid data under --on-invalid fail.\n"
                "Example: jsift gate --config examples/chat-gate.toml --on-invalid skip --junit gate.xml data/");
 
@@ -150,9 +154,7 @@ parsed_flags parse_flags(int argc, char** argv) {
   add_common(*run, f.common, false);
   run->add_option("--config", f.gate.config, "The pipeline file: [filter] [dedup] [rebalance] [split] [output] and [[check]] (see README 'jsift run')")->required();
   run->add_option("-o,--output", f.split.dir, "Output directory (overrides [output] dir)");
-  run->add_option("--report-json", f.gate.report_json, "Write the gate results as JSON");
-  run->add_option("--report-md", f.gate.report_md, "Write the gate results as Markdown");
-  run->add_option("--junit", f.gate.junit, "Write the gate results as JUnit XML");
+  add_gate_reports(*run, f.gate);
   run->footer("Exit codes as for gate. Example: jsift run --config examples/pipeline.toml data/");
 
   for (int i = 0; i < argc; ++i) f.argv.emplace_back(argv[i]);
