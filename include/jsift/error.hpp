@@ -8,6 +8,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace jsift {
 
@@ -23,6 +24,19 @@ enum class exit_code : int {
 // Bad flags, bad paths or ranges, unusable configuration.
 struct usage_error : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+// A bad value for one option of a stage or job, thrown by the one place that
+// validates it, whichever front end gave the value. `field` is the option's
+// config-file key ("max_line_bytes", "turns"); what() reads as the flag,
+// "--max-line-bytes: expected a size such as 64MiB, got 'x'", and config
+// loaders catch it to name FILE:LINE:COLUMN of the key instead.
+struct option_error : usage_error {
+  option_error(std::string field_name, std::string what_is_wrong);
+  std::string field;    // "max_line_bytes"
+  std::string problem;  // "expected a size such as 64MiB, got 'x'"
+  // "--max-line-bytes" for "max_line_bytes" (also accepts "--max-line-bytes").
+  static std::string flag_name(std::string_view field);
 };
 
 // Bad input data under --on-invalid fail, or input that cannot be decoded

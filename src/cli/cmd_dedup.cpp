@@ -2,13 +2,14 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "jsift/dedup_job.hpp"
+#include "jsift/jobs/dedup_job.hpp"
 #include "jsift/error.hpp"
-#include "jsift/run_report.hpp"
-#include "jsift/sys.hpp"
+#include "jsift/report/run_report.hpp"
+#include "jsift/io/sys.hpp"
 #include "job_runner.hpp"
 #include "options.hpp"
 #include "terminal.hpp"
+#include "jsift/io/byte_size.hpp"
 
 namespace jsift::cli {
 

@@ -4,8 +4,8 @@
 
 #include "commands.hpp"
 #include "jsift/error.hpp"
-#include "jsift/filter_job.hpp"
-#include "jsift/run_report.hpp"
+#include "jsift/jobs/filter_job.hpp"
+#include "jsift/report/run_report.hpp"
 #include "job_runner.hpp"
 #include "options.hpp"
 #include "terminal.hpp"

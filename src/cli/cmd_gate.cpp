@@ -7,9 +7,9 @@
 
 #include "commands.hpp"
 #include "jsift/error.hpp"
-#include "jsift/gate.hpp"
-#include "jsift/run_report.hpp"
-#include "jsift/sys.hpp"
+#include "jsift/jobs/gate_job.hpp"
+#include "jsift/report/run_report.hpp"
+#include "jsift/io/sys.hpp"
 #include "job_runner.hpp"
 #include "options.hpp"
 #include "terminal.hpp"

@@ -7,9 +7,9 @@
 
 #include "commands.hpp"
 #include "jsift/error.hpp"
-#include "jsift/quota.hpp"
-#include "jsift/run_report.hpp"
-#include "jsift/selection.hpp"
+#include "jsift/stages/quota.hpp"
+#include "jsift/report/run_report.hpp"
+#include "jsift/jobs/select_jobs.hpp"
 #include "job_runner.hpp"
 #include "options.hpp"
 #include "terminal.hpp"

@@ -4,11 +4,12 @@
 
 #include "commands.hpp"
 #include "jsift/error.hpp"
-#include "jsift/run_report.hpp"
-#include "jsift/shard_writer.hpp"
+#include "jsift/report/run_report.hpp"
+#include "jsift/jobs/shard_job.hpp"
 #include "job_runner.hpp"
 #include "options.hpp"
 #include "terminal.hpp"
+#include "jsift/io/byte_size.hpp"
 
 namespace jsift::cli {
 

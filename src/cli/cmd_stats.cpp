@@ -3,9 +3,9 @@
 
 #include "commands.hpp"
 #include "jsift/error.hpp"
-#include "jsift/run_report.hpp"
-#include "jsift/stats.hpp"
-#include "jsift/sys.hpp"
+#include "jsift/report/run_report.hpp"
+#include "jsift/jobs/stats_job.hpp"
+#include "jsift/io/sys.hpp"
 #include "job_runner.hpp"
 #include "options.hpp"
 #include "terminal.hpp"

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "flags.hpp"
-#include "jsift/gate.hpp"
+#include "jsift/jobs/gate_job.hpp"
 
 namespace jsift::cli {
 

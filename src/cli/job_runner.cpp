@@ -1,15 +1,15 @@
 #include "job_runner.hpp"
 
-#include "jsift/progress.hpp"
+#include "jsift/engine/pass.hpp"
+#include "progress_bar.hpp"
 #include "terminal.hpp"
 
 namespace jsift::cli {
 
 void run_job(const run_config& cfg, const std::vector<input_file>& inputs, chunk_job& job, bool show_progress) {
-  chunk_reader reader(inputs, cfg.chunks);
-  progress_meter progress(show_progress && progress_enabled(cfg.progress), reader.total_bytes());
-  run_pipeline(reader, job, {cfg.threads, 0, &progress});
-  progress.finish();
+  progress_bar bar(show_progress && progress_enabled(cfg.progress));
+  run_pass(inputs, {cfg.chunks, cfg.threads, bar.callback()}, job);
+  bar.finish();
 }
 
 record_job_options look_only(const record_job_options& ro) {

@@ -4,8 +4,8 @@
 
 #include <vector>
 
-#include "jsift/pipeline.hpp"
-#include "jsift/record_job.hpp"
+#include "jsift/engine/ordered_commit.hpp"
+#include "jsift/engine/record_job.hpp"
 #include "options.hpp"
 
 namespace jsift::cli {

@@ -7,7 +7,7 @@
 #include "commands.hpp"
 #include "flags.hpp"
 #include "jsift/error.hpp"
-#include "jsift/interrupt.hpp"
+#include "jsift/io/interrupt.hpp"
 #include "terminal.hpp"
 
 namespace {

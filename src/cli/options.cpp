@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "jsift/error.hpp"
+#include "jsift/io/byte_size.hpp"
 
 namespace jsift::cli {
 

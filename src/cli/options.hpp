@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "flags.hpp"
-#include "jsift/chunk_reader.hpp"
-#include "jsift/input_list.hpp"
-#include "jsift/record_job.hpp"
+#include "jsift/io/chunk_reader.hpp"
+#include "jsift/io/input_list.hpp"
+#include "jsift/engine/record_job.hpp"
 
 namespace jsift::cli {
 

@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "jsift/byte_reader.hpp"
+#include "jsift/io/byte_reader.hpp"
 #include "temp_dir.hpp"
 
 using namespace jsift;

@@ -4,7 +4,7 @@
 
 #include <simdjson.h>
 
-#include "jsift/chunk_reader.hpp"
+#include "jsift/io/chunk_reader.hpp"
 #include "jsift/error.hpp"
 #include "temp_dir.hpp"
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "jsift/distinct_counter.hpp"
+#include "jsift/sets/distinct_counter.hpp"
 
 using namespace jsift;
 

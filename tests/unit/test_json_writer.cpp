@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "jsift/json_writer.hpp"
+#include "jsift/io/json_writer.hpp"
 
 using jsift::json_writer;
 

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "jsift/error.hpp"
-#include "jsift/key_index.hpp"
+#include "jsift/sets/key_index.hpp"
 #include "temp_dir.hpp"
 
 using namespace jsift;

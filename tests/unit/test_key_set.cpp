@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "jsift/key_set.hpp"
+#include "jsift/sets/key_set.hpp"
 
 using namespace jsift;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "jsift/length_histogram.hpp"
+#include "jsift/sets/length_histogram.hpp"
 
 using jsift::length_histogram;
 

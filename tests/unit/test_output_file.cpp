@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "jsift/error.hpp"
-#include "jsift/output_file.hpp"
-#include "jsift/sys.hpp"
+#include "jsift/io/output_file.hpp"
+#include "jsift/io/sys.hpp"
 #include "temp_dir.hpp"
 
 using namespace jsift;

@@ -3,8 +3,8 @@
 #include <vector>
 
 #include "jsift/error.hpp"
-#include "jsift/path.hpp"
-#include "jsift/value_hash.hpp"
+#include "jsift/json/path.hpp"
+#include "jsift/json/value_hash.hpp"
 
 using namespace jsift;
 

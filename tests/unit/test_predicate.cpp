@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "jsift/error.hpp"
-#include "jsift/predicate.hpp"
+#include "jsift/json/predicate.hpp"
 
 using namespace jsift;
 

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "jsift/error.hpp"
-#include "jsift/quota.hpp"
+#include "jsift/stages/quota.hpp"
 
 using namespace jsift;
 using kind = quota_request::kind;

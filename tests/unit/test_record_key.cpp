@@ -6,7 +6,7 @@
 #include <random>
 
 #include "jsift/error.hpp"
-#include "jsift/record_key.hpp"
+#include "jsift/json/record_key.hpp"
 
 #include <xxhash.h>
 

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "jsift/record_parser.hpp"
+#include "jsift/engine/record_parser.hpp"
+#include "jsift/io/byte_size.hpp"
 
 using namespace jsift;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "jsift/stats.hpp"
+#include "jsift/jobs/stats_job.hpp"
 
 using namespace jsift;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "jsift/string_counter.hpp"
+#include "jsift/sets/string_counter.hpp"
 
 using jsift::string_counter;
 

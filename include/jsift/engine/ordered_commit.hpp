@@ -1,0 +1,51 @@
+// jsift/engine/ordered_commit.hpp — the parallel engine: chunks from a
+// chunk_reader are processed by a Boost.Asio thread_pool and committed
+// strictly in input order on the calling thread.
+//
+// At most `window` chunks are in flight (back-pressure: the reader waits for
+// the oldest chunk's commit), so memory is O(window x chunk size) and the
+// committed sequence never depends on the thread count. process() runs
+// concurrently on pool threads and must only touch the chunk and its own
+// result; commit() runs on the caller's thread, one chunk at a time, in
+// sequence order. An exception from either stops the run: running chunks
+// finish, queued ones are skipped, and the exception propagates.
+// SIGINT/SIGTERM (io/interrupt.hpp) are checked between chunks.
+//
+// Lifetimes: the reader and the job must outlive run_ordered(); every pool
+// thread has been joined when it returns or throws.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "jsift/io/chunk_reader.hpp"
+
+namespace jsift {
+
+class chunk_job {
+ public:
+  struct result {
+    virtual ~result() = default;
+  };
+  virtual ~chunk_job() = default;
+  virtual std::unique_ptr<result> process(const chunk& c) = 0;
+  virtual void commit(const chunk& c, result& r) = 0;
+};
+
+// Called on the committing thread after each commit with the input bytes
+// consumed so far and the total (0 when unknown: pipes, compressed input).
+using progress_callback = std::function<void(uint64_t consumed, uint64_t total)>;
+
+struct ordered_options {
+  unsigned threads = 0;  // 0: every core
+  size_t window = 0;     // chunks in flight; 0: 2 x threads + 2
+  progress_callback progress;
+};
+
+unsigned default_threads();
+
+void run_ordered(chunk_reader& reader, chunk_job& job, const ordered_options& opts);
+
+}  // namespace jsift

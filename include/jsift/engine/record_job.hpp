@@ -1,0 +1,148 @@
+// jsift/engine/record_job.hpp — the per-record stage every command shares: splits
+// a chunk into lines, strips a BOM and CRLF endings, counts blank lines,
+// fully validates each line (record_parser) and hands valid records to the
+// job; then, in order, numbers lines, applies --on-invalid and counts
+// dispositions.
+//
+// Thread model: on_record() runs on worker threads with a chunk-private
+// record_chunk (the job's own state must be read-only there); on_commit()
+// runs in input order on the committing thread. One record_parser per worker
+// thread, kept thread-locally and sized by --max-line-bytes.
+//
+// Every line gets exactly one disposition: blank, invalid:<reason>, or what
+// on_record() chose (keep() -> kept, drop(id) -> e.g. filtered:--turns).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "jsift/engine/dispositions.hpp"
+#include "jsift/io/output_file.hpp"
+#include "jsift/engine/ordered_commit.hpp"
+#include "jsift/engine/record_parser.hpp"
+
+namespace jsift {
+
+enum class on_invalid { fail, skip, quarantine };
+
+struct invalid_policy {
+  on_invalid action = on_invalid::fail;
+  std::string quarantine_path;  // for on_invalid::quarantine
+  // Parses "fail", "skip" or "quarantine:FILE"; throws usage_error.
+  static invalid_policy parse(std::string_view text);
+};
+
+// Counts about lines rather than records.
+struct line_tally {
+  uint64_t lines = 0;             // every line, blank and invalid included
+  uint64_t bytes = 0;             // input bytes, line endings and BOM included
+  uint64_t crlf = 0;              // lines that ended in \r\n
+  uint64_t bom = 0;               // files that started with a UTF-8 BOM
+  uint64_t no_final_newline = 0;  // files whose last line had no \n
+  void merge(const line_tally& o);
+};
+
+struct invalid_line {
+  uint32_t file_index = 0;
+  uint64_t line = 0;  // 1-based, set at commit
+  size_t column = 1;  // 1-based byte column
+  invalid_reason reason = invalid_reason::json_syntax;
+  std::string message;
+  std::string raw;  // the line as read (for quarantine), without its ending
+  uint32_t index = 0;  // line index within its chunk
+  size_t out_pos = 0;  // size of the chunk's output when the line was met
+};
+
+struct record_ref {
+  std::string_view line;  // the record's bytes, without line ending or BOM
+  simdjson::dom::element root;
+  const simdjson::dom::document* doc;  // root's document: valid during on_record() only, like root
+  uint32_t index;   // line index within the chunk
+  uint32_t file;    // index of its input file
+  uint64_t offset;  // byte offset of the line in its (decompressed) file
+  bool lf;          // `line` is followed by \n in the chunk: line + \n are the input's bytes
+};
+
+// A chunk's results. Jobs derive from it to add their own partials.
+struct record_chunk : chunk_job::result {
+  std::string out;  // bytes to emit, in order
+  disposition_counts counts;
+  line_tally tally;
+  std::vector<invalid_line> invalid;
+  // Set before on_commit: lines from this index on must not be emitted
+  // (under --on-invalid fail, the first bad line's; rc.out is cut there too).
+  uint32_t emit_end = UINT32_MAX;
+
+  void keep(std::string_view line) {
+    out.append(line);
+    out.push_back('\n');
+    counts.add(disposition_names::kept);
+  }
+  void drop(size_t disposition) { counts.add(disposition); }
+};
+
+struct record_job_options {
+  size_t max_line_bytes = size_t(64) << 20;
+  invalid_policy invalid;
+  size_t keep_invalid = 10;  // how many invalid lines to keep for reports
+};
+
+class record_job : public chunk_job {
+ public:
+  record_job(const std::vector<input_file>& files, record_job_options opts);
+  ~record_job() override;
+
+  std::unique_ptr<result> process(const chunk& c) final;
+  void commit(const chunk& c, result& r) final;
+  // Renames the quarantine file into place; call after a successful run.
+  void finish();
+
+  disposition_names& names() { return names_; }
+  const disposition_names& names() const { return names_; }
+  const disposition_counts& counts() const { return counts_; }
+  const line_tally& tally() const { return tally_; }
+  uint64_t invalid_total() const { return invalid_total_; }
+  // The first keep_invalid invalid lines, with their line numbers.
+  const std::vector<invalid_line>& first_invalid() const { return first_invalid_; }
+  // "FILE:LINE:COL: message"
+  std::string locate(const invalid_line& l) const;
+  const std::vector<input_file>& files() const { return files_; }
+
+ protected:
+  virtual std::unique_ptr<record_chunk> make_chunk() const { return std::make_unique<record_chunk>(); }
+  // Jobs that copy records to their output say so: the chunk's output buffer
+  // is then sized once to the chunk (no regrowth on the hot path).
+  virtual bool emits_records() const { return false; }
+  virtual void on_record(record_chunk& rc, const record_ref& rec) const = 0;
+  // After the chunk's last record, still on the worker (e.g. compress it).
+  virtual void on_chunk_end(record_chunk&) const {}
+  // Emits or merges a committed chunk's results (in order). It may move
+  // records between dispositions in rc.counts: they are merged after it.
+  virtual void on_commit(record_chunk& rc) = 0;
+  // During on_commit: the file and 1-based line number of a line of the chunk.
+  uint32_t commit_file() const { return cur_file_; }
+  // During on_commit: the chunk being committed (its raw bytes).
+  const chunk& commit_chunk() const { return *cur_chunk_; }
+  uint64_t commit_line(uint32_t index) const { return line_base_ + index + 1; }
+
+ private:
+  const std::vector<input_file>& files_;
+  record_job_options opts_;
+  disposition_names names_;
+  disposition_counts counts_;
+  line_tally tally_;
+  uint64_t invalid_total_ = 0;
+  std::vector<invalid_line> first_invalid_;
+  std::unique_ptr<output_file> quarantine_;
+  uint32_t cur_file_ = UINT32_MAX;
+  const chunk* cur_chunk_ = nullptr;
+  uint64_t line_base_ = 0;
+};
+
+}  // namespace jsift

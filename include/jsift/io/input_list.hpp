@@ -1,0 +1,43 @@
+// jsift/io/input_list.hpp — turns the INPUT arguments into one ordered list of
+// files: a file as given, a directory as its `*.jsonl*` files found
+// recursively and sorted by path, `-` (or no argument) as stdin.
+//
+// Errors: a path that does not exist or cannot be read throws
+// std::system_error ("cannot open 'x': No such file or directory"); a
+// directory with no JSONL files throws usage_error. Pure function, no state.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace jsift {
+
+struct input_file {
+  std::string path{};   // "-" means stdin
+  std::string label{};  // shown instead of path (a spooled stdin)
+  std::string name() const {
+    if (!label.empty()) return label;
+    return path == "-" ? std::string("<stdin>") : path;
+  }
+};
+
+std::vector<input_file> expand_inputs(const std::vector<std::string>& args);
+
+// Commands that read their input more than once (rebalance, sample -n) copy
+// the inputs that cannot be re-read (stdin, pipes) to temporary files in
+// $TMPDIR (default /tmp), as read: memory stays bounded and disk holds one
+// copy. The copies keep the original name in messages and are removed when
+// the spool is destroyed.
+class input_spool {
+ public:
+  explicit input_spool(std::vector<input_file>& files);
+  ~input_spool();
+  input_spool(const input_spool&) = delete;
+  input_spool& operator=(const input_spool&) = delete;
+  bool used() const { return !temps_.empty(); }
+
+ private:
+  std::vector<std::string> temps_;
+};
+
+}  // namespace jsift

@@ -1,0 +1,85 @@
+// jsift/jobs/shard_job.hpp — `jsift shard`: validated records into zstd (or
+// plain) JSONL shards named the HuggingFace way, a dataset card and a
+// manifest, atomically.
+//
+// Every record is fully validated (record_job). Workers compress their
+// chunk's records into one independent zstd frame each, in parallel on the
+// engine's pool; the ordered commit appends frames to the current shard and
+// rotates at --max-records / --max-bytes (uncompressed bytes), recompressing
+// only the chunk a rotation cuts. A shard is a concatenation of frames, which
+// `zstd -dc` and Python's zstandard read as one stream. Frame boundaries
+// depend on the chunking, never on -j, so the bytes are identical for any -j.
+//
+// Atomicity: shards are temporary files until the run ends; then they are
+// renamed to NAME-00000-of-000NN.jsonl.zst (the total is known only then),
+// README.md is written, and manifest.json last. An error, SIGINT or SIGTERM
+// removes the temporaries; SIGKILL leaves hidden temporaries and no manifest,
+// so `jsift verify` rejects the directory and a rerun cleans them up.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jsift/io/output_file.hpp"
+#include "jsift/json/path.hpp"
+#include "jsift/engine/record_job.hpp"
+#include "jsift/sets/string_counter.hpp"
+
+namespace jsift {
+
+struct shard_options {
+  std::string dir;
+  std::string split = "train";
+  uint64_t max_records = 0;  // 0: no limit
+  uint64_t max_bytes = 0;    // uncompressed; 0: no limit
+  int level = 3;
+  bool compress = true;
+  std::optional<path> by;  // per-shard counts by this field
+  bool force = false;
+  std::vector<std::string> command;  // argv, for the manifest
+};
+
+class shard_job final : public record_job {
+ public:
+  // Checks and prepares the directory (refuses a non-empty one without force).
+  shard_job(const std::vector<input_file>& files, record_job_options ro, shard_options o);
+  ~shard_job() override;
+  // Closes the last shard, renames every shard into place, writes README.md
+  // and then manifest.json. Call after a successful run.
+  void finish_shards();
+  std::string summary() const;
+
+ protected:
+  std::unique_ptr<record_chunk> make_chunk() const override;
+  void on_record(record_chunk& rc, const record_ref& rec) const override;
+  void on_chunk_end(record_chunk& rc) const override;
+  void on_commit(record_chunk& rc) override;
+  bool emits_records() const override { return true; }
+
+ private:
+  struct shard;
+  struct input_hash;
+  void open_shard();
+  void close_shard(shard& s);
+  void append(std::string_view raw, std::string_view frame, uint64_t records, const std::vector<uint32_t>& groups,
+              const std::vector<std::string>& group_names);
+  std::string shard_name(size_t index, size_t total) const;
+  std::string manifest_json() const;
+  std::string card_markdown() const;
+
+  shard_options o_;
+  std::vector<std::unique_ptr<shard>> shards_;
+  std::vector<std::unique_ptr<input_hash>> inputs_;
+  std::string scratch_;
+};
+
+// `jsift verify DIR`: every problem found, one line each ("" when sound).
+struct verify_result {
+  std::vector<std::string> problems;
+  uint64_t shards = 0, records = 0;
+};
+verify_result verify_shards(const std::string& dir, unsigned threads);
+
+}  // namespace jsift

@@ -1,0 +1,35 @@
+// jsift/report/run_report.hpp — the parts of every command's report that come from
+// the record stage: the one-line dispositions summary for stderr and the
+// JSON sections (inputs, lines, dispositions, invalid, line endings) shared
+// by `--report FILE` of every command and by `jsift stats --json`.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "jsift/io/json_writer.hpp"
+#include "jsift/engine/record_job.hpp"
+
+namespace jsift {
+
+// "jsift filter: 1,000 lines: 800 kept, 190 filtered:--turns 5..10, 10 blank\n"
+std::string summary_line(std::string_view command, const record_job& job);
+
+// "jsift: warning: FILE:LINE:COL: message" for the first invalid lines kept,
+// and how many more there were.
+std::string invalid_warnings(const record_job& job);
+
+// Writes the "invalid" object: count, by_reason, first (file/line/column/...).
+void write_invalid_json(json_writer& w, const record_job& job);
+// Writes the "dispositions" object (report order) with its "total".
+void write_dispositions_json(json_writer& w, const record_job& job);
+// A whole --report document for commands without their own statistics;
+// `extra`, if given, writes the command's own sections (keys and values).
+std::string run_report_json(std::string_view command, const record_job& job,
+                            const std::function<void(json_writer&)>& extra = {});
+
+// 1234567 -> "1,234,567"
+std::string with_commas(uint64_t n);
+
+}  // namespace jsift

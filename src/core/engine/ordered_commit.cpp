@@ -1,0 +1,72 @@
+#include "jsift/engine/ordered_commit.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <future>
+#include <thread>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "jsift/io/interrupt.hpp"
+
+namespace jsift {
+
+unsigned default_threads() {
+  unsigned n = std::thread::hardware_concurrency();
+  return n ? n : 1;
+}
+
+void run_ordered(chunk_reader& reader, chunk_job& job, const ordered_options& opts) {
+  const unsigned threads = opts.threads ? opts.threads : default_threads();
+  const size_t window = opts.window ? opts.window : 2 * size_t(threads) + 2;
+  using result_ptr = std::unique_ptr<chunk_job::result>;
+
+  struct slot {
+    chunk c;
+    std::future<result_ptr> done;
+  };
+  std::deque<slot> inflight;
+  std::atomic<bool> cancelled{false};
+  boost::asio::thread_pool pool(threads);
+
+  auto commit_front = [&] {
+    slot& s = inflight.front();
+    result_ptr r = s.done.get();  // rethrows a worker's exception
+    job.commit(s.c, *r);
+    inflight.pop_front();
+    if (opts.progress) opts.progress(reader.consumed_bytes(), reader.total_bytes());
+  };
+
+  try {
+    for (;;) {
+      interrupt::check();
+      while (!inflight.empty() && inflight.front().done.wait_for(std::chrono::seconds(0)) == std::future_status::ready)
+        commit_front();
+      if (inflight.size() >= window) {
+        commit_front();
+        continue;
+      }
+      chunk c;
+      if (!reader.next(c)) break;
+      auto task = std::make_shared<std::packaged_task<result_ptr()>>([&job, &cancelled, c]() -> result_ptr {
+        if (cancelled.load(std::memory_order_relaxed)) return nullptr;
+        return job.process(c);
+      });
+      inflight.push_back({std::move(c), task->get_future()});
+      boost::asio::post(pool, [task] { (*task)(); });
+    }
+    while (!inflight.empty()) {
+      interrupt::check();
+      commit_front();
+    }
+  } catch (...) {
+    cancelled = true;
+    pool.join();  // chunks still running reference the job and their buffers
+    throw;
+  }
+  pool.join();
+}
+
+}  // namespace jsift

@@ -1,0 +1,174 @@
+#include "jsift/engine/record_job.hpp"
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "jsift/error.hpp"
+#include "jsift/io/byte_size.hpp"
+
+namespace jsift {
+
+invalid_policy invalid_policy::parse(std::string_view text) {
+  invalid_policy p;
+  if (text == "fail") return p;
+  if (text == "skip") {
+    p.action = on_invalid::skip;
+    return p;
+  }
+  constexpr std::string_view q = "quarantine:";
+  if (text.substr(0, q.size()) == q && text.size() > q.size()) {
+    p.action = on_invalid::quarantine;
+    p.quarantine_path = std::string(text.substr(q.size()));
+    return p;
+  }
+  throw usage_error(fmt::format("--on-invalid: expected fail, skip or quarantine:FILE, got '{}'", text));
+}
+
+void line_tally::merge(const line_tally& o) {
+  lines += o.lines;
+  bytes += o.bytes;
+  crlf += o.crlf;
+  bom += o.bom;
+  no_final_newline += o.no_final_newline;
+}
+
+record_job::record_job(const std::vector<input_file>& files, record_job_options opts)
+    : files_(files), opts_(std::move(opts)) {
+  if (opts_.invalid.action == on_invalid::quarantine)
+    quarantine_ = std::make_unique<output_file>(opts_.invalid.quarantine_path);
+}
+
+record_job::~record_job() = default;
+
+namespace {
+
+thread_local std::unique_ptr<record_parser> tl_parser;
+
+record_parser& parser_for(size_t max_line_bytes) {
+  if (!tl_parser || tl_parser->max_line_bytes() != max_line_bytes)
+    tl_parser = std::make_unique<record_parser>(max_line_bytes);
+  return *tl_parser;
+}
+
+bool is_blank(std::string_view s) {
+  for (char c : s)
+    if (c != ' ' && c != '\t') return false;
+  return true;
+}
+
+}  // namespace
+
+std::unique_ptr<chunk_job::result> record_job::process(const chunk& c) {
+  std::unique_ptr<record_chunk> rc = make_chunk();
+  rc->counts = disposition_counts(names_.size());
+  auto bad = [&](uint32_t index, std::string_view raw, line_problem&& p, size_t col_shift) {
+    invalid_line l;
+    l.column = p.column + col_shift;
+    l.reason = p.reason;
+    l.message = std::move(p.message);
+    l.raw = std::string(raw);
+    l.index = index;
+    l.out_pos = rc->out.size();
+    rc->invalid.push_back(std::move(l));
+    rc->counts.add(disposition_names::invalid(p.reason));
+  };
+
+  if (c.oversized) {
+    rc->tally.lines = 1;
+    rc->tally.bytes = c.oversized + (c.oversized_newline ? 1 : 0);
+    line_problem p;
+    p.reason = invalid_reason::line_too_long;
+    p.column = opts_.max_line_bytes + 1;
+    p.message = fmt::format("line exceeds --max-line-bytes ({}): {} bytes", human_bytes(opts_.max_line_bytes), c.oversized);
+    // At most --max-line-bytes of it is kept (quarantine gets that prefix,
+    // whatever the input): the point of the limit is not to hold the line.
+    bad(0, c.data.substr(0, std::min(c.data.size(), opts_.max_line_bytes)), std::move(p), 0);
+    if (c.file_end && !c.oversized_newline) rc->tally.no_final_newline = 1;
+    return rc;
+  }
+
+  record_parser& parser = parser_for(opts_.max_line_bytes);
+  const char* p = c.data.data();
+  const char* end = p + c.data.size();
+  size_t bom_shift = 0;
+  if (c.file_start && c.data.size() >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+    p += 3;
+    rc->tally.bom = 1;
+    bom_shift = 3;
+  }
+  rc->tally.bytes = c.data.size();
+  if (emits_records()) rc->out.reserve(c.data.size() + 1);
+  uint32_t index = 0;
+  simdjson::dom::element root;
+  line_problem problem;
+  while (p < end) {
+    const char* nl = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)));
+    const char* le = nl ? nl : end;
+    std::string_view line(p, size_t(le - p));
+    if (!nl) rc->tally.no_final_newline = 1;
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+      ++rc->tally.crlf;
+    }
+    if (is_blank(line)) {
+      rc->counts.add(disposition_names::blank);
+    } else if (parser.parse(line, root, problem)) {
+      on_record(*rc, record_ref{line, root, &parser.document(), index, c.file_index,
+                                c.offset + uint64_t(line.data() - c.data.data()), line.data() + line.size() == nl});
+    } else {
+      bad(index, line, std::move(problem), index == 0 ? bom_shift : 0);
+      problem = line_problem{};
+    }
+    ++index;
+    p = le + 1;
+  }
+  rc->tally.lines = index;
+  on_chunk_end(*rc);
+  return rc;
+}
+
+std::string record_job::locate(const invalid_line& l) const {
+  return fmt::format("{}:{}:{}: {}", files_[l.file_index].name(), l.line, l.column, l.message);
+}
+
+void record_job::commit(const chunk& c, result& r) {
+  auto& rc = static_cast<record_chunk&>(r);
+  cur_chunk_ = &c;
+  if (c.file_index != cur_file_) {
+    cur_file_ = c.file_index;
+    line_base_ = 0;
+  }
+  for (auto& l : rc.invalid) {
+    l.file_index = c.file_index;
+    l.line = line_base_ + l.index + 1;
+  }
+  if (!rc.invalid.empty() && opts_.invalid.action == on_invalid::fail) {
+    // Emit what came before the bad line, then stop.
+    const invalid_line& first = rc.invalid.front();
+    rc.out.resize(first.out_pos);
+    rc.emit_end = first.index;
+    on_commit(rc);
+    throw invalid_line_error(locate(first));
+  }
+  for (auto& l : rc.invalid) {
+    if (quarantine_) {
+      l.raw.push_back('\n');
+      quarantine_->write(l.raw);
+      l.raw.pop_back();
+    }
+    if (first_invalid_.size() < opts_.keep_invalid)  // reports need the place, not the bytes
+      first_invalid_.push_back(invalid_line{l.file_index, l.line, l.column, l.reason, l.message, {}, l.index, l.out_pos});
+  }
+  on_commit(rc);  // may move records between dispositions (kept -> duplicate)
+  invalid_total_ += rc.invalid.size();
+  counts_.merge(rc.counts);
+  tally_.merge(rc.tally);
+  line_base_ += rc.tally.lines;
+}
+
+void record_job::finish() {
+  if (quarantine_) quarantine_->commit();
+}
+
+}  // namespace jsift

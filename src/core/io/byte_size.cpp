@@ -1,0 +1,43 @@
+#include "jsift/io/byte_size.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "jsift/error.hpp"
+
+namespace jsift {
+
+std::string human_bytes(uint64_t n) {
+  static constexpr const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  size_t u = 0;
+  double v = double(n);
+  while (v >= 1024 && u < 4) v /= 1024, ++u;
+  if (u == 0) return fmt::format("{} B", n);
+  if (v == double(uint64_t(v))) return fmt::format("{} {}", uint64_t(v), units[u]);
+  return fmt::format("{:.1f} {}", v, units[u]);
+}
+
+uint64_t parse_size(std::string_view text, std::string_view field) {
+  auto bad = [&] { return option_error(std::string(field), fmt::format("expected a size such as 64MiB, got '{}'", text)); };
+  double v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  // from_chars also reads "nan" and "inf": a size is a finite number.
+  if (ec != std::errc() || !std::isfinite(v) || v < 0) throw bad();
+  std::string unit(p, text.data() + text.size());
+  for (auto& c : unit) c = char(std::tolower(static_cast<unsigned char>(c)));
+  double mult;
+  if (unit.empty() || unit == "b") mult = 1;
+  else if (unit == "k" || unit == "kb" || unit == "kib") mult = 1024.0;
+  else if (unit == "m" || unit == "mb" || unit == "mib") mult = 1024.0 * 1024;
+  else if (unit == "g" || unit == "gb" || unit == "gib") mult = 1024.0 * 1024 * 1024;
+  else if (unit == "t" || unit == "tb" || unit == "tib") mult = 1024.0 * 1024 * 1024 * 1024;
+  else throw option_error(std::string(field), fmt::format("unknown size unit in '{}' (use K, M, G or T)", text));
+  double bytes = v * mult;
+  if (bytes >= 9.2e18) throw bad();  // beyond what a uint64 (and any file) holds
+  return uint64_t(std::llround(bytes));
+}
+
+}  // namespace jsift

@@ -1,0 +1,73 @@
+#include "jsift/io/sys.hpp"
+
+#include <cerrno>
+#include <algorithm>
+#include <cstdio>
+#include <system_error>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "jsift/error.hpp"
+#include "jsift/io/interrupt.hpp"
+
+namespace jsift::sys {
+
+op_table& ops() {
+  static op_table table{::write, ::writev, ::rename};
+  return table;
+}
+
+namespace {
+// After a failed write: returns to retry (EINTR, unless asked to stop);
+// otherwise throws what the failure means.
+void on_write_error(std::string_view what) {
+  if (errno == EINTR) {
+    interrupt::check();
+    return;
+  }
+  if (errno == EPIPE) throw broken_pipe();
+  throw std::system_error(errno, std::generic_category(), fmt::format("cannot write {}", what));
+}
+}  // namespace
+
+void write_all(int fd, const char* data, size_t n, std::string_view what) {
+  while (n > 0) {
+    ssize_t w = ops().write(fd, data, n);
+    if (w < 0) {
+      on_write_error(what);
+      continue;
+    }
+    data += w;
+    n -= size_t(w);
+  }
+}
+
+void write_all_v(int fd, std::vector<iovec>& pieces, std::string_view what) {
+  constexpr size_t batch = 1024;  // IOV_MAX on Linux
+  size_t first = 0;
+  while (first < pieces.size()) {
+    if (pieces[first].iov_len == 0) {
+      ++first;
+      continue;
+    }
+    int count = int(std::min(batch, pieces.size() - first));
+    ssize_t w = ops().writev(fd, pieces.data() + first, count);
+    if (w < 0) {
+      on_write_error(what);
+      continue;
+    }
+    // Skip what was written; a short write leaves a partial piece in front.
+    size_t left = size_t(w);
+    while (left > 0 && first < pieces.size()) {
+      iovec& v = pieces[first];
+      size_t take = std::min(left, v.iov_len);
+      v.iov_base = static_cast<char*>(v.iov_base) + take;
+      v.iov_len -= take;
+      left -= take;
+      if (v.iov_len == 0) ++first;
+    }
+  }
+}
+
+}  // namespace jsift::sys

@@ -1,0 +1,454 @@
+// XXH3 streaming states are embedded in shard records: the full type is needed.
+#define XXH_STATIC_LINKING_ONLY
+#include <xxh_x86dispatch.h>
+
+#include "jsift/jobs/shard_job.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <set>
+
+#include <fmt/format.h>
+#include <zstd.h>
+
+#include "jsift/error.hpp"
+#include "jsift/engine/ordered_commit.hpp"
+#include "jsift/io/json_writer.hpp"
+#include "jsift/engine/record_parser.hpp"
+#include "jsift/report/run_report.hpp"
+#include "jsift/json/value_hash.hpp"
+#include "jsift/io/byte_size.hpp"
+
+namespace jsift {
+namespace fs = std::filesystem;
+namespace dom = simdjson::dom;
+
+namespace {
+
+bool is_leftover_temp(const std::string& name) {
+  return !name.empty() && name[0] == '.' && name.find(".jsift-tmp-") != std::string::npos;
+}
+
+std::string hex64(uint64_t h) { return fmt::format("{:016x}", h); }
+
+// One compression context per thread, reused chunk after chunk.
+std::string compress_frame(std::string_view raw, int level) {
+  thread_local std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
+  std::string out(ZSTD_compressBound(raw.size()), '\0');
+  size_t n = ZSTD_compressCCtx(cctx.get(), out.data(), out.size(), raw.data(), raw.size(), level);
+  if (ZSTD_isError(n)) throw std::runtime_error(fmt::format("zstd compression failed: {}", ZSTD_getErrorName(n)));
+  out.resize(n);
+  return out;
+}
+
+struct shard_chunk : record_chunk {
+  std::vector<size_t> ends;       // end offset (after '\n') of each record in out
+  std::vector<uint32_t> groups;   // chunk-local group id of each record
+  string_counter group_ids;
+  std::string frame;              // out, compressed (one zstd frame)
+};
+
+}  // namespace
+
+struct shard_job::shard {
+  std::unique_ptr<output_file> file;
+  bool open = true;
+  uint64_t records = 0, raw_bytes = 0, zip_bytes = 0;
+  XXH3_state_t raw_state, zip_state;
+  uint64_t raw_hash = 0, zip_hash = 0;
+  std::map<std::string, uint64_t> by;
+  std::string basename;
+};
+
+struct shard_job::input_hash {
+  XXH3_state_t state;
+  uint64_t bytes = 0;
+  bool exact = true;  // false if an oversized line was read as a prefix
+};
+
+shard_job::shard_job(const std::vector<input_file>& files, record_job_options ro, shard_options o)
+    : record_job(files, std::move(ro)), o_(std::move(o)) {
+  std::error_code ec;
+  fs::create_directories(o_.dir, ec);
+  if (ec) throw std::system_error(ec, fmt::format("cannot create directory '{}'", o_.dir));
+  static const std::regex shard_re(R"(.+-\d{5}-of-\d{5}\.jsonl(\.zst)?)");
+  std::vector<fs::path> ours, others;
+  for (auto& e : fs::directory_iterator(o_.dir)) {
+    std::string name = e.path().filename().string();
+    if (is_leftover_temp(name)) fs::remove(e.path());  // an interrupted run's temporaries
+    else if (name == "manifest.json" || name == "README.md" || std::regex_match(name, shard_re)) ours.push_back(e.path());
+    else others.push_back(e.path());
+  }
+  if ((!ours.empty() || !others.empty()) && !o_.force)
+    throw usage_error(fmt::format("'{}' is not empty (--force replaces its shards, manifest and card)", o_.dir));
+  // The manifest goes first: no moment where it vouches for a half-replaced set.
+  std::sort(ours.begin(), ours.end(), [](const fs::path& a, const fs::path&) { return a.filename() == "manifest.json"; });
+  for (auto& p : ours) fs::remove(p);
+  for (size_t i = 0; i < files.size(); ++i) {
+    inputs_.push_back(std::make_unique<input_hash>());
+    XXH3_64bits_reset(&inputs_.back()->state);
+  }
+}
+
+shard_job::~shard_job() = default;
+
+std::unique_ptr<record_chunk> shard_job::make_chunk() const { return std::make_unique<shard_chunk>(); }
+
+void shard_job::on_record(record_chunk& rc, const record_ref& rec) const {
+  auto& sc = static_cast<shard_chunk&>(rc);
+  rc.keep(rec.line);
+  sc.ends.push_back(rc.out.size());
+  if (o_.by) {
+    std::string g = group_text(*o_.by, rec.root);
+    sc.groups.push_back(uint32_t(sc.group_ids.add(g)));
+  }
+}
+
+void shard_job::on_chunk_end(record_chunk& rc) const {
+  auto& sc = static_cast<shard_chunk&>(rc);
+  if (o_.compress && !rc.out.empty()) sc.frame = compress_frame(rc.out, o_.level);
+}
+
+std::string shard_job::shard_name(size_t index, size_t total) const {
+  return fmt::format("{}-{:05d}-of-{:05d}.jsonl{}", o_.split, index, total, o_.compress ? ".zst" : "");
+}
+
+void shard_job::open_shard() {
+  auto s = std::make_unique<shard>();
+  // A provisional name for the temporary; the final one needs the total.
+  s->file = std::make_unique<output_file>((fs::path(o_.dir) / shard_name(shards_.size(), 0)).string());
+  XXH3_64bits_reset(&s->raw_state);
+  XXH3_64bits_reset(&s->zip_state);
+  shards_.push_back(std::move(s));
+}
+
+void shard_job::append(std::string_view raw, std::string_view frame, uint64_t records,
+                       const std::vector<uint32_t>& groups, const std::vector<std::string>& group_names) {
+  shard& s = *shards_.back();
+  std::string_view bytes = o_.compress ? frame : raw;
+  s.file->write(bytes);
+  s.records += records;
+  s.raw_bytes += raw.size();
+  s.zip_bytes += bytes.size();
+  XXH3_64bits_update(&s.raw_state, raw.data(), raw.size());
+  XXH3_64bits_update(&s.zip_state, bytes.data(), bytes.size());
+  for (uint32_t g : groups) ++s.by[group_names[g]];
+}
+
+void shard_job::on_commit(record_chunk& rc) {
+  auto& sc = static_cast<shard_chunk&>(rc);
+  const chunk& c = commit_chunk();
+  input_hash& in = *inputs_[c.file_index];
+  XXH3_64bits_update(&in.state, c.data.data(), c.data.size());
+  in.bytes += c.oversized && c.data.size() < c.oversized ? c.oversized + c.oversized_newline : c.data.size();
+  if (c.oversized && c.data.size() < c.oversized) in.exact = false;
+  if (sc.ends.empty() || sc.ends.back() > rc.out.size()) return;  // empty, or cut by --on-invalid fail (the run stops)
+
+  std::vector<std::string> group_names;
+  for (size_t i = 0; i < sc.group_ids.size(); ++i) group_names.push_back(sc.group_ids.name(i));
+  const size_t n = sc.ends.size();
+  size_t i = 0;
+  while (i < n) {
+    if (shards_.empty() || !shards_.back()->open) open_shard();
+    shard& s = *shards_.back();
+    // How many records fit; an empty shard always takes one (a record larger
+    // than --max-bytes goes alone into its own shard).
+    size_t j = i;
+    uint64_t recs = s.records, bytes = s.raw_bytes;
+    while (j < n) {
+      uint64_t len = sc.ends[j] - (j ? sc.ends[j - 1] : 0);
+      bool fits = (!o_.max_records || recs + 1 <= o_.max_records) && (!o_.max_bytes || bytes + len <= o_.max_bytes);
+      if (!fits && recs > 0) break;
+      ++recs;
+      bytes += len;
+      ++j;
+    }
+    if (j == i) {  // the shard filled up exactly at the previous chunk's end
+      close_shard(s);
+      continue;
+    }
+    size_t from = i ? sc.ends[i - 1] : 0, to = sc.ends[j - 1];
+    std::string_view raw(rc.out.data() + from, to - from);
+    std::vector<uint32_t> groups;
+    if (o_.by) groups.assign(sc.groups.begin() + long(i), sc.groups.begin() + long(j));
+    if (i == 0 && j == n) {
+      append(raw, sc.frame, j - i, groups, group_names);  // the worker's frame, as is
+    } else {
+      std::string frame = o_.compress ? compress_frame(raw, o_.level) : std::string();
+      append(raw, frame, j - i, groups, group_names);
+    }
+    if (j < n) close_shard(s);  // full: the rest goes to the next shard
+    i = j;
+  }
+}
+
+void shard_job::close_shard(shard& s) {
+  s.file->close();
+  s.open = false;
+  s.raw_hash = XXH3_64bits_digest(&s.raw_state);
+  s.zip_hash = XXH3_64bits_digest(&s.zip_state);
+}
+
+void shard_job::finish_shards() {
+  if (!shards_.empty() && shards_.back()->open) close_shard(*shards_.back());
+  for (size_t k = 0; k < shards_.size(); ++k) {
+    shards_[k]->basename = shard_name(k, shards_.size());
+    shards_[k]->file->commit_as((fs::path(o_.dir) / shards_[k]->basename).string());
+  }
+  write_file_atomic((fs::path(o_.dir) / "README.md").string(), card_markdown());
+  write_file_atomic((fs::path(o_.dir) / "manifest.json").string(), manifest_json());  // last
+}
+
+std::string shard_job::manifest_json() const {
+  json_writer w;
+  w.begin_object();
+  w.key("manifest_version").value(1);
+  w.key("jsift_version").value(JSIFT_VERSION);
+  w.key("command").begin_array();
+  for (const auto& a : o_.command) w.value(a);
+  w.end_array();
+  w.key("split").value(o_.split);
+  w.key("format").value("jsonl");
+  w.key("compression");
+  if (o_.compress) w.value(fmt::format("zstd:{}", o_.level));
+  else w.null();
+  w.key("by");
+  if (o_.by) w.value(o_.by->text());
+  else w.null();
+  w.key("inputs").begin_array();
+  for (size_t i = 0; i < files().size(); ++i) {
+    input_hash& in = *inputs_[i];
+    w.begin_object();
+    w.key("path").value(files()[i].name());
+    w.key("bytes").value(in.bytes);
+    w.key("xxh3_64");
+    if (in.exact) w.value(hex64(XXH3_64bits_digest(&in.state)));
+    else w.null();
+    w.end_object();
+  }
+  w.end_array();
+  std::map<std::string, uint64_t> by_total;
+  uint64_t samples = 0, raw = 0, zip = 0;
+  w.key("shards").begin_array();
+  for (const auto& sp : shards_) {
+    const shard& s = *sp;
+    samples += s.records, raw += s.raw_bytes, zip += s.zip_bytes;
+    w.begin_object();
+    w.key("basename").value(s.basename);
+    w.key("samples").value(s.records);
+    w.key("raw_data").begin_object();
+    w.key("bytes").value(s.raw_bytes);
+    w.key("xxh3_64").value(hex64(s.raw_hash));
+    w.end_object();
+    w.key("zip_data");
+    if (o_.compress) {
+      w.begin_object();
+      w.key("bytes").value(s.zip_bytes);
+      w.key("xxh3_64").value(hex64(s.zip_hash));
+      w.end_object();
+    } else {
+      w.null();
+    }
+    w.key("by");
+    if (o_.by) {
+      w.begin_object();
+      for (auto& [g, n] : s.by) w.key(g).value(n), by_total[g] += n;
+      w.end_object();
+    } else {
+      w.null();
+    }
+    w.end_object();
+  }
+  w.end_array();
+  w.key("totals").begin_object();
+  w.key("shards").value(uint64_t(shards_.size()));
+  w.key("samples").value(samples);
+  w.key("raw_bytes").value(raw);
+  w.key("zip_bytes").value(zip);
+  w.key("by");
+  if (o_.by) {
+    w.begin_object();
+    for (auto& [g, n] : by_total) w.key(g).value(n);
+    w.end_object();
+  } else {
+    w.null();
+  }
+  w.end_object();
+  w.key("dispositions");
+  write_dispositions_json(w, *this);
+  w.end_object();
+  return w.str();
+}
+
+std::string shard_job::card_markdown() const {
+  uint64_t samples = 0, raw = 0, zip = 0;
+  for (const auto& s : shards_) samples += s->records, raw += s->raw_bytes, zip += s->zip_bytes;
+  std::string pattern = o_.split + "-*.jsonl" + (o_.compress ? ".zst" : "");
+  std::string o;
+  o += "---\nconfigs:\n- config_name: default\n  data_files:\n";
+  o += fmt::format("  - split: {}\n    path: \"{}\"\n", o_.split, pattern);
+  o += "---\n\n";
+  o += fmt::format("# {} split\n\n", o_.split);
+  o += fmt::format("Packaged by jsift {}: {} shard{}, {} records, {} of JSONL{}. Every record was validated; "
+                   "`manifest.json` lists each shard's records, sizes and XXH3-64 checksums, and `jsift verify` re-checks them.\n\n",
+                   JSIFT_VERSION, shards_.size(), shards_.size() == 1 ? "" : "s", with_commas(samples), human_bytes(raw),
+                   o_.compress ? fmt::format(" ({} zstd level {})", human_bytes(zip), o_.level) : "");
+  o += "```python\nfrom datasets import load_dataset\n";
+  o += fmt::format("ds = load_dataset(\"json\", data_files={{\"{}\": \"{}\"}})\n```\n\n", o_.split, pattern);
+  o += "| shard | records | uncompressed | file |\n|---|---:|---:|---:|\n";
+  for (const auto& s : shards_)
+    o += fmt::format("| {} | {} | {} | {} |\n", s->basename, with_commas(s->records), human_bytes(s->raw_bytes), human_bytes(s->zip_bytes));
+  if (o_.by) {
+    std::map<std::string, uint64_t> by_total;
+    for (const auto& s : shards_)
+      for (auto& [g, n] : s->by) by_total[g] += n;
+    o += fmt::format("\n| {} | records | share |\n|---|---:|---:|\n", o_.by->text());
+    for (auto& [g, n] : by_total)
+      o += fmt::format("| {} | {} | {:.1f}% |\n", g, with_commas(n), samples ? 100.0 * double(n) / double(samples) : 0.0);
+  }
+  return o;
+}
+
+std::string shard_job::summary() const {
+  uint64_t samples = 0, raw = 0, zip = 0;
+  for (const auto& s : shards_) samples += s->records, raw += s->raw_bytes, zip += s->zip_bytes;
+  return fmt::format("jsift shard: {} records in {} shard{} under {} ({} -> {})\n", with_commas(samples), shards_.size(),
+                     shards_.size() == 1 ? "" : "s", o_.dir, human_bytes(raw), human_bytes(zip));
+}
+
+// ------------------------------------------------------------------ verify
+
+namespace {
+
+// Re-reads one shard: counts records, hashes the decompressed content, and
+// keeps every invalid line (policy skip).
+class shard_check_job final : public record_job {
+ public:
+  shard_check_job(const std::vector<input_file>& files, record_job_options ro) : record_job(files, std::move(ro)) {
+    XXH3_64bits_reset(&state_);
+  }
+  uint64_t records = 0, bytes = 0;
+  uint64_t digest() const { return XXH3_64bits_digest(&state_); }
+
+ protected:
+  void on_record(record_chunk& rc, const record_ref&) const override { rc.counts.add(disposition_names::kept); }
+  void on_commit(record_chunk& rc) override {
+    const chunk& c = commit_chunk();
+    XXH3_64bits_update(&state_, c.data.data(), c.data.size());
+    bytes += c.data.size();
+    records += rc.counts.get(disposition_names::kept);
+  }
+
+ private:
+  XXH3_state_t state_;
+};
+
+std::optional<uint64_t> file_xxh3(const std::string& p) {
+  FILE* f = std::fopen(p.c_str(), "rb");
+  if (!f) return std::nullopt;
+  XXH3_state_t st;
+  XXH3_64bits_reset(&st);
+  std::vector<char> buf(size_t(1) << 20);
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) XXH3_64bits_update(&st, buf.data(), n);
+  bool err = std::ferror(f);
+  std::fclose(f);
+  if (err) return std::nullopt;
+  return XXH3_64bits_digest(&st);
+}
+
+}  // namespace
+
+verify_result verify_shards(const std::string& dir, unsigned threads) {
+  verify_result r;
+  auto problem = [&](std::string msg) { r.problems.push_back(std::move(msg)); };
+  fs::path root(dir);
+  if (!fs::is_directory(root)) {
+    problem(fmt::format("{}: not a directory", dir));
+    return r;
+  }
+  fs::path mpath = root / "manifest.json";
+  std::set<std::string> expected{"manifest.json", "README.md"};
+  dom::parser parser;
+  dom::element m;
+  auto err = parser.load(mpath.string()).get(m);
+  if (err) {
+    problem(fmt::format("{}: {}", mpath.string(),
+                        fs::exists(mpath) ? std::string("not valid JSON: ") + simdjson::error_message(err)
+                                          : std::string("missing (an interrupted run, or not a jsift shard directory)")));
+  } else {
+    dom::array shards;
+    if (m["shards"].get_array().get(shards)) {
+      problem(fmt::format("{}: no \"shards\" array", mpath.string()));
+    } else {
+      bool compressed = m["compression"].type() == dom::element_type::STRING;
+      for (dom::element e : shards) {
+        std::string_view base;
+        uint64_t samples = 0, raw_bytes = 0;
+        std::string_view raw_hash;
+        if (e["basename"].get_string().get(base) || e["samples"].get_uint64().get(samples) ||
+            e["raw_data"]["bytes"].get_uint64().get(raw_bytes) || e["raw_data"]["xxh3_64"].get_string().get(raw_hash)) {
+          problem(fmt::format("{}: a shard entry lacks basename, samples or raw_data", mpath.string()));
+          continue;
+        }
+        ++r.shards;
+        std::string name(base);
+        expected.insert(name);
+        fs::path sp = root / name;
+        if (!fs::exists(sp)) {
+          problem(fmt::format("{}: missing shard", name));
+          continue;
+        }
+        uint64_t file_bytes = raw_bytes;
+        std::string_view file_hash = raw_hash;
+        if (compressed && (e["zip_data"]["bytes"].get_uint64().get(file_bytes) || e["zip_data"]["xxh3_64"].get_string().get(file_hash))) {
+          problem(fmt::format("{}: manifest entry lacks zip_data", name));
+          continue;
+        }
+        std::error_code ec;
+        uint64_t size = fs::file_size(sp, ec);
+        if (size != file_bytes) problem(fmt::format("{}: {} bytes, the manifest says {}", name, size, file_bytes));
+        auto fh = file_xxh3(sp.string());
+        if (!fh) problem(fmt::format("{}: cannot read", name));
+        else if (hex64(*fh) != file_hash) problem(fmt::format("{}: file checksum mismatch (xxh3_64 {}, the manifest says {})", name, hex64(*fh), file_hash));
+        // Decompress and fully parse every line.
+        std::vector<input_file> files{{sp.string(), name}};
+        // The largest line simdjson takes: shards may have been written with
+        // a --max-line-bytes above the default.
+        record_job_options ro;
+        ro.invalid.action = on_invalid::skip;
+        ro.keep_invalid = 20;
+        ro.max_line_bytes = size_t(4) << 30;
+        shard_check_job job(files, ro);
+        try {
+          chunk_reader reader(files, chunk_options{size_t(4) << 20, ro.max_line_bytes, true});
+          run_ordered(reader, job, {threads, 0, {}});
+        } catch (const data_error& ex) {
+          problem(ex.what());
+          continue;
+        }
+        for (const auto& l : job.first_invalid()) problem(job.locate(l));
+        if (job.invalid_total() > job.first_invalid().size())
+          problem(fmt::format("{}: ... and {} more invalid lines", name, job.invalid_total() - job.first_invalid().size()));
+        if (job.records != samples) problem(fmt::format("{}: {} records, the manifest says {}", name, job.records, samples));
+        if (job.bytes != raw_bytes) problem(fmt::format("{}: {} bytes decompressed, the manifest says {}", name, job.bytes, raw_bytes));
+        else if (hex64(job.digest()) != raw_hash) problem(fmt::format("{}: content checksum mismatch", name));
+        r.records += job.records;
+      }
+    }
+  }
+  std::vector<std::string> extra;
+  for (auto& e : fs::directory_iterator(root)) {
+    std::string name = e.path().filename().string();
+    if (expected.count(name)) continue;
+    extra.push_back(is_leftover_temp(name) ? fmt::format("{}: leftover temporary file of an interrupted run", name)
+                                           : fmt::format("{}: extra file, not in the manifest", name));
+  }
+  std::sort(extra.begin(), extra.end());
+  for (auto& x : extra) problem(x);
+  return r;
+}
+
+}  // namespace jsift

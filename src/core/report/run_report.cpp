@@ -1,0 +1,88 @@
+#include "jsift/report/run_report.hpp"
+
+#include <fmt/format.h>
+
+namespace jsift {
+
+std::string with_commas(uint64_t n) {
+  std::string s = std::to_string(n);
+  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
+  return s;
+}
+
+std::string summary_line(std::string_view command, const record_job& job) {
+  std::string out = fmt::format("jsift {}: {} lines", command, with_commas(job.tally().lines));
+  const char* sep = ": ";
+  for (auto& [name, n] : job.counts().listed(job.names())) {
+    out += fmt::format("{}{} {}", sep, with_commas(n), name);
+    sep = ", ";
+  }
+  out += '\n';
+  return out;
+}
+
+std::string invalid_warnings(const record_job& job) {
+  std::string msg;
+  for (const auto& l : job.first_invalid()) msg += fmt::format("jsift: warning: {}\n", job.locate(l));
+  if (job.invalid_total() > job.first_invalid().size())
+    msg += fmt::format("jsift: warning: ... and {} more invalid lines\n", job.invalid_total() - job.first_invalid().size());
+  return msg;
+}
+
+void write_invalid_json(json_writer& w, const record_job& job) {
+  w.begin_object();
+  w.key("count").value(job.invalid_total());
+  w.key("by_reason").begin_object();
+  for (size_t r = 0; r < size_t(invalid_reason::count_); ++r) {
+    uint64_t n = job.counts().get(disposition_names::invalid(invalid_reason(r)));
+    if (n) w.key(reason_key(invalid_reason(r))).value(n);
+  }
+  w.end_object();
+  w.key("first").begin_array();
+  for (const auto& l : job.first_invalid()) {
+    w.begin_object();
+    w.key("file").value(job.files()[l.file_index].name());
+    w.key("line").value(l.line);
+    w.key("column").value(uint64_t(l.column));
+    w.key("reason").value(reason_key(l.reason));
+    w.key("message").value(l.message);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+void write_dispositions_json(json_writer& w, const record_job& job) {
+  w.begin_object();
+  for (auto& [n, c] : job.counts().listed(job.names())) w.key(n).value(c);
+  w.key("total").value(job.counts().total());
+  w.end_object();
+}
+
+std::string run_report_json(std::string_view command, const record_job& job,
+                            const std::function<void(json_writer&)>& extra) {
+  const auto& t = job.tally();
+  json_writer w;
+  w.begin_object();
+  w.key("jsift_version").value(JSIFT_VERSION);
+  w.key("command").value(command);
+  w.key("inputs").begin_array();
+  for (const auto& f : job.files()) w.value(f.name());
+  w.end_array();
+  w.key("lines").value(t.lines);
+  w.key("dispositions");
+  write_dispositions_json(w, job);
+  w.key("invalid");
+  write_invalid_json(w, job);
+  w.key("input_bytes").value(t.bytes);
+  w.key("line_endings").begin_object();
+  w.key("crlf").value(t.crlf);
+  w.key("bom").value(t.bom);
+  w.key("no_final_newline").value(t.no_final_newline);
+  w.end_object();
+  if (extra) extra(w);
+  w.end_object();
+  return w.str();
+}
+
+}  // namespace jsift

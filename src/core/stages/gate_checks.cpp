@@ -1,0 +1,627 @@
+// The check types of `jsift gate` and the TOML reader that builds them.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+#include <toml++/toml.h>
+
+#include "jsift/error.hpp"
+#include "jsift/jobs/gate_job.hpp"
+#include "jsift/sets/key_set.hpp"
+#include "jsift/json/predicate.hpp"
+#include "jsift/json/record_key.hpp"
+#include "jsift/sets/string_counter.hpp"
+#include "jsift/json/value_hash.hpp"
+#include "../config/table_reader.hpp"
+
+namespace jsift {
+namespace dom = simdjson::dom;
+using check_reader = detail::table_reader;
+
+namespace {
+
+std::string fmt_share(double x) { return fmt::format("{:.4g}", x); }
+
+// ------------------------------------------------------------ check types
+
+// A check that counts records matching something, keeping the first few
+// places for the report.
+struct counting_state : check_state {
+  uint64_t hits = 0, seen = 0;
+  std::vector<uint32_t> first;  // chunk-local indexes of the first hits
+  void hit(uint32_t index) {
+    ++hits;
+    if (first.size() < 5) first.push_back(index);
+  }
+};
+
+class counting_check : public gate_check {
+ public:
+  std::unique_ptr<check_state> make_state() const override { return std::make_unique<counting_state>(); }
+  void merge(check_state* s, const std::function<std::string(uint32_t)>& where) override {
+    auto* c = static_cast<counting_state*>(s);
+    hits_ += c->hits;
+    seen_ += c->seen;
+    for (uint32_t i : c->first)
+      if (examples_.size() < 5) examples_.push_back(where(i));
+  }
+
+ protected:
+  uint64_t hits_ = 0, seen_ = 0;
+  std::vector<std::string> examples_;
+};
+
+class invalid_lines_check final : public gate_check {
+ public:
+  explicit invalid_lines_check(check_reader& r) : max_(r.count("max").value_or(0)) { r.done({"max"}); }
+  std::string type() const override { return "invalid_lines"; }
+  check_result evaluate(const gate_totals& t) const override {
+    return {name, type(), t.invalid <= max_, fmt::format("{} invalid lines", t.invalid), fmt::format("<= {}", max_), {}};
+  }
+
+ private:
+  uint64_t max_;
+};
+
+class records_check final : public gate_check {
+ public:
+  explicit records_check(check_reader& r) {
+    auto e = r.count("expected");
+    min_ = e ? e : r.count("min");
+    max_ = e ? e : r.count("max");
+    if (!min_ && !max_) r.fail(nullptr, "give 'expected', or 'min' and/or 'max'");
+    r.done({"expected", "min", "max"});
+  }
+  std::string type() const override { return "records"; }
+  check_result evaluate(const gate_totals& t) const override {
+    bool ok = (!min_ || t.records >= *min_) && (!max_ || t.records <= *max_);
+    std::string th = min_ && max_ && *min_ == *max_ ? fmt::format("== {}", *min_)
+                                                   : fmt::format("{}..{}", min_ ? std::to_string(*min_) : "", max_ ? std::to_string(*max_) : "");
+    return {name, type(), ok, fmt::format("{} records", t.records), th, {}};
+  }
+
+ private:
+  std::optional<uint64_t> min_, max_;
+};
+
+struct max_state : check_state {
+  uint64_t max = 0;
+  uint32_t at = 0;
+};
+
+class line_bytes_check final : public gate_check {
+ public:
+  explicit line_bytes_check(check_reader& r) : max_(*[&] {
+    auto m = r.count("max");
+    if (!m) r.fail(nullptr, "missing key 'max'");
+    return m;
+  }()) { r.done({"max"}); }
+  std::string type() const override { return "line_bytes"; }
+  std::unique_ptr<check_state> make_state() const override { return std::make_unique<max_state>(); }
+  void add(check_state* s, const record_ref& rec) const override {
+    auto* m = static_cast<max_state*>(s);
+    if (rec.line.size() > m->max) m->max = rec.line.size(), m->at = rec.index;
+  }
+  void merge(check_state* s, const std::function<std::string(uint32_t)>& where) override {
+    auto* m = static_cast<max_state*>(s);
+    if (m->max > longest_) longest_ = m->max, where_ = where(m->at);
+  }
+  check_result evaluate(const gate_totals&) const override {
+    check_result r{name, type(), longest_ <= max_, fmt::format("longest {} bytes", longest_), fmt::format("<= {}", max_), {}};
+    if (!r.passed) r.details.push_back(fmt::format("longest record at {}", where_));
+    return r;
+  }
+
+ private:
+  uint64_t max_;
+  uint64_t longest_ = 0;
+  std::string where_;
+};
+
+class turns_check final : public counting_check {
+ public:
+  explicit turns_check(check_reader& r) {
+    if (r.has("range")) range_ = range::parse(r.str("range"), "turns.range");
+    else range_ = range{r.count("min"), r.count("max")};
+    if (!range_.lo && !range_.hi) r.fail(nullptr, "give 'range' (\"5..10\") or 'min'/'max'");
+    min_share_ = r.num("min_share", 1.0);
+    if (r.has("path")) path_ = r.path_of("path");
+    r.done({"range", "min", "max", "min_share", "path"});
+  }
+  std::string type() const override { return "turns"; }
+  void add(check_state* s, const record_ref& rec) const override {
+    auto* c = static_cast<counting_state*>(s);
+    ++c->seen;
+    auto conv = path_ ? path_->first(rec.root) : find_conversation(rec.root);
+    bool in = conv && conv->type() == dom::element_type::ARRAY && range_.contains(conv->get_array().size());
+    if (!in) c->hit(rec.index);
+  }
+  check_result evaluate(const gate_totals&) const override {
+    double share = seen_ ? double(seen_ - hits_) / double(seen_) : 1.0;
+    check_result r{name, type(), share + 1e-12 >= min_share_,
+                   fmt::format("{:.2f}% of {} records have {} turns", 100 * share, seen_, range_.text()),
+                   fmt::format(">= {:.2f}%", 100 * min_share_), {}};
+    if (!r.passed)
+      for (auto& e : examples_) r.details.push_back("out of range: " + e);
+    return r;
+  }
+
+ private:
+  range range_;
+  double min_share_;
+  std::optional<path> path_;
+};
+
+// Per-group string counts (mix, coverage).
+struct groups_state : check_state {
+  string_counter groups;
+};
+
+class group_counting_check : public gate_check {
+ public:
+  explicit group_counting_check(check_reader& r) : by_(r.path_of("by")) {}
+  std::unique_ptr<check_state> make_state() const override { return std::make_unique<groups_state>(); }
+  void add(check_state* s, const record_ref& rec) const override {
+    static_cast<groups_state*>(s)->groups.add(group_text(by_, rec.root));
+  }
+  void merge(check_state* s, const std::function<std::string(uint32_t)>&) override {
+    auto& g = static_cast<groups_state*>(s)->groups;
+    for (size_t i = 0; i < g.size(); ++i) counts_[g.name(i)] += g.count(i);
+  }
+
+ protected:
+  path by_;
+  std::map<std::string, uint64_t> counts_;
+};
+
+class mix_check final : public group_counting_check {
+ public:
+  explicit mix_check(check_reader& r) : group_counting_check(r), target_(r.shares("target")), tol_(r.num("tolerance", 0.05)) {
+    r.done({"by", "target", "tolerance"});
+  }
+  std::string type() const override { return "mix"; }
+  check_result evaluate(const gate_totals&) const override {
+    uint64_t total = 0;
+    for (auto& [g, n] : counts_) total += n;
+    std::map<std::string, double> share;
+    for (auto& [g, n] : counts_) share[g] = total ? double(n) / double(total) : 0;
+    for (auto& [g, t] : target_) share.emplace(g, 0.0);
+    check_result r{name, type(), true, "", fmt::format("target +/- {}", fmt_share(tol_)), {}};
+    for (auto& [g, s] : share) {
+      double t = target_.count(g) ? target_.at(g) : 0.0;
+      r.measured += fmt::format("{}{} {}", r.measured.empty() ? "" : ", ", g, fmt_share(s));
+      if (std::fabs(s - t) > tol_ + 1e-12) {
+        r.passed = false;
+        r.details.push_back(fmt::format("{}: {} (target {})", g, fmt_share(s), fmt_share(t)));
+      }
+    }
+    return r;
+  }
+
+ private:
+  std::map<std::string, double> target_;
+  double tol_;
+};
+
+class coverage_check final : public group_counting_check {
+ public:
+  explicit coverage_check(check_reader& r)
+      : group_counting_check(r), min_(r.count("min")), max_(r.count("max")), require_(r.strings("require")) {
+    r.done({"by", "min", "max", "require"});
+  }
+  std::string type() const override { return "coverage"; }
+  check_result evaluate(const gate_totals&) const override {
+    std::string th;
+    if (min_ || max_) th = fmt::format("{}..{} per group", min_ ? std::to_string(*min_) : "", max_ ? std::to_string(*max_) : "");
+    if (!require_.empty()) th += fmt::format("{}{} required present", th.empty() ? "" : ", ", require_.size());
+    check_result r{name, type(), true, fmt::format("{} groups", counts_.size()), th, {}};
+    for (auto& g : require_)
+      if (!counts_.count(g)) r.passed = false, r.details.push_back(fmt::format("{}: missing", g));
+    for (auto& [g, n] : counts_)
+      if ((min_ && n < *min_) || (max_ && n > *max_)) r.passed = false, r.details.push_back(fmt::format("{}: {} records", g, n));
+    return r;
+  }
+
+ private:
+  std::optional<uint64_t> min_, max_;
+  std::vector<std::string> require_;
+};
+
+// Distinct values per group (unique) or of whole records (duplicates).
+struct keys_state : check_state {
+  explicit keys_state(const key_spec& s) : hasher(s) {}
+  key_hasher hasher;
+  string_counter groups;
+  std::vector<std::pair<uint32_t, hash128>> keys;
+};
+
+class unique_check final : public gate_check {
+ public:
+  explicit unique_check(check_reader& r) : path_(r.path_of("path")) {
+    if (r.has("by")) by_ = r.path_of("by");
+    min_ratio_ = r.num("min_ratio");
+    spec_.norm = normalization::parse(r.str("normalize", "none"));
+    for (auto& g : r.strings("groups")) only_.insert(g);
+    r.done({"path", "by", "min_ratio", "normalize", "groups"});
+  }
+  std::string type() const override { return "unique"; }
+  std::unique_ptr<check_state> make_state() const override { return std::make_unique<keys_state>(spec_); }
+  void add(check_state* s, const record_ref& rec) const override {
+    auto* k = static_cast<keys_state*>(s);
+    hash128 h;
+    if (!k->hasher.hash_path(path_, rec.root, h)) return;
+    uint32_t g = by_ ? uint32_t(k->groups.add(group_text(*by_, rec.root))) : 0;
+    k->keys.emplace_back(g, h);
+  }
+  void merge(check_state* s, const std::function<std::string(uint32_t)>&) override {
+    auto* k = static_cast<keys_state*>(s);
+    for (auto& [g, h] : k->keys) {
+      std::string group = by_ ? k->groups.name(g) : std::string("(all)");
+      auto& e = groups_[group];
+      ++e.first;
+      e.second.insert(h);
+    }
+  }
+  check_result evaluate(const gate_totals&) const override {
+    check_result r{name, type(), true, "", fmt::format(">= {}", fmt_share(min_ratio_)), {}};
+    for (auto& [g, e] : groups_) {
+      if (!only_.empty() && !only_.count(g)) continue;
+      double ratio = e.first ? double(e.second.size()) / double(e.first) : 1.0;
+      r.measured += fmt::format("{}{} {}", r.measured.empty() ? "" : ", ", g, fmt_share(ratio));
+      if (ratio + 1e-12 < min_ratio_)
+        r.passed = false, r.details.push_back(fmt::format("{}: {} distinct of {} ({})", g, e.second.size(), e.first, fmt_share(ratio)));
+    }
+    for (auto& g : only_)
+      if (!groups_.count(g)) r.passed = false, r.details.push_back(fmt::format("{}: no records", g));
+    if (r.measured.empty()) r.measured = "no values";
+    return r;
+  }
+
+ private:
+  path path_;
+  std::optional<path> by_;
+  double min_ratio_;
+  key_spec spec_;
+  std::set<std::string> only_;
+  std::map<std::string, std::pair<uint64_t, key_set>> groups_;
+};
+
+class duplicates_check final : public gate_check {
+ public:
+  explicit duplicates_check(check_reader& r) {
+    max_rate_ = r.num("max_rate", 0.0);
+    spec_.norm = normalization::parse(r.str("normalize", "none"));
+    r.done({"max_rate", "normalize"});
+  }
+  std::string type() const override { return "duplicates"; }
+  std::unique_ptr<check_state> make_state() const override { return std::make_unique<keys_state>(spec_); }
+  void add(check_state* s, const record_ref& rec) const override {
+    auto* k = static_cast<keys_state*>(s);
+    hash128 h;
+    k->hasher.hash(*rec.doc, h);  // equal JSON values (after --normalize), as `jsift dedup`
+    k->keys.emplace_back(0, h);
+  }
+  void merge(check_state* s, const std::function<std::string(uint32_t)>&) override {
+    for (auto& [g, h] : static_cast<keys_state*>(s)->keys) ++total_, dups_ += !seen_.insert(h);
+  }
+  check_result evaluate(const gate_totals&) const override {
+    double rate = total_ ? double(dups_) / double(total_) : 0.0;
+    return {name, type(), rate <= max_rate_ + 1e-12, fmt::format("{} duplicates of {} ({})", dups_, total_, fmt_share(rate)),
+            fmt::format("rate <= {}", fmt_share(max_rate_)), {}};
+  }
+
+ private:
+  double max_rate_;
+  key_spec spec_;
+  key_set seen_;
+  uint64_t total_ = 0, dups_ = 0;
+};
+
+class ratio_check final : public counting_check {
+ public:
+  explicit ratio_check(check_reader& r) {
+    path p = r.path_of("path");
+    std::string value = r.str("value");
+    eq_ = make_eq(p.text() + "=" + value, false);
+    has_ = make_has(p.text());
+    value_ = value;
+    target_ = r.num("target");
+    tol_ = r.num("tolerance", 0.02);
+    path_ = p.text();
+    r.done({"path", "value", "target", "tolerance"});
+  }
+  std::string type() const override { return "ratio"; }
+  void add(check_state* s, const record_ref& rec) const override {
+    auto* c = static_cast<counting_state*>(s);
+    if (!has_->test(rec.line, rec.root)) return;
+    ++c->seen;
+    if (eq_->test(rec.line, rec.root)) ++c->hits;
+  }
+  check_result evaluate(const gate_totals&) const override {
+    double share = seen_ ? double(hits_) / double(seen_) : 0.0;
+    return {name, type(), std::fabs(share - target_) <= tol_ + 1e-12,
+            fmt::format("{} = {} in {} of {} ({})", path_, value_, hits_, seen_, fmt_share(share)),
+            fmt::format("{} +/- {}", fmt_share(target_), fmt_share(tol_)), {}};
+  }
+
+ private:
+  std::unique_ptr<predicate> eq_, has_;
+  std::string value_, path_;
+  double target_, tol_;
+};
+
+class required_check final : public gate_check {
+ public:
+  explicit required_check(check_reader& r) {
+    auto fields = r.strings("fields");
+    if (fields.empty()) r.fail(r.get("fields"), "'fields' must list at least one path");
+    for (auto& f : fields) {
+      try {
+        paths_.push_back(path::parse(f));
+      } catch (const usage_error& e) {
+        r.fail(r.get("fields"), e.what());
+      }
+    }
+    missing_.assign(paths_.size(), 0);
+    r.done({"fields"});
+  }
+  std::string type() const override { return "required"; }
+  struct state : check_state {
+    std::vector<uint64_t> missing;
+  };
+  std::unique_ptr<check_state> make_state() const override {
+    auto s = std::make_unique<state>();
+    s->missing.assign(paths_.size(), 0);
+    return s;
+  }
+  void add(check_state* s, const record_ref& rec) const override {
+    auto* st = static_cast<state*>(s);
+    for (size_t i = 0; i < paths_.size(); ++i)
+      if (!paths_[i].first(rec.root)) ++st->missing[i];
+  }
+  void merge(check_state* s, const std::function<std::string(uint32_t)>&) override {
+    auto* st = static_cast<state*>(s);
+    for (size_t i = 0; i < paths_.size(); ++i) missing_[i] += st->missing[i];
+  }
+  check_result evaluate(const gate_totals&) const override {
+    check_result r{name, type(), true, "", "present in every record", {}};
+    uint64_t worst = 0;
+    for (size_t i = 0; i < paths_.size(); ++i) {
+      worst = std::max(worst, missing_[i]);
+      if (missing_[i]) r.passed = false, r.details.push_back(fmt::format("{}: missing in {} records", paths_[i].text(), missing_[i]));
+    }
+    r.measured = worst ? fmt::format("{} field{} missing somewhere", r.details.size(), r.details.size() == 1 ? "" : "s")
+                       : fmt::format("{} fields present", paths_.size());
+    return r;
+  }
+
+ private:
+  std::vector<path> paths_;
+  std::vector<uint64_t> missing_;
+};
+
+class nonempty_check final : public counting_check {
+ public:
+  explicit nonempty_check(check_reader& r) : path_(r.path_of("path")) {
+    max_count_ = r.count("max_count");
+    if (r.has("max_share")) max_share_ = r.num("max_share");
+    if (!max_count_ && !max_share_) max_count_ = 0;
+    r.done({"path", "max_count", "max_share"});
+  }
+  std::string type() const override { return "nonempty"; }
+  void add(check_state* s, const record_ref& rec) const override {
+    auto* c = static_cast<counting_state*>(s);
+    bool any = false, empty = false;
+    path_.visit(rec.root, [&](dom::element v) {
+      any = true;
+      switch (v.type()) {
+        case dom::element_type::NULL_VALUE: empty = true; break;
+        case dom::element_type::STRING: {
+          std::string_view t = v.get_string().value_unsafe();
+          empty = empty || t.find_first_not_of(" \t\r\n") == std::string_view::npos;
+          break;
+        }
+        case dom::element_type::ARRAY: empty = empty || v.get_array().size() == 0; break;
+        case dom::element_type::OBJECT: empty = empty || v.get_object().size() == 0; break;
+        default: break;
+      }
+    });
+    if (!any) return;  // records without the path: that is `required`'s business
+    ++c->seen;
+    if (empty) c->hit(rec.index);
+  }
+  check_result evaluate(const gate_totals&) const override {
+    double share = seen_ ? double(hits_) / double(seen_) : 0.0;
+    bool ok = (!max_count_ || hits_ <= *max_count_) && (!max_share_ || share <= *max_share_ + 1e-12);
+    check_result r{name, type(), ok, fmt::format("{} records with an empty {}", hits_, path_.text()),
+                   max_share_ ? fmt::format("share <= {}", fmt_share(*max_share_)) : fmt::format("<= {}", *max_count_), {}};
+    if (!ok)
+      for (auto& e : examples_) r.details.push_back("empty: " + e);
+    return r;
+  }
+
+ private:
+  path path_;
+  std::optional<uint64_t> max_count_;
+  std::optional<double> max_share_;
+};
+
+class consistent_check final : public counting_check {
+ public:
+  explicit consistent_check(check_reader& r) : a_(r.path_of("path")), b_(r.path_of("with")) {
+    max_ = r.count("max").value_or(0);
+    r.done({"path", "with", "max"});
+  }
+  std::string type() const override { return "consistent"; }
+  struct state : counting_state {
+    key_spec spec;  // exact comparison, no normalisation
+    key_hasher hasher{spec};
+  };
+  std::unique_ptr<check_state> make_state() const override { return std::make_unique<state>(); }
+  void add(check_state* s, const record_ref& rec) const override {
+    auto* st = static_cast<state*>(s);
+    hash128 ha{}, hb{};
+    bool has_a = st->hasher.hash_path(a_, rec.root, ha);
+    bool any_b = false, differs = false;
+    b_.visit(rec.root, [&](dom::element v) {
+      any_b = true;
+      if (!has_a || !st->hasher.hash_value(v, hb) || !(hb == ha)) differs = true;
+    });
+    if (!any_b) return;
+    ++st->seen;
+    if (differs) st->hit(rec.index);
+  }
+  check_result evaluate(const gate_totals&) const override {
+    check_result r{name, type(), hits_ <= max_, fmt::format("{} of {} records disagree", hits_, seen_),
+                   fmt::format("<= {} disagree", max_), {}};
+    if (!r.passed)
+      for (auto& e : examples_) r.details.push_back("disagrees: " + e);
+    return r;
+  }
+
+ private:
+  path a_, b_;
+  uint64_t max_;
+};
+
+class match_check final : public counting_check {
+ public:
+  explicit match_check(check_reader& r) {
+    path p = r.path_of("path");
+    std::string rx = r.str("regex");
+    try {
+      pred_ = make_match(p.text() + "=" + rx);
+    } catch (const usage_error& e) {
+      r.fail(r.get("regex"), e.what());
+    }
+    max_ = r.count("max").value_or(0);
+    rx_ = rx;
+    r.done({"path", "regex", "max"});
+  }
+  std::string type() const override { return "match"; }
+  void add(check_state* s, const record_ref& rec) const override {
+    auto* c = static_cast<counting_state*>(s);
+    ++c->seen;
+    if (pred_->test(rec.line, rec.root)) c->hit(rec.index);
+  }
+  check_result evaluate(const gate_totals&) const override {
+    check_result r{name, type(), hits_ <= max_, fmt::format("{} records match /{}/", hits_, rx_), fmt::format("<= {}", max_), {}};
+    if (!r.passed)
+      for (auto& e : examples_) r.details.push_back("match: " + e);
+    return r;
+  }
+
+ private:
+  std::unique_ptr<predicate> pred_;
+  std::string rx_;
+  uint64_t max_;
+};
+
+// The keys each type takes: checked before anything is read, so a typo is
+// reported as the unknown key it is rather than as the key it was meant to be.
+const std::map<std::string, std::vector<const char*>>& known_keys() {
+  static const std::map<std::string, std::vector<const char*>> k{
+      {"invalid_lines", {"max"}},
+      {"records", {"expected", "min", "max"}},
+      {"line_bytes", {"max"}},
+      {"turns", {"range", "min", "max", "min_share", "path"}},
+      {"unique", {"path", "by", "min_ratio", "normalize", "groups"}},
+      {"mix", {"by", "target", "tolerance"}},
+      {"ratio", {"path", "value", "target", "tolerance"}},
+      {"required", {"fields"}},
+      {"nonempty", {"path", "max_count", "max_share"}},
+      {"duplicates", {"max_rate", "normalize"}},
+      {"coverage", {"by", "min", "max", "require"}},
+      {"consistent", {"path", "with", "max"}},
+      {"match", {"path", "regex", "max"}},
+  };
+  return k;
+}
+
+std::unique_ptr<gate_check> make_check(const std::string& type, check_reader& r) {
+  if (type == "invalid_lines") return std::make_unique<invalid_lines_check>(r);
+  if (type == "records") return std::make_unique<records_check>(r);
+  if (type == "line_bytes") return std::make_unique<line_bytes_check>(r);
+  if (type == "turns") return std::make_unique<turns_check>(r);
+  if (type == "unique") return std::make_unique<unique_check>(r);
+  if (type == "mix") return std::make_unique<mix_check>(r);
+  if (type == "ratio") return std::make_unique<ratio_check>(r);
+  if (type == "required") return std::make_unique<required_check>(r);
+  if (type == "nonempty") return std::make_unique<nonempty_check>(r);
+  if (type == "duplicates") return std::make_unique<duplicates_check>(r);
+  if (type == "coverage") return std::make_unique<coverage_check>(r);
+  if (type == "consistent") return std::make_unique<consistent_check>(r);
+  if (type == "match") return std::make_unique<match_check>(r);
+  return nullptr;
+}
+
+constexpr const char* check_types =
+    "invalid_lines, records, line_bytes, turns, unique, mix, ratio, required, nonempty, duplicates, coverage, consistent, match";
+
+}  // namespace
+
+void load_checks_from(const toml::table& root, const std::string& file, gate_config& cfg) {
+  const toml::node* checks = root.get("check");
+  if (!checks) throw usage_error(fmt::format("{}: no [[check]] tables", file));
+  const toml::array* arr = checks->as_array();
+  if (!arr || !arr->is_array_of_tables()) {
+    const auto& src = checks->source();
+    throw usage_error(fmt::format("{}:{}:{}: 'check' must be an array of tables ([[check]])", file, src.begin.line, src.begin.column));
+  }
+  std::set<std::string> names;
+  for (const auto& node : *arr) {
+    const toml::table& t = *node.as_table();
+    const auto& src = t.source();
+    const toml::node* type_node = t.get("type");
+    if (!type_node || !type_node->is_string())
+      throw usage_error(fmt::format("{}:{}:{}: [[check]] needs a 'type' string (one of: {})", file, src.begin.line, src.begin.column, check_types));
+    std::string type(*type_node->value<std::string_view>());
+    std::string name = type;
+    if (const toml::node* n = t.get("name")) {
+      if (!n->is_string()) throw usage_error(fmt::format("{}:{}:{}: 'name' must be a string", file, n->source().begin.line, n->source().begin.column));
+      name = std::string(*n->value<std::string_view>());
+    }
+    check_reader r(t, file, fmt::format("check '{}'", name));
+    auto known = known_keys().find(type);
+    if (known == known_keys().end()) r.fail(type_node, fmt::format("unknown check type '{}' (one of: {})", type, check_types));
+    for (const auto& [k, v] : t) {
+      std::string key(k.str());
+      if (key == "type" || key == "name") continue;
+      if (std::none_of(known->second.begin(), known->second.end(), [&](const char* x) { return key == x; })) {
+        std::string list;
+        for (const char* x : known->second) list += fmt::format("{}{}", list.empty() ? "" : ", ", x);
+        r.fail(&v, fmt::format("unknown key '{}' (a '{}' check takes: {})", key, type, list));
+      }
+    }
+    auto c = make_check(type, r);
+    if (!names.insert(name).second) r.fail(t.get("name") ? t.get("name") : type_node, fmt::format("two checks are named '{}': give each a distinct 'name'", name));
+    c->name = name;
+    cfg.checks.push_back(std::move(c));
+  }
+}
+
+gate_config load_gate_config(const std::string& file) {
+  gate_config cfg;
+  cfg.path = file;
+  toml::table root;
+  try {
+    root = toml::parse_file(file);
+  } catch (const toml::parse_error& e) {
+    const auto& src = e.source();
+    throw usage_error(fmt::format("{}:{}:{}: {}", file, src.begin.line, src.begin.column, e.description()));
+  }
+  for (const auto& [k, v] : root) {
+    std::string key(k.str());
+    if (key != "check" && key != "name")
+      throw usage_error(fmt::format("{}:{}:{}: unknown top-level key '{}' (a gate file has 'name' and [[check]] tables)", file,
+                                    v.source().begin.line, v.source().begin.column, key));
+  }
+  if (const toml::node* n = root.get("name"); n && n->is_string()) cfg.name = std::string(*n->value<std::string_view>());
+  load_checks_from(root, file, cfg);
+  return cfg;
+}
+
+}  // namespace jsift
