@@ -28,15 +28,20 @@ struct usage_error : std::runtime_error {
 
 // A bad value for one option of a stage or job, thrown by the one place that
 // validates it, whichever front end gave the value. `field` is the option's
-// config-file key ("max_line_bytes", "turns"); what() reads as the flag,
-// "--max-line-bytes: expected a size such as 64MiB, got 'x'", and config
-// loaders catch it to name FILE:LINE:COLUMN of the key instead.
+// config-file key ("max_line_bytes", "turns"), or "" when the problem is a
+// combination of options. Other options named in `problem` are written in
+// backquotes (`total`) and rendered for the reader: what() reads as flags,
+// "--total: goes with --target or --equal", and config loaders render
+// them as keys and name FILE:LINE:COLUMN instead.
 struct option_error : usage_error {
   option_error(std::string field_name, std::string what_is_wrong);
   std::string field;    // "max_line_bytes"
   std::string problem;  // "expected a size such as 64MiB, got 'x'"
   // "--max-line-bytes" for "max_line_bytes" (also accepts "--max-line-bytes").
   static std::string flag_name(std::string_view field);
+  // `problem` with each `name` written as a flag (--name) or as a config key (name).
+  static std::string as_flags(std::string_view problem);
+  static std::string as_keys(std::string_view problem);
 };
 
 // Bad input data under --on-invalid fail, or input that cannot be decoded
@@ -49,6 +54,19 @@ struct data_error : std::runtime_error {
 struct invalid_line_error : data_error {
   using data_error::data_error;
 };
+
+// Runs f; a usage_error it throws (a bad path, say) becomes an option_error
+// naming `field`, so the message says which option held it.
+template <class F>
+auto for_option(std::string_view field, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const option_error&) {
+    throw;
+  } catch (const usage_error& e) {
+    throw option_error(std::string(field), e.what());
+  }
+}
 
 // SIGINT or SIGTERM was received; thrown at the next safe point.
 struct interrupted : std::runtime_error {

@@ -1,11 +1,11 @@
-// jsift's entry point: argv -> run() -> exit code. Errors are caught here,
-// once, and printed as "jsift: <what went wrong>".
+// jsift's entry point: argv -> the command table -> run() -> exit code.
+// Errors are caught here, once, and printed as "jsift: <what went wrong>".
 #include <system_error>
 
 #include <fmt/format.h>
 
-#include "commands.hpp"
-#include "flags.hpp"
+#include "command_line.hpp"
+#include "docs.hpp"
 #include "jsift/error.hpp"
 #include "jsift/io/interrupt.hpp"
 #include "terminal.hpp"
@@ -14,22 +14,14 @@ namespace {
 
 int run(int argc, char** argv) {
   using namespace jsift::cli;
-  parsed_flags f = parse_flags(argc, argv);
-  if (f.exit_now >= 0) return f.exit_now;
-  switch (f.cmd) {
-    case command::stats: return run_stats(f);
-    case command::filter: return run_filter(f);
-    case command::dedup: return run_dedup(f);
-    case command::rebalance: return run_rebalance(f);
-    case command::sample: return run_sample(f);
-    case command::split: return run_split(f);
-    case command::shard: return run_shard(f);
-    case command::verify: return run_verify(f);
-    case command::gate: return run_gate(f);
-    case command::run: return run_flow(f);
-    case command::none: break;
-  }
-  return 2;
+  std::vector<std::unique_ptr<command>> table = command_table();
+  std::vector<flag_list> flags;
+  parsed_command p = parse_command_line(argc, argv, table, flags);
+  if (p.exit_now >= 0) return p.exit_now;
+  if (!p.generate.empty()) return print_generated(p.generate, table, flags);
+  invocation inv;
+  for (int i = 0; i < argc; ++i) inv.argv.emplace_back(argv[i]);
+  return p.cmd->run(inv);
 }
 
 int fail(jsift::exit_code code, const std::string& msg) {

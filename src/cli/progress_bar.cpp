@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "jsift/io/byte_size.hpp"
+#include "jsift/io/units.hpp"
 
 namespace jsift::cli {
 

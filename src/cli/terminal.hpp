@@ -1,12 +1,13 @@
 // terminal.hpp — what the CLI needs to know about terminals: whether a
-// descriptor is one, and whether to draw a progress bar.
+// descriptor is one, whether to draw a progress bar, and how to put a
+// message on stderr. Thread-safe (stateless).
 #pragma once
 
 #include <string_view>
 
-#include "options.hpp"
-
 namespace jsift::cli {
+
+enum class progress_mode { auto_, always, never };
 
 bool is_terminal(int fd);
 bool progress_enabled(progress_mode m);

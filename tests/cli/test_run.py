@@ -92,7 +92,7 @@ class run_tests(jsift_case):
         cases = [('[filter]\nturns = "5..10"\nturn_path = ".x"\n', "pipeline.toml:3:", "unknown key 'turn_path'"),
                  ('[rebalance]\nby = ".t"\n', "pipeline.toml:1:", "exactly one of target, cap, cap_all, equal"),
                  ('[filter]\neq = [".record_type"]\n', "pipeline.toml:2:", "expected PATH=VALUE"),
-                 ('[dedup]\nnormalize = "loud"\n', "pipeline.toml:2:", "--normalize"),
+                 ('[dedup]\nnormalize = "loud"\n', "pipeline.toml:2:", "'normalize': expected none or a list"),
                  ('[sorting]\nby = ".x"\n', "pipeline.toml:1:", "unknown key 'sorting'"),
                  ('[split]\nratios = { a = 0.5, b = 0.4 }\n', "pipeline.toml:2:", "must sum to 1")]
         for text, where, what in cases:

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "jsift/engine/record_parser.hpp"
-#include "jsift/io/byte_size.hpp"
+#include "jsift/io/units.hpp"
 
 using namespace jsift;
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "jsift/engine/record_parser.hpp"
+#include "jsift/io/json_writer.hpp"
 
 namespace jsift {
 
@@ -50,6 +51,8 @@ class disposition_counts {
   // Non-zero counts in report order: kept, filtered:*, duplicate,
   // sampled_out, invalid:*, blank.
   std::vector<std::pair<std::string, uint64_t>> listed(const disposition_names& names) const;
+  // {"kept": 800, "filtered:--turns 5..10": 190, ..., "total": 990}, in report order.
+  void write_json(json_writer& w, const disposition_names& names) const;
 
  private:
   std::vector<uint64_t> counts_;

@@ -9,6 +9,9 @@
 // runs in input order on the committing thread. One record_parser per worker
 // thread, kept thread-locally and sized by --max-line-bytes.
 //
+// Lifetimes: the input list given to the constructor must outlive the job;
+// a record_ref (and its DOM) is valid only during the on_record() call.
+//
 // Every line gets exactly one disposition: blank, invalid:<reason>, or what
 // on_record() chose (keep() -> kept, drop(id) -> e.g. filtered:--turns).
 #pragma once
@@ -91,6 +94,10 @@ struct record_job_options {
   size_t max_line_bytes = size_t(64) << 20;
   invalid_policy invalid;
   size_t keep_invalid = 10;  // how many invalid lines to keep for reports
+  // For passes that only look before the pass that writes (a selection's
+  // surveys): invalid lines are quarantined once, by the last pass, so a
+  // survey skips them; under `fail` the first pass already stops.
+  record_job_options for_survey() const;
 };
 
 class record_job : public chunk_job {
@@ -100,7 +107,11 @@ class record_job : public chunk_job {
 
   std::unique_ptr<result> process(const chunk& c) final;
   void commit(const chunk& c, result& r) final;
-  // Renames the quarantine file into place; call after a successful run.
+  // Commits the job's outputs, in this order, after a successful pass: its
+  // records (finish_records: an output file renamed into place, shards), the
+  // quarantine file, then its other outputs (finish_outputs: --dups, --index,
+  // a card and, last, a manifest). Call once; a job that fails or is
+  // interrupted is destroyed without it and leaves no final name behind.
   void finish();
 
   disposition_names& names() { return names_; }
@@ -122,6 +133,9 @@ class record_job : public chunk_job {
   virtual void on_record(record_chunk& rc, const record_ref& rec) const = 0;
   // After the chunk's last record, still on the worker (e.g. compress it).
   virtual void on_chunk_end(record_chunk&) const {}
+  // The two halves of finish().
+  virtual void finish_records() {}
+  virtual void finish_outputs() {}
   // Emits or merges a committed chunk's results (in order). It may move
   // records between dispositions in rc.counts: they are merged after it.
   virtual void on_commit(record_chunk& rc) = 0;

@@ -42,6 +42,10 @@ class output_file {
   bool committed_ = false;
 };
 
+// Whether a file name (no directory) is one of output_file's temporaries:
+// what an interrupted run (SIGKILL) leaves behind.
+bool is_temporary_name(std::string_view filename);
+
 // Writes a whole file atomically (reports, manifests).
 void write_file_atomic(const std::string& path, std::string_view bytes);
 

@@ -1,17 +1,24 @@
-// jsift/jobs/pipeline_job.hpp — `jsift run`: filter -> dedup -> rebalance -> split in one
-// job, from a pipeline TOML file, then the gate's checks on what was written.
+// jsift/jobs/pipeline_job.hpp — `jsift run`: the stages of filter, dedup,
+// rebalance and split chained in one job, per record, from a pipeline spec
+// (read from TOML by config/pipeline_config.hpp). They are the very stage
+// objects the single commands use: a predicate_chain, first_seen, a
+// selector with bottom_k or an emit_plan, a split_router; so the result is
+// the same as chaining the commands with pipes.
 //
-// flow_job chains the stages per record. Workers evaluate the predicates and
-// compute every key the later stages need (dedup key, group and selection
-// key, split bucket); the ordered commit makes the order-dependent decisions
-// (dedup's first occurrence, then the rebalance threshold) and routes kept
-// records to their split's output, byte-for-byte and in input order.
+// Workers evaluate the predicates and compute every key the later stages
+// need (dedup key, group and selection key, split bucket); the ordered commit
+// makes the order-dependent decisions (dedup's first occurrence, then the
+// selection) and routes kept records to their split's output, byte-for-byte
+// and in input order.
 //
-// Passes over the input: one without rebalance; with rebalance, a survey pass
-// (records surviving filter and dedup: group counts and bottom-k heaps) then
-// the emit pass -- and one more survey first when the quotas depend on the
-// counts (--target, --equal). Each pass repeats filter and dedup, which are
-// deterministic, so every pass sees the same survivors.
+// Passes over the input: one without [rebalance]; with it, the surveys the
+// selection planner asks for (each over the records that survive filter and
+// dedup), then the emitting pass. Every pass repeats filter and dedup with a
+// fresh first_seen (they are deterministic, so every pass sees the same
+// survivors); only the emitting pass writes --dups and the index.
+//
+// Lifetimes: the spec, the first_seen, the survey or plan and the output
+// files must outlive a job.
 #pragma once
 
 #include <memory>
@@ -19,53 +26,61 @@
 #include <string>
 #include <vector>
 
-#include "jsift/jobs/gate_job.hpp"
-#include "jsift/sets/key_set.hpp"
-#include "jsift/io/output_file.hpp"
-#include "jsift/json/predicate.hpp"
-#include "jsift/stages/quota.hpp"
+#include "jsift/engine/pass.hpp"
 #include "jsift/engine/record_job.hpp"
-#include "jsift/json/record_key.hpp"
-#include "jsift/jobs/select_jobs.hpp"
+#include "jsift/io/output_file.hpp"
+#include "jsift/stages/bottom_k.hpp"
+#include "jsift/stages/emit_plan.hpp"
+#include "jsift/stages/first_seen.hpp"
+#include "jsift/stages/gate_checks.hpp"
+#include "jsift/stages/predicate_chain.hpp"
+#include "jsift/stages/quota.hpp"
+#include "jsift/stages/selection_planner.hpp"
+#include "jsift/stages/selector.hpp"
+#include "jsift/stages/split_router.hpp"
 
 namespace jsift {
 
-struct flow_spec {
-  std::string path, name;
-  std::vector<std::unique_ptr<predicate>> filter;
-  bool invert = false;
-  bool dedup = false;
-  key_spec dedup_key;
-  bool rebalance = false;
+struct pipeline_dedup {
+  first_seen_options seen;           // key, index, dups
+  std::vector<std::string> against;  // reference sets
+  uint64_t max_memory = 0;           // bytes; 0: unlimited
+};
+
+struct pipeline_rebalance {
   selector sel;
   quota_request quota;
-  std::vector<std::pair<std::string, double>> splits;  // empty: one output, "data"
-  key_spec split_key;
-  uint64_t split_seed = 0;
-  std::string out_dir;
+};
+
+struct pipeline_output {
+  std::string dir;
   bool shard = false;
   int level = 3;
   uint64_t max_bytes = 0, max_records = 0;
+};
+
+struct pipeline_spec {
+  std::string path, name;
+  std::optional<predicate_chain> filter;
+  std::optional<pipeline_dedup> dedup;
+  std::optional<pipeline_rebalance> rebalance;
+  split_router split{{{"data", 1.0}}, {}, 0};  // one output, "data", without [split]
+  pipeline_output output;
   gate_config gate;  // checks on the output (may be empty)
 };
 
-// Reads a pipeline file; usage_error naming FILE:LINE:COL for any mistake.
-flow_spec load_flow(const std::string& path);
-
-class flow_job final : public record_job {
+class pipeline_job final : public record_job {
  public:
-  // Survey pass: no output; counts groups of the survivors and keeps the k
-  // smallest selection keys of each group in `k`.
-  flow_job(const std::vector<input_file>& files, record_job_options ro, const flow_spec& spec,
-           std::map<std::string, uint64_t> k);
-  // Emit pass: writes the survivors that the plans keep, outs[i] for split i.
-  flow_job(const std::vector<input_file>& files, record_job_options ro, const flow_spec& spec,
-           std::map<std::string, group_plan> plans, std::vector<output_file*> outs);
-  ~flow_job() override;
+  // Survey pass: offers the survivors of filter and dedup to `survey`.
+  pipeline_job(const std::vector<input_file>& files, record_job_options ro, const pipeline_spec& spec, first_seen* seen,
+               bottom_k& survey);
+  // Emitting pass: writes the survivors (as many copies as `plan` says, with
+  // [rebalance]), outs[i] for split i; finish() renames them into place and
+  // commits --dups and the index.
+  pipeline_job(const std::vector<input_file>& files, record_job_options ro, const pipeline_spec& spec, first_seen* seen,
+               const emit_plan* plan, std::vector<output_file*> outs);
+  ~pipeline_job() override;
 
-  const std::map<std::string, uint64_t>& group_counts() const { return counts_; }
-  void set_default_k(uint64_t k) { default_k_ = k; }  // survey: for groups not in k
-  std::map<std::string, sel_key> thresholds() const;
   const std::vector<uint64_t>& written() const { return written_; }
 
  protected:
@@ -73,23 +88,29 @@ class flow_job final : public record_job {
   void on_record(record_chunk& rc, const record_ref& rec) const override;
   void on_commit(record_chunk& rc) override;
   bool emits_records() const override { return true; }
+  void finish_records() override;
+  void finish_outputs() override;
 
  private:
-  void setup_names();
-  const flow_spec& spec_;
-  bool emit_;
+  void register_names();
+  const pipeline_spec& spec_;
+  first_seen* seen_;
+  bottom_k* survey_ = nullptr;
+  const emit_plan* plan_ = nullptr;
   std::vector<size_t> filtered_ids_;
-  size_t invert_id_ = 0, duplicate_id_ = 0, sampled_out_id_ = 0;
-  key_set seen_;
-  std::map<std::string, uint64_t> k_;
-  uint64_t default_k_ = 0;
-  std::vector<uint64_t> cuts_;  // split bucket boundaries
-  std::map<std::string, uint64_t> counts_;
-  std::map<std::string, std::vector<sel_key>> heaps_;
-  std::map<std::string, group_plan> plans_;
+  size_t duplicate_id_ = 0, sampled_out_id_ = 0;
   std::vector<output_file*> outs_;
   std::vector<uint64_t> written_;
   std::vector<std::string> buffers_;
 };
+
+// Loads the [dedup] reference sets (`against`) into `into`.
+uint64_t load_pipeline_references(const pipeline_spec& spec, const record_job_options& ro, unsigned threads, key_set& into);
+
+// The selection planner's surveys for [rebalance], each a pass over `inputs`
+// through filter and a fresh dedup (reading the index, not writing it).
+planned_selection plan_pipeline_selection(const pipeline_spec& spec, const std::vector<input_file>& inputs,
+                                          const pass_options& po, const record_job_options& ro, memory_budget& budget,
+                                          const key_set* reference);
 
 }  // namespace jsift

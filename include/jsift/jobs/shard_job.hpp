@@ -10,9 +10,9 @@
 // `zstd -dc` and Python's zstandard read as one stream. Frame boundaries
 // depend on the chunking, never on -j, so the bytes are identical for any -j.
 //
-// Atomicity: shards are temporary files until the run ends; then they are
-// renamed to NAME-00000-of-000NN.jsonl.zst (the total is known only then),
-// README.md is written, and manifest.json last. An error, SIGINT or SIGTERM
+// Atomicity: shards are temporary files until the run ends; finish() renames
+// them to NAME-00000-of-000NN.jsonl.zst (the total is known only then),
+// writes README.md, and manifest.json last. An error, SIGINT or SIGTERM
 // removes the temporaries; SIGKILL leaves hidden temporaries and no manifest,
 // so `jsift verify` rejects the directory and a rerun cleans them up.
 #pragma once
@@ -39,17 +39,19 @@ struct shard_options {
   std::optional<path> by;  // per-shard counts by this field
   bool force = false;
   std::vector<std::string> command;  // argv, for the manifest
+  // The one check of these settings, for flags and config files alike
+  // (option_error): a split name that can name files, a zstd level 1-19.
+  void validate() const;
 };
 
 class shard_job final : public record_job {
  public:
-  // Checks and prepares the directory (refuses a non-empty one without force).
+  // Validates the options, checks and prepares the directory (refuses a
+  // non-empty one without force).
   shard_job(const std::vector<input_file>& files, record_job_options ro, shard_options o);
   ~shard_job() override;
-  // Closes the last shard, renames every shard into place, writes README.md
-  // and then manifest.json. Call after a successful run.
-  void finish_shards();
   std::string summary() const;
+  const shard_options& options() const { return o_; }
 
  protected:
   std::unique_ptr<record_chunk> make_chunk() const override;
@@ -57,6 +59,10 @@ class shard_job final : public record_job {
   void on_chunk_end(record_chunk& rc) const override;
   void on_commit(record_chunk& rc) override;
   bool emits_records() const override { return true; }
+  // Closes the last shard and renames every shard into place.
+  void finish_records() override;
+  // README.md, then manifest.json.
+  void finish_outputs() override;
 
  private:
   struct shard;
@@ -74,12 +80,5 @@ class shard_job final : public record_job {
   std::vector<std::unique_ptr<input_hash>> inputs_;
   std::string scratch_;
 };
-
-// `jsift verify DIR`: every problem found, one line each ("" when sound).
-struct verify_result {
-  std::vector<std::string> problems;
-  uint64_t shards = 0, records = 0;
-};
-verify_result verify_shards(const std::string& dir, unsigned threads);
 
 }  // namespace jsift

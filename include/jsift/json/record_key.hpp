@@ -55,6 +55,9 @@ size_t normalize_text(std::string_view in, const normalization& n, char* out);
 struct key_spec {
   std::vector<path> paths;  // empty: the whole record
   normalization norm;
+  // From the paths and the normalisation as written (flags or a config
+  // table); option_error names "key" or "normalize".
+  static key_spec parse(const std::vector<std::string>& paths, std::string_view normalize);
   // "record;normalize=none", ".prompt,.turns[].content;normalize=ws,case":
   // stored in index files so a mismatched reuse is caught.
   std::string text() const;

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "jsift/io/json_writer.hpp"
+#include "jsift/io/units.hpp"
 #include "jsift/engine/record_job.hpp"
 
 namespace jsift {
@@ -28,8 +29,5 @@ void write_dispositions_json(json_writer& w, const record_job& job);
 // `extra`, if given, writes the command's own sections (keys and values).
 std::string run_report_json(std::string_view command, const record_job& job,
                             const std::function<void(json_writer&)>& extra = {});
-
-// 1234567 -> "1,234,567"
-std::string with_commas(uint64_t n);
 
 }  // namespace jsift

@@ -32,7 +32,22 @@ struct quota_request {
   bool allow_upsample = false;
 };
 
-// "chat=0.35,qa=0.2" -> {chat: 0.35, qa: 0.2}; throws usage_error naming flag.
+// What a front end was given (flags or a [rebalance] table); request() is
+// the one place that checks the combination: exactly one of target, cap,
+// cap_all, equal; total only with target or equal; cap_all above 0.
+// Throws option_error.
+struct quota_spec {
+  std::optional<std::map<std::string, double>> target;
+  std::optional<std::map<std::string, uint64_t>> cap;
+  std::optional<uint64_t> cap_all;
+  bool equal = false;
+  std::optional<uint64_t> total;
+  others_policy others = others_policy::drop;
+  bool allow_upsample = false;
+  quota_request request() const;
+};
+
+// "chat=0.35,qa=0.2" -> {chat: 0.35, qa: 0.2}; throws option_error naming flag.
 std::map<std::string, double> parse_shares(std::string_view text, std::string_view flag);
 std::map<std::string, uint64_t> parse_counts(std::string_view text, std::string_view flag);
 

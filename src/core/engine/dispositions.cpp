@@ -45,4 +45,11 @@ std::vector<std::pair<std::string, uint64_t>> disposition_counts::listed(const d
   return out;
 }
 
+void disposition_counts::write_json(json_writer& w, const disposition_names& names) const {
+  w.begin_object();
+  for (auto& [n, c] : listed(names)) w.key(n).value(c);
+  w.key("total").value(total());
+  w.end_object();
+}
+
 }  // namespace jsift

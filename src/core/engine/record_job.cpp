@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "jsift/error.hpp"
-#include "jsift/io/byte_size.hpp"
+#include "jsift/io/units.hpp"
 
 namespace jsift {
 
@@ -22,7 +22,7 @@ invalid_policy invalid_policy::parse(std::string_view text) {
     p.quarantine_path = std::string(text.substr(q.size()));
     return p;
   }
-  throw usage_error(fmt::format("--on-invalid: expected fail, skip or quarantine:FILE, got '{}'", text));
+  throw option_error("on_invalid", fmt::format("expected fail, skip or quarantine:FILE, got '{}'", text));
 }
 
 void line_tally::merge(const line_tally& o) {
@@ -168,7 +168,15 @@ void record_job::commit(const chunk& c, result& r) {
 }
 
 void record_job::finish() {
+  finish_records();
   if (quarantine_) quarantine_->commit();
+  finish_outputs();
+}
+
+record_job_options record_job_options::for_survey() const {
+  record_job_options o = *this;
+  if (o.invalid.action == on_invalid::quarantine) o.invalid = invalid_policy{on_invalid::skip, {}};
+  return o;
 }
 
 }  // namespace jsift

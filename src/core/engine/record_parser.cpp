@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "jsift/engine/error_locator.hpp"
-#include "jsift/io/byte_size.hpp"
+#include "jsift/io/units.hpp"
 
 namespace jsift {
 

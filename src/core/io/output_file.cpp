@@ -83,6 +83,10 @@ void output_file::commit() {
   committed_ = true;
 }
 
+bool is_temporary_name(std::string_view name) {
+  return !name.empty() && name[0] == '.' && name.find(".jsift-tmp-") != std::string_view::npos;
+}
+
 void write_file_atomic(const std::string& path, std::string_view bytes) {
   output_file f(path);
   f.write(bytes);

@@ -1,22 +1,12 @@
 #include "jsift/jobs/dedup_job.hpp"
 
 #include <cstring>
-#include <filesystem>
 
-#include <fmt/format.h>
-
+#include "jsift/engine/pass.hpp"
 #include "jsift/sets/key_index.hpp"
-#include "jsift/engine/ordered_commit.hpp"
-#include "jsift/engine/record_parser.hpp"
-#include "jsift/io/byte_size.hpp"
 
 namespace jsift {
 namespace {
-
-// Where a key was first seen: file index and line, or a marker for keys that
-// came from the index (an earlier run).
-constexpr uint64_t from_index = UINT64_MAX;
-uint64_t pack(uint32_t file, uint64_t line) { return (uint64_t(file) << 40) | (line & ((uint64_t(1) << 40) - 1)); }
 
 struct dedup_chunk : record_chunk {
   explicit dedup_chunk(const key_spec& s) : hasher(s) {}
@@ -31,8 +21,6 @@ struct dedup_chunk : record_chunk {
   };
   std::vector<entry> entries;
 };
-
-std::string hex(const hash128& h) { return fmt::format("{:016x}{:016x}", h.hi, h.lo); }
 
 // Hashes the records of reference files into a key_set (--against FILE.jsonl).
 class key_collect_job final : public record_job {
@@ -65,35 +53,23 @@ uint64_t load_reference_keys(const std::vector<std::string>& paths, const key_sp
   uint64_t n = 0;
   for (const auto& p : paths) {
     if (looks_like_key_index(p)) {
-      n += read_key_index(p, spec.text(), into, from_index);
+      n += read_key_index(p, spec.text(), into, 0);
       continue;
     }
     std::vector<input_file> files = expand_inputs({p});
     key_collect_job job(files, ro, spec, into);
-    chunk_reader reader(files, chunk_options{size_t(4) << 20, ro.max_line_bytes, true});
-    run_ordered(reader, job, {threads, 0, {}});
+    run_pass(files, {chunk_options{size_t(4) << 20, ro.max_line_bytes, true}, threads, {}}, job);
     n += job.collected;
   }
   return n;
 }
 
-dedup_job::dedup_job(const std::vector<input_file>& files, record_job_options ro, dedup_options o, output_file* out,
-                     memory_budget& budget)
-    : record_job(files, std::move(ro)),
-      o_(std::move(o)),
-      out_(out),
-      budget_(budget),
-      seen_(!o_.dups_path.empty(), &budget),
-      reference_(false, &budget) {
+dedup_job::dedup_job(const std::vector<input_file>& files, record_job_options ro, first_seen& seen, output_file* out)
+    : record_job(files, std::move(ro)), seen_(seen), out_(out) {
   duplicate_id_ = names().add("duplicate");
-  if (!o_.index_path.empty() && std::filesystem::exists(o_.index_path))
-    index_loaded_ = read_key_index(o_.index_path, o_.key.text(), seen_, from_index);
-  if (!o_.dups_path.empty()) dups_ = std::make_unique<output_file>(o_.dups_path);
 }
 
-dedup_job::~dedup_job() = default;
-
-std::unique_ptr<record_chunk> dedup_job::make_chunk() const { return std::make_unique<dedup_chunk>(o_.key); }
+std::unique_ptr<record_chunk> dedup_job::make_chunk() const { return std::make_unique<dedup_chunk>(seen_.options().key); }
 
 void dedup_job::on_record(record_chunk& rc, const record_ref& rec) const {
   auto& dc = static_cast<dedup_chunk&>(rc);
@@ -123,18 +99,7 @@ void dedup_job::on_commit(record_chunk& rc) {
     if (k + 8 < dc.entries.size()) seen_.prefetch(dc.entries[k + 8].h);
     const auto& e = dc.entries[k];
     if (e.index >= rc.emit_end) break;
-    bool keep = true;
-    uint64_t first = 0;
-    bool against = false;
-    if (e.keyless) {
-      ++keyless_;
-    } else if (reference_.size() && reference_.contains(e.h)) {
-      keep = false;
-      against = true;
-      ++against_hits_;
-    } else if (!seen_.insert_or_get(e.h, pack(commit_file(), commit_line(e.index)), &first)) {
-      keep = false;
-    }
+    const bool keep = seen_.decide(e.h, e.keyless, commit_file(), commit_line(e.index)) == first_seen::verdict::kept;
     if (keep) {
       if (!out_) continue;
       const char* line = c.data.data() + (e.offset - c.offset);
@@ -156,61 +121,11 @@ void dedup_job::on_commit(record_chunk& rc) {
       }
       continue;
     }
-    ++duplicates_;
     rc.counts.move(disposition_names::kept, duplicate_id_);
-    if (dups_) write_dup_line(e.h, e.index, against, first);
   }
   flush();
   if (out_) out_->write_pieces(pieces_);
-  if (dups_ && !dups_buf_.empty()) {
-    dups_->write(dups_buf_);
-    dups_buf_.clear();
-  }
-}
-
-void dedup_job::write_dup_line(const hash128& h, uint32_t index, bool against, uint64_t first) {
-  dups_buf_ += "{\"file\":";
-  json_writer::escape(dups_buf_, files()[commit_file()].name());
-  dups_buf_ += fmt::format(",\"line\":{},\"key\":\"{}\",\"duplicate_of\":", commit_line(index), hex(h));
-  if (against) {
-    dups_buf_ += "{\"against\":true}}\n";
-  } else if (first == from_index) {
-    dups_buf_ += "{\"index\":";
-    json_writer::escape(dups_buf_, o_.index_path);
-    dups_buf_ += "}}\n";
-  } else {
-    dups_buf_ += "{\"file\":";
-    json_writer::escape(dups_buf_, files()[first >> 40].name());
-    dups_buf_ += fmt::format(",\"line\":{}}}}}\n", first & ((uint64_t(1) << 40) - 1));
-  }
-}
-
-void dedup_job::finish_outputs() {
-  if (dups_) dups_->commit();
-  if (!o_.index_path.empty()) write_key_index(o_.index_path, o_.key.text(), seen_);
-}
-
-void dedup_job::write_json(json_writer& w) const {
-  w.begin_object();
-  w.key("key").value(o_.key.text());
-  w.key("distinct").value(uint64_t(seen_.size()) - index_loaded_);
-  w.key("duplicates").value(duplicates_);
-  w.key("against").value(against_hits_);
-  w.key("keyless").value(keyless_);
-  w.key("index_loaded").value(index_loaded_);
-  w.key("reference_keys").value(uint64_t(reference_.size()));
-  w.key("memory_bytes").value(uint64_t(seen_.memory_bytes() + reference_.memory_bytes()));
-  w.end_object();
-}
-
-std::string dedup_job::summary() const {
-  uint64_t records = duplicates_ + (seen_.size() - index_loaded_) + keyless_;
-  double rate = records ? 100.0 * double(duplicates_) / double(records) : 0.0;
-  std::string s = fmt::format("jsift dedup: {} records, {} duplicates ({:.2f} %)", records, duplicates_, rate);
-  if (against_hits_) s += fmt::format(", {} of them in --against", against_hits_);
-  if (keyless_) s += fmt::format(", {} without a key (kept)", keyless_);
-  s += fmt::format("; key set {}\n", human_bytes(seen_.memory_bytes() + reference_.memory_bytes()));
-  return s;
+  seen_.flush();
 }
 
 }  // namespace jsift

@@ -2,22 +2,12 @@
 
 namespace jsift {
 
-filter_job::filter_job(const std::vector<input_file>& files, record_job_options ro,
-                       std::vector<std::unique_ptr<predicate>> preds, bool invert, output_file& out)
-    : record_job(files, std::move(ro)), preds_(std::move(preds)), invert_(invert), out_(out) {
-  for (const auto& p : preds_) ids_.push_back(names().add("filtered:" + p->name()));
-  if (invert_) invert_id_ = names().add("filtered:--invert");
-}
+filter_job::filter_job(const std::vector<input_file>& files, record_job_options ro, const predicate_chain& chain,
+                       output_file& out)
+    : record_job(files, std::move(ro)), chain_(chain), ids_(chain.register_dispositions(names())), out_(out) {}
 
 void filter_job::on_record(record_chunk& rc, const record_ref& rec) const {
-  for (size_t i = 0; i < preds_.size(); ++i) {
-    if (!preds_[i]->test(rec.line, rec.root)) {
-      if (invert_) rc.keep(rec.line);
-      else rc.drop(ids_[i]);
-      return;
-    }
-  }
-  if (invert_) rc.drop(invert_id_);
+  if (auto i = chain_.rejecting(rec)) rc.drop(ids_[*i]);
   else rc.keep(rec.line);
 }
 

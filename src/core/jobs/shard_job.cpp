@@ -4,6 +4,8 @@
 
 #include "jsift/jobs/shard_job.hpp"
 
+#include "jsift/stages/split_router.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -17,19 +19,14 @@
 #include "jsift/engine/ordered_commit.hpp"
 #include "jsift/io/json_writer.hpp"
 #include "jsift/engine/record_parser.hpp"
-#include "jsift/report/run_report.hpp"
 #include "jsift/json/value_hash.hpp"
-#include "jsift/io/byte_size.hpp"
+#include "jsift/io/units.hpp"
 
 namespace jsift {
 namespace fs = std::filesystem;
 namespace dom = simdjson::dom;
 
 namespace {
-
-bool is_leftover_temp(const std::string& name) {
-  return !name.empty() && name[0] == '.' && name.find(".jsift-tmp-") != std::string::npos;
-}
 
 std::string hex64(uint64_t h) { return fmt::format("{:016x}", h); }
 
@@ -70,6 +67,7 @@ struct shard_job::input_hash {
 
 shard_job::shard_job(const std::vector<input_file>& files, record_job_options ro, shard_options o)
     : record_job(files, std::move(ro)), o_(std::move(o)) {
+  o_.validate();
   std::error_code ec;
   fs::create_directories(o_.dir, ec);
   if (ec) throw std::system_error(ec, fmt::format("cannot create directory '{}'", o_.dir));
@@ -77,7 +75,7 @@ shard_job::shard_job(const std::vector<input_file>& files, record_job_options ro
   std::vector<fs::path> ours, others;
   for (auto& e : fs::directory_iterator(o_.dir)) {
     std::string name = e.path().filename().string();
-    if (is_leftover_temp(name)) fs::remove(e.path());  // an interrupted run's temporaries
+    if (is_temporary_name(name)) fs::remove(e.path());  // an interrupted run's temporaries
     else if (name == "manifest.json" || name == "README.md" || std::regex_match(name, shard_re)) ours.push_back(e.path());
     else others.push_back(e.path());
   }
@@ -191,14 +189,22 @@ void shard_job::close_shard(shard& s) {
   s.zip_hash = XXH3_64bits_digest(&s.zip_state);
 }
 
-void shard_job::finish_shards() {
+void shard_job::finish_records() {
   if (!shards_.empty() && shards_.back()->open) close_shard(*shards_.back());
   for (size_t k = 0; k < shards_.size(); ++k) {
     shards_[k]->basename = shard_name(k, shards_.size());
     shards_[k]->file->commit_as((fs::path(o_.dir) / shards_[k]->basename).string());
   }
+}
+
+void shard_job::finish_outputs() {
   write_file_atomic((fs::path(o_.dir) / "README.md").string(), card_markdown());
   write_file_atomic((fs::path(o_.dir) / "manifest.json").string(), manifest_json());  // last
+}
+
+void shard_options::validate() const {
+  check_split_name(split, "split");
+  if (level < 1 || level > 19) throw option_error("level", fmt::format("expected a zstd level from 1 to 19, got {}", level));
 }
 
 std::string shard_job::manifest_json() const {
@@ -277,7 +283,7 @@ std::string shard_job::manifest_json() const {
   }
   w.end_object();
   w.key("dispositions");
-  write_dispositions_json(w, *this);
+  counts().write_json(w, names());
   w.end_object();
   return w.str();
 }
@@ -316,139 +322,6 @@ std::string shard_job::summary() const {
   for (const auto& s : shards_) samples += s->records, raw += s->raw_bytes, zip += s->zip_bytes;
   return fmt::format("jsift shard: {} records in {} shard{} under {} ({} -> {})\n", with_commas(samples), shards_.size(),
                      shards_.size() == 1 ? "" : "s", o_.dir, human_bytes(raw), human_bytes(zip));
-}
-
-// ------------------------------------------------------------------ verify
-
-namespace {
-
-// Re-reads one shard: counts records, hashes the decompressed content, and
-// keeps every invalid line (policy skip).
-class shard_check_job final : public record_job {
- public:
-  shard_check_job(const std::vector<input_file>& files, record_job_options ro) : record_job(files, std::move(ro)) {
-    XXH3_64bits_reset(&state_);
-  }
-  uint64_t records = 0, bytes = 0;
-  uint64_t digest() const { return XXH3_64bits_digest(&state_); }
-
- protected:
-  void on_record(record_chunk& rc, const record_ref&) const override { rc.counts.add(disposition_names::kept); }
-  void on_commit(record_chunk& rc) override {
-    const chunk& c = commit_chunk();
-    XXH3_64bits_update(&state_, c.data.data(), c.data.size());
-    bytes += c.data.size();
-    records += rc.counts.get(disposition_names::kept);
-  }
-
- private:
-  XXH3_state_t state_;
-};
-
-std::optional<uint64_t> file_xxh3(const std::string& p) {
-  FILE* f = std::fopen(p.c_str(), "rb");
-  if (!f) return std::nullopt;
-  XXH3_state_t st;
-  XXH3_64bits_reset(&st);
-  std::vector<char> buf(size_t(1) << 20);
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) XXH3_64bits_update(&st, buf.data(), n);
-  bool err = std::ferror(f);
-  std::fclose(f);
-  if (err) return std::nullopt;
-  return XXH3_64bits_digest(&st);
-}
-
-}  // namespace
-
-verify_result verify_shards(const std::string& dir, unsigned threads) {
-  verify_result r;
-  auto problem = [&](std::string msg) { r.problems.push_back(std::move(msg)); };
-  fs::path root(dir);
-  if (!fs::is_directory(root)) {
-    problem(fmt::format("{}: not a directory", dir));
-    return r;
-  }
-  fs::path mpath = root / "manifest.json";
-  std::set<std::string> expected{"manifest.json", "README.md"};
-  dom::parser parser;
-  dom::element m;
-  auto err = parser.load(mpath.string()).get(m);
-  if (err) {
-    problem(fmt::format("{}: {}", mpath.string(),
-                        fs::exists(mpath) ? std::string("not valid JSON: ") + simdjson::error_message(err)
-                                          : std::string("missing (an interrupted run, or not a jsift shard directory)")));
-  } else {
-    dom::array shards;
-    if (m["shards"].get_array().get(shards)) {
-      problem(fmt::format("{}: no \"shards\" array", mpath.string()));
-    } else {
-      bool compressed = m["compression"].type() == dom::element_type::STRING;
-      for (dom::element e : shards) {
-        std::string_view base;
-        uint64_t samples = 0, raw_bytes = 0;
-        std::string_view raw_hash;
-        if (e["basename"].get_string().get(base) || e["samples"].get_uint64().get(samples) ||
-            e["raw_data"]["bytes"].get_uint64().get(raw_bytes) || e["raw_data"]["xxh3_64"].get_string().get(raw_hash)) {
-          problem(fmt::format("{}: a shard entry lacks basename, samples or raw_data", mpath.string()));
-          continue;
-        }
-        ++r.shards;
-        std::string name(base);
-        expected.insert(name);
-        fs::path sp = root / name;
-        if (!fs::exists(sp)) {
-          problem(fmt::format("{}: missing shard", name));
-          continue;
-        }
-        uint64_t file_bytes = raw_bytes;
-        std::string_view file_hash = raw_hash;
-        if (compressed && (e["zip_data"]["bytes"].get_uint64().get(file_bytes) || e["zip_data"]["xxh3_64"].get_string().get(file_hash))) {
-          problem(fmt::format("{}: manifest entry lacks zip_data", name));
-          continue;
-        }
-        std::error_code ec;
-        uint64_t size = fs::file_size(sp, ec);
-        if (size != file_bytes) problem(fmt::format("{}: {} bytes, the manifest says {}", name, size, file_bytes));
-        auto fh = file_xxh3(sp.string());
-        if (!fh) problem(fmt::format("{}: cannot read", name));
-        else if (hex64(*fh) != file_hash) problem(fmt::format("{}: file checksum mismatch (xxh3_64 {}, the manifest says {})", name, hex64(*fh), file_hash));
-        // Decompress and fully parse every line.
-        std::vector<input_file> files{{sp.string(), name}};
-        // The largest line simdjson takes: shards may have been written with
-        // a --max-line-bytes above the default.
-        record_job_options ro;
-        ro.invalid.action = on_invalid::skip;
-        ro.keep_invalid = 20;
-        ro.max_line_bytes = size_t(4) << 30;
-        shard_check_job job(files, ro);
-        try {
-          chunk_reader reader(files, chunk_options{size_t(4) << 20, ro.max_line_bytes, true});
-          run_ordered(reader, job, {threads, 0, {}});
-        } catch (const data_error& ex) {
-          problem(ex.what());
-          continue;
-        }
-        for (const auto& l : job.first_invalid()) problem(job.locate(l));
-        if (job.invalid_total() > job.first_invalid().size())
-          problem(fmt::format("{}: ... and {} more invalid lines", name, job.invalid_total() - job.first_invalid().size()));
-        if (job.records != samples) problem(fmt::format("{}: {} records, the manifest says {}", name, job.records, samples));
-        if (job.bytes != raw_bytes) problem(fmt::format("{}: {} bytes decompressed, the manifest says {}", name, job.bytes, raw_bytes));
-        else if (hex64(job.digest()) != raw_hash) problem(fmt::format("{}: content checksum mismatch", name));
-        r.records += job.records;
-      }
-    }
-  }
-  std::vector<std::string> extra;
-  for (auto& e : fs::directory_iterator(root)) {
-    std::string name = e.path().filename().string();
-    if (expected.count(name)) continue;
-    extra.push_back(is_leftover_temp(name) ? fmt::format("{}: leftover temporary file of an interrupted run", name)
-                                           : fmt::format("{}: extra file, not in the manifest", name));
-  }
-  std::sort(extra.begin(), extra.end());
-  for (auto& x : extra) problem(x);
-  return r;
 }
 
 }  // namespace jsift

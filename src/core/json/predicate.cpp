@@ -32,10 +32,10 @@ std::pair<path, std::string> split_path(std::string_view arg, std::string_view f
     } else if (c == '"') {
       quoted = !quoted;
     } else if (c == '=' && !quoted) {
-      return {path::parse(arg.substr(0, i)), std::string(arg.substr(i + 1))};
+      return {for_option(flag, [&] { return path::parse(arg.substr(0, i)); }), std::string(arg.substr(i + 1))};
     }
   }
-  throw usage_error(fmt::format("{}: expected PATH=VALUE, got '{}'", flag, arg));
+  throw option_error(std::string(flag), fmt::format("expected PATH=VALUE, got '{}'", arg));
 }
 
 bool is_blank_text(std::string_view s) {
@@ -177,7 +177,7 @@ class match_pred final : public predicate {
  public:
   match_pred(std::string name, path p, const std::string& rx)
       : predicate(std::move(name)), p_(std::move(p)), re_(rx, RE2::Quiet) {
-    if (!re_.ok()) throw usage_error(fmt::format("--match: invalid regular expression '{}': {}", rx, re_.error()));
+    if (!re_.ok()) throw option_error("match", fmt::format("invalid regular expression '{}': {}", rx, re_.error()));
   }
   bool test(std::string_view, dom::element root) const override {
     bool found = false;
@@ -203,7 +203,7 @@ class match_pred final : public predicate {
 range range::parse(std::string_view text, std::string_view flag) {
   range r;
   auto bad = [&] {
-    return usage_error(fmt::format("{}: expected a range MIN..MAX (either end optional), got '{}'", flag, text));
+    return option_error(std::string(flag), fmt::format("expected a range MIN..MAX (either end optional), got '{}'", text));
   };
   auto dots = text.find("..");
   if (dots == std::string_view::npos) {
@@ -217,7 +217,7 @@ range range::parse(std::string_view text, std::string_view flag) {
   if (!a.empty() && !(r.lo = parse_count(a))) throw bad();
   if (!b.empty() && !(r.hi = parse_count(b))) throw bad();
   if (r.lo && r.hi && *r.lo > *r.hi)
-    throw usage_error(fmt::format("{}: empty range '{}' (MIN is greater than MAX)", flag, text));
+    throw option_error(std::string(flag), fmt::format("empty range '{}' (MIN is greater than MAX)", text));
   return r;
 }
 
@@ -269,10 +269,12 @@ std::unique_ptr<predicate> make_eq(std::string_view arg, bool negate) {
   return std::make_unique<eq_pred>(fmt::format("{} {}={}", flag, p.text(), rest), std::move(p), std::move(rest), negate);
 }
 
-std::unique_ptr<predicate> make_has(std::string_view text) { return std::make_unique<has_pred>(path::parse(text)); }
+std::unique_ptr<predicate> make_has(std::string_view text) {
+  return std::make_unique<has_pred>(for_option("has", [&] { return path::parse(text); }));
+}
 
 std::unique_ptr<predicate> make_nonempty(std::string_view text) {
-  return std::make_unique<nonempty_pred>(path::parse(text));
+  return std::make_unique<nonempty_pred>(for_option("nonempty", [&] { return path::parse(text); }));
 }
 
 std::unique_ptr<predicate> make_bytes(range r) { return std::make_unique<bytes_pred>(r); }

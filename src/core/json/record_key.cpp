@@ -31,7 +31,7 @@ normalization normalization::parse(std::string_view text) {
     if (part == "ws") n.ws = true;
     else if (part == "case") n.case_ = true;
     else if (part == "punct") n.punct = true;
-    else throw usage_error(fmt::format("--normalize: expected none or a list of ws, case, punct; got '{}'", text));
+    else throw option_error("normalize", fmt::format("expected none or a list of ws, case, punct; got '{}'", text));
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
@@ -154,6 +154,13 @@ size_t normalize_text(std::string_view in, const normalization& n, char* o) {
 #endif
   for (; i < in.size(); ++i) step(static_cast<unsigned char>(in[i]));
   return len;
+}
+
+key_spec key_spec::parse(const std::vector<std::string>& paths, std::string_view normalize) {
+  key_spec k;
+  for (const auto& p : paths) k.paths.push_back(for_option("key", [&] { return path::parse(p); }));
+  k.norm = normalization::parse(normalize);
+  return k;
 }
 
 std::string key_spec::text() const {

@@ -2,13 +2,9 @@
 
 #include <fmt/format.h>
 
-namespace jsift {
+#include "jsift/io/units.hpp"
 
-std::string with_commas(uint64_t n) {
-  std::string s = std::to_string(n);
-  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
-  return s;
-}
+namespace jsift {
 
 std::string summary_line(std::string_view command, const record_job& job) {
   std::string out = fmt::format("jsift {}: {} lines", command, with_commas(job.tally().lines));
@@ -52,12 +48,7 @@ void write_invalid_json(json_writer& w, const record_job& job) {
   w.end_object();
 }
 
-void write_dispositions_json(json_writer& w, const record_job& job) {
-  w.begin_object();
-  for (auto& [n, c] : job.counts().listed(job.names())) w.key(n).value(c);
-  w.key("total").value(job.counts().total());
-  w.end_object();
-}
+void write_dispositions_json(json_writer& w, const record_job& job) { job.counts().write_json(w, job.names()); }
 
 std::string run_report_json(std::string_view command, const record_job& job,
                             const std::function<void(json_writer&)>& extra) {

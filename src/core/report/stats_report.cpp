@@ -7,8 +7,8 @@
 
 #include "jsift/io/json_writer.hpp"
 #include "jsift/report/run_report.hpp"
-#include "jsift/jobs/stats_job.hpp"
-#include "jsift/io/byte_size.hpp"
+#include "jsift/report/stats_report.hpp"
+#include "jsift/io/units.hpp"
 
 namespace jsift {
 namespace {

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "jsift/engine/record_parser.hpp"
-#include "jsift/io/byte_size.hpp"
+#include "jsift/io/units.hpp"
 
 namespace jsift {
 namespace {

@@ -1,4 +1,6 @@
-// The check types of `jsift gate` and the TOML reader that builds them.
+// The check types of `jsift gate` (their TOML reader is config/gate_config.cpp).
+#include "jsift/stages/gate_checks.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -6,20 +8,17 @@
 
 #include <fmt/format.h>
 #include <re2/re2.h>
-#include <toml++/toml.h>
 
 #include "jsift/error.hpp"
-#include "jsift/jobs/gate_job.hpp"
 #include "jsift/sets/key_set.hpp"
 #include "jsift/json/predicate.hpp"
 #include "jsift/json/record_key.hpp"
 #include "jsift/sets/string_counter.hpp"
 #include "jsift/json/value_hash.hpp"
-#include "../config/table_reader.hpp"
 
 namespace jsift {
 namespace dom = simdjson::dom;
-using check_reader = detail::table_reader;
+using check_reader = check_settings;
 
 namespace {
 
@@ -72,7 +71,7 @@ class records_check final : public gate_check {
     auto e = r.count("expected");
     min_ = e ? e : r.count("min");
     max_ = e ? e : r.count("max");
-    if (!min_ && !max_) r.fail(nullptr, "give 'expected', or 'min' and/or 'max'");
+    if (!min_ && !max_) r.fail("", "give 'expected', or 'min' and/or 'max'");
     r.done({"expected", "min", "max"});
   }
   std::string type() const override { return "records"; }
@@ -96,7 +95,7 @@ class line_bytes_check final : public gate_check {
  public:
   explicit line_bytes_check(check_reader& r) : max_(*[&] {
     auto m = r.count("max");
-    if (!m) r.fail(nullptr, "missing key 'max'");
+    if (!m) r.fail("", "missing key 'max'");
     return m;
   }()) { r.done({"max"}); }
   std::string type() const override { return "line_bytes"; }
@@ -124,9 +123,9 @@ class line_bytes_check final : public gate_check {
 class turns_check final : public counting_check {
  public:
   explicit turns_check(check_reader& r) {
-    if (r.has("range")) range_ = range::parse(r.str("range"), "turns.range");
+    if (r.has("range")) range_ = range::parse(r.str("range"), "range");
     else range_ = range{r.count("min"), r.count("max")};
-    if (!range_.lo && !range_.hi) r.fail(nullptr, "give 'range' (\"5..10\") or 'min'/'max'");
+    if (!range_.lo && !range_.hi) r.fail("", "give 'range' (\"5..10\") or 'min'/'max'");
     min_share_ = r.num("min_share", 1.0);
     if (r.has("path")) path_ = r.path_of("path");
     r.done({"range", "min", "max", "min_share", "path"});
@@ -357,12 +356,12 @@ class required_check final : public gate_check {
  public:
   explicit required_check(check_reader& r) {
     auto fields = r.strings("fields");
-    if (fields.empty()) r.fail(r.get("fields"), "'fields' must list at least one path");
+    if (fields.empty()) r.fail("fields", "'fields' must list at least one path");
     for (auto& f : fields) {
       try {
         paths_.push_back(path::parse(f));
       } catch (const usage_error& e) {
-        r.fail(r.get("fields"), e.what());
+        r.fail("fields", e.what());
       }
     }
     missing_.assign(paths_.size(), 0);
@@ -494,8 +493,8 @@ class match_check final : public counting_check {
     std::string rx = r.str("regex");
     try {
       pred_ = make_match(p.text() + "=" + rx);
-    } catch (const usage_error& e) {
-      r.fail(r.get("regex"), e.what());
+    } catch (const option_error& e) {
+      r.fail("regex", e.problem);
     }
     max_ = r.count("max").value_or(0);
     rx_ = rx;
@@ -520,10 +519,11 @@ class match_check final : public counting_check {
   uint64_t max_;
 };
 
-// The keys each type takes: checked before anything is read, so a typo is
-// reported as the unknown key it is rather than as the key it was meant to be.
-const std::map<std::string, std::vector<const char*>>& known_keys() {
-  static const std::map<std::string, std::vector<const char*>> k{
+
+}  // namespace
+
+const std::vector<const char*>* check_keys(std::string_view type) {
+  static const std::map<std::string, std::vector<const char*>, std::less<>> k{
       {"invalid_lines", {"max"}},
       {"records", {"expected", "min", "max"}},
       {"line_bytes", {"max"}},
@@ -538,10 +538,15 @@ const std::map<std::string, std::vector<const char*>>& known_keys() {
       {"consistent", {"path", "with", "max"}},
       {"match", {"path", "regex", "max"}},
   };
-  return k;
+  auto it = k.find(type);
+  return it == k.end() ? nullptr : &it->second;
 }
 
-std::unique_ptr<gate_check> make_check(const std::string& type, check_reader& r) {
+std::string check_type_list() {
+  return "invalid_lines, records, line_bytes, turns, unique, mix, ratio, required, nonempty, duplicates, coverage, consistent, match";
+}
+
+std::unique_ptr<gate_check> make_check(std::string_view type, check_settings& r) {
   if (type == "invalid_lines") return std::make_unique<invalid_lines_check>(r);
   if (type == "records") return std::make_unique<records_check>(r);
   if (type == "line_bytes") return std::make_unique<line_bytes_check>(r);
@@ -556,72 +561,6 @@ std::unique_ptr<gate_check> make_check(const std::string& type, check_reader& r)
   if (type == "consistent") return std::make_unique<consistent_check>(r);
   if (type == "match") return std::make_unique<match_check>(r);
   return nullptr;
-}
-
-constexpr const char* check_types =
-    "invalid_lines, records, line_bytes, turns, unique, mix, ratio, required, nonempty, duplicates, coverage, consistent, match";
-
-}  // namespace
-
-void load_checks_from(const toml::table& root, const std::string& file, gate_config& cfg) {
-  const toml::node* checks = root.get("check");
-  if (!checks) throw usage_error(fmt::format("{}: no [[check]] tables", file));
-  const toml::array* arr = checks->as_array();
-  if (!arr || !arr->is_array_of_tables()) {
-    const auto& src = checks->source();
-    throw usage_error(fmt::format("{}:{}:{}: 'check' must be an array of tables ([[check]])", file, src.begin.line, src.begin.column));
-  }
-  std::set<std::string> names;
-  for (const auto& node : *arr) {
-    const toml::table& t = *node.as_table();
-    const auto& src = t.source();
-    const toml::node* type_node = t.get("type");
-    if (!type_node || !type_node->is_string())
-      throw usage_error(fmt::format("{}:{}:{}: [[check]] needs a 'type' string (one of: {})", file, src.begin.line, src.begin.column, check_types));
-    std::string type(*type_node->value<std::string_view>());
-    std::string name = type;
-    if (const toml::node* n = t.get("name")) {
-      if (!n->is_string()) throw usage_error(fmt::format("{}:{}:{}: 'name' must be a string", file, n->source().begin.line, n->source().begin.column));
-      name = std::string(*n->value<std::string_view>());
-    }
-    check_reader r(t, file, fmt::format("check '{}'", name));
-    auto known = known_keys().find(type);
-    if (known == known_keys().end()) r.fail(type_node, fmt::format("unknown check type '{}' (one of: {})", type, check_types));
-    for (const auto& [k, v] : t) {
-      std::string key(k.str());
-      if (key == "type" || key == "name") continue;
-      if (std::none_of(known->second.begin(), known->second.end(), [&](const char* x) { return key == x; })) {
-        std::string list;
-        for (const char* x : known->second) list += fmt::format("{}{}", list.empty() ? "" : ", ", x);
-        r.fail(&v, fmt::format("unknown key '{}' (a '{}' check takes: {})", key, type, list));
-      }
-    }
-    auto c = make_check(type, r);
-    if (!names.insert(name).second) r.fail(t.get("name") ? t.get("name") : type_node, fmt::format("two checks are named '{}': give each a distinct 'name'", name));
-    c->name = name;
-    cfg.checks.push_back(std::move(c));
-  }
-}
-
-gate_config load_gate_config(const std::string& file) {
-  gate_config cfg;
-  cfg.path = file;
-  toml::table root;
-  try {
-    root = toml::parse_file(file);
-  } catch (const toml::parse_error& e) {
-    const auto& src = e.source();
-    throw usage_error(fmt::format("{}:{}:{}: {}", file, src.begin.line, src.begin.column, e.description()));
-  }
-  for (const auto& [k, v] : root) {
-    std::string key(k.str());
-    if (key != "check" && key != "name")
-      throw usage_error(fmt::format("{}:{}:{}: unknown top-level key '{}' (a gate file has 'name' and [[check]] tables)", file,
-                                    v.source().begin.line, v.source().begin.column, key));
-  }
-  if (const toml::node* n = root.get("name"); n && n->is_string()) cfg.name = std::string(*n->value<std::string_view>());
-  load_checks_from(root, file, cfg);
-  return cfg;
 }
 
 }  // namespace jsift

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -20,18 +21,20 @@ std::map<std::string, T> parse_pairs(std::string_view text, std::string_view fla
     std::string_view item = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     size_t eq = item.rfind('=');
     if (eq == std::string_view::npos || eq == 0)
-      throw usage_error(fmt::format("{}: expected GROUP={},..., got '{}'", flag, what, item));
+      throw option_error(std::string(flag), fmt::format("expected GROUP={},..., got '{}'", what, item));
     std::string_view num = item.substr(eq + 1);
     T v{};
     auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
-    if (ec != std::errc() || p != num.data() + num.size() || v < T(0))
-      throw usage_error(fmt::format("{}: '{}' is not a valid {} for group '{}'", flag, num, what, item.substr(0, eq)));
+    bool finite = true;
+    if constexpr (std::is_floating_point_v<T>) finite = std::isfinite(v);  // from_chars reads "nan" and "inf" too
+    if (ec != std::errc() || p != num.data() + num.size() || !finite || v < T(0))
+      throw option_error(std::string(flag), fmt::format("'{}' is not a valid {} for group '{}'", num, what, item.substr(0, eq)));
     if (!out.emplace(std::string(item.substr(0, eq)), v).second)
-      throw usage_error(fmt::format("{}: group '{}' is named twice", flag, item.substr(0, eq)));
+      throw option_error(std::string(flag), fmt::format("group '{}' is named twice", item.substr(0, eq)));
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
-  if (out.empty()) throw usage_error(fmt::format("{}: expected GROUP={},...", flag, what));
+  if (out.empty()) throw option_error(std::string(flag), fmt::format("expected GROUP={},...", what));
   return out;
 }
 
@@ -60,8 +63,29 @@ std::map<std::string, uint64_t> apportion(uint64_t total, const std::map<std::st
 std::map<std::string, double> parse_shares(std::string_view text, std::string_view flag) {
   auto m = parse_pairs<double>(text, flag, "share");
   for (auto& [g, v] : m)
-    if (v > 1.0) throw usage_error(fmt::format("{}: share {} for '{}' is over 1 (shares are fractions of the output)", flag, v, g));
+    if (v > 1.0) throw option_error(std::string(flag), fmt::format("share {} for '{}' is over 1 (shares are fractions of the output)", v, g));
   return m;
+}
+
+quota_request quota_spec::request() const {
+  using kind = quota_request::kind;
+  int modes = target.has_value() + cap.has_value() + cap_all.has_value() + equal;
+  if (modes != 1) throw option_error("", "give exactly one of `target`, `cap`, `cap_all`, `equal`");
+  quota_request r;
+  if (target) r.mode = kind::target, r.shares = *target;
+  if (cap) r.mode = kind::cap, r.caps = *cap;
+  if (cap_all) {
+    if (*cap_all == 0) throw option_error("cap_all", "expected a count above 0");
+    r.mode = kind::cap_all, r.cap_all = *cap_all;
+  }
+  if (equal) r.mode = kind::equal;
+  if (total) {
+    if (r.mode != kind::target && r.mode != kind::equal) throw option_error("total", "goes with `target` or `equal`");
+    r.total = total;
+  }
+  r.others = others;
+  r.allow_upsample = allow_upsample;
+  return r;
 }
 
 std::map<std::string, uint64_t> parse_counts(std::string_view text, std::string_view flag) {
@@ -94,22 +118,22 @@ std::map<std::string, quota> plan_quotas(const std::map<std::string, uint64_t>& 
     double sum = 0;
     for (auto& [g, s] : req.shares) {
       sum += s;
-      if (s > 0 && !counts.count(g)) throw usage_error(fmt::format("--target: no record has group '{}'", g));
+      if (s > 0 && !counts.count(g)) throw option_error("target", fmt::format("no record has group '{}'", g));
       out[g].share = s;
     }
     uint64_t others = 0;
     for (auto& [g, q] : out)
       if (!q.share) others += q.available;
     if (req.others == others_policy::drop && std::fabs(sum - 1.0) > 1e-6)
-      throw usage_error(fmt::format("--target: shares sum to {:.6g}; they must sum to 1 (or use --others keep, where "
-                                    "the groups not named fill the rest)", sum));
+      throw option_error("target", fmt::format("shares sum to {:.6g}; they must sum to 1 (or use `others` keep, where "
+                                               "the groups not named fill the rest)", sum));
     if (req.others == others_policy::keep && sum > 1.0 + 1e-6)
-      throw usage_error(fmt::format("--target: shares sum to {:.6g}, over 1", sum));
+      throw option_error("target", fmt::format("shares sum to {:.6g}, over 1", sum));
     uint64_t total;
     if (req.others == others_policy::keep) {
       // The groups not named are kept whole and take the rest: that fixes the total.
-      if (req.total) throw usage_error("--total goes with --others drop (with keep, the groups not named fix the total)");
-      if (1.0 - sum < 1e-9) throw usage_error("--others keep needs target shares that sum to less than 1");
+      if (req.total) throw option_error("total", "goes with `others` drop (with keep, the groups not named fix the total)");
+      if (1.0 - sum < 1e-9) throw option_error("others", "keep needs `target` shares that sum to less than 1");
       total = uint64_t(std::llround(double(others) / (1.0 - sum)));
       for (auto& [g, q] : out)
         if (!q.share) q.keep = q.available;
@@ -130,8 +154,8 @@ std::map<std::string, quota> plan_quotas(const std::map<std::string, uint64_t>& 
   if (!req.allow_upsample)
     for (auto& [g, q] : out)
       if (q.keep > q.available)
-        throw usage_error(fmt::format("cannot keep {} records of group '{}': it has {} (lower --total, or --allow-upsample "
-                                      "to repeat records)",
+        throw option_error("", fmt::format("cannot keep {} records of group '{}': it has {} (lower `total`, or `allow_upsample` "
+                                             "to repeat records)",
                                       q.keep, g, q.available));
   for (auto& [g, q] : out)
     if (q.keep > 0 && q.available == 0) throw usage_error(fmt::format("group '{}' has no records to upsample", g));

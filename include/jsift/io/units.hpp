@@ -1,4 +1,4 @@
-// jsift/io/byte_size.hpp — sizes as people write and read them: "64MiB",
+// jsift/io/units.hpp — sizes as people write and read them: "64MiB",
 // "4M", "1.5KiB" in flags and config files; "64 MiB", "17 B" in messages.
 // Pure functions, thread-safe.
 #pragma once
@@ -11,6 +11,9 @@ namespace jsift {
 
 // "64 MiB", "1.5 KiB", "17 B".
 std::string human_bytes(uint64_t n);
+
+// 1234567 -> "1,234,567"
+std::string with_commas(uint64_t n);
 
 // "64MiB", "4M", "1G", "1000", "1.5KiB": bytes (K/M/G/T are powers of 1024).
 // Throws option_error naming `field` (error.hpp).

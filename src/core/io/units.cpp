@@ -1,4 +1,4 @@
-#include "jsift/io/byte_size.hpp"
+#include "jsift/io/units.hpp"
 
 #include <cctype>
 #include <charconv>
@@ -9,6 +9,12 @@
 #include "jsift/error.hpp"
 
 namespace jsift {
+
+std::string with_commas(uint64_t n) {
+  std::string s = std::to_string(n);
+  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
+  return s;
+}
 
 std::string human_bytes(uint64_t n) {
   static constexpr const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};

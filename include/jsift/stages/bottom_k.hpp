@@ -1,0 +1,44 @@
+// jsift/stages/bottom_k.hpp — the survey of a selection: how many records
+// each group has, and each group's k smallest selection keys (bottom-k), whose
+// largest is the group's threshold. Used by `rebalance`/`sample -n` and by
+// `run`'s [rebalance] survey alike.
+//
+// k is given per group, with a default for groups not named; a group with
+// k = 0 is only counted. Memory: k keys (24 bytes each) per group, as
+// max-heaps. Results do not depend on the order keys are offered in.
+// Not thread-safe: the committing thread offers; workers may call wants().
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "jsift/stages/selector.hpp"
+
+namespace jsift {
+
+class bottom_k {
+ public:
+  explicit bottom_k(std::map<std::string, uint64_t> k = {}, uint64_t default_k = 0);
+  uint64_t k_of(std::string_view group) const;
+  // Whether offers for this group can matter (its k is above 0).
+  bool wants(std::string_view group) const { return k_of(group) > 0; }
+  // n more records in `group` (offered or not).
+  void count(std::string_view group, uint64_t n = 1);
+  // Keeps `key` if it is among the group's k smallest so far.
+  void offer(std::string_view group, const sel_key& key);
+  const std::map<std::string, uint64_t, std::less<>>& counts() const { return counts_; }
+  // The k-th smallest key of each group that was offered any.
+  std::map<std::string, sel_key> thresholds() const;
+
+ private:
+  std::map<std::string, uint64_t, std::less<>> k_;
+  uint64_t default_k_;
+  std::map<std::string, uint64_t, std::less<>> counts_;
+  std::map<std::string, std::vector<sel_key>, std::less<>> heaps_;  // max-heaps
+};
+
+}  // namespace jsift

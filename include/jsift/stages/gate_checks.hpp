@@ -1,0 +1,97 @@
+// jsift/stages/gate_checks.hpp — the checks of `jsift gate` (and of `jsift
+// run`'s [[check]] tables): named measurements with thresholds, each a small
+// per-chunk state filled on the workers and merged in input order, so results
+// never depend on -j. The types and their keys are listed in README.md
+// ("jsift gate").
+//
+// A check reads its settings through check_settings, which config/
+// implements over a TOML table (config/gate_config.hpp): each check validates
+// its own keys in its constructor, in one place, and every mistake names
+// FILE:LINE:COLUMN — a typo must never silently pass a gate.
+//
+// Thread-safety: add() runs on workers with a state from make_state() (the
+// check itself is read-only there); merge() and evaluate() run on the
+// committing thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "jsift/engine/record_job.hpp"
+#include "jsift/json/path.hpp"
+
+namespace jsift {
+
+struct check_result {
+  std::string name, type;
+  bool passed = false;
+  std::string measured, threshold;
+  std::vector<std::string> details;  // failing groups, first offending lines...
+};
+
+struct gate_totals {
+  uint64_t lines = 0, records = 0, invalid = 0, blank = 0;
+};
+
+// A check's per-chunk state (derived per check type).
+struct check_state {
+  virtual ~check_state() = default;
+};
+
+// What a check reads of its settings. Getters check the type of the value and
+// fail (usage_error naming the place) on a wrong one or a missing required key.
+class check_settings {
+ public:
+  virtual ~check_settings() = default;
+  virtual bool has(const std::string& key) = 0;
+  std::string str(const std::string& key, std::optional<std::string> dflt = std::nullopt) { return get_str(key, std::move(dflt)); }
+  double num(const std::string& key, std::optional<double> dflt = std::nullopt) { return get_num(key, dflt); }
+  virtual path path_of(const std::string& key) = 0;
+  virtual std::optional<uint64_t> count(const std::string& key) = 0;
+  virtual std::vector<std::string> strings(const std::string& key) = 0;
+  virtual std::map<std::string, double> shares(const std::string& key) = 0;
+  virtual bool flag(const std::string& key, bool dflt) = 0;
+  // A problem with `key`'s value ("" : with the table as a whole).
+  [[noreturn]] virtual void fail(const std::string& key, std::string_view msg) = 0;
+  // Rejects the keys not in `known` (typos).
+  virtual void done(std::initializer_list<const char*> known) = 0;
+
+ protected:
+  virtual std::string get_str(const std::string& key, std::optional<std::string> dflt) = 0;
+  virtual double get_num(const std::string& key, std::optional<double> dflt) = 0;
+};
+
+class gate_check {
+ public:
+  virtual ~gate_check() = default;
+  std::string name;
+  virtual std::string type() const = 0;
+  virtual std::unique_ptr<check_state> make_state() const { return nullptr; }
+  // On a worker thread, for each valid record.
+  virtual void add(check_state*, const record_ref&) const {}
+  // In input order; `where` maps a record's chunk-local index to "FILE:LINE".
+  virtual void merge(check_state*, const std::function<std::string(uint32_t)>& where) { (void)where; }
+  virtual check_result evaluate(const gate_totals& t) const = 0;
+};
+
+// The checks of one gate file (or of a pipeline's [[check]] tables).
+struct gate_config {
+  std::string path;
+  std::string name;
+  std::vector<std::unique_ptr<gate_check>> checks;
+};
+
+// The keys a check type takes (nullptr: no such type), and every type, for messages.
+const std::vector<const char*>* check_keys(std::string_view type);
+std::string check_type_list();
+// Builds a check of `type` from its settings (throws as the settings do).
+std::unique_ptr<gate_check> make_check(std::string_view type, check_settings& s);
+
+}  // namespace jsift

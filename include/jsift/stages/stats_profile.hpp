@@ -1,0 +1,126 @@
+// jsift/stages/stats_profile.hpp — the profile behind `jsift stats`:
+// mergeable per-chunk partials (stats_partial, filled on worker threads)
+// folded in input order into one stats_accumulator.
+//
+// What it measures over valid records: line-length distribution, counts per
+// --by group, conversation-length histogram, top-level key coverage, and for
+// each --unique path the distinct/total ratio overall and per group
+// (XXH3-128 keys of value_hash.hpp, kept in key_sets).
+//
+// Memory: O(groups + distinct top-level keys) plus, per --unique path and
+// for the duplicate rate, 2 x 20-30 bytes per distinct value (one set
+// overall, one per group) -- or 16 KiB per set with `approx` (HyperLogLog).
+// Groups and keys are capped (max_groups, max_keys); the overflow is counted
+// under "(other)" so totals still add up.
+//
+// Thread-safety: a stats_partial belongs to one chunk (one worker at a time);
+// the accumulator is merged on the committing thread only. Both keep a
+// reference to the stats_options they were built with, which must outlive them.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "jsift/sets/distinct_counter.hpp"
+#include "jsift/sets/length_histogram.hpp"
+#include "jsift/json/path.hpp"
+#include "jsift/json/record_key.hpp"
+#include "jsift/sets/string_counter.hpp"
+
+namespace jsift {
+
+struct stats_options {
+  std::optional<path> by;        // group records by this path
+  bool by_is_default = false;    // .record_type by default: dropped if no record has it
+  std::optional<path> turns_path;  // else auto-detected (find_conversation)
+  std::vector<path> unique;
+  key_spec record_key;           // whole records, with --normalize (also used for --unique)
+  bool duplicates = true;        // duplicate rate: byte-identical lines, or equal
+                                 // JSON values after normalising when norm.any()
+  bool approx = false;           // HyperLogLog instead of exact sets
+  size_t max_groups = 10000;
+  size_t max_keys = 10000;
+};
+
+// One chunk's statistics.
+struct stats_partial {
+  length_histogram lengths;  // bytes per record line
+  string_counter groups;     // chunk-local group ids and counts
+  std::map<uint64_t, uint64_t> turns;  // conversation length -> records
+  uint64_t no_conversation = 0;
+  string_counter keys;  // top-level key -> records having it
+  uint64_t other_keys = 0;  // key occurrences past max_keys
+  struct unique_keys {
+    std::vector<std::pair<uint32_t, hash128>> keys;  // (group id, key)
+    uint64_t missing = 0;
+  };
+  std::vector<unique_keys> unique;
+  std::vector<std::pair<uint32_t, hash128>> records;  // (group id, whole-record key)
+  key_hasher hasher;
+
+  explicit stats_partial(const stats_options& o) : keys(o.max_keys), unique(o.unique.size()), hasher(o.record_key) {}
+  // A parsed record: `doc` holds it (its root is the record).
+  void add(const stats_options& o, std::string_view line, const simdjson::dom::document& doc);
+};
+
+class stats_accumulator {
+ public:
+  explicit stats_accumulator(const stats_options& o);
+  void merge(stats_partial& p);
+
+  struct unique_count {
+    explicit unique_count(bool approx) : distinct(approx) {}
+    uint64_t total = 0;  // records where the path has a value
+    uint64_t missing = 0;
+    distinct_counter distinct;
+  };
+  struct group {
+    std::string name;
+    uint64_t records = 0;
+    std::vector<unique_count> unique;  // per --unique path
+    // Duplicate rate. Equal records have equal group values, so the overall
+    // set decides (exact mode) and the group only counts; --approx keeps a
+    // HyperLogLog per group instead.
+    uint64_t duplicates = 0;
+    std::optional<distinct_counter> whole_approx;
+    uint64_t duplicate_count() const {
+      if (!whole_approx) return duplicates;
+      return records - std::min(records, whole_approx->count());
+    }
+  };
+
+  const stats_options& options() const { return o_; }
+  uint64_t records() const { return lengths_.count(); }
+  const length_histogram& lengths() const { return lengths_; }
+  // Groups, most records first, then by name.
+  std::vector<const group*> groups_sorted() const;
+  bool any_group_value() const { return grouped_records_ > 0; }
+  const std::map<uint64_t, uint64_t>& turns() const { return turns_; }
+  uint64_t no_conversation() const { return no_conversation_; }
+  // Keys, most common first, then by name.
+  std::vector<std::pair<std::string, uint64_t>> keys_sorted() const;
+  const std::vector<unique_count>& unique() const { return unique_; }
+  const unique_count& whole() const { return whole_; }
+
+ private:
+  size_t group_index(std::string_view name);
+  stats_options o_;
+  length_histogram lengths_;
+  std::vector<group> groups_;
+  string_counter group_ids_;  // name -> index into groups_
+  uint64_t grouped_records_ = 0;  // records whose --by path had a value
+  std::map<uint64_t, uint64_t> turns_;
+  uint64_t no_conversation_ = 0;
+  string_counter keys_;
+  uint64_t other_keys_ = 0;  // records' keys past max_keys
+  std::vector<unique_count> unique_;
+  unique_count whole_;
+};
+
+}  // namespace jsift

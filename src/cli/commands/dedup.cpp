@@ -1,0 +1,76 @@
+// `jsift dedup`: inputs -> dedup_job (the first_seen stage) -> output file,
+// --dups, --index, report.
+#include "../command.hpp"
+#include "../common_flags.hpp"
+#include "jsift/error.hpp"
+#include "jsift/io/sys.hpp"
+#include "jsift/io/units.hpp"
+#include "jsift/jobs/dedup_job.hpp"
+
+namespace jsift::cli {
+namespace {
+
+class dedup_command final : public command {
+ public:
+  command_info info() const override {
+    return {"dedup", "Drop exact duplicates, keeping the first occurrence; write the rest byte-for-byte in input order",
+            "Memory: the seen-set keeps 20-30 bytes per distinct key (30-45 with --dups), plus the --against keys.\n"
+            "Example: jsift dedup --key '.turns[].content' --normalize ws,case data/ -o unique.jsonl --dups dups.jsonl"};
+  }
+  void define(flag_list& f) override {
+    define_common(f, common_, output_flag::records);
+    f.texts("--key", "PATH", keys_,
+            "Compare the values at PATH (repeatable: a tuple; .turns[].content is the whole list). "
+            "Default: the whole record as a JSON value (key order and whitespace do not matter)")
+        .paths();
+    f.text("--normalize", "LIST", normalize_,
+           "Compare text after normalising: none, or a list of ws (collapse whitespace), case (ASCII lowercase), punct (drop ASCII punctuation)")
+        .shows_default("none");
+    f.text("--dups", "FILE", dups_, "Write one JSONL line per dropped record: file, line, key hash and the first occurrence it duplicates").files();
+    f.toggle("--count-only", count_only_, "Count duplicates; write no records");
+    f.text("--index", "FILE", index_, "Persistent seen-set: read if it exists, updated at the end, so later runs drop records seen earlier").files();
+    f.texts("--against", "FILE", against_, "Reference set (JSONL file, directory or index): drop input records whose key it holds, e.g. eval data (repeatable)")
+        .files();
+    f.text("--max-memory", "SIZE", max_memory_, "Fail (exit 4) rather than let the key sets grow past SIZE");
+  }
+  int run(const invocation&) override {
+    run_settings s = make_settings(common_);
+    first_seen_options o;
+    o.key = key_spec::parse(keys_, normalize_);
+    o.dups_path = dups_;
+    o.index_path = index_;
+    if (count_only_ && s.output != "-") throw option_error("count_only", "writes no records: drop -o");
+    memory_budget budget;
+    if (!max_memory_.empty()) budget.limit = parse_size(max_memory_, "max_memory");
+
+    std::unique_ptr<output_file> out;
+    if (!count_only_) out = std::make_unique<output_file>(s.output);
+    key_set reference(false, &budget);
+    // Reference files are read, not passed on: their bad lines are skipped
+    // (and counted as invalid there), never quarantined with the input's.
+    if (!against_.empty()) load_reference_keys(against_, o.key, s.records.for_survey(), s.pass.threads, reference);
+    first_seen seen(o, s.inputs, budget, &reference);
+    dedup_job job(s.inputs, s.records, seen, out.get());
+    run_with_progress(s, s.inputs, job);
+    job.finish();
+    if (count_only_) {
+      std::string line = seen.summary("dedup");
+      sys::write_all(1, line.data(), line.size(), "to stdout");
+    }
+    finish_command(s, "dedup", job, [&](json_writer& w) { w.key("dedup"), seen.write_json(w); },
+                   count_only_ ? "" : seen.summary("dedup"));
+    return 0;
+  }
+
+ private:
+  common_args common_;
+  std::vector<std::string> keys_, against_;
+  std::string normalize_ = "none", dups_, index_, max_memory_;
+  bool count_only_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<command> make_dedup_command() { return std::make_unique<dedup_command>(); }
+
+}  // namespace jsift::cli

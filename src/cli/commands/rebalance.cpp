@@ -1,0 +1,53 @@
+// `jsift rebalance`: a deterministic sample to a target mix of a field.
+#include "../command.hpp"
+#include "../common_flags.hpp"
+#include "../selection_run.hpp"
+#include "jsift/stages/quota.hpp"
+
+namespace jsift::cli {
+namespace {
+
+class rebalance_command final : public command {
+ public:
+  command_info info() const override {
+    return {"rebalance", "Sample to a target mix of a field, deterministically (--seed); output keeps input order",
+            "Records are chosen per group by the smallest seeded XXH3 (bottom-k): the same seed gives the same output.\n"
+            "Memory: the k smallest keys per group (24 bytes each); stdin is spooled to $TMPDIR (read more than once).\n"
+            "Example: jsift rebalance --by .record_type --target chat=0.5,qa=0.3,preference=0.2 --seed 7 data/ -o mix.jsonl"};
+  }
+  void define(flag_list& f) override {
+    define_common(f, common_, output_flag::records);
+    f.text("--by", "PATH", by_, "The field whose mix to set (e.g. .record_type)").paths().required();
+    f.text("--target", "GROUP=SHARE,...", target_, "Shares of the output: chat=0.35,qa=0.2,... (exact counts; total: --total, or the largest the data allows)");
+    f.count("--total", "N", q_.total, "Output records in all, with --target or --equal");
+    f.text("--cap", "GROUP=N,...", cap_, "At most N records of each named group: chat=2000,qa=500");
+    f.count("--cap-all", "N", q_.cap_all, "At most N records of every group");
+    f.toggle("--equal", q_.equal, "The same number of records from every group");
+    f.choice("--others", q_.others, {{"drop", others_policy::drop}, {"keep", others_policy::keep}},
+             "Groups not named in --target/--cap: drop, or keep them whole")
+        .shows_default("drop");
+    f.toggle("--allow-upsample", q_.allow_upsample, "Repeat records of groups too small for their quota (reported)");
+    f.text("--key", "PATH", key_, "Choose by a hash of the value at PATH instead of the whole record").paths();
+    f.count("--seed", "N", seed_, "Selection seed").shows_default("0");
+  }
+  int run(const invocation&) override {
+    if (!target_.empty()) q_.target = parse_shares(target_, "target");
+    if (!cap_.empty()) q_.cap = parse_counts(cap_, "cap");
+    quota_request req = q_.request();
+    selector sel = selector::parse(by_, key_.empty() ? std::vector<std::string>{} : std::vector<std::string>{key_}, seed_);
+    run_settings s = make_settings(common_);
+    return run_selection(s, "rebalance", sel, &req, 0);
+  }
+
+ private:
+  common_args common_;
+  quota_spec q_;
+  std::string by_, target_, cap_, key_;
+  uint64_t seed_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<command> make_rebalance_command() { return std::make_unique<rebalance_command>(); }
+
+}  // namespace jsift::cli

@@ -1,0 +1,162 @@
+// `jsift run --config pipeline.toml`: the selection's surveys (with
+// [rebalance]), the emitting pass into DIR/SPLIT.jsonl, packaging into shard
+// directories (with [output] shard = true), then the gate on the output.
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "../command.hpp"
+#include "../common_flags.hpp"
+#include "../gate_output.hpp"
+#include "jsift/config/pipeline_config.hpp"
+#include "jsift/error.hpp"
+#include "jsift/io/units.hpp"
+#include "jsift/jobs/pipeline_job.hpp"
+#include "jsift/jobs/shard_job.hpp"
+#include "jsift/report/run_report.hpp"
+
+namespace jsift::cli {
+namespace fs = std::filesystem;
+namespace {
+
+class run_command final : public command {
+ public:
+  command_info info() const override {
+    return {"run", "A whole pipeline from a TOML file: filter, dedup, rebalance, split (and shard), then the gate on the output",
+            "Exit codes as for gate. Example: jsift run --config examples/pipeline.toml data/"};
+  }
+  void define(flag_list& f) override {
+    define_common(f, common_, output_flag::none);
+    f.text("--config", "FILE", config_,
+           "The pipeline file: [filter] [dedup] [rebalance] [split] [output] and [[check]] (see README 'jsift run')")
+        .files()
+        .required();
+    f.text("-o,--output", "DIR", dir_, "Output directory (overrides [output] dir)").dirs();
+    define_gate_reports(f, reports_);
+  }
+
+  int run(const invocation& inv) override {
+    spec_ = load_pipeline(config_);  // config errors first: exit 2 before any data is read
+    if (!dir_.empty()) spec_.output.dir = dir_;
+    if (spec_.output.dir.empty()) throw usage_error(fmt::format("{}: no output directory: set [output] dir or give -o DIR", config_));
+    s_ = make_settings(common_);
+    std::unique_ptr<input_spool> spool;
+    if (spec_.rebalance) spool = std::make_unique<input_spool>(s_.inputs);  // read more than once
+    if (spec_.dedup) budget_.limit = spec_.dedup->max_memory;
+    load_pipeline_references(spec_, s_.records, s_.pass.threads, reference_);
+
+    planned_selection planned = plan();
+    emit(planned);
+    package(inv);
+    report();
+    int rc = gate();
+    if (!s_.quiet) print_err(summary_);
+    return rc;
+  }
+
+ private:
+  // Surveys for [rebalance]; its data-dependent errors (a group with no
+  // records) are told in the file's words.
+  planned_selection plan() {
+    if (!spec_.rebalance) return {};
+    try {
+      return plan_pipeline_selection(spec_, s_.inputs, s_.pass, s_.records, budget_, &reference_);
+    } catch (const option_error& e) {
+      throw usage_error(fmt::format("{}: [rebalance]: {}{}", config_, e.field.empty() ? "" : "'" + e.field + "': ",
+                                    option_error::as_keys(e.problem)));
+    }
+  }
+
+  // The pass that writes DIR/SPLIT.jsonl (and --dups, the index).
+  void emit(const planned_selection& planned) {
+    std::error_code ec;
+    fs::create_directories(spec_.output.dir, ec);
+    if (ec) throw std::system_error(ec, fmt::format("cannot create directory '{}'", spec_.output.dir));
+    std::vector<output_file*> outs;
+    for (const auto& [name, share] : spec_.split.ratios()) {
+      files_.push_back(std::make_unique<output_file>((fs::path(spec_.output.dir) / (name + ".jsonl")).string()));
+      outs.push_back(files_.back().get());
+    }
+    if (spec_.dedup) seen_ = std::make_unique<first_seen>(spec_.dedup->seen, s_.inputs, budget_, &reference_);
+    job_ = std::make_unique<pipeline_job>(s_.inputs, s_.records, spec_, seen_.get(), spec_.rebalance ? &planned.plan : nullptr, outs);
+    run_with_progress(s_, s_.inputs, *job_);
+    job_->finish();
+  }
+
+  // With shard = true, each split's file becomes DIR/SPLIT/ shards with card and manifest.
+  void package(const invocation& inv) {
+    for (size_t i = 0; i < spec_.split.size(); ++i) {
+      const std::string jsonl = files_[i]->path();
+      if (!spec_.output.shard) {
+        outputs_.push_back(jsonl);
+        continue;
+      }
+      shard_options so;
+      so.dir = (fs::path(spec_.output.dir) / spec_.split.name(i)).string();
+      so.split = spec_.split.name(i);
+      so.level = spec_.output.level;
+      so.max_bytes = spec_.output.max_bytes;
+      so.max_records = spec_.output.max_records;
+      so.force = true;  // the run owns its output directory
+      so.command = inv.argv;
+      std::vector<input_file> in{{jsonl}};
+      record_job_options ro;  // the run validated these records already, with the same limit
+      ro.max_line_bytes = s_.records.max_line_bytes;
+      shard_job sj(in, ro, so);
+      run_pass(in, s_.pass, sj);
+      sj.finish();
+      fs::remove(jsonl);
+      outputs_.push_back(so.dir);
+    }
+  }
+
+  void report() {
+    summary_ = invalid_warnings(*job_) + summary_line("run", *job_);
+    for (size_t i = 0; i < spec_.split.size(); ++i)
+      summary_ += fmt::format("  {:<16}{:>12} records  -> {}\n", spec_.split.name(i), with_commas(job_->written()[i]), outputs_[i]);
+    if (seen_) summary_ += seen_->summary("run");
+    if (s_.report.empty()) return;
+    write_file_atomic(s_.report, run_report_json("run", *job_, [&](json_writer& w) {
+                        w.key("outputs").begin_object();
+                        for (size_t i = 0; i < spec_.split.size(); ++i) {
+                          w.key(spec_.split.name(i)).begin_object();
+                          w.key("path").value(outputs_[i]);
+                          w.key("records").value(job_->written()[i]);
+                          w.end_object();
+                        }
+                        w.end_object();
+                        if (seen_) w.key("dedup"), seen_->write_json(w);
+                      }));
+  }
+
+  // The gate's checks, on what was written.
+  int gate() {
+    if (spec_.gate.checks.empty()) return 0;
+    std::vector<input_file> inputs = expand_inputs(outputs_);
+    record_job_options ro;
+    ro.max_line_bytes = s_.records.max_line_bytes;
+    gate_job g(inputs, ro, spec_.gate);
+    run_pass(inputs, s_.pass, g);
+    return report_gate(reports_, g, spec_.name.empty() ? "jsift run" : "jsift run: " + spec_.name);
+  }
+
+  common_args common_;
+  std::string config_, dir_;
+  gate_report_args reports_;
+  // the run
+  pipeline_spec spec_;
+  run_settings s_;
+  memory_budget budget_;
+  key_set reference_{false, &budget_};
+  std::unique_ptr<first_seen> seen_;
+  std::vector<std::unique_ptr<output_file>> files_;
+  std::unique_ptr<pipeline_job> job_;
+  std::vector<std::string> outputs_;
+  std::string summary_;
+};
+
+}  // namespace
+
+std::unique_ptr<command> make_run_command() { return std::make_unique<run_command>(); }
+
+}  // namespace jsift::cli

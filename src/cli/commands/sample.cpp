@@ -1,0 +1,51 @@
+// `jsift sample`: a uniform, deterministic sample (-n N, or --fraction F).
+#include "../command.hpp"
+#include "../common_flags.hpp"
+#include "../selection_run.hpp"
+#include "jsift/error.hpp"
+
+namespace jsift::cli {
+namespace {
+
+class sample_command final : public command {
+ public:
+  command_info info() const override {
+    return {"sample", "A uniform, deterministic sample of records (review sets); output keeps input order",
+            "Memory: -n keeps N keys per group (24 bytes each) and spools stdin to $TMPDIR; --fraction keeps nothing."};
+  }
+  void define(flag_list& f) override {
+    define_common(f, common_, output_flag::records);
+    f.count("-n", "N", n_, "Exactly N records (N per group with --by)");
+    f.number("--fraction", "F", fraction_, "Each record with probability F, decided by its hash (one pass, no memory)");
+    f.text("--by", "PATH", by_, "Sample N records from each group of this field").paths();
+    f.text("--key", "PATH", key_, "Choose by a hash of the value at PATH instead of the whole record").paths();
+    f.count("--seed", "N", seed_, "Selection seed").shows_default("0");
+  }
+  int run(const invocation&) override {
+    if (n_.has_value() == fraction_.has_value() || (n_ && *n_ == 0))
+      throw option_error("", "give exactly one of -n N (above 0) or `fraction` F");
+    selector sel = selector::parse(by_, key_.empty() ? std::vector<std::string>{} : std::vector<std::string>{key_}, seed_);
+    run_settings s = make_settings(common_);
+    if (fraction_) {
+      if (*fraction_ < 0 || *fraction_ > 1) throw option_error("fraction", "expected a number between 0 and 1");
+      return run_selection(s, "sample", sel, nullptr, *fraction_);
+    }
+    quota_request req;
+    req.mode = quota_request::kind::cap_all;
+    req.cap_all = *n_;
+    return run_selection(s, "sample", sel, &req, 0);
+  }
+
+ private:
+  common_args common_;
+  std::optional<uint64_t> n_;
+  std::optional<double> fraction_;
+  std::string by_, key_;
+  uint64_t seed_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<command> make_sample_command() { return std::make_unique<sample_command>(); }
+
+}  // namespace jsift::cli

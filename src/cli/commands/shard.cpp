@@ -1,0 +1,56 @@
+// `jsift shard`: inputs -> shard_job -> shards, card and manifest.
+#include <fmt/format.h>
+
+#include "../command.hpp"
+#include "../common_flags.hpp"
+#include "jsift/error.hpp"
+#include "jsift/io/units.hpp"
+#include "jsift/jobs/shard_job.hpp"
+
+namespace jsift::cli {
+namespace {
+
+class shard_command final : public command {
+ public:
+  command_info info() const override {
+    return {"shard", "Validated zstd JSONL shards (HuggingFace names), a dataset card and manifest.json, atomically",
+            "Example: jsift shard -o hub/ --split train --max-bytes 256MiB --by .record_type data/ && jsift verify hub/"};
+  }
+  void define(flag_list& f) override {
+    define_common(f, common_, output_flag::none);
+    f.text("-o,--output", "DIR", o_.dir, "Directory for the shards (created; must be empty unless --force)").dirs().required();
+    f.text("--split", "NAME", o_.split, "Split name: shards are NAME-00000-of-0000N.jsonl.zst").shows_default("train");
+    f.count("--max-records", "N", o_.max_records, "Start a new shard after N records");
+    f.text("--max-bytes", "SIZE", max_bytes_, "Start a new shard before SIZE uncompressed bytes (a larger record goes alone)");
+    f.count("--level", "N", level_, "zstd level (1-19)").shows_default("3");
+    f.choice("--compress", o_.compress, {{"zstd", true}, {"none", false}}, "zstd or none").shows_default("zstd");
+    f.text("--by", "PATH", by_, "Count records per value of this field in the manifest and card").paths();
+    f.toggle("--force", o_.force, "Write into a non-empty directory, replacing its shards, card and manifest");
+  }
+  int run(const invocation& inv) override {
+    run_settings s = make_settings(common_);
+    if (level_ > 19) throw option_error("level", fmt::format("expected a zstd level from 1 to 19, got {}", level_));
+    o_.level = int(level_);
+    if (!max_bytes_.empty()) o_.max_bytes = parse_size(max_bytes_, "max_bytes");
+    if (!by_.empty()) o_.by = for_option("by", [&] { return path::parse(by_); });
+    o_.command = inv.argv;
+    o_.validate();
+    shard_job job(s.inputs, s.records, o_);
+    run_with_progress(s, s.inputs, job);
+    job.finish();
+    finish_command(s, "shard", job, {}, job.summary());
+    return 0;
+  }
+
+ private:
+  common_args common_;
+  shard_options o_;
+  std::string max_bytes_, by_;
+  uint64_t level_ = 3;
+};
+
+}  // namespace
+
+std::unique_ptr<command> make_shard_command() { return std::make_unique<shard_command>(); }
+
+}  // namespace jsift::cli

@@ -1,0 +1,78 @@
+// `jsift stats`: inputs -> stats_job -> the profile on stdout (table on a
+// terminal, JSON otherwise) and in --report.
+#include "../command.hpp"
+#include "../common_flags.hpp"
+#include "jsift/error.hpp"
+#include "jsift/io/output_file.hpp"
+#include "jsift/io/sys.hpp"
+#include "jsift/jobs/stats_job.hpp"
+#include "jsift/report/run_report.hpp"
+#include "jsift/report/stats_report.hpp"
+
+namespace jsift::cli {
+namespace {
+
+enum class stats_format { auto_, table, json };
+
+class stats_command final : public command {
+ public:
+  command_info info() const override {
+    return {"stats", "Profile and validate: counts, lengths, groups, turns, key coverage, uniqueness",
+            "Memory: per --unique path and for the duplicate rate, 2 x 20-30 bytes per distinct value (overall and per group);\n"
+            "--approx bounds each set to 16 KiB. Example: jsift stats --unique '.turns[-1].content' --by .record_type data/"};
+  }
+  void define(flag_list& f) override {
+    define_common(f, common_, output_flag::none);
+    f.text("--by", "PATH", by_, "Group counts and uniqueness by this path (default: .record_type when records have it)").paths();
+    f.text("--turns-path", "PATH", turns_path_, "Conversation array (default: first of .turns .messages .conversations .training_pairs)").paths();
+    f.texts("--unique", "PATH", unique_, "Distinct/total ratio of the values at PATH, overall and per --by group (repeatable)").paths();
+    f.choice("--format", format_, {{"auto", stats_format::auto_}, {"table", stats_format::table}, {"json", stats_format::json}},
+             "auto (table on a terminal, JSON otherwise), table or json")
+        .shows_default("auto");
+    f.toggle("--json", json_, "Same as --format json");
+    f.text("--normalize", "LIST", normalize_, "Compare text for --unique and duplicates after normalising: none, or a list of ws, case, punct")
+        .shows_default("none");
+    f.toggle("--approx", approx_, "Count distinct values with HyperLogLog (about 1 % error, 16 KiB per set) instead of exact sets");
+    f.toggle("--no-duplicates", no_duplicates_, "Skip the whole-record duplicate rate (saves its set)");
+  }
+  int run(const invocation&) override {
+    run_settings s = make_settings(common_);
+    stats_options so;
+    if (!by_.empty()) {
+      so.by = for_option("by", [&] { return path::parse(by_); });
+    } else {
+      so.by = path::parse(".record_type");
+      so.by_is_default = true;
+    }
+    if (!turns_path_.empty()) so.turns_path = for_option("turns_path", [&] { return path::parse(turns_path_); });
+    for (const auto& u : unique_) so.unique.push_back(for_option("unique", [&] { return path::parse(u); }));
+    so.record_key.norm = normalization::parse(normalize_);
+    so.approx = approx_;
+    so.duplicates = !no_duplicates_;
+    const bool json = json_ || format_ == stats_format::json || (format_ == stats_format::auto_ && !is_terminal(1));
+
+    stats_job job(s.inputs, s.records, std::move(so));
+    run_with_progress(s, s.inputs, job);
+    job.finish();
+
+    std::string report = stats_json(job);
+    std::string shown = json ? report : stats_table(job);
+    sys::write_all(1, shown.data(), shown.size(), "to stdout");
+    if (!s.report.empty()) write_file_atomic(s.report, report);
+    if (!s.quiet && job.invalid_total() && json) print_err(summary_line("stats", job));
+    return 0;
+  }
+
+ private:
+  common_args common_;
+  std::string by_, turns_path_, normalize_ = "none";
+  std::vector<std::string> unique_;
+  stats_format format_ = stats_format::auto_;
+  bool json_ = false, approx_ = false, no_duplicates_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<command> make_stats_command() { return std::make_unique<stats_command>(); }
+
+}  // namespace jsift::cli

@@ -1,0 +1,68 @@
+#include "common_flags.hpp"
+
+#include "jsift/error.hpp"
+#include "jsift/io/output_file.hpp"
+#include "jsift/io/units.hpp"
+#include "jsift/report/run_report.hpp"
+#include "progress_bar.hpp"
+
+namespace jsift::cli {
+
+void define_common(flag_list& f, common_args& a, output_flag output) {
+  f.inputs(a.inputs, "Files (.jsonl, .jsonl.zst, .jsonl.gz: detected by content), directories (their *.jsonl* files, "
+                     "recursively, sorted) or - for stdin (the default)");
+  if (output == output_flag::records)
+    f.text("-o,--output", "FILE", a.output, "Write records here (atomically: a temporary name renamed when complete); - is stdout")
+        .files()
+        .shows_default("-");
+  f.count("-j,--threads", "N", a.threads, "Worker threads (default: every core)");
+  f.text("--on-invalid", "POLICY", a.on_invalid, "fail (exit 3 at the first invalid line), skip (count it) or quarantine:FILE (write bad lines there)")
+      .shows_default("fail");
+  f.text("--report", "FILE", a.report, "Also write a JSON report (dispositions, counts) to FILE").files();
+  f.choice("--progress", a.progress, {{"auto", progress_mode::auto_}, {"always", progress_mode::always}, {"never", progress_mode::never}},
+           "Progress bar on stderr: auto (when stderr is a terminal), always, never")
+      .shows_default("auto");
+  f.toggle("--no-progress", a.no_progress, "Same as --progress never");
+  f.toggle("-q,--quiet", a.quiet, "No summary or warnings on stderr");
+  f.text("--max-line-bytes", "SIZE", a.max_line_bytes, "Longer lines are invalid (line_too_long), never buffered whole")
+      .shows_default("64MiB");
+  f.text("--chunk-bytes", "SIZE", a.chunk_bytes, "Work unit size; memory is about 2 x threads x this").shows_default("4MiB");
+  f.toggle("--no-mmap", a.no_mmap, "Read files with read(2) instead of mapping them");
+}
+
+run_settings make_settings(const common_args& a) {
+  run_settings s;
+  s.records.invalid = invalid_policy::parse(a.on_invalid);
+  s.records.max_line_bytes = size_t(parse_size(a.max_line_bytes, "max_line_bytes"));
+  if (s.records.max_line_bytes == 0) throw option_error("max_line_bytes", "must be at least 1");
+  if (s.records.max_line_bytes > (uint64_t(4) << 30)) throw option_error("max_line_bytes", "at most 4GiB (simdjson's document limit)");
+  s.pass.chunks.max_line_bytes = s.records.max_line_bytes;
+  s.pass.chunks.chunk_bytes = size_t(parse_size(a.chunk_bytes, "chunk_bytes"));
+  if (s.pass.chunks.chunk_bytes < 64 || s.pass.chunks.chunk_bytes > (uint64_t(1) << 30))
+    throw option_error("chunk_bytes", "expected between 64 and 1GiB");
+  s.pass.chunks.use_mmap = !a.no_mmap;
+  if (a.threads > 1024) throw option_error("threads", "at most 1024");
+  s.pass.threads = unsigned(a.threads);
+  s.progress = a.no_progress ? progress_mode::never : a.progress;
+  s.quiet = a.quiet;
+  s.output = a.output;
+  s.report = a.report;
+  s.inputs = expand_inputs(a.inputs);
+  return s;
+}
+
+void run_with_progress(const run_settings& s, const std::vector<input_file>& inputs, chunk_job& job) {
+  progress_bar bar(progress_enabled(s.progress));
+  pass_options po = s.pass;
+  po.progress = bar.callback();
+  run_pass(inputs, po, job);
+  bar.finish();
+}
+
+void finish_command(const run_settings& s, std::string_view command, const record_job& job,
+                    const std::function<void(json_writer&)>& extra, std::string_view tail) {
+  if (!s.report.empty()) write_file_atomic(s.report, run_report_json(command, job, extra));
+  if (!s.quiet) print_err(invalid_warnings(job) + summary_line(command, job) + std::string(tail));
+}
+
+}  // namespace jsift::cli

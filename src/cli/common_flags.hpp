@@ -1,0 +1,62 @@
+// common_flags.hpp — the flags every record command shares (inputs, -o,
+// -j, --on-invalid, --report, progress, sizes) and the typed, validated
+// settings built from them once, before any data is read: bad values are
+// usage errors (exit 2), a missing input is an I/O error (exit 4).
+// Also the two things every record command does with them: run a pass with
+// the progress bar, and end with the report and the summary.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flag_spec.hpp"
+#include "jsift/engine/pass.hpp"
+#include "jsift/engine/record_job.hpp"
+#include "jsift/io/input_list.hpp"
+#include "jsift/io/json_writer.hpp"
+#include "terminal.hpp"
+
+namespace jsift::cli {
+
+struct common_args {
+  std::vector<std::string> inputs;
+  std::string output = "-";
+  uint64_t threads = 0;
+  std::string on_invalid = "fail";
+  std::string report;
+  progress_mode progress = progress_mode::auto_;
+  bool no_progress = false;
+  bool quiet = false;
+  std::string max_line_bytes = "64MiB";
+  std::string chunk_bytes = "4MiB";
+  bool no_mmap = false;
+};
+
+enum class output_flag { none, records };
+void define_common(flag_list& f, common_args& a, output_flag output);
+
+struct run_settings {
+  std::vector<input_file> inputs;
+  pass_options pass;  // chunking and threads (no progress: see run_with_progress)
+  record_job_options records;
+  progress_mode progress = progress_mode::auto_;
+  bool quiet = false;
+  std::string output;  // "-": stdout
+  std::string report;  // "" : none
+};
+
+run_settings make_settings(const common_args& a);
+
+// One pass of `job` over `inputs`, with the progress bar when it is enabled.
+void run_with_progress(const run_settings& s, const std::vector<input_file>& inputs, chunk_job& job);
+
+// How every record command ends: --report FILE (the run report of
+// report/run_report.hpp, with the command's own sections from `extra`), then
+// unless -q the invalid-line warnings, the summary line and `tail` on stderr.
+void finish_command(const run_settings& s, std::string_view command, const record_job& job,
+                    const std::function<void(json_writer&)>& extra = {}, std::string_view tail = {});
+
+}  // namespace jsift::cli

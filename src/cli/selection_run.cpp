@@ -1,0 +1,35 @@
+#include "selection_run.hpp"
+
+#include <fmt/format.h>
+
+#include "jsift/jobs/select_jobs.hpp"
+#include "jsift/report/selection_report.hpp"
+
+namespace jsift::cli {
+
+int run_selection(run_settings& s, std::string_view command, const selector& sel, const quota_request* req, double fraction) {
+  input_spool spool(s.inputs);  // before the first pass: stdin is read more than once
+  output_file out(s.output);
+  planned_selection planned;
+  std::unique_ptr<emit_job> job;
+  if (req) {
+    planned = plan_input_selection(s.inputs, s.pass, s.records, sel, *req);
+    job = std::make_unique<emit_job>(s.inputs, s.records, sel, planned.plan, out);
+  } else {
+    job = std::make_unique<emit_job>(s.inputs, s.records, sel, fraction, out);
+  }
+  run_with_progress(s, s.inputs, *job);
+  job->finish();
+  std::string tail;
+  if (req) tail += selection_table(planned.quotas);
+  if (job->extra_copies()) tail += fmt::format("jsift {}: upsampled: {} extra copies of records\n", command, job->extra_copies());
+  finish_command(
+      s, command, *job,
+      [&](json_writer& w) {
+        if (req) write_selection_json(w, sel, planned.quotas, job->extra_copies(), spool.used());
+      },
+      tail);
+  return 0;
+}
+
+}  // namespace jsift::cli

@@ -1,0 +1,133 @@
+#include "jsift/config/pipeline_config.hpp"
+
+#include <algorithm>
+
+#include "jsift/io/units.hpp"
+#include "table_reader.hpp"
+
+namespace jsift {
+namespace config {
+namespace {
+
+void read_filter(table_reader& r, pipeline_spec& spec) {
+  filter_spec f;
+  if (r.has("bytes")) f.bytes = r.str("bytes");
+  if (r.has("turns")) f.turns = r.str("turns");
+  if (r.has("turns_path")) f.turns_path = r.str("turns_path");
+  f.has = r.strings("has");
+  f.nonempty = r.strings("nonempty");
+  f.len = r.strings("len");
+  f.eq = r.strings("eq");
+  f.ne = r.strings("ne");
+  f.match = r.strings("match");
+  f.invert = r.flag("invert", false);
+  r.done({"bytes", "turns", "turns_path", "has", "nonempty", "len", "eq", "ne", "match", "invert"});
+  spec.filter.emplace(r.located([&] { return predicate_chain(f); }));
+}
+
+void read_dedup(table_reader& r, pipeline_spec& spec) {
+  pipeline_dedup d;
+  std::vector<std::string> keys = r.strings("key");
+  std::string norm = r.str("normalize", "none");
+  d.seen.key = r.located([&] { return key_spec::parse(keys, norm); });
+  d.seen.index_path = r.str("index", "");
+  d.seen.dups_path = r.str("dups", "");
+  d.against = r.strings("against");
+  if (r.has("max_memory")) {
+    std::string mm = r.str("max_memory");
+    d.max_memory = r.located([&] { return parse_size(mm, "max_memory"); });
+  }
+  r.done({"key", "normalize", "index", "dups", "against", "max_memory"});
+  spec.dedup = std::move(d);
+}
+
+void read_rebalance(table_reader& r, pipeline_spec& spec) {
+  pipeline_rebalance b;
+  std::string by = r.str("by");
+  std::vector<std::string> key;
+  if (r.has("key")) key.push_back(r.str("key"));
+  uint64_t seed = r.count("seed").value_or(0);
+  b.sel = r.located([&] { return selector::parse(by, key, seed); });
+  quota_spec q;
+  if (r.has("target")) q.target = r.shares("target");
+  if (r.has("cap")) q.cap = r.counts_table("cap");
+  q.cap_all = r.count("cap_all");
+  if (r.has("equal")) {
+    q.equal = r.flag("equal", false);
+    if (!q.equal) r.fail("equal", "'equal' must be true when given");
+  }
+  q.total = r.count("total");
+  std::string others = r.str("others", "drop");
+  if (others != "drop" && others != "keep") r.fail("others", "'others' must be \"drop\" or \"keep\"");
+  q.others = others == "keep" ? others_policy::keep : others_policy::drop;
+  q.allow_upsample = r.flag("allow_upsample", false);
+  r.done({"by", "key", "seed", "target", "cap", "cap_all", "equal", "total", "others", "allow_upsample"});
+  b.quota = r.located([&] { return q.request(); });
+  spec.rebalance = std::move(b);
+}
+
+void read_split(table_reader& r, pipeline_spec& spec) {
+  std::map<std::string, double> shares = r.shares("ratios");
+  std::vector<std::string> key;
+  if (r.has("key")) key.push_back(r.str("key"));
+  uint64_t seed = r.count("seed").value_or(0);
+  r.done({"ratios", "key", "seed"});
+  spec.split = r.located([&] {
+    return split_router({shares.begin(), shares.end()}, key_spec::parse(key, "none"), seed);
+  });
+}
+
+void read_output(table_reader& r, pipeline_spec& spec) {
+  pipeline_output& o = spec.output;
+  o.dir = r.str("dir", "");
+  o.shard = r.flag("shard", false);
+  uint64_t level = r.count("level").value_or(3);
+  if (level < 1 || level > 19) r.fail("level", "'level' must be 1..19");
+  o.level = int(level);
+  o.max_records = r.count("max_records").value_or(0);
+  if (r.has("max_bytes")) {
+    std::string mb = r.str("max_bytes");
+    o.max_bytes = r.located([&] { return parse_size(mb, "max_bytes"); });
+  }
+  r.done({"dir", "shard", "level", "max_records", "max_bytes"});
+}
+
+}  // namespace
+}  // namespace config
+
+pipeline_spec load_pipeline(const std::string& file) {
+  using config::place;
+  pipeline_spec spec;
+  spec.path = file;
+  spec.gate.path = file;
+  toml::table root = config::parse_file(file);
+  for (const auto& [k, v] : root) {
+    std::string key(k.str());
+    static const char* known[] = {"name", "filter", "dedup", "rebalance", "split", "output", "check"};
+    if (std::none_of(std::begin(known), std::end(known), [&](const char* x) { return key == x; }))
+      throw usage_error(fmt::format("{}unknown key '{}' (a pipeline has name, [filter], [dedup], [rebalance], [split], "
+                                    "[output] and [[check]])",
+                                    place(file, &v), key));
+  }
+  if (const toml::node* n = root.get("name")) {
+    if (!n->is_string()) throw usage_error(fmt::format("{}'name' must be a string", place(file, n)));
+    spec.name = spec.gate.name = std::string(*n->value<std::string_view>());
+  }
+  using reader_fn = void (*)(config::table_reader&, pipeline_spec&);
+  static const std::pair<const char*, reader_fn> tables[] = {{"filter", config::read_filter},
+                                                             {"dedup", config::read_dedup},
+                                                             {"rebalance", config::read_rebalance},
+                                                             {"split", config::read_split},
+                                                             {"output", config::read_output}};
+  for (const auto& [name, read] : tables) {
+    const toml::node* n = root.get(name);
+    if (!n) continue;
+    if (!n->is_table()) throw usage_error(fmt::format("{}[{}] must be a table", place(file, n), name));
+    config::table_reader r(*n->as_table(), file, fmt::format("[{}]", name));
+    read(r, spec);
+  }
+  if (root.get("check")) config::load_checks(root, file, spec.gate);
+  return spec;
+}
+
+}  // namespace jsift

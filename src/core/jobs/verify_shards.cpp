@@ -1,0 +1,205 @@
+// XXH3 streaming states are members here: the full type is needed.
+#define XXH_STATIC_LINKING_ONLY
+#include <xxh_x86dispatch.h>
+
+#include "jsift/jobs/verify_shards.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <set>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "jsift/engine/pass.hpp"
+#include "jsift/engine/record_job.hpp"
+#include "jsift/error.hpp"
+#include "jsift/io/output_file.hpp"
+
+namespace jsift {
+namespace fs = std::filesystem;
+namespace dom = simdjson::dom;
+
+namespace {
+
+std::string hex64(uint64_t h) { return fmt::format("{:016x}", h); }
+
+// What the manifest says of one shard.
+struct shard_entry {
+  std::string name;
+  uint64_t samples = 0, raw_bytes = 0, file_bytes = 0;
+  std::string raw_hash, file_hash;
+};
+
+// Re-reads one shard: counts records, hashes the decompressed content, and
+// keeps every invalid line (policy skip).
+class shard_check_job final : public record_job {
+ public:
+  shard_check_job(const std::vector<input_file>& files, record_job_options ro) : record_job(files, std::move(ro)) {
+    XXH3_64bits_reset(&state_);
+  }
+  uint64_t records = 0, bytes = 0;
+  uint64_t digest() const { return XXH3_64bits_digest(&state_); }
+
+ protected:
+  void on_record(record_chunk& rc, const record_ref&) const override { rc.counts.add(disposition_names::kept); }
+  void on_commit(record_chunk& rc) override {
+    const chunk& c = commit_chunk();
+    XXH3_64bits_update(&state_, c.data.data(), c.data.size());
+    bytes += c.data.size();
+    records += rc.counts.get(disposition_names::kept);
+  }
+
+ private:
+  XXH3_state_t state_;
+};
+
+std::optional<uint64_t> file_xxh3(const std::string& p) {
+  FILE* f = std::fopen(p.c_str(), "rb");
+  if (!f) return std::nullopt;
+  XXH3_state_t st;
+  XXH3_64bits_reset(&st);
+  std::vector<char> buf(size_t(1) << 20);
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), f)) > 0) XXH3_64bits_update(&st, buf.data(), n);
+  bool err = std::ferror(f);
+  std::fclose(f);
+  if (err) return std::nullopt;
+  return XXH3_64bits_digest(&st);
+}
+
+class verifier {
+ public:
+  verifier(const std::string& dir, unsigned threads, verify_result& r) : dir_(dir), root_(dir), threads_(threads), r_(r) {}
+
+  void run() {
+    if (!fs::is_directory(root_)) return problem(fmt::format("{}: not a directory", dir_));
+    std::vector<shard_entry> shards;
+    if (read_manifest(shards)) {
+      for (const auto& s : shards) {
+        ++r_.shards;
+        if (!check_file(s)) continue;
+        check_records(s);
+      }
+    }
+    check_no_extra_files();
+  }
+
+ private:
+  void problem(std::string msg) { r_.problems.push_back(std::move(msg)); }
+
+  // The manifest's shard entries; false (with a problem) when it cannot be used.
+  bool read_manifest(std::vector<shard_entry>& out) {
+    fs::path mpath = root_ / "manifest.json";
+    auto err = parser_.load(mpath.string()).get(manifest_);
+    if (err) {
+      problem(fmt::format("{}: {}", mpath.string(),
+                          fs::exists(mpath) ? std::string("not valid JSON: ") + simdjson::error_message(err)
+                                            : std::string("missing (an interrupted run, or not a jsift shard directory)")));
+      return false;
+    }
+    dom::array shards;
+    if (manifest_["shards"].get_array().get(shards)) {
+      problem(fmt::format("{}: no \"shards\" array", mpath.string()));
+      return false;
+    }
+    const bool compressed = manifest_["compression"].type() == dom::element_type::STRING;
+    for (dom::element e : shards) {
+      std::string_view base, raw_hash;
+      shard_entry s;
+      if (e["basename"].get_string().get(base) || e["samples"].get_uint64().get(s.samples) ||
+          e["raw_data"]["bytes"].get_uint64().get(s.raw_bytes) || e["raw_data"]["xxh3_64"].get_string().get(raw_hash)) {
+        problem(fmt::format("{}: a shard entry lacks basename, samples or raw_data", mpath.string()));
+        continue;
+      }
+      s.name = std::string(base);
+      s.raw_hash = std::string(raw_hash);
+      expected_.insert(s.name);
+      s.file_bytes = s.raw_bytes;
+      std::string_view file_hash = raw_hash;
+      if (compressed && (e["zip_data"]["bytes"].get_uint64().get(s.file_bytes) || e["zip_data"]["xxh3_64"].get_string().get(file_hash))) {
+        ++r_.shards;
+        problem(fmt::format("{}: manifest entry lacks zip_data", s.name));
+        continue;
+      }
+      s.file_hash = std::string(file_hash);
+      out.push_back(std::move(s));
+    }
+    return true;
+  }
+
+  // The shard file as stored: present, its size and checksum.
+  bool check_file(const shard_entry& s) {
+    fs::path sp = root_ / s.name;
+    if (!fs::exists(sp)) {
+      problem(fmt::format("{}: missing shard", s.name));
+      return false;
+    }
+    std::error_code ec;
+    uint64_t size = fs::file_size(sp, ec);
+    if (size != s.file_bytes) problem(fmt::format("{}: {} bytes, the manifest says {}", s.name, size, s.file_bytes));
+    auto fh = file_xxh3(sp.string());
+    if (!fh) problem(fmt::format("{}: cannot read", s.name));
+    else if (hex64(*fh) != s.file_hash)
+      problem(fmt::format("{}: file checksum mismatch (xxh3_64 {}, the manifest says {})", s.name, hex64(*fh), s.file_hash));
+    return true;
+  }
+
+  // The shard decompressed: every line parsed, the records counted, the
+  // content's size and checksum.
+  void check_records(const shard_entry& s) {
+    std::vector<input_file> files{{(root_ / s.name).string(), s.name}};
+    record_job_options ro;
+    ro.invalid.action = on_invalid::skip;
+    ro.keep_invalid = 20;
+    // The largest line simdjson takes: shards may have been written with a
+    // --max-line-bytes above the default.
+    ro.max_line_bytes = size_t(4) << 30;
+    shard_check_job job(files, ro);
+    try {
+      run_pass(files, {chunk_options{size_t(4) << 20, ro.max_line_bytes, true}, threads_, {}}, job);
+    } catch (const data_error& ex) {
+      problem(ex.what());
+      return;
+    }
+    for (const auto& l : job.first_invalid()) problem(job.locate(l));
+    if (job.invalid_total() > job.first_invalid().size())
+      problem(fmt::format("{}: ... and {} more invalid lines", s.name, job.invalid_total() - job.first_invalid().size()));
+    if (job.records != s.samples) problem(fmt::format("{}: {} records, the manifest says {}", s.name, job.records, s.samples));
+    if (job.bytes != s.raw_bytes) problem(fmt::format("{}: {} bytes decompressed, the manifest says {}", s.name, job.bytes, s.raw_bytes));
+    else if (hex64(job.digest()) != s.raw_hash) problem(fmt::format("{}: content checksum mismatch", s.name));
+    r_.records += job.records;
+  }
+
+  void check_no_extra_files() {
+    std::vector<std::string> extra;
+    for (auto& e : fs::directory_iterator(root_)) {
+      std::string name = e.path().filename().string();
+      if (expected_.count(name)) continue;
+      extra.push_back(is_temporary_name(name) ? fmt::format("{}: leftover temporary file of an interrupted run", name)
+                                              : fmt::format("{}: extra file, not in the manifest", name));
+    }
+    std::sort(extra.begin(), extra.end());
+    for (auto& x : extra) problem(x);
+  }
+
+  const std::string& dir_;
+  fs::path root_;
+  unsigned threads_;
+  verify_result& r_;
+  dom::parser parser_;
+  dom::element manifest_;
+  std::set<std::string> expected_{"manifest.json", "README.md"};
+};
+
+}  // namespace
+
+verify_result verify_shards(const std::string& dir, unsigned threads) {
+  verify_result r;
+  verifier(dir, threads, r).run();
+  return r;
+}
+
+}  // namespace jsift

@@ -1,0 +1,137 @@
+#include "jsift/stages/stats_profile.hpp"
+
+#include <algorithm>
+
+#include "jsift/json/predicate.hpp"
+#include "jsift/json/value_hash.hpp"
+
+namespace jsift {
+namespace dom = simdjson::dom;
+
+namespace {
+constexpr std::string_view missing_group = "(missing)";
+constexpr std::string_view other_group = "(other)";
+constexpr std::string_view other_keys_name = "(other keys)";
+}  // namespace
+
+void stats_partial::add(const stats_options& o, std::string_view line, const dom::document& doc) {
+  const dom::element root = doc.root();
+  lengths.add(line.size());
+
+  uint32_t gid = 0;
+  if (o.by) {
+    // The common case, one string value, is counted straight from the DOM.
+    std::optional<dom::element> v;
+    if (!o.by->is_multi()) v = o.by->first(root);
+    if (!o.by->is_multi() && (!v || v->type() == dom::element_type::STRING)) {
+      gid = uint32_t(groups.add(v ? v->get_string().value_unsafe() : missing_group));
+    } else {
+      gid = uint32_t(groups.add(group_text(*o.by, root)));
+    }
+  }
+
+  // One pass over the top-level keys: coverage, and the conversation field.
+  std::optional<dom::element> conv;
+  int conv_rank = 4;
+  dom::object obj = root.get_object().value_unsafe();
+  for (auto field : obj) {
+    if (keys.add(field.key) == string_counter::npos) ++other_keys;
+    int r = conversation_rank(field.key);
+    if (r < conv_rank) conv_rank = r, conv = field.value;
+  }
+  if (o.turns_path) conv = o.turns_path->first(root);
+  if (conv && conv->type() == dom::element_type::ARRAY) ++turns[conv->get_array().size()];
+  else ++no_conversation;
+
+  for (size_t i = 0; i < o.unique.size(); ++i) {
+    hash128 h;
+    if (hasher.hash_path(o.unique[i], root, h)) unique[i].keys.emplace_back(gid, h);
+    else ++unique[i].missing;
+  }
+  if (o.duplicates) {
+    // Byte-identical lines by default (one XXH3 pass); equal JSON values
+    // after normalising when --normalize asks for it.
+    hash128 h;
+    if (o.record_key.norm.any()) hasher.hash(doc, h);
+    else h = hash_bytes(line);
+    records.emplace_back(gid, h);
+  }
+}
+
+stats_accumulator::stats_accumulator(const stats_options& o) : o_(o), keys_(o.max_keys), whole_(o.approx) {
+  for (size_t i = 0; i < o.unique.size(); ++i) unique_.emplace_back(o.approx);
+}
+
+size_t stats_accumulator::group_index(std::string_view name) {
+  // Past max_groups, new groups share one deterministic bucket.
+  size_t id = group_ids_.find(name);
+  if (id == string_counter::npos && groups_.size() >= o_.max_groups) name = other_group, id = group_ids_.find(name);
+  if (id != string_counter::npos) return id;
+  id = group_ids_.add(name);
+  group g;
+  g.name = std::string(name);
+  for (size_t i = 0; i < o_.unique.size(); ++i) g.unique.emplace_back(o_.approx);
+  if (o_.approx) g.whole_approx.emplace(true);
+  groups_.push_back(std::move(g));
+  return id;
+}
+
+void stats_accumulator::merge(stats_partial& p) {
+  lengths_.merge(p.lengths);
+  std::vector<size_t> gmap(p.groups.size());
+  for (size_t i = 0; i < p.groups.size(); ++i) {
+    gmap[i] = group_index(p.groups.name(i));
+    groups_[gmap[i]].records += p.groups.count(i);
+    if (p.groups.name(i) != missing_group) grouped_records_ += p.groups.count(i);
+  }
+  for (auto& [n, c] : p.turns) turns_[n] += c;
+  no_conversation_ += p.no_conversation;
+  for (size_t i = 0; i < p.keys.size(); ++i)
+    if (keys_.add(p.keys.name(i), p.keys.count(i)) == string_counter::npos) other_keys_ += p.keys.count(i);
+  other_keys_ += p.other_keys;
+  for (size_t i = 0; i < p.unique.size(); ++i) {
+    auto& u = unique_[i];
+    u.missing += p.unique[i].missing;
+    auto& keys = p.unique[i].keys;
+    for (size_t k = 0; k < keys.size(); ++k) {
+      if (k + 8 < keys.size()) u.distinct.prefetch(keys[k + 8].second);
+      auto& [gid, h] = keys[k];
+      ++u.total;
+      u.distinct.insert(h);
+      if (o_.by) {
+        auto& gu = groups_[gmap[gid]].unique[i];
+        ++gu.total;
+        gu.distinct.insert(h);
+      }
+    }
+  }
+  for (size_t k = 0; k < p.records.size(); ++k) {
+    if (k + 8 < p.records.size()) whole_.distinct.prefetch(p.records[k + 8].second);
+    auto& [gid, h] = p.records[k];
+    ++whole_.total;
+    bool fresh = whole_.distinct.insert(h);
+    if (!o_.by) continue;
+    auto& g = groups_[gmap[gid]];
+    if (g.whole_approx) g.whole_approx->insert(h);
+    else g.duplicates += !fresh;
+  }
+}
+
+std::vector<const stats_accumulator::group*> stats_accumulator::groups_sorted() const {
+  std::vector<const group*> out;
+  for (auto& g : groups_) out.push_back(&g);
+  std::sort(out.begin(), out.end(), [](const group* a, const group* b) {
+    return a->records != b->records ? a->records > b->records : a->name < b->name;
+  });
+  return out;
+}
+
+std::vector<std::pair<std::string, uint64_t>> stats_accumulator::keys_sorted() const {
+  std::vector<std::pair<std::string, uint64_t>> out;
+  for (size_t i = 0; i < keys_.size(); ++i) out.emplace_back(keys_.name(i), keys_.count(i));
+  if (other_keys_) out.emplace_back(other_keys_name, other_keys_);
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+  return out;
+}
+
+}  // namespace jsift
