@@ -64,7 +64,7 @@ class prng {
   uint64_t next() { return mix64(state_ += 0x9e3779b97f4a7c15ULL); }
   // Lemire's multiply-shift: uniform enough for data generation, and exact
   // integer arithmetic everywhere.
-  uint64_t below(uint64_t n) { return uint64_t((unsigned __int128)next() * n >> 64); }
+  uint64_t below(uint64_t n) { return uint64_t(static_cast<unsigned __int128>(next()) * n >> 64); }
   uint32_t between(uint32_t lo, uint32_t hi) { return lo + uint32_t(below(hi - lo + 1)); }
   bool per_mille(uint32_t p) { return below(1000) < p; }
 

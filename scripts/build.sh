@@ -11,6 +11,7 @@ case "$flavour" in
   tsan)    dir="$root/build-tsan" ; flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DJSIFT_TSAN=ON -DJSIFT_BENCH=OFF) ;;
   *) echo "usage: $0 [release|asan|tsan]" >&2; exit 2 ;;
 esac
-cmake -S "$root" -B "$dir" -G Ninja "${flags[@]}" >&2
+# -Werror: a warning fails the build here and in CI (cmake without it only warns).
+cmake -S "$root" -B "$dir" -G Ninja -DJSIFT_WERROR=ON "${flags[@]}" >&2
 ninja -C "$dir" >&2
 echo "$dir"

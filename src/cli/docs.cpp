@@ -65,16 +65,6 @@ std::string man_flag(const flag& f) {
 
 // ------------------------------------------------------------------ shells
 
-// A word for a single-quoted shell string.
-std::string sq(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
-  }
-  return out;
-}
-
 // A description inside a zsh _arguments spec: [, ] and : are syntax there.
 std::string zsh_desc(std::string_view s) {
   std::string out;
@@ -199,7 +189,7 @@ std::string zsh_completion(const std::vector<std::unique_ptr<command>>& table, c
     o += fmt::format("        {})\n          _arguments \\\n            '(- *)'{{-h,--help}}'[Show help]'", table[i]->info().name);
     for (const flag& f : flags[i].all()) {
       std::string action;
-      if (!f.choices.empty()) action = "(" + joined(f.choices, " ") + ")";
+      if (!f.choices.empty()) action = fmt::format("({})", joined(f.choices, " "));
       else if (f.kind == value_kind::file) action = "_files";
       else if (f.kind == value_kind::dir) action = "_files -/";
       else action = " ";
@@ -214,7 +204,7 @@ std::string zsh_completion(const std::vector<std::unique_ptr<command>>& table, c
       if (ns.size() == 1) {
         o += fmt::format(" \\\n            '{}{}[{}]{}'", star, ns[0], desc, value);
       } else {
-        std::string excl = f.repeatable ? "" : "(" + joined(ns, " ") + ")";
+        std::string excl = f.repeatable ? "" : fmt::format("({})", joined(ns, " "));
         o += fmt::format(" \\\n            '{}{}'{{{}}}'[{}]{}'", star, excl, joined(ns, ","), desc, value);
       }
     }

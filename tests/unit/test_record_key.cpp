@@ -100,7 +100,7 @@ std::string random_key(std::mt19937& rng) {
 
 jnode random_value(std::mt19937& rng, int depth) {
   jnode n;
-  unsigned pick = rng() % (depth > 4 ? 5 : 7);
+  unsigned pick = unsigned(rng() % (depth > 4 ? 5 : 7));
   switch (pick) {
     case 0: n.kind = jnode::string; n.text = std::string(rng() % 3 == 0 ? 40 + rng() % 30 : rng() % 10, char('a' + rng() % 26)); break;
     case 1: n.kind = jnode::integer; n.text = std::to_string(int64_t(rng() % 2000) - 1000); break;
@@ -109,11 +109,11 @@ jnode random_value(std::mt19937& rng, int depth) {
     case 4: n.kind = jnode::null; n.text = "null"; break;
     case 5:
       n.kind = jnode::array;
-      for (unsigned i = rng() % 5; i > 0; --i) n.items.push_back(random_value(rng, depth + 1));
+      for (unsigned i = unsigned(rng() % 5); i > 0; --i) n.items.push_back(random_value(rng, depth + 1));
       break;
     default:
       n.kind = jnode::object;
-      for (unsigned i = rng() % (rng() % 8 == 0 ? 40 : 8); i > 0; --i) n.members.emplace_back(random_key(rng), random_value(rng, depth + 1));
+      for (unsigned i = unsigned(rng() % (rng() % 8 == 0 ? 40 : 8)); i > 0; --i) n.members.emplace_back(random_key(rng), random_value(rng, depth + 1));
       break;
   }
   return n;
@@ -167,7 +167,7 @@ TEST_CASE("the tape walk and the element walk give the same keys, and key order 
   for (int round = 0; round < 3000; ++round) {
     jnode root;
     root.kind = jnode::object;
-    for (unsigned i = rng() % 12; i > 0; --i) root.members.emplace_back(random_key(rng), random_value(rng, 1));
+    for (unsigned i = unsigned(rng() % 12); i > 0; --i) root.members.emplace_back(random_key(rng), random_value(rng, 1));
     std::string plain, shuffled;
     print(root, nullptr, plain);
     std::mt19937 shuffler(rng());

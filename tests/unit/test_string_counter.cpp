@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include "jsift/sets/string_counter.hpp"
 
 using jsift::string_counter;
@@ -13,7 +15,7 @@ TEST_CASE("string_counter counts, keeps insertion order and finds") {
   CHECK(c.name(1) == "id");
   CHECK(c.find("id") == 1);
   CHECK(c.find("nope") == string_counter::npos);
-  for (int i = 0; i < 5000; ++i) c.add("k" + std::to_string(i % 1000));
+  for (int i = 0; i < 5000; ++i) c.add(fmt::format("k{}", i % 1000));
   CHECK(c.size() == 1002);
   CHECK(c.count(c.find("k999")) == 5);
   CHECK(c.add("") == 1002);  // the empty string is a string

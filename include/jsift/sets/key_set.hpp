@@ -60,7 +60,7 @@ class key_set {
   }
 
  private:
-  size_t slot_of(const hash128& h) const { return size_t((unsigned __int128)(h.hi) * slots_.size() >> 64); }
+  size_t slot_of(const hash128& h) const { return size_t(static_cast<unsigned __int128>(h.hi) * slots_.size() >> 64); }
   size_t find_slot(const hash128& h) const;
   void grow();
   std::vector<hash128> slots_;  // {0,0} marks an empty slot
