@@ -110,3 +110,40 @@ TEST_CASE("empty input plans nothing") {
   r.cap_all = 5;
   CHECK(plan_quotas({}, r).empty());
 }
+
+TEST_CASE("quota spec: exactly one mode; total only with target or equal") {
+  quota_spec none;
+  CHECK_THROWS_AS(none.request(), option_error);
+  quota_spec two;
+  two.equal = true;
+  two.cap_all = 5;
+  CHECK_THROWS_AS(two.request(), option_error);
+  quota_spec cap_total;
+  cap_total.cap_all = 5;
+  cap_total.total = 10;
+  try {
+    cap_total.request();
+    FAIL("accepted --total with --cap-all");
+  } catch (const option_error& e) {
+    CHECK(e.field == "total");
+    CHECK(std::string(e.what()) == "--total: goes with --target or --equal");
+    CHECK(option_error::as_keys(e.problem) == "goes with target or equal");
+  }
+  quota_spec zero;
+  zero.cap_all = 0;
+  CHECK_THROWS_AS(zero.request(), option_error);
+  quota_spec ok;
+  ok.target = std::map<std::string, double>{{"a", 1.0}};
+  ok.total = 10;
+  ok.others = others_policy::keep;
+  quota_request r = ok.request();
+  CHECK(r.mode == kind::target);
+  CHECK(r.total == 10u);
+  CHECK(r.others == others_policy::keep);
+}
+
+TEST_CASE("shares: nan and inf are not shares") {
+  CHECK_THROWS_AS(parse_shares("a=nan", "--target"), option_error);
+  CHECK_THROWS_AS(parse_shares("a=inf", "--target"), option_error);
+  CHECK_THROWS_AS(parse_shares("a=-0.5", "--target"), option_error);
+}
