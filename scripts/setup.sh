@@ -9,6 +9,7 @@ packages=(
   libcli11-dev libre2-dev zlib1g-dev libtomlplusplus-dev
   catch2
   zstd gzip python3 libxml2-utils time jq
+  zsh fish man-db   # the generated completions and man page are checked in their own tools
 )
 
 missing=()

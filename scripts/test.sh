@@ -21,7 +21,7 @@ if [ "${1:-}" = "--quick" ]; then exit 0; fi
 echo "== ASan + UBSan build" >&2
 dir=$("$root/scripts/build.sh" asan)
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  run_ctest "$dir" -LE slow
+  run_ctest "$dir" -LE 'slow|system'
 
 echo "== TSan build (the threaded engine)" >&2
 dir=$("$root/scripts/build.sh" tsan)
