@@ -13,15 +13,13 @@
 //   - insignificant whitespace never matters (the DOM has none);
 //   - a path with `[]` contributes the whole list in order; several paths
 //     form a tuple (a missing path is a distinct "absent" marker).
-// Normalisation (ASCII only, documented as such): `punct` drops ASCII
-// punctuation, `ws` collapses runs of whitespace to one space and trims,
-// `case` lowercases A-Z; applied in that order, to string values only.
+// Normalisation (json/normalize.hpp) applies to string values only.
 //
 // key_hasher is not thread-safe (it reuses buffers): one per chunk or thread.
 // Each holds a 64 KiB encoding buffer and a 20 KiB cache of member orders.
+// It keeps a pointer to its key_spec, which must outlive it.
 #pragma once
 
-#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,28 +27,11 @@
 
 #include <simdjson.h>
 
+#include "jsift/json/normalize.hpp"
 #include "jsift/json/path.hpp"
 #include "jsift/json/value_hash.hpp"
 
-struct XXH3_state_s;
-
 namespace jsift {
-
-struct normalization {
-  bool punct = false, ws = false, case_ = false;
-  // "none", "ws", "ws,case", "ws,case,punct" (any order, any subset);
-  // throws usage_error.
-  static normalization parse(std::string_view text);
-  bool any() const { return punct || ws || case_; }
-  std::string text() const;  // canonical spelling: "none" or "punct,ws,case" order
-};
-
-// Applies `n` to `in`, writing to `out` (cleared first).
-void normalize_text(std::string_view in, const normalization& n, std::string& out);
-// The same into `out`, which has room for in.size() + normalize_slack bytes
-// (it is written 16 bytes at a time); returns the length.
-constexpr size_t normalize_slack = 16;
-size_t normalize_text(std::string_view in, const normalization& n, char* out);
 
 struct key_spec {
   std::vector<path> paths;  // empty: the whole record
@@ -82,49 +63,8 @@ class key_hasher {
   bool hash_value(simdjson::dom::element v, hash128& out);
 
  private:
-  struct member {
-    std::string_view key;
-    simdjson::dom::element value;
-  };
-  struct tape_member {
-    std::string_view key;
-    size_t value;  // tape index
-  };
-  struct level {  // the scratch of one nesting depth
-    std::vector<member> members;
-    std::vector<tape_member> tape_members;
-    std::vector<uint64_t> order;  // member indexes in key order
-  };
-  struct order_cache;
-  struct stream_deleter {
-    void operator()(XXH3_state_s* s) const;
-  };
-  template <class Member, class EncodeValue>
-  void put_object(const std::vector<Member>& members, std::vector<uint64_t>& order, EncodeValue&& encode_value);
-  void encode(simdjson::dom::element v, size_t depth);
-  void encode_tape(const uint64_t* tape, const uint8_t* strings, size_t i, size_t depth);
-  bool encode_path(const path& p, simdjson::dom::element root);  // false: no value
-  void start();
-  void reserve();  // room for one more value's worst case
-  void spill();    // streams the buffer into stream_
-  hash128 finish();
-  void put_char(char c);
-  void put_u64(uint64_t v);
-  void tagged(char tag, uint64_t v);
-  void put_bytes(char tag, std::string_view s);
-  void put_string(std::string_view s);
-  void put_int64(int64_t v);
-  void put_uint64(uint64_t u);
-  void put_double(double d);
-
-  const key_spec* spec_;
-  std::unique_ptr<char[]> buf_;  // the canonical encoding, or its latest part
-  char* w_ = nullptr;            // the write cursor in buf_
-  bool streaming_ = false;       // earlier parts went to stream_
-  std::unique_ptr<XXH3_state_s, stream_deleter> stream_;
-  std::vector<char> norm_;  // normalised text
-  std::deque<level> levels_;  // one per depth (references stay valid as it grows)
-  std::unique_ptr<order_cache> orders_;
+  struct impl;  // the encoder's buffers and scratch (record_key.cpp)
+  std::unique_ptr<impl> impl_;
 };
 
 }  // namespace jsift

@@ -5,6 +5,7 @@
 #include <cassert>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -14,147 +15,14 @@
 #include <xxh_x86dispatch.h>
 
 #include "jsift/error.hpp"
+#include "short_copy.hpp"
 
 namespace jsift {
 namespace dom = simdjson::dom;
+using detail::copy_short;
 
 // key_prefix and the tape reader load multi-byte values as they lie in memory.
 static_assert(std::endian::native == std::endian::little, "jsift assumes a little-endian machine");
-
-normalization normalization::parse(std::string_view text) {
-  normalization n;
-  if (text == "none") return n;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    std::string_view part = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
-    if (part == "ws") n.ws = true;
-    else if (part == "case") n.case_ = true;
-    else if (part == "punct") n.punct = true;
-    else throw option_error("normalize", fmt::format("expected none or a list of ws, case, punct; got '{}'", text));
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
-  return n;
-}
-
-std::string normalization::text() const {
-  if (!any()) return "none";
-  std::string out;
-  for (auto [on, name] : {std::pair{punct, "punct"}, {ws, "ws"}, {case_, "case"}}) {
-    if (!on) continue;
-    if (!out.empty()) out += ',';
-    out += name;
-  }
-  return out;
-}
-
-namespace {
-bool ascii_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-bool ascii_punct(unsigned char c) { return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) || (c >= 123 && c <= 126); }
-
-// memcpy of at most 48 bytes with overlapping fixed-size moves: a
-// memcpy of a variable size is a call, and it was 5 % of `dedup`.
-template <size_t N>
-inline void move_n(char* d, const char* s) {
-  char tmp[N];
-  std::memcpy(tmp, s, N);
-  std::memcpy(d, tmp, N);
-}
-inline void copy_short(char* d, const char* s, size_t n) {
-  assert(n <= 48);
-  if (n >= 16) {
-    move_n<16>(d, s);
-    if (n > 32) move_n<16>(d + 16, s + 16);
-    move_n<16>(d + n - 16, s + n - 16);
-  } else if (n >= 8) {
-    move_n<8>(d, s);
-    move_n<8>(d + n - 8, s + n - 8);
-  } else if (n >= 4) {
-    move_n<4>(d, s);
-    move_n<4>(d + n - 4, s + n - 4);
-  } else if (n > 0) {
-    d[0] = s[0];
-    d[n / 2] = s[n / 2];
-    d[n - 1] = s[n - 1];
-  }
-}
-}  // namespace
-
-void normalize_text(std::string_view in, const normalization& n, std::string& out) {
-  out.resize(in.size() + normalize_slack);
-  out.resize(normalize_text(in, n, out.data()));
-}
-
-size_t normalize_text(std::string_view in, const normalization& n, char* o) {
-  // Written through a pointer: appending a character at a time made
-  // `dedup --normalize ws,case` twice as slow.
-  size_t len = 0;
-  bool pending_space = false;  // whitespace was dropped; a space goes before the next character
-  auto step = [&](unsigned char c) {
-    if (n.punct && ascii_punct(c)) return;
-    if (n.ws && ascii_space(c)) {
-      pending_space = len > 0;
-      return;
-    }
-    if (pending_space) {
-      o[len++] = ' ';
-      pending_space = false;
-    }
-    if (n.case_ && unsigned(c - 'A') < 26u) c = static_cast<unsigned char>(c + 32);
-    o[len++] = static_cast<char>(c);
-  };
-  size_t i = 0;
-#ifdef __SSE2__
-  // 16 bytes at a time up to the next byte that needs a decision (a
-  // punctuation mark to drop, whitespace other than a single space that
-  // stays), which goes through step(); case folds in-register. A byte at a
-  // time, normalising ran at 0.7 GB/s and doubled `dedup --normalize`.
-  auto in_range = [](__m128i c, char lo, char hi) {  // signed compares: bytes >= 0x80 are never in an ASCII range
-    return _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8(char(lo - 1))), _mm_cmplt_epi8(c, _mm_set1_epi8(char(hi + 1))));
-  };
-  while (i < in.size()) {
-    // The last bytes are copied to a block first: never read past the input.
-    const size_t left = in.size() - i;
-    const unsigned valid = left >= 16 ? 0xFFFF : (1u << left) - 1;
-    alignas(16) char tail[16] = {};
-    if (left < 16) copy_short(tail, in.data() + i, left);
-    __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(left >= 16 ? in.data() + i : tail));
-    unsigned special = 0, spaces = 0;
-    if (n.punct) {
-      __m128i p = _mm_or_si128(_mm_or_si128(in_range(c, 33, 47), in_range(c, 58, 64)),
-                               _mm_or_si128(in_range(c, 91, 96), in_range(c, 123, 126)));
-      special = unsigned(_mm_movemask_epi8(p));
-    }
-    if (n.ws) {
-      // A space stays unless it follows whitespace or starts the text.
-      spaces = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(c, _mm_set1_epi8(' '))));
-      unsigned after_space = (spaces << 1) | unsigned(pending_space || len == 0);
-      special |= unsigned(_mm_movemask_epi8(in_range(c, '\t', '\r'))) | (spaces & after_space);
-    }
-    special &= valid;
-    const unsigned stop = special ? unsigned(__builtin_ctz(special)) : 16;
-    const unsigned run = special ? stop : unsigned(std::min<size_t>(left, 16));  // bytes that copy as they are
-    if (run > 0) {
-      if (n.case_) c = _mm_add_epi8(c, _mm_and_si128(in_range(c, 'A', 'Z'), _mm_set1_epi8(32)));
-      if (pending_space) {  // the run starts with a character (a space there would be special)
-        o[len++] = ' ';
-        pending_space = false;
-      }
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(o + len), c);  // len <= i: in bounds with the slack
-      len += run;
-      if ((spaces >> (run - 1)) & 1) {  // a space ends the run: it waits for the next character
-        --len;
-        pending_space = true;
-      }
-      i += run;
-    }
-    if (special) step(static_cast<unsigned char>(in[i++]));  // the byte at `stop`
-  }
-#endif
-  for (; i < in.size(); ++i) step(static_cast<unsigned char>(in[i]));
-  return len;
-}
 
 key_spec key_spec::parse(const std::vector<std::string>& paths, std::string_view normalize) {
   key_spec k;
@@ -255,7 +123,7 @@ void sort_by_key(const std::vector<Member>& m, std::vector<uint64_t>& order) {
 // the rest of the encoding. An object whose key prefixes (key_prefix) are
 // all distinct and equal, position by position, to a remembered sequence's
 // sorts the same way, so it takes that order.
-struct key_hasher::order_cache {
+struct order_cache {
   static constexpr size_t slots = 64, max_members = 32;
   struct entry {
     size_t n = 0;
@@ -334,20 +202,78 @@ constexpr size_t max_value_bytes = 8 + 1 + inline_max;     // a string's worst c
 constexpr size_t buffer_bytes = size_t(64) << 10;
 }  // namespace
 
-void key_hasher::stream_deleter::operator()(XXH3_state_s* s) const { XXH3_freeState(s); }
+// The encoder behind key_hasher: a cursor into a fixed buffer, the
+// normalisation scratch, per-depth member scratch and the order cache.
+struct key_hasher::impl {
+  struct member {
+    std::string_view key;
+    dom::element value;
+  };
+  struct tape_member {
+    std::string_view key;
+    size_t value;  // tape index
+  };
+  struct level {  // the scratch of one nesting depth
+    std::vector<member> members;
+    std::vector<tape_member> tape_members;
+    std::vector<uint64_t> order;  // member indexes in key order
+  };
+  struct stream_deleter {
+    void operator()(XXH3_state_t* s) const { XXH3_freeState(s); }
+  };
 
-key_hasher::key_hasher(const key_spec& spec)
-    : spec_(&spec), buf_(new char[buffer_bytes + max_value_bytes]), orders_(std::make_unique<order_cache>()) {}
+  explicit impl(const key_spec& spec);
+  bool hash(dom::element root, hash128& out);
+  bool hash(const dom::document& doc, hash128& out);
+  bool hash_path(const path& p, dom::element root, hash128& out);
+  bool hash_value(dom::element v, hash128& out);
+
+  template <class Member, class EncodeValue>
+  void put_object(const std::vector<Member>& members, std::vector<uint64_t>& order, EncodeValue&& encode_value);
+  void encode(dom::element v, size_t depth);
+  void encode_tape(const uint64_t* tape, const uint8_t* strings, size_t i, size_t depth);
+  bool encode_path(const path& p, dom::element root);  // false: no value
+  void start();
+  void reserve();  // room for one more value's worst case
+  void spill();    // streams the buffer into stream_
+  hash128 finish();
+  void put_char(char c);
+  void put_u64(uint64_t v);
+  void tagged(char tag, uint64_t v);
+  void put_bytes(char tag, std::string_view s);
+  void put_string(std::string_view s);
+  void put_int64(int64_t v);
+  void put_uint64(uint64_t u);
+  void put_double(double d);
+
+  const key_spec* spec_;
+  std::unique_ptr<char[]> buf_;  // the canonical encoding, or its latest part
+  char* w_ = nullptr;            // the write cursor in buf_
+  bool streaming_ = false;       // earlier parts went to stream_
+  std::unique_ptr<XXH3_state_t, stream_deleter> stream_;
+  std::vector<char> norm_;    // normalised text
+  std::deque<level> levels_;  // one per depth (references stay valid as it grows)
+  order_cache orders_;
+};
+
+key_hasher::impl::impl(const key_spec& spec) : spec_(&spec), buf_(new char[buffer_bytes + max_value_bytes]) {}
+
+key_hasher::key_hasher(const key_spec& spec) : impl_(std::make_unique<impl>(spec)) {}
 key_hasher::~key_hasher() = default;
 key_hasher::key_hasher(key_hasher&&) noexcept = default;
 key_hasher& key_hasher::operator=(key_hasher&&) noexcept = default;
 
-void key_hasher::start() {
+bool key_hasher::hash(dom::element root, hash128& out) { return impl_->hash(root, out); }
+bool key_hasher::hash(const dom::document& doc, hash128& out) { return impl_->hash(doc, out); }
+bool key_hasher::hash_path(const path& p, dom::element root, hash128& out) { return impl_->hash_path(p, root, out); }
+bool key_hasher::hash_value(dom::element v, hash128& out) { return impl_->hash_value(v, out); }
+
+void key_hasher::impl::start() {
   w_ = buf_.get();
   streaming_ = false;
 }
 
-void key_hasher::spill() {
+void key_hasher::impl::spill() {
   if (!stream_) stream_.reset(XXH3_createState());
   if (!stream_) throw std::bad_alloc();
   if (!streaming_) XXH3_128bits_reset(stream_.get());
@@ -356,25 +282,25 @@ void key_hasher::spill() {
   w_ = buf_.get();
 }
 
-inline void key_hasher::reserve() {
+inline void key_hasher::impl::reserve() {
   if (size_t(w_ - buf_.get()) > buffer_bytes) spill();
 }
 
-hash128 key_hasher::finish() {
+hash128 key_hasher::impl::finish() {
   if (!streaming_) return hash_bytes(std::string_view(buf_.get(), size_t(w_ - buf_.get())));
   spill();
   XXH128_hash_t h = XXH3_128bits_digest(stream_.get());
   return {h.low64, h.high64};
 }
 
-inline void key_hasher::put_char(char c) { *w_++ = c; }
+inline void key_hasher::impl::put_char(char c) { *w_++ = c; }
 
-inline void key_hasher::put_u64(uint64_t v) {
+inline void key_hasher::impl::put_u64(uint64_t v) {
   std::memcpy(w_, &v, 8);
   w_ += 8;
 }
 
-inline void key_hasher::tagged(char tag, uint64_t v) {
+inline void key_hasher::impl::tagged(char tag, uint64_t v) {
   put_char(tag);
   put_u64(v);
 }
@@ -382,7 +308,7 @@ inline void key_hasher::tagged(char tag, uint64_t v) {
 // A long string goes in as its own XXH3-128 instead of its bytes: hashing it
 // once is cheaper than copying it here and hashing the copy (memmove was
 // 13 % of `dedup`), and keys stay as collision-resistant as the hash.
-inline void key_hasher::put_bytes(char tag, std::string_view s) {
+inline void key_hasher::impl::put_bytes(char tag, std::string_view s) {
   reserve();
   put_u64(s.size());
   if (s.size() <= inline_max) {
@@ -397,7 +323,7 @@ inline void key_hasher::put_bytes(char tag, std::string_view s) {
   put_u64(h.hi);
 }
 
-inline void key_hasher::put_string(std::string_view s) {
+inline void key_hasher::impl::put_string(std::string_view s) {
   if (spec_->norm.any()) {
     if (norm_.size() < s.size() + normalize_slack) norm_.resize(std::max(s.size() + normalize_slack, 2 * norm_.size()));  // never shrinks
     s = std::string_view(norm_.data(), normalize_text(s, spec_->norm, norm_.data()));
@@ -405,12 +331,12 @@ inline void key_hasher::put_string(std::string_view s) {
   put_bytes('s', s);
 }
 
-inline void key_hasher::put_int64(int64_t v) { tagged('i', uint64_t(v)); }
+inline void key_hasher::impl::put_int64(int64_t v) { tagged('i', uint64_t(v)); }
 
-inline void key_hasher::put_uint64(uint64_t u) { tagged(u <= uint64_t(INT64_MAX) ? 'i' : 'u', u); }
+inline void key_hasher::impl::put_uint64(uint64_t u) { tagged(u <= uint64_t(INT64_MAX) ? 'i' : 'u', u); }
 
 // Numbers compare by value: an integral double is the integer.
-inline void key_hasher::put_double(double d) {
+inline void key_hasher::impl::put_double(double d) {
   constexpr double two63 = 9223372036854775808.0, two64 = 18446744073709551616.0;
   if (d == std::trunc(d) && d >= -two63 && d < two64) {
     if (d < two63) put_int64(int64_t(d));
@@ -425,8 +351,8 @@ inline void key_hasher::put_double(double d) {
 // An object: its member count, then each key and value in key order. Both
 // walks share it, so their encodings cannot drift apart.
 template <class Member, class EncodeValue>
-void key_hasher::put_object(const std::vector<Member>& members, std::vector<uint64_t>& order, EncodeValue&& encode_value) {
-  orders_->sort(members, order);
+void key_hasher::impl::put_object(const std::vector<Member>& members, std::vector<uint64_t>& order, EncodeValue&& encode_value) {
+  orders_.sort(members, order);
   tagged('{', members.size());
   for (size_t i = 0; i < members.size(); ++i) {
     const Member& m = members[order[i]];
@@ -435,7 +361,7 @@ void key_hasher::put_object(const std::vector<Member>& members, std::vector<uint
   }
 }
 
-void key_hasher::encode(dom::element v, size_t depth) {
+void key_hasher::impl::encode(dom::element v, size_t depth) {
   reserve();
   switch (v.type()) {
     case dom::element_type::OBJECT: {
@@ -470,7 +396,7 @@ void key_hasher::encode(dom::element v, size_t depth) {
 }
 
 // encode()'s encoding, read straight off the tape, without element objects.
-void key_hasher::encode_tape(const uint64_t* t, const uint8_t* strings, size_t i, size_t depth) {
+void key_hasher::impl::encode_tape(const uint64_t* t, const uint8_t* strings, size_t i, size_t depth) {
   reserve();
   const uint64_t w = t[i];
   switch (tape::type(w)) {
@@ -509,7 +435,7 @@ void key_hasher::encode_tape(const uint64_t* t, const uint8_t* strings, size_t i
   }
 }
 
-bool key_hasher::encode_path(const path& p, dom::element root) {
+bool key_hasher::impl::encode_path(const path& p, dom::element root) {
   bool any = false;
   p.visit(root, [&](dom::element e) {
     any = true;
@@ -518,7 +444,7 @@ bool key_hasher::encode_path(const path& p, dom::element root) {
   return any;
 }
 
-bool key_hasher::hash(dom::element root, hash128& out) {
+bool key_hasher::impl::hash(dom::element root, hash128& out) {
   start();
   bool any = spec_->paths.empty();
   if (any) encode(root, 0);
@@ -532,7 +458,7 @@ bool key_hasher::hash(dom::element root, hash128& out) {
   return true;
 }
 
-bool key_hasher::hash(const dom::document& doc, hash128& out) {
+bool key_hasher::impl::hash(const dom::document& doc, hash128& out) {
   if (!spec_->paths.empty()) return hash(doc.root(), out);
   start();
   encode_tape(doc.tape.get(), doc.string_buf.get(), 1, 0);  // word 0 is the root marker
@@ -540,14 +466,14 @@ bool key_hasher::hash(const dom::document& doc, hash128& out) {
   return true;
 }
 
-bool key_hasher::hash_path(const path& p, dom::element root, hash128& out) {
+bool key_hasher::impl::hash_path(const path& p, dom::element root, hash128& out) {
   start();
   if (!encode_path(p, root)) return false;
   out = finish();
   return true;
 }
 
-bool key_hasher::hash_value(dom::element v, hash128& out) {
+bool key_hasher::impl::hash_value(dom::element v, hash128& out) {
   start();
   encode(v, 0);
   out = finish();
