@@ -23,6 +23,9 @@ std::string invalid_warnings(const record_job& job);
 
 // Writes the "invalid" object: count, by_reason, first (file/line/column/...).
 void write_invalid_json(json_writer& w, const record_job& job);
+// Writes "inputs": [names], and "line_endings": {crlf, bom, no_final_newline}.
+void write_inputs_json(json_writer& w, const record_job& job);
+void write_line_endings_json(json_writer& w, const record_job& job);
 // Writes the "dispositions" object (report order) with its "total".
 void write_dispositions_json(json_writer& w, const record_job& job);
 // A whole --report document for commands without their own statistics;

@@ -129,6 +129,13 @@ struct chunk_reader::state {
 
   bool next_mapped(const chunk_options& o, chunk& out);
   bool next_streamed(const chunk_options& o, chunk& out, const std::string& name);
+  bool next_long_line(const chunk_options& o, chunk& out, const std::string& name, std::shared_ptr<char> big, size_t cap,
+                      size_t n);
+  bool next_oversized(const chunk_options& o, chunk& out, const std::string& name, std::shared_ptr<char> big, size_t n,
+                      const char* found);
+  bool emit_lines(chunk& out, std::shared_ptr<char> buf, size_t n, size_t len);
+  void save_carry(const char* from, size_t n);
+  static void seal(char* b, size_t len);
   void open_file(const chunk_options& o, const input_file& f);
   size_t fill(char* buf, size_t n, const std::string& name, size_t prefix);
 };
@@ -238,6 +245,31 @@ size_t chunk_reader::state::fill(char* buf, size_t n, const std::string& name, s
   return got;
 }
 
+void chunk_reader::state::save_carry(const char* from, size_t n) {
+  auto c = make_buffer(n);
+  std::memcpy(c.get(), from, n);
+  carry_buf = std::move(c);
+  carry_off = 0;
+  carry = n;
+}
+
+// The padding simdjson may read after the last line of a buffer.
+void chunk_reader::state::seal(char* b, size_t len) { std::memset(b + len, 0, pad); }
+
+// The chunk is the first `len` bytes of `buf` (whole lines); the `n - len`
+// after them start the next chunk.
+bool chunk_reader::state::emit_lines(chunk& out, std::shared_ptr<char> buf, size_t n, size_t len) {
+  char* b = buf.get();
+  if (len < n) save_carry(b + len, n - len);
+  seal(b, len);
+  out.data = std::string_view(b, len);
+  out.keep_alive = std::move(buf);
+  pos += len;
+  if (count_lines) stream_lines += size_t(std::count(out.data.begin(), out.data.end(), '\n'));
+  out.file_end = eof && carry == 0;
+  return true;
+}
+
 bool chunk_reader::state::next_streamed(const chunk_options& o, chunk& out, const std::string& name) {
   if (eof && carry == 0) return false;
   // The carried partial line can be longer than a chunk (after a long line
@@ -265,101 +297,66 @@ bool chunk_reader::state::next_streamed(const chunk_options& o, chunk& out, cons
   out.offset = pos;
   out.file_start = pos == 0;
   const char* nl = static_cast<const char*>(::memrchr(b, '\n', n));
-  if (nl || eof) {
-    size_t len = nl ? size_t(nl + 1 - b) : n;
-    if (len < n) {  // keep the partial last line for the next chunk
-      auto c = make_buffer(n - len);
-      std::memcpy(c.get(), b + len, n - len);
-      carry_buf = c;
-      carry_off = 0;
-      carry = n - len;
-    }
-    std::memset(b + len, 0, pad);  // the padding simdjson may read
-    out.data = std::string_view(b, len);
-    out.keep_alive = buf;
-  } else {
-    // The buffer is full and holds no newline: a line longer than the chunk
-    // size. Grow up to max_line_bytes + 1 looking for its end.
-    std::shared_ptr<char> big = buf;
-    const char* found = nullptr;
-    while (!found && !eof && n <= o.max_line_bytes) {
-      size_t ncap = std::min(cap * 2, o.max_line_bytes + 1);
-      if (ncap <= cap) break;
-      auto nb = make_buffer(ncap);
-      std::memcpy(nb.get(), big.get(), n);
-      big = nb;
-      cap = ncap;
-      size_t before = n;
-      n += fill(big.get() + n, cap - n, name, n);
-      found = static_cast<const char*>(::memchr(big.get() + before, '\n', n - before));
-    }
-    char* g = big.get();
-    if (found || (eof && n <= o.max_line_bytes)) {
-      size_t line_end = found ? size_t(found - g) : n;
-      size_t len = found ? line_end + 1 : n;
-      if (line_end <= o.max_line_bytes) {
-        if (len < n) {
-          auto c = make_buffer(n - len);
-          std::memcpy(c.get(), g + len, n - len);
-          carry_buf = c;
-          carry_off = 0;
-          carry = n - len;
-        }
-        std::memset(g + len, 0, pad);
-        out.data = std::string_view(g, len);
-        out.keep_alive = big;
-        pos += len;
-        stream_lines += found ? 1 : 0;
-        out.file_end = eof && carry == 0;
-        return true;
-      }
-    }
-    // Over max_line_bytes: keep a prefix, skip to the end of the line.
-    size_t len = n;
-    const char* e = found;
-    size_t tail_off = 0, tail_len = 0;
-    if (e) {
-      len = size_t(e - g);
-      tail_off = len + 1;
-      tail_len = n - tail_off;
-    }
-    std::vector<char> scratch;
-    while (!e && !eof) {
-      scratch.resize(size_t(1) << 20);
-      size_t r = fill(scratch.data(), scratch.size(), name, 0);
-      const char* f = static_cast<const char*>(::memchr(scratch.data(), '\n', r));
-      if (f) {
-        len += size_t(f - scratch.data());
-        auto c = make_buffer(r - size_t(f - scratch.data()) - 1);
-        std::memcpy(c.get(), f + 1, r - size_t(f - scratch.data()) - 1);
-        carry_buf = c;
-        carry_off = 0;
-        carry = r - size_t(f - scratch.data()) - 1;
-        e = f;
-      } else {
-        len += r;
-      }
-    }
-    if (tail_len) {
-      auto c = make_buffer(tail_len);
-      std::memcpy(c.get(), g + tail_off, tail_len);
-      carry_buf = c;
-      carry_off = 0;
-      carry = tail_len;
-    }
-    out.oversized = len;
-    out.oversized_newline = e != nullptr;
-    size_t keep = std::min(o.max_line_bytes, n);
-    std::memset(g + keep, 0, pad);
-    out.data = std::string_view(g, keep);
-    out.keep_alive = big;
-    pos += len + (e ? 1 : 0);
-    stream_lines += 1;
-    out.file_end = eof && carry == 0;
-    return true;
+  if (nl || eof) return emit_lines(out, std::move(buf), n, nl ? size_t(nl + 1 - b) : n);
+  return next_long_line(o, out, name, std::move(buf), cap, n);
+}
+
+// The buffer is full and holds no newline: a line longer than the chunk
+// size. Grow up to max_line_bytes + 1 looking for its end; a line that fits
+// is a chunk of its own, a longer one is skipped (next_oversized).
+bool chunk_reader::state::next_long_line(const chunk_options& o, chunk& out, const std::string& name, std::shared_ptr<char> big,
+                                         size_t cap, size_t n) {
+  const char* found = nullptr;
+  while (!found && !eof && n <= o.max_line_bytes) {
+    size_t ncap = std::min(cap * 2, o.max_line_bytes + 1);
+    if (ncap <= cap) break;
+    auto nb = make_buffer(ncap);
+    std::memcpy(nb.get(), big.get(), n);
+    big = nb;
+    cap = ncap;
+    size_t before = n;
+    n += fill(big.get() + n, cap - n, name, n);
+    found = static_cast<const char*>(::memchr(big.get() + before, '\n', n - before));
   }
-  pos += out.data.size();
-  if (count_lines) stream_lines += size_t(std::count(out.data.begin(), out.data.end(), '\n'));
+  if (found || (eof && n <= o.max_line_bytes)) {
+    size_t line_end = found ? size_t(found - big.get()) : n;
+    if (line_end <= o.max_line_bytes) return emit_lines(out, std::move(big), n, found ? line_end + 1 : n);
+  }
+  return next_oversized(o, out, name, std::move(big), n, found);
+}
+
+// A line over max_line_bytes: keep its first max_line_bytes (all that is
+// ever held of it) and read past the rest to its newline.
+bool chunk_reader::state::next_oversized(const chunk_options& o, chunk& out, const std::string& name, std::shared_ptr<char> big,
+                                         size_t n, const char* found) {
+  char* g = big.get();
+  size_t len = n;  // the line's length, without its newline
+  bool ended = found != nullptr;
+  if (found) {
+    len = size_t(found - g);
+    if (n > len + 1) save_carry(found + 1, n - len - 1);  // what follows the line
+  }
+  std::vector<char> scratch;
+  while (!ended && !eof) {
+    scratch.resize(size_t(1) << 20);
+    size_t r = fill(scratch.data(), scratch.size(), name, 0);
+    const char* f = static_cast<const char*>(::memchr(scratch.data(), '\n', r));
+    if (!f) {
+      len += r;
+      continue;
+    }
+    len += size_t(f - scratch.data());
+    save_carry(f + 1, r - size_t(f - scratch.data()) - 1);
+    ended = true;
+  }
+  out.oversized = len;
+  out.oversized_newline = ended;
+  size_t keep = std::min(o.max_line_bytes, n);
+  seal(g, keep);
+  out.data = std::string_view(g, keep);
+  out.keep_alive = std::move(big);
+  pos += len + (ended ? 1 : 0);
+  stream_lines += 1;
   out.file_end = eof && carry == 0;
   return true;
 }

@@ -48,6 +48,21 @@ void write_invalid_json(json_writer& w, const record_job& job) {
   w.end_object();
 }
 
+void write_inputs_json(json_writer& w, const record_job& job) {
+  w.key("inputs").begin_array();
+  for (const auto& f : job.files()) w.value(f.name());
+  w.end_array();
+}
+
+void write_line_endings_json(json_writer& w, const record_job& job) {
+  const auto& t = job.tally();
+  w.key("line_endings").begin_object();
+  w.key("crlf").value(t.crlf);
+  w.key("bom").value(t.bom);
+  w.key("no_final_newline").value(t.no_final_newline);
+  w.end_object();
+}
+
 void write_dispositions_json(json_writer& w, const record_job& job) { job.counts().write_json(w, job.names()); }
 
 std::string run_report_json(std::string_view command, const record_job& job,
@@ -57,20 +72,14 @@ std::string run_report_json(std::string_view command, const record_job& job,
   w.begin_object();
   w.key("jsift_version").value(JSIFT_VERSION);
   w.key("command").value(command);
-  w.key("inputs").begin_array();
-  for (const auto& f : job.files()) w.value(f.name());
-  w.end_array();
+  write_inputs_json(w, job);
   w.key("lines").value(t.lines);
   w.key("dispositions");
   write_dispositions_json(w, job);
   w.key("invalid");
   write_invalid_json(w, job);
   w.key("input_bytes").value(t.bytes);
-  w.key("line_endings").begin_object();
-  w.key("crlf").value(t.crlf);
-  w.key("bom").value(t.bom);
-  w.key("no_final_newline").value(t.no_final_newline);
-  w.end_object();
+  write_line_endings_json(w, job);
   if (extra) extra(w);
   w.end_object();
   return w.str();

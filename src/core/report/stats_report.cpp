@@ -37,29 +37,9 @@ std::string turns_label(const stats_accumulator& a) {
   return a.options().turns_path ? a.options().turns_path->text() : std::string("auto");
 }
 
-}  // namespace
 
-std::string stats_json(const stats_job& job) {
-  const stats_accumulator& a = job.stats();
-  const auto& t = job.tally();
-  const auto& counts = job.counts();
-  json_writer w;
-  w.begin_object();
-  w.key("jsift_version").value(JSIFT_VERSION);
-  w.key("inputs").begin_array();
-  for (const auto& f : job.files()) w.value(f.name());
-  w.end_array();
-  w.key("lines").value(t.lines);
-  w.key("records").value(a.records());
-  w.key("blank").value(counts.get(disposition_names::blank));
-  w.key("invalid");
-  write_invalid_json(w, job);
-  w.key("input_bytes").value(t.bytes);
-  w.key("line_endings").begin_object();
-  w.key("crlf").value(t.crlf);
-  w.key("bom").value(t.bom);
-  w.key("no_final_newline").value(t.no_final_newline);
-  w.end_object();
+// One writer per section of the report (README.md, "jsift stats"), in order.
+void write_record_bytes(json_writer& w, const stats_accumulator& a) {
   const auto& L = a.lengths();
   w.key("record_bytes").begin_object();
   w.key("total").value(L.sum());
@@ -70,24 +50,28 @@ std::string stats_json(const stats_job& job) {
   w.key("max").value(L.max());
   w.key("mean").value(std::round(L.mean() * 10) / 10);
   w.end_object();
+}
 
+void write_by(json_writer& w, const stats_accumulator& a) {
   w.key("by");
-  if (show_by(a)) {
-    w.begin_object();
-    w.key("path").value(a.options().by->text());
-    w.key("groups").begin_object();
-    for (const auto* g : a.groups_sorted()) {
-      w.key(g->name).begin_object();
-      w.key("records").value(g->records);
-      w.key("share").value(share(g->records, a.records()));
-      w.end_object();
-    }
-    w.end_object();
-    w.end_object();
-  } else {
+  if (!show_by(a)) {
     w.null();
+    return;
   }
+  w.begin_object();
+  w.key("path").value(a.options().by->text());
+  w.key("groups").begin_object();
+  for (const auto* g : a.groups_sorted()) {
+    w.key(g->name).begin_object();
+    w.key("records").value(g->records);
+    w.key("share").value(share(g->records, a.records()));
+    w.end_object();
+  }
+  w.end_object();
+  w.end_object();
+}
 
+void write_turns(json_writer& w, const stats_accumulator& a) {
   w.key("turns").begin_object();
   w.key("path").value(turns_label(a));
   uint64_t with = a.records() - a.no_conversation();
@@ -102,7 +86,9 @@ std::string stats_json(const stats_job& job) {
   for (auto& [n, c] : a.turns()) w.key(std::to_string(n)).value(c);
   w.end_object();
   w.end_object();
+}
 
+void write_keys(json_writer& w, const stats_accumulator& a) {
   w.key("keys").begin_object();
   for (auto& [k, c] : a.keys_sorted()) {
     w.key(k).begin_object();
@@ -111,7 +97,9 @@ std::string stats_json(const stats_job& job) {
     w.end_object();
   }
   w.end_object();
+}
 
+void write_unique(json_writer& w, const stats_accumulator& a) {
   w.key("unique").begin_array();
   for (size_t i = 0; i < a.unique().size(); ++i) {
     const auto& u = a.unique()[i];
@@ -141,37 +129,62 @@ std::string stats_json(const stats_job& job) {
     w.end_object();
   }
   w.end_array();
+}
 
+void write_duplicates(json_writer& w, const stats_accumulator& a) {
   w.key("duplicates");
-  if (a.options().duplicates) {
-    const auto& d = a.whole();
-    uint64_t distinct = std::min(d.distinct.count(), d.total);
+  if (!a.options().duplicates) {
+    w.null();
+    return;
+  }
+  const auto& d = a.whole();
+  uint64_t distinct = std::min(d.distinct.count(), d.total);
+  w.begin_object();
+  w.key("compare").value(a.options().record_key.norm.any() ? "value" : "bytes");
+  w.key("normalize").value(a.options().record_key.norm.text());
+  w.key("approx").value(a.options().approx);
+  w.key("records").value(d.total);
+  w.key("distinct").value(distinct);
+  w.key("duplicates").value(d.total - distinct);
+  w.key("rate").value(share(d.total - distinct, d.total));
+  w.key("by_group");
+  if (show_by(a)) {
     w.begin_object();
-    w.key("compare").value(a.options().record_key.norm.any() ? "value" : "bytes");
-    w.key("normalize").value(a.options().record_key.norm.text());
-    w.key("approx").value(a.options().approx);
-    w.key("records").value(d.total);
-    w.key("distinct").value(distinct);
-    w.key("duplicates").value(d.total - distinct);
-    w.key("rate").value(share(d.total - distinct, d.total));
-    w.key("by_group");
-    if (show_by(a)) {
-      w.begin_object();
-      for (const auto* g : a.groups_sorted()) {
-        w.key(g->name).begin_object();
-        w.key("records").value(g->records);
-        w.key("duplicates").value(g->duplicate_count());
-        w.key("rate").value(share(g->duplicate_count(), g->records));
-        w.end_object();
-      }
+    for (const auto* g : a.groups_sorted()) {
+      w.key(g->name).begin_object();
+      w.key("records").value(g->records);
+      w.key("duplicates").value(g->duplicate_count());
+      w.key("rate").value(share(g->duplicate_count(), g->records));
       w.end_object();
-    } else {
-      w.null();
     }
     w.end_object();
   } else {
     w.null();
   }
+  w.end_object();
+}
+
+}  // namespace
+
+std::string stats_json(const stats_job& job) {
+  const stats_accumulator& a = job.stats();
+  json_writer w;
+  w.begin_object();
+  w.key("jsift_version").value(JSIFT_VERSION);
+  write_inputs_json(w, job);
+  w.key("lines").value(job.tally().lines);
+  w.key("records").value(a.records());
+  w.key("blank").value(job.counts().get(disposition_names::blank));
+  w.key("invalid");
+  write_invalid_json(w, job);
+  w.key("input_bytes").value(job.tally().bytes);
+  write_line_endings_json(w, job);
+  write_record_bytes(w, a);
+  write_by(w, a);
+  write_turns(w, a);
+  write_keys(w, a);
+  write_unique(w, a);
+  write_duplicates(w, a);
   w.key("dispositions");
   write_dispositions_json(w, job);
   w.end_object();
