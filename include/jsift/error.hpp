@@ -4,6 +4,7 @@
 // record_parser.hpp). main() catches these once and maps them to exit codes:
 // usage_error -> 2, data_error -> 3, std::system_error -> 4,
 // interrupted -> 130, broken_pipe -> 0 (a closed stdout is a normal end).
+// The base every layer may include: plain exception types, no state.
 #pragma once
 
 #include <stdexcept>

@@ -5,6 +5,8 @@
 // disposition_counts (a vector indexed like the names) and the counts merge
 // by addition in commit order. The invariant of DESIGN.md — input lines ==
 // sum of dispositions — is checked by tests and by the summary's total.
+// Thread-safety: names are registered before a pass and only read during it;
+// a disposition_counts belongs to one chunk or to the committing thread.
 #pragma once
 
 #include <cstdint>

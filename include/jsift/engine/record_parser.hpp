@@ -5,6 +5,8 @@
 // line that is valid UTF-8, valid JSON (every byte checked, unlike On-Demand)
 // and an object. Problems are values, never exceptions: the hot path stays
 // exception-free. The line must be followed by SIMDJSON_PADDING readable bytes.
+// The element and document a parse gives out belong to the parser: valid
+// until its next parse, and only while the line's bytes are.
 #pragma once
 
 #include <cstddef>

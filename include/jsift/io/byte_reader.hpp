@@ -6,6 +6,7 @@
 // end of the stream; a truncated or corrupt compressed stream throws
 // data_error naming the file and the decompressed offset; read errors throw
 // std::system_error. EINTR is retried unless an interrupt was requested.
+// open_stream() takes ownership of the descriptor.
 #pragma once
 
 #include <cstddef>

@@ -5,6 +5,8 @@
 // Errors: a path that does not exist or cannot be read throws
 // std::system_error ("cannot open 'x': No such file or directory"); a
 // directory with no JSONL files throws usage_error. Pure function, no state.
+// An input_spool rewrites the list it is given to point at its copies: it
+// must outlive every pass over that list (the copies go with it).
 #pragma once
 
 #include <string>

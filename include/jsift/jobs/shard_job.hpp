@@ -15,6 +15,10 @@
 // writes README.md, and manifest.json last. An error, SIGINT or SIGTERM
 // removes the temporaries; SIGKILL leaves hidden temporaries and no manifest,
 // so `jsift verify` rejects the directory and a rerun cleans them up.
+//
+// Thread model as record_job's: compression runs on the workers, shard files
+// and checksums only on the committing thread. The options are copied in;
+// the input list must outlive the job.
 #pragma once
 
 #include <memory>

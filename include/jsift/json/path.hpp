@@ -6,7 +6,8 @@
 // value of an object), in any combination: `.turns[].content`,
 // `.input_parameters.persona_key`. A missing key, an index out of range or a
 // step into a value of the wrong type yields no value (not an error).
-// A compiled path is immutable and safe to share between threads.
+// A compiled path is immutable and safe to share between threads; the
+// elements it reaches belong to the record's DOM and live as long as it.
 #pragma once
 
 #include <cstdint>

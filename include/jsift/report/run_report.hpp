@@ -2,6 +2,7 @@
 // the record stage: the one-line dispositions summary for stderr and the
 // JSON sections (inputs, lines, dispositions, invalid, line endings) shared
 // by `--report FILE` of every command and by `jsift stats --json`.
+// Pure functions of a finished job (read after its pass), thread-safe.
 #pragma once
 
 #include <functional>

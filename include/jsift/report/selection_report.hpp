@@ -1,7 +1,7 @@
 // jsift/report/selection_report.hpp — what a selection (rebalance, sample
 // -n) chose, per group: available, selected, sampled out, share and target;
 // as the "selection" section of --report and as a table for stderr. Pure
-// functions.
+// functions, thread-safe.
 #pragma once
 
 #include <cstdint>

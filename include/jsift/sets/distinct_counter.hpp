@@ -2,7 +2,8 @@
 // key_set: 20-30 bytes per distinct key) or approximately (HyperLogLog with
 // 2^14 one-byte registers: 16 KiB whatever the input, standard error 0.8 %,
 // allocated on first use). `stats --approx` picks the latter so profiling a
-// huge input stays in bounded memory. Not thread-safe.
+// huge input stays in bounded memory. Not thread-safe; a memory_budget
+// given to it must outlive it.
 #pragma once
 
 #include <cstdint>

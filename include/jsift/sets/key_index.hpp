@@ -13,6 +13,8 @@
 // magic), has another version, or was built with another key spec is a
 // data_error naming the file and the problem (exit 3): never a silent
 // empty set. Writing is atomic (temporary name, renamed when complete).
+// Stateless functions; the key_set they fill or write belongs to the caller
+// (one thread at a time).
 #pragma once
 
 #include <string>

@@ -10,8 +10,9 @@
 // A memory_budget shared by several sets caps what they may allocate
 // together (--max-memory): growing past it throws std::system_error(ENOMEM)
 // naming the budget, so an over-budget run fails (exit 4) instead of
-// swapping. Not thread-safe: chunks collect keys in vectors and the ordered
-// commit inserts them.
+// swapping. The budget must outlive every set charged to it. Not
+// thread-safe: chunks collect keys in vectors and the ordered commit inserts
+// them.
 #pragma once
 
 #include <cstddef>

@@ -14,8 +14,9 @@
 // under "(other)" so totals still add up.
 //
 // Thread-safety: a stats_partial belongs to one chunk (one worker at a time);
-// the accumulator is merged on the committing thread only. Both keep a
-// reference to the stats_options they were built with, which must outlive them.
+// the accumulator is merged on the committing thread only. The accumulator
+// copies its options; a partial's key_hasher points at the options it was
+// built from, which must outlive it (stats_job keeps them).
 #pragma once
 
 #include <cstdint>
