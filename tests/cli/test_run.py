@@ -108,3 +108,34 @@ class run_tests(jsift_case):
         r = self.run_jsift("run", "--config", os.path.join(EXAMPLES, "pipeline.toml"), "-o", out, *CHAT)
         self.assertEqual(r.rc, 0, r.err)
         self.assertEqual(self.run_jsift("verify", os.path.join(out, "train")).rc, 0)
+
+    def test_dedup_against_index_and_dups_match_jsift_dedup(self):
+        # run's [dedup] is dedup's first-seen stage: the same kept records, the
+        # same --dups lines, and an index that a later `jsift dedup` honours.
+        ref = self.write("eval.jsonl", slurp(CHAT[1]).splitlines(keepends=True)[3] + slurp(CHAT[0]).splitlines(keepends=True)[7])
+        text = ('[dedup]\nkey = [".turns[].content"]\nnormalize = "ws,case"\nagainst = ["%s"]\nindex = "%s"\ndups = "%s"\n'
+                % (ref, self.path("run.idx"), self.path("run-dups.jsonl")))
+        out, r, rep = self.run_pipeline(text)
+        d = self.run_jsift("dedup", "-q", "--key", ".turns[].content", "--normalize", "ws,case", "--against", ref,
+                           "--index", self.path("cmd.idx"), "--dups", self.path("cmd-dups.jsonl"), "-o", self.path("cmd.jsonl"), *CHAT)
+        self.assertEqual(d.rc, 0, d.err)
+        self.assertEqual(slurp(os.path.join(out, "data.jsonl")), slurp(self.path("cmd.jsonl")))
+        self.assertEqual(slurp(self.path("run-dups.jsonl")), slurp(self.path("cmd-dups.jsonl")))
+        dups = [json.loads(l) for l in slurp(self.path("run-dups.jsonl")).splitlines()]
+        self.assertGreaterEqual(sum(1 for x in dups if x["duplicate_of"].get("against")), 2)
+        self.assertEqual(rep["dedup"]["reference_keys"], 2)
+        self.assertEqual(slurp(self.path("run.idx")), slurp(self.path("cmd.idx")))
+        # A second run with the index drops everything the first one kept.
+        out2, r2, rep2 = self.run_pipeline(text)
+        self.assertEqual(slurp(os.path.join(out2, "data.jsonl")), b"")
+        self.assertEqual(rep2["dispositions"].get("kept", 0), 0)
+
+    def test_dedup_keys_are_checked_like_the_flags(self):
+        for text, what in (('[dedup]\nagainst = "x.jsonl"\n', "must be an array of strings"),
+                           ('[dedup]\nmax_memory = "lots"\n', "'max_memory': expected a size"),
+                           ('[dedup]\nkey = [".a["]\n', "'key': invalid path")):
+            cfg = self.write("bad.toml", text)
+            r = self.run_jsift("run", "--config", cfg, "-o", self.path("o"), *CHAT)
+            self.assertEqual(r.rc, 2, (text, r.err))
+            self.assertIn("bad.toml:2:", r.err, text)
+            self.assertIn(what, r.err, text)

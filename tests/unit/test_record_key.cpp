@@ -363,3 +363,19 @@ TEST_CASE("normalisation 16 bytes at a time equals the plain rules, on every kin
     }
   }
 }
+
+TEST_CASE("a key hasher does not depend on the spec it was built from staying alive") {
+  // run's pipeline built hashers from a temporary spec (`cond ? spec : key_spec{}`
+  // is a copy): the hasher now copies its spec.
+  simdjson::dom::parser p;
+  std::string text = R"({"a":"Hello  World","b":1})";
+  simdjson::dom::element root = p.parse(text);
+  auto make = [] { return key_hasher(key_spec::parse({".a"}, "ws,case")); };
+  key_hasher from_temporary = make();
+  key_spec kept = key_spec::parse({".a"}, "ws,case");
+  key_hasher from_kept(kept);
+  hash128 x, y;
+  REQUIRE(from_temporary.hash(root, x));
+  REQUIRE(from_kept.hash(root, y));
+  CHECK(x == y);
+}

@@ -17,7 +17,7 @@
 //
 // key_hasher is not thread-safe (it reuses buffers): one per chunk or thread.
 // Each holds a 64 KiB encoding buffer and a 20 KiB cache of member orders.
-// It keeps a pointer to its key_spec, which must outlive it.
+// It copies its key_spec: nothing it is built from must outlive it.
 #pragma once
 
 #include <memory>

@@ -14,9 +14,8 @@
 // under "(other)" so totals still add up.
 //
 // Thread-safety: a stats_partial belongs to one chunk (one worker at a time);
-// the accumulator is merged on the committing thread only. The accumulator
-// copies its options; a partial's key_hasher points at the options it was
-// built from, which must outlive it (stats_job keeps them).
+// the accumulator is merged on the committing thread only. Both copy what
+// they need of the options they are built from.
 #pragma once
 
 #include <cstdint>

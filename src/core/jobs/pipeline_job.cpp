@@ -6,10 +6,16 @@
 namespace jsift {
 namespace {
 
+// The key of the stages that are off.
+const key_spec& no_key() {
+  static const key_spec none;
+  return none;
+}
+
 struct pipeline_chunk : record_chunk {
   explicit pipeline_chunk(const pipeline_spec& s)
-      : dedup_hasher(s.dedup ? s.dedup->seen.key : key_spec{}),
-        sel_hasher(s.rebalance ? s.rebalance->sel.key : key_spec{}),
+      : dedup_hasher(s.dedup ? s.dedup->seen.key : no_key()),
+        sel_hasher(s.rebalance ? s.rebalance->sel.key : no_key()),
         split_hasher(s.split.key()) {}
   key_hasher dedup_hasher, sel_hasher, split_hasher;
   record_selection scratch;

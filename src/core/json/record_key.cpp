@@ -246,7 +246,7 @@ struct key_hasher::impl {
   void put_uint64(uint64_t u);
   void put_double(double d);
 
-  const key_spec* spec_;
+  key_spec spec_;  // a copy: a hasher never depends on its caller keeping the spec
   std::unique_ptr<char[]> buf_;  // the canonical encoding, or its latest part
   char* w_ = nullptr;            // the write cursor in buf_
   bool streaming_ = false;       // earlier parts went to stream_
@@ -256,7 +256,7 @@ struct key_hasher::impl {
   order_cache orders_;
 };
 
-key_hasher::impl::impl(const key_spec& spec) : spec_(&spec), buf_(new char[buffer_bytes + max_value_bytes]) {}
+key_hasher::impl::impl(const key_spec& spec) : spec_(spec), buf_(new char[buffer_bytes + max_value_bytes]) {}
 
 key_hasher::key_hasher(const key_spec& spec) : impl_(std::make_unique<impl>(spec)) {}
 key_hasher::~key_hasher() = default;
@@ -324,9 +324,9 @@ inline void key_hasher::impl::put_bytes(char tag, std::string_view s) {
 }
 
 inline void key_hasher::impl::put_string(std::string_view s) {
-  if (spec_->norm.any()) {
+  if (spec_.norm.any()) {
     if (norm_.size() < s.size() + normalize_slack) norm_.resize(std::max(s.size() + normalize_slack, 2 * norm_.size()));  // never shrinks
-    s = std::string_view(norm_.data(), normalize_text(s, spec_->norm, norm_.data()));
+    s = std::string_view(norm_.data(), normalize_text(s, spec_.norm, norm_.data()));
   }
   put_bytes('s', s);
 }
@@ -446,9 +446,9 @@ bool key_hasher::impl::encode_path(const path& p, dom::element root) {
 
 bool key_hasher::impl::hash(dom::element root, hash128& out) {
   start();
-  bool any = spec_->paths.empty();
+  bool any = spec_.paths.empty();
   if (any) encode(root, 0);
-  for (const path& p : spec_->paths) {
+  for (const path& p : spec_.paths) {
     reserve();
     put_char('|');  // one marker per path: (.a absent, .b "x") != (.a "x", .b absent)
     any = encode_path(p, root) || any;
@@ -459,7 +459,7 @@ bool key_hasher::impl::hash(dom::element root, hash128& out) {
 }
 
 bool key_hasher::impl::hash(const dom::document& doc, hash128& out) {
-  if (!spec_->paths.empty()) return hash(doc.root(), out);
+  if (!spec_.paths.empty()) return hash(doc.root(), out);
   start();
   encode_tape(doc.tape.get(), doc.string_buf.get(), 1, 0);  // word 0 is the root marker
   out = finish();
