@@ -33,13 +33,16 @@
 
 namespace jsift {
 
+enum class shard_compression { zstd, none };
+
 struct shard_options {
   std::string dir;
   std::string split = "train";
   uint64_t max_records = 0;  // 0: no limit
   uint64_t max_bytes = 0;    // uncompressed; 0: no limit
   int level = 3;
-  bool compress = true;
+  shard_compression compression = shard_compression::zstd;
+  bool compressed() const { return compression == shard_compression::zstd; }
   std::optional<path> by;  // per-shard counts by this field
   bool force = false;
   std::vector<std::string> command;  // argv, for the manifest

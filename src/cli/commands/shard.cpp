@@ -23,7 +23,7 @@ class shard_command final : public command {
     f.count("--max-records", "N", o_.max_records, "Start a new shard after N records");
     f.text("--max-bytes", "SIZE", max_bytes_, "Start a new shard before SIZE uncompressed bytes (a larger record goes alone)");
     f.count("--level", "N", level_, "zstd level (1-19)").shows_default("3");
-    f.choice("--compress", o_.compress, {{"zstd", true}, {"none", false}}, "zstd or none").shows_default("zstd");
+    f.choice("--compress", o_.compression, {{"zstd", shard_compression::zstd}, {"none", shard_compression::none}}, "zstd or none").shows_default("zstd");
     f.text("--by", "PATH", by_, "Count records per value of this field in the manifest and card").paths();
     f.toggle("--force", o_.force, "Write into a non-empty directory, replacing its shards, card and manifest");
   }

@@ -106,11 +106,11 @@ void shard_job::on_record(record_chunk& rc, const record_ref& rec) const {
 
 void shard_job::on_chunk_end(record_chunk& rc) const {
   auto& sc = static_cast<shard_chunk&>(rc);
-  if (o_.compress && !rc.out.empty()) sc.frame = compress_frame(rc.out, o_.level);
+  if (o_.compressed() && !rc.out.empty()) sc.frame = compress_frame(rc.out, o_.level);
 }
 
 std::string shard_job::shard_name(size_t index, size_t total) const {
-  return fmt::format("{}-{:05d}-of-{:05d}.jsonl{}", o_.split, index, total, o_.compress ? ".zst" : "");
+  return fmt::format("{}-{:05d}-of-{:05d}.jsonl{}", o_.split, index, total, o_.compressed() ? ".zst" : "");
 }
 
 void shard_job::open_shard() {
@@ -125,7 +125,7 @@ void shard_job::open_shard() {
 void shard_job::append(std::string_view raw, std::string_view frame, uint64_t records,
                        const std::vector<uint32_t>& groups, const std::vector<std::string>& group_names) {
   shard& s = *shards_.back();
-  std::string_view bytes = o_.compress ? frame : raw;
+  std::string_view bytes = o_.compressed() ? frame : raw;
   s.file->write(bytes);
   s.records += records;
   s.raw_bytes += raw.size();
@@ -174,7 +174,7 @@ void shard_job::on_commit(record_chunk& rc) {
     if (i == 0 && j == n) {
       append(raw, sc.frame, j - i, groups, group_names);  // the worker's frame, as is
     } else {
-      std::string frame = o_.compress ? compress_frame(raw, o_.level) : std::string();
+      std::string frame = o_.compressed() ? compress_frame(raw, o_.level) : std::string();
       append(raw, frame, j - i, groups, group_names);
     }
     if (j < n) close_shard(s);  // full: the rest goes to the next shard
@@ -218,7 +218,7 @@ std::string shard_job::manifest_json() const {
   w.key("split").value(o_.split);
   w.key("format").value("jsonl");
   w.key("compression");
-  if (o_.compress) w.value(fmt::format("zstd:{}", o_.level));
+  if (o_.compressed()) w.value(fmt::format("zstd:{}", o_.level));
   else w.null();
   w.key("by");
   if (o_.by) w.value(o_.by->text());
@@ -249,7 +249,7 @@ std::string shard_job::manifest_json() const {
     w.key("xxh3_64").value(hex64(s.raw_hash));
     w.end_object();
     w.key("zip_data");
-    if (o_.compress) {
+    if (o_.compressed()) {
       w.begin_object();
       w.key("bytes").value(s.zip_bytes);
       w.key("xxh3_64").value(hex64(s.zip_hash));
@@ -291,7 +291,7 @@ std::string shard_job::manifest_json() const {
 std::string shard_job::card_markdown() const {
   uint64_t samples = 0, raw = 0, zip = 0;
   for (const auto& s : shards_) samples += s->records, raw += s->raw_bytes, zip += s->zip_bytes;
-  std::string pattern = o_.split + "-*.jsonl" + (o_.compress ? ".zst" : "");
+  std::string pattern = o_.split + "-*.jsonl" + (o_.compressed() ? ".zst" : "");
   std::string o;
   o += "---\nconfigs:\n- config_name: default\n  data_files:\n";
   o += fmt::format("  - split: {}\n    path: \"{}\"\n", o_.split, pattern);
@@ -300,7 +300,7 @@ std::string shard_job::card_markdown() const {
   o += fmt::format("Packaged by jsift {}: {} shard{}, {} records, {} of JSONL{}. Every record was validated; "
                    "`manifest.json` lists each shard's records, sizes and XXH3-64 checksums, and `jsift verify` re-checks them.\n\n",
                    JSIFT_VERSION, shards_.size(), shards_.size() == 1 ? "" : "s", with_commas(samples), human_bytes(raw),
-                   o_.compress ? fmt::format(" ({} zstd level {})", human_bytes(zip), o_.level) : "");
+                   o_.compressed() ? fmt::format(" ({} zstd level {})", human_bytes(zip), o_.level) : "");
   o += "```python\nfrom datasets import load_dataset\n";
   o += fmt::format("ds = load_dataset(\"json\", data_files={{\"{}\": \"{}\"}})\n```\n\n", o_.split, pattern);
   o += "| shard | records | uncompressed | file |\n|---|---:|---:|---:|\n";
