@@ -26,4 +26,4 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 echo "== TSan build (the threaded engine)" >&2
 dir=$("$root/scripts/build.sh" tsan)
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-  run_ctest "$dir" -R 'pipeline|commit|cli_determinism|cli_pipes|cli_dedup'
+  run_ctest "$dir" -R 'commit|cli_determinism|cli_pipes|cli_dedup|cli_select|cli_run|cli_shard'

@@ -4,27 +4,21 @@
 
 #include "jsift/jobs/shard_job.hpp"
 
-#include "jsift/stages/split_router.hpp"
-
-#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <regex>
-#include <set>
 
 #include <fmt/format.h>
 #include <zstd.h>
 
 #include "jsift/error.hpp"
-#include "jsift/engine/ordered_commit.hpp"
 #include "jsift/io/json_writer.hpp"
-#include "jsift/engine/record_parser.hpp"
-#include "jsift/json/value_hash.hpp"
 #include "jsift/io/units.hpp"
+#include "jsift/json/value_hash.hpp"
+#include "jsift/stages/split_router.hpp"
 
 namespace jsift {
 namespace fs = std::filesystem;
-namespace dom = simdjson::dom;
 
 namespace {
 

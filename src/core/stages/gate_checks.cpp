@@ -522,45 +522,62 @@ class match_check final : public counting_check {
 
 }  // namespace
 
-const std::vector<const char*>* check_keys(std::string_view type) {
-  static const std::map<std::string, std::vector<const char*>, std::less<>> k{
-      {"invalid_lines", {"max"}},
-      {"records", {"expected", "min", "max"}},
-      {"line_bytes", {"max"}},
-      {"turns", {"range", "min", "max", "min_share", "path"}},
-      {"unique", {"path", "by", "min_ratio", "normalize", "groups"}},
-      {"mix", {"by", "target", "tolerance"}},
-      {"ratio", {"path", "value", "target", "tolerance"}},
-      {"required", {"fields"}},
-      {"nonempty", {"path", "max_count", "max_share"}},
-      {"duplicates", {"max_rate", "normalize"}},
-      {"coverage", {"by", "min", "max", "require"}},
-      {"consistent", {"path", "with", "max"}},
-      {"match", {"path", "regex", "max"}},
+namespace {
+
+// Every check type: its name, the keys it takes and how to build it. The one
+// list the loader, the messages and the factory read.
+struct check_type {
+  const char* name;
+  std::vector<const char*> keys;
+  std::unique_ptr<gate_check> (*make)(check_settings&);
+};
+
+template <class Check>
+std::unique_ptr<gate_check> build(check_settings& r) {
+  return std::make_unique<Check>(r);
+}
+
+const std::vector<check_type>& check_types() {
+  static const std::vector<check_type> types{
+      {"invalid_lines", {"max"}, build<invalid_lines_check>},
+      {"records", {"expected", "min", "max"}, build<records_check>},
+      {"line_bytes", {"max"}, build<line_bytes_check>},
+      {"turns", {"range", "min", "max", "min_share", "path"}, build<turns_check>},
+      {"unique", {"path", "by", "min_ratio", "normalize", "groups"}, build<unique_check>},
+      {"mix", {"by", "target", "tolerance"}, build<mix_check>},
+      {"ratio", {"path", "value", "target", "tolerance"}, build<ratio_check>},
+      {"required", {"fields"}, build<required_check>},
+      {"nonempty", {"path", "max_count", "max_share"}, build<nonempty_check>},
+      {"duplicates", {"max_rate", "normalize"}, build<duplicates_check>},
+      {"coverage", {"by", "min", "max", "require"}, build<coverage_check>},
+      {"consistent", {"path", "with", "max"}, build<consistent_check>},
+      {"match", {"path", "regex", "max"}, build<match_check>},
   };
-  auto it = k.find(type);
-  return it == k.end() ? nullptr : &it->second;
+  return types;
+}
+
+const check_type* find_type(std::string_view name) {
+  for (const auto& t : check_types())
+    if (name == t.name) return &t;
+  return nullptr;
+}
+
+}  // namespace
+
+const std::vector<const char*>* check_keys(std::string_view type) {
+  const check_type* t = find_type(type);
+  return t ? &t->keys : nullptr;
 }
 
 std::string check_type_list() {
-  return "invalid_lines, records, line_bytes, turns, unique, mix, ratio, required, nonempty, duplicates, coverage, consistent, match";
+  std::string out;
+  for (const auto& t : check_types()) out += fmt::format("{}{}", out.empty() ? "" : ", ", t.name);
+  return out;
 }
 
 std::unique_ptr<gate_check> make_check(std::string_view type, check_settings& r) {
-  if (type == "invalid_lines") return std::make_unique<invalid_lines_check>(r);
-  if (type == "records") return std::make_unique<records_check>(r);
-  if (type == "line_bytes") return std::make_unique<line_bytes_check>(r);
-  if (type == "turns") return std::make_unique<turns_check>(r);
-  if (type == "unique") return std::make_unique<unique_check>(r);
-  if (type == "mix") return std::make_unique<mix_check>(r);
-  if (type == "ratio") return std::make_unique<ratio_check>(r);
-  if (type == "required") return std::make_unique<required_check>(r);
-  if (type == "nonempty") return std::make_unique<nonempty_check>(r);
-  if (type == "duplicates") return std::make_unique<duplicates_check>(r);
-  if (type == "coverage") return std::make_unique<coverage_check>(r);
-  if (type == "consistent") return std::make_unique<consistent_check>(r);
-  if (type == "match") return std::make_unique<match_check>(r);
-  return nullptr;
+  const check_type* t = find_type(type);
+  return t ? t->make(r) : nullptr;
 }
 
 }  // namespace jsift
