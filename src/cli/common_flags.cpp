@@ -47,8 +47,14 @@ run_settings make_settings(const common_args& a) {
   s.quiet = a.quiet;
   s.output = a.output;
   s.report = a.report;
-  s.inputs = expand_inputs(a.inputs);
+  s.inputs = expand_inputs(a.inputs, &s.skipped);
   return s;
+}
+
+void check_outputs(const run_settings& s, std::vector<std::pair<std::string, std::string>> outputs) {
+  if (s.records.invalid.action == on_invalid::quarantine) outputs.emplace_back("--on-invalid quarantine:", s.records.invalid.quarantine_path);
+  outputs.emplace_back("--report", s.report);
+  check_distinct_outputs(outputs);
 }
 
 void run_with_progress(const run_settings& s, const std::vector<input_file>& inputs, chunk_job& job) {
@@ -61,8 +67,12 @@ void run_with_progress(const run_settings& s, const std::vector<input_file>& inp
 
 void finish_command(const run_settings& s, std::string_view command, const record_job& job,
                     const std::function<void(json_writer&)>& extra, std::string_view tail) {
-  if (!s.report.empty()) write_file_atomic(s.report, run_report_json(command, job, extra));
-  if (!s.quiet) print_err(invalid_warnings(job) + summary_line(command, job) + std::string(tail));
+  if (!s.report.empty())
+    write_file_atomic(s.report, run_report_json(command, job, [&](json_writer& w) {
+                        write_skipped_inputs_json(w, s.skipped);
+                        if (extra) extra(w);
+                      }));
+  if (!s.quiet) print_err(skipped_warnings(s.skipped) + invalid_warnings(job) + summary_line(command, job) + std::string(tail));
 }
 
 }  // namespace jsift::cli

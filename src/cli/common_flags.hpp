@@ -40,6 +40,7 @@ void define_common(flag_list& f, common_args& a, output_flag output);
 
 struct run_settings {
   std::vector<input_file> inputs;
+  std::vector<skipped_input> skipped;  // entries of input directories not read
   pass_options pass;  // chunking and threads (no progress: see run_with_progress)
   record_job_options records;
   progress_mode progress = progress_mode::auto_;
@@ -49,6 +50,11 @@ struct run_settings {
 };
 
 run_settings make_settings(const common_args& a);
+
+// Refuses (exit 2) two outputs of this run that name the same file:
+// `outputs` ((option, path) pairs, "-" for stdout) plus the quarantine file
+// and --report. Character devices may be shared.
+void check_outputs(const run_settings& s, std::vector<std::pair<std::string, std::string>> outputs);
 
 // One pass of `job` over `inputs`, with the progress bar when it is enabled.
 void run_with_progress(const run_settings& s, const std::vector<input_file>& inputs, chunk_job& job);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "jsift/error.hpp"
+#include "jsift/io/units.hpp"
 
 namespace jsift::cli {
 
@@ -34,14 +35,7 @@ uint64_t parse_whole(const std::string& text, const std::string& flag_name) {
   return v;
 }
 
-double parse_finite(const std::string& text, const std::string& flag_name) {
-  double v = 0;
-  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  // from_chars also reads "nan" and "inf": every number jsift takes is finite.
-  if (ec != std::errc() || p != text.data() + text.size() || text.empty() || !std::isfinite(v))
-    throw option_error(flag_name, fmt::format("expected a finite number, got '{}'", text));
-  return v;
-}
+double parse_finite(const std::string& text, const std::string& flag_name) { return parse_number(text, flag_name); }
 
 void flag_list::fail_choice(const std::string& flag_name, const std::vector<std::string>& words, const std::string& got) {
   std::string list;

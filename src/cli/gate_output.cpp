@@ -39,6 +39,10 @@ void define_gate_reports(flag_list& f, gate_report_args& a) {
   f.text("--junit", "FILE", a.junit, "Write the gate results as JUnit XML, one testcase per check").files();
 }
 
+std::vector<std::pair<std::string, std::string>> gate_outputs(const gate_report_args& a) {
+  return {{"stdout", "-"}, {"--report-json", a.json}, {"--report-md", a.markdown}, {"--junit", a.junit}};
+}
+
 int report_gate(const gate_report_args& a, const gate_job& job, const std::string& title) {
   auto results = job.results();
   std::string table = gate_table(results);

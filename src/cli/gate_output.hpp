@@ -5,6 +5,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "flag_spec.hpp"
 #include "jsift/jobs/gate_job.hpp"
@@ -16,6 +18,9 @@ struct gate_report_args {
 };
 
 void define_gate_reports(flag_list& f, gate_report_args& a);
+// The files the gate writes (stdout, for its table, and each report asked
+// for), for check_outputs.
+std::vector<std::pair<std::string, std::string>> gate_outputs(const gate_report_args& a);
 
 // Prints and writes every report asked for; returns the exit code (0 every
 // check passed, 1 one failed).

@@ -7,13 +7,18 @@
 
 namespace jsift::cli {
 
-int run_selection(run_settings& s, std::string_view command, const selector& sel, const quota_request* req, double fraction) {
+int run_selection(run_settings& s, std::string_view command, const selector& sel, const quota_request* req, double fraction,
+                  uint64_t max_memory) {
+  check_outputs(s, {{"-o", s.output}});
   input_spool spool(s.inputs);  // before the first pass: stdin is read more than once
   output_file out(s.output);
   planned_selection planned;
   std::unique_ptr<emit_job> job;
+  memory_budget budget;
+  budget.limit = max_memory;
   if (req) {
-    planned = plan_input_selection(s.inputs, s.pass, s.records, sel, *req);
+    planned = plan_input_selection(s.inputs, s.pass, s.records, sel, *req, &budget);
+    check_room_for(s.output, planned.output_bytes);  // before a byte is written
     job = std::make_unique<emit_job>(s.inputs, s.records, sel, planned.plan, out);
   } else {
     job = std::make_unique<emit_job>(s.inputs, s.records, sel, fraction, out);

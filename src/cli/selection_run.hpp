@@ -13,6 +13,8 @@
 namespace jsift::cli {
 
 // With `req`, a planned selection; without, `sample --fraction F`.
-int run_selection(run_settings& s, std::string_view command, const selector& sel, const quota_request* req, double fraction);
+// `max_memory` bounds the survey's heaps (0: no limit).
+int run_selection(run_settings& s, std::string_view command, const selector& sel, const quota_request* req, double fraction,
+                  uint64_t max_memory);
 
 }  // namespace jsift::cli

@@ -112,7 +112,8 @@ class stats_tests(jsift_case):
 
     def test_json_key_order_is_stable(self):
         keys = list(self.stats(CONV).keys())
-        self.assertEqual(keys, ["jsift_version", "inputs", "lines", "records", "blank", "invalid", "input_bytes",
+        # skipped_inputs: directory entries not read (issue 12), after the inputs that were
+        self.assertEqual(keys, ["jsift_version", "inputs", "skipped_inputs", "lines", "records", "blank", "invalid", "input_bytes",
                                 "line_endings", "record_bytes", "by", "turns", "keys", "unique", "duplicates",
                                 "dispositions"])
 

@@ -19,6 +19,7 @@ struct json_problem {
   bool utf8;      // the problem is invalid UTF-8
   std::string message;
   bool number_range = false;  // valid JSON, but a number simdjson cannot hold
+  bool depth = false;         // nested deeper than simdjson's 1024 levels
 };
 
 // The first problem in `text`, or nullopt if it is one valid JSON value.

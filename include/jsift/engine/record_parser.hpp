@@ -18,9 +18,9 @@
 
 namespace jsift {
 
-enum class invalid_reason : uint8_t { json_syntax, utf8, not_object, line_too_long, number_range, count_ };
+enum class invalid_reason : uint8_t { json_syntax, utf8, not_object, line_too_long, number_range, depth, count_ };
 
-// "json_syntax", "utf8", "not_object", "line_too_long", "number_range":
+// "json_syntax", "utf8", "not_object", "line_too_long", "number_range", "depth":
 // the disposition suffix (`invalid:utf8`).
 std::string_view reason_key(invalid_reason r) noexcept;
 

@@ -2,6 +2,12 @@
 // files: a file as given, a directory as its `*.jsonl*` files found
 // recursively and sorted by path, `-` (or no argument) as stdin.
 //
+// Directories are walked through links, each visited once (by device and
+// inode, so a link loop ends), and a file reached by two paths inside them is
+// read once. Entries that look like data but cannot be read as a stream of
+// lines (FIFOs, sockets, devices, broken links) are not read: they are listed
+// as skipped, with the reason, for the caller to report.
+//
 // Errors: a path that does not exist or cannot be read throws
 // std::system_error ("cannot open 'x': No such file or directory"); a
 // directory with no JSONL files throws usage_error. Pure function, no state.
@@ -23,7 +29,12 @@ struct input_file {
   }
 };
 
-std::vector<input_file> expand_inputs(const std::vector<std::string>& args);
+struct skipped_input {
+  std::string path;
+  std::string reason;  // "not a regular file (a FIFO)", "a broken link"...
+};
+
+std::vector<input_file> expand_inputs(const std::vector<std::string>& args, std::vector<skipped_input>* skipped = nullptr);
 
 // Commands that read their input more than once (rebalance, sample -n) copy
 // the inputs that cannot be re-read (stdin, pipes) to temporary files in
@@ -39,6 +50,7 @@ class input_spool {
   bool used() const { return !temps_.empty(); }
 
  private:
+  void spool(std::vector<input_file>& files);
   std::vector<std::string> temps_;
 };
 

@@ -15,6 +15,11 @@ std::string human_bytes(uint64_t n);
 // 1234567 -> "1,234,567"
 std::string with_commas(uint64_t n);
 
+// A finite decimal number ("0.25", "1e-3"): the one reader of every
+// fractional value a flag or a list of shares gives (from_chars alone also
+// takes "nan" and "inf"). Throws option_error naming `field`.
+double parse_number(std::string_view text, std::string_view field);
+
 // "64MiB", "4M", "1G", "1000", "1.5KiB": bytes (K/M/G/T are powers of 1024).
 // Throws option_error naming `field` (error.hpp).
 uint64_t parse_size(std::string_view text, std::string_view field);

@@ -29,6 +29,7 @@
 #include "jsift/engine/pass.hpp"
 #include "jsift/engine/record_job.hpp"
 #include "jsift/io/output_file.hpp"
+#include "jsift/jobs/shard_job.hpp"
 #include "jsift/stages/bottom_k.hpp"
 #include "jsift/stages/emit_plan.hpp"
 #include "jsift/stages/first_seen.hpp"
@@ -55,8 +56,7 @@ struct pipeline_rebalance {
 struct pipeline_output {
   std::string dir;
   bool shard = false;
-  int level = 3;
-  uint64_t max_bytes = 0, max_records = 0;
+  shard_options shards;  // level and limits ([output] level, max_bytes, max_records)
 };
 
 struct pipeline_spec {

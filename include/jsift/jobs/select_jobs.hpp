@@ -70,7 +70,9 @@ class emit_job final : public record_job {
 
 // The planner's surveys as passes over `inputs` (validated with `ro`'s limits,
 // invalid lines skipped: the emitting pass reports them).
+// The bottom-k heaps are charged to `budget` (--max-memory) when given.
 planned_selection plan_input_selection(const std::vector<input_file>& inputs, const pass_options& po,
-                                       const record_job_options& ro, const selector& sel, const quota_request& req);
+                                       const record_job_options& ro, const selector& sel, const quota_request& req,
+                                       memory_budget* budget = nullptr);
 
 }  // namespace jsift

@@ -38,8 +38,8 @@ enum class shard_compression { zstd, none };
 struct shard_options {
   std::string dir;
   std::string split = "train";
-  uint64_t max_records = 0;  // 0: no limit
-  uint64_t max_bytes = 0;    // uncompressed; 0: no limit
+  std::optional<uint64_t> max_records;  // none: no limit
+  std::optional<uint64_t> max_bytes;    // uncompressed; none: no limit
   int level = 3;
   shard_compression compression = shard_compression::zstd;
   bool compressed() const { return compression == shard_compression::zstd; }
@@ -47,7 +47,8 @@ struct shard_options {
   bool force = false;
   std::vector<std::string> command;  // argv, for the manifest
   // The one check of these settings, for flags and config files alike
-  // (option_error): a split name that can name files, a zstd level 1-19.
+  // (option_error): a split name that can name files, a zstd level 1-19,
+  // limits above 0 (a limit left out is no limit).
   void validate() const;
 };
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "jsift/io/json_writer.hpp"
 #include "jsift/io/units.hpp"
@@ -21,6 +22,11 @@ std::string summary_line(std::string_view command, const record_job& job);
 // "jsift: warning: FILE:LINE:COL: message" for the first invalid lines kept,
 // and how many more there were.
 std::string invalid_warnings(const record_job& job);
+
+// "jsift: warning: skipped 'd/x.jsonl': not a regular file (a FIFO)", one per entry.
+std::string skipped_warnings(const std::vector<skipped_input>& skipped);
+// Writes "skipped_inputs": [{"path", "reason"}...].
+void write_skipped_inputs_json(json_writer& w, const std::vector<skipped_input>& skipped);
 
 // Writes the "invalid" object: count, by_reason, first (file/line/column/...).
 void write_invalid_json(json_writer& w, const record_job& job);

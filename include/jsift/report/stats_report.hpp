@@ -11,7 +11,7 @@ namespace jsift {
 
 // Renders the report: JSON (schema in README.md, keys in a stable order)
 // or a table for people.
-std::string stats_json(const stats_job& job);
+std::string stats_json(const stats_job& job, const std::vector<skipped_input>& skipped = {});
 std::string stats_table(const stats_job& job);
 
 }  // namespace jsift

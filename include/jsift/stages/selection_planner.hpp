@@ -33,6 +33,9 @@ struct planned_selection {
   std::map<std::string, quota> quotas;
   emit_plan plan;
   unsigned surveys = 0;  // passes run before the emitting one
+  // The output's expected size, known before any record is written: each
+  // group's quota times its mean record size (newline included).
+  uint64_t output_bytes = 0;
 };
 
 planned_selection plan_selection(const quota_request& req, const survey_pass& survey);

@@ -40,6 +40,7 @@ class dedup_command final : public command {
     o.dups_path = dups_;
     o.index_path = index_;
     if (count_only_ && s.output != "-") throw option_error("count_only", "writes no records: drop -o");
+    check_outputs(s, {{"-o", count_only_ ? "-" : s.output}, {"--dups", dups_}});
     memory_budget budget;
     if (!max_memory_.empty()) budget.limit = parse_size(max_memory_, "max_memory");
 

@@ -30,6 +30,7 @@ class filter_command final : public command {
   int run(const invocation&) override {
     predicate_chain chain(spec_);
     run_settings s = make_settings(common_);
+    check_outputs(s, {{"-o", s.output}});
     output_file out(s.output);
     filter_job job(s.inputs, s.records, chain, out);
     run_with_progress(s, s.inputs, job);

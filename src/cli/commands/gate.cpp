@@ -23,6 +23,7 @@ class gate_command final : public command {
   int run(const invocation&) override {
     gate_config cfg = load_gate_config(config_);  // config errors first: exit 2 before reading data
     run_settings s = make_settings(common_);
+    check_outputs(s, gate_outputs(reports_));
     gate_job job(s.inputs, s.records, cfg);
     run_with_progress(s, s.inputs, job);
     job.finish();

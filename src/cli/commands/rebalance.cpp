@@ -2,6 +2,7 @@
 #include "../command.hpp"
 #include "../common_flags.hpp"
 #include "../selection_run.hpp"
+#include "jsift/io/units.hpp"
 #include "jsift/stages/quota.hpp"
 
 namespace jsift::cli {
@@ -29,6 +30,7 @@ class rebalance_command final : public command {
     f.toggle("--allow-upsample", q_.allow_upsample, "Repeat records of groups too small for their quota (reported)");
     f.text("--key", "PATH", key_, "Choose by a hash of the value at PATH instead of the whole record").paths();
     f.count("--seed", "N", seed_, "Selection seed").shows_default("0");
+    f.text("--max-memory", "SIZE", max_memory_, "Fail (exit 4) rather than let the selection's smallest keys grow past SIZE");
   }
   int run(const invocation&) override {
     if (!target_.empty()) q_.target = parse_shares(target_, "target");
@@ -36,14 +38,16 @@ class rebalance_command final : public command {
     quota_request req = q_.request();
     selector sel = selector::parse(by_, key_.empty() ? std::vector<std::string>{} : std::vector<std::string>{key_}, seed_);
     run_settings s = make_settings(common_);
-    return run_selection(s, "rebalance", sel, &req, 0);
+    return run_selection(s, "rebalance", sel, &req, 0, max_memory());
   }
 
  private:
+  uint64_t max_memory() const { return max_memory_.empty() ? 0 : parse_size(max_memory_, "max_memory"); }
   common_args common_;
   quota_spec q_;
   std::string by_, target_, cap_, key_;
   uint64_t seed_ = 0;
+  std::string max_memory_;
 };
 
 }  // namespace

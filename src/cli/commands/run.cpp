@@ -40,12 +40,20 @@ class run_command final : public command {
     if (!dir_.empty()) spec_.output.dir = dir_;
     if (spec_.output.dir.empty()) throw usage_error(fmt::format("{}: no output directory: set [output] dir or give -o DIR", config_));
     s_ = make_settings(common_);
+    std::vector<std::pair<std::string, std::string>> outputs;
+    if (!spec_.gate.checks.empty()) outputs = gate_outputs(reports_);
+    for (const auto& [name, share] : spec_.split.ratios())
+      outputs.emplace_back(fmt::format("split '{}'", name), (fs::path(spec_.output.dir) / (name + ".jsonl")).string());
+    if (spec_.dedup) outputs.emplace_back("[dedup] dups", spec_.dedup->seen.dups_path);
+    check_outputs(s_, outputs);
     std::unique_ptr<input_spool> spool;
     if (spec_.rebalance) spool = std::make_unique<input_spool>(s_.inputs);  // read more than once
     if (spec_.dedup) budget_.limit = spec_.dedup->max_memory;
     load_pipeline_references(spec_, s_.records, s_.pass.threads, reference_);
 
     planned_selection planned = plan();
+    if (spec_.rebalance)
+      check_room_for((fs::path(spec_.output.dir) / (spec_.split.name(0) + ".jsonl")).string(), planned.output_bytes);
     emit(planned);
     package(inv);
     report();
@@ -91,12 +99,9 @@ class run_command final : public command {
         outputs_.push_back(jsonl);
         continue;
       }
-      shard_options so;
+      shard_options so = spec_.output.shards;
       so.dir = (fs::path(spec_.output.dir) / spec_.split.name(i)).string();
       so.split = spec_.split.name(i);
-      so.level = spec_.output.level;
-      so.max_bytes = spec_.output.max_bytes;
-      so.max_records = spec_.output.max_records;
       so.force = true;  // the run owns its output directory
       so.command = inv.argv;
       std::vector<input_file> in{{jsonl}};
@@ -111,7 +116,7 @@ class run_command final : public command {
   }
 
   void report() {
-    summary_ = invalid_warnings(*job_) + summary_line("run", *job_);
+    summary_ = skipped_warnings(s_.skipped) + invalid_warnings(*job_) + summary_line("run", *job_);
     for (size_t i = 0; i < spec_.split.size(); ++i)
       summary_ += fmt::format("  {:<16}{:>12} records  -> {}\n", spec_.split.name(i), with_commas(job_->written()[i]), outputs_[i]);
     if (seen_) summary_ += seen_->summary("run");
@@ -126,6 +131,7 @@ class run_command final : public command {
                         }
                         w.end_object();
                         if (seen_) w.key("dedup"), seen_->write_json(w);
+                        write_skipped_inputs_json(w, s_.skipped);
                       }));
   }
 

@@ -2,6 +2,7 @@
 #include "../command.hpp"
 #include "../common_flags.hpp"
 #include "../selection_run.hpp"
+#include "jsift/io/units.hpp"
 #include "jsift/error.hpp"
 
 namespace jsift::cli {
@@ -20,6 +21,7 @@ class sample_command final : public command {
     f.text("--by", "PATH", by_, "Sample N records from each group of this field").paths();
     f.text("--key", "PATH", key_, "Choose by a hash of the value at PATH instead of the whole record").paths();
     f.count("--seed", "N", seed_, "Selection seed").shows_default("0");
+    f.text("--max-memory", "SIZE", max_memory_, "Fail (exit 4) rather than let the selection's smallest keys grow past SIZE");
   }
   int run(const invocation&) override {
     if (n_.has_value() == fraction_.has_value() || (n_ && *n_ == 0))
@@ -28,20 +30,22 @@ class sample_command final : public command {
     run_settings s = make_settings(common_);
     if (fraction_) {
       if (*fraction_ < 0 || *fraction_ > 1) throw option_error("fraction", "expected a number between 0 and 1");
-      return run_selection(s, "sample", sel, nullptr, *fraction_);
+      return run_selection(s, "sample", sel, nullptr, *fraction_, 0);
     }
     quota_request req;
     req.mode = quota_request::kind::cap_all;
     req.cap_all = *n_;
-    return run_selection(s, "sample", sel, &req, 0);
+    return run_selection(s, "sample", sel, &req, 0, max_memory());
   }
 
  private:
+  uint64_t max_memory() const { return max_memory_.empty() ? 0 : parse_size(max_memory_, "max_memory"); }
   common_args common_;
   std::optional<uint64_t> n_;
   std::optional<double> fraction_;
   std::string by_, key_;
   uint64_t seed_ = 0;
+  std::string max_memory_;
 };
 
 }  // namespace

@@ -20,8 +20,8 @@ class shard_command final : public command {
     define_common(f, common_, output_flag::none);
     f.text("-o,--output", "DIR", o_.dir, "Directory for the shards (created; must be empty unless --force)").dirs().required();
     f.text("--split", "NAME", o_.split, "Split name: shards are NAME-00000-of-0000N.jsonl.zst").shows_default("train");
-    f.count("--max-records", "N", o_.max_records, "Start a new shard after N records");
-    f.text("--max-bytes", "SIZE", max_bytes_, "Start a new shard before SIZE uncompressed bytes (a larger record goes alone)");
+    f.count("--max-records", "N", o_.max_records, "Start a new shard after N records (above 0)");
+    f.text("--max-bytes", "SIZE", max_bytes_, "Start a new shard before SIZE uncompressed bytes (above 0; a larger record goes alone)");
     f.count("--level", "N", level_, "zstd level (1-19)").shows_default("3");
     f.choice("--compress", o_.compression, {{"zstd", shard_compression::zstd}, {"none", shard_compression::none}}, "zstd or none").shows_default("zstd");
     f.text("--by", "PATH", by_, "Count records per value of this field in the manifest and card").paths();
@@ -35,6 +35,7 @@ class shard_command final : public command {
     if (!by_.empty()) o_.by = for_option("by", [&] { return path::parse(by_); });
     o_.command = inv.argv;
     o_.validate();
+    check_outputs(s, {});
     shard_job job(s.inputs, s.records, o_);
     run_with_progress(s, s.inputs, job);
     job.finish();

@@ -30,6 +30,10 @@ class split_command final : public command {
     std::map<std::string, double> shares = parse_shares(ratios_, "ratios");
     split_router router({shares.begin(), shares.end()},
                         key_spec::parse(key_.empty() ? std::vector<std::string>{} : std::vector<std::string>{key_}, "none"), seed_);
+    std::vector<std::pair<std::string, std::string>> named;
+    for (const auto& [name, share] : router.ratios())
+      named.emplace_back(fmt::format("split '{}'", name), (std::filesystem::path(dir_) / (name + ".jsonl")).string());
+    check_outputs(s, named);
     std::error_code ec;
     std::filesystem::create_directories(dir_, ec);
     if (ec) throw std::system_error(ec, fmt::format("cannot create directory '{}'", dir_));

@@ -51,15 +51,16 @@ class stats_command final : public command {
     so.duplicates = !no_duplicates_;
     const bool json = json_ || format_ == stats_format::json || (format_ == stats_format::auto_ && !is_terminal(1));
 
+    check_outputs(s, {{"stdout", "-"}});
     stats_job job(s.inputs, s.records, std::move(so));
     run_with_progress(s, s.inputs, job);
     job.finish();
 
-    std::string report = stats_json(job);
+    std::string report = stats_json(job, s.skipped);
     std::string shown = json ? report : stats_table(job);
     sys::write_all(1, shown.data(), shown.size(), "to stdout");
     if (!s.report.empty()) write_file_atomic(s.report, report);
-    if (!s.quiet && job.invalid_total() && json) print_err(summary_line("stats", job));
+    if (!s.quiet) print_err(skipped_warnings(s.skipped) + (job.invalid_total() && json ? summary_line("stats", job) : ""));
     return 0;
   }
 

@@ -82,14 +82,14 @@ void read_output(table_reader& r, pipeline_spec& spec) {
   o.dir = r.str("dir", "");
   o.shard = r.flag("shard", false);
   uint64_t level = r.count("level").value_or(3);
-  if (level < 1 || level > 19) r.fail("level", "'level' must be 1..19");
-  o.level = int(level);
-  o.max_records = r.count("max_records").value_or(0);
+  o.shards.level = level > 100 ? 100 : int(level);
+  o.shards.max_records = r.count("max_records");
   if (r.has("max_bytes")) {
     std::string mb = r.str("max_bytes");
-    o.max_bytes = r.located([&] { return parse_size(mb, "max_bytes"); });
+    o.shards.max_bytes = r.located([&] { return parse_size(mb, "max_bytes"); });
   }
   r.done({"dir", "shard", "level", "max_records", "max_bytes"});
+  r.located([&] { o.shards.validate(); });
 }
 
 }  // namespace

@@ -58,7 +58,11 @@ class locator {
         if (end()) return fail("unexpected end of line, expected a value");
         char c = t_[i_];
         if (c == '{' || c == '[') {
-          if (stack_.size() >= max_depth) return fail(fmt::format("nesting deeper than {} levels", max_depth));
+          if (stack_.size() >= max_depth) {
+            auto p = fail(fmt::format("nesting deeper than {} levels (the most simdjson parses)", max_depth));
+            p->depth = true;
+            return p;
+          }
           stack_.push_back(c);
           ++i_;
           ws();

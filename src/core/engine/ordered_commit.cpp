@@ -4,6 +4,9 @@
 #include <chrono>
 #include <deque>
 #include <future>
+#include <optional>
+#include <pthread.h>
+#include <signal.h>
 #include <thread>
 
 #include <boost/asio/post.hpp>
@@ -29,7 +32,24 @@ void run_ordered(chunk_reader& reader, chunk_job& job, const ordered_options& op
   };
   std::deque<slot> inflight;
   std::atomic<bool> cancelled{false};
-  boost::asio::thread_pool pool(threads);
+  // SIGINT and SIGTERM must reach this thread: it is the one that may block
+  // in a write to a stalled pipe, and a signal delivered to a worker would
+  // leave that write blocked. The pool's threads inherit a mask blocking
+  // them; this thread's mask is restored once they exist.
+  sigset_t stop, saved;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, &saved);
+  std::optional<boost::asio::thread_pool> pool_storage;
+  try {
+    pool_storage.emplace(threads);
+  } catch (...) {
+    pthread_sigmask(SIG_SETMASK, &saved, nullptr);
+    throw;
+  }
+  pthread_sigmask(SIG_SETMASK, &saved, nullptr);
+  boost::asio::thread_pool& pool = *pool_storage;
 
   auto commit_front = [&] {
     slot& s = inflight.front();

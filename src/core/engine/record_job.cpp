@@ -77,13 +77,21 @@ std::unique_ptr<chunk_job::result> record_job::process(const chunk& c) {
   if (c.oversized) {
     rc->tally.lines = 1;
     rc->tally.bytes = c.oversized + (c.oversized_newline ? 1 : 0);
+    std::string_view data = c.data;
+    size_t bom = 0;
+    if (c.file_start && data.size() >= 3 && std::memcmp(data.data(), "\xEF\xBB\xBF", 3) == 0) {
+      data.remove_prefix(3);
+      rc->tally.bom = 1;
+      bom = 3;
+    }
     line_problem p;
     p.reason = invalid_reason::line_too_long;
     p.column = opts_.max_line_bytes + 1;
-    p.message = fmt::format("line exceeds --max-line-bytes ({}): {} bytes", human_bytes(opts_.max_line_bytes), c.oversized);
-    // At most --max-line-bytes of it is kept (quarantine gets that prefix,
-    // whatever the input): the point of the limit is not to hold the line.
-    bad(0, c.data.substr(0, std::min(c.data.size(), opts_.max_line_bytes)), std::move(p), 0);
+    p.message = fmt::format("line exceeds --max-line-bytes ({}): {} bytes", human_bytes(opts_.max_line_bytes), c.oversized - bom);
+    // At most --max-line-bytes of it is kept (the quarantine gets that
+    // prefix, whatever the input and the chunk size): the point of the limit
+    // is not to hold the line.
+    bad(0, data.substr(0, std::min(data.size(), opts_.max_line_bytes)), std::move(p), bom);
     if (c.file_end && !c.oversized_newline) rc->tally.no_final_newline = 1;
     return rc;
   }
@@ -117,6 +125,8 @@ std::unique_ptr<chunk_job::result> record_job::process(const chunk& c) {
       on_record(*rc, record_ref{line, root, &parser.document(), index, c.file_index,
                                 c.offset + uint64_t(line.data() - c.data.data()), line.data() + line.size() == nl});
     } else {
+      // An over-long line keeps only its first --max-line-bytes, as above.
+      if (problem.reason == invalid_reason::line_too_long) line = line.substr(0, opts_.max_line_bytes);
       bad(index, line, std::move(problem), index == 0 ? bom_shift : 0);
       problem = line_problem{};
     }

@@ -14,14 +14,20 @@ std::string_view reason_key(invalid_reason r) noexcept {
     case invalid_reason::not_object: return "not_object";
     case invalid_reason::line_too_long: return "line_too_long";
     case invalid_reason::number_range: return "number_range";
+    case invalid_reason::depth: return "depth";
     case invalid_reason::count_: break;
   }
   return "unknown";
 }
 
 // simdjson's parser takes its maximum document size in the constructor
-// (set_max_capacity() is inverted in 3.0.1, NOTES-deps.md pitfall 2).
-record_parser::record_parser(size_t max_line_bytes) : max_(max_line_bytes), parser_(max_line_bytes) {}
+// (set_max_capacity() is inverted in 3.0.1, NOTES-deps.md pitfall 2). It
+// rounds every document's capacity up to 64 bytes, so a smaller maximum
+// refused small valid lines ("can't support a document that big" for an
+// 8-byte record under --max-line-bytes 9): the parser gets the rounded size,
+// and parse() enforces the limit itself.
+record_parser::record_parser(size_t max_line_bytes)
+    : max_(max_line_bytes), parser_((max_line_bytes + 63) / 64 * 64) {}
 
 bool record_parser::parse(std::string_view line, simdjson::dom::element& root, line_problem& problem) {
   if (line.size() > max_) {
@@ -40,7 +46,10 @@ bool record_parser::parse(std::string_view line, simdjson::dom::element& root, l
   }
   // The slow path: say where and why, in words.
   if (auto p = find_json_problem(line)) {
-    problem.reason = p->utf8 ? invalid_reason::utf8 : p->number_range ? invalid_reason::number_range : invalid_reason::json_syntax;
+    problem.reason = p->utf8           ? invalid_reason::utf8
+                     : p->number_range ? invalid_reason::number_range
+                     : p->depth        ? invalid_reason::depth
+                                       : invalid_reason::json_syntax;
     problem.column = p->offset + 1;
     problem.message = std::move(p->message);
   } else {

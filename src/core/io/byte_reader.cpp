@@ -17,6 +17,9 @@ namespace jsift {
 
 compression detect_compression(const unsigned char* head, size_t n) noexcept {
   if (n >= 4 && head[0] == 0x28 && head[1] == 0xB5 && head[2] == 0x2F && head[3] == 0xFD) return compression::zstd;
+  // Skippable frames (magic 0x184D2A50-0x184D2A5F), which pzstd and the
+  // seekable format write first; the decoder steps over them.
+  if (n >= 4 && (head[0] & 0xF0) == 0x50 && head[1] == 0x2A && head[2] == 0x4D && head[3] == 0x18) return compression::zstd;
   if (n >= 2 && head[0] == 0x1F && head[1] == 0x8B) return compression::gzip;
   return compression::none;
 }

@@ -136,6 +136,11 @@ struct chunk_reader::state {
   bool emit_lines(chunk& out, std::shared_ptr<char> buf, size_t n, size_t len);
   void save_carry(const char* from, size_t n);
   static void seal(char* b, size_t len);
+  // The longest line allowed at `pos`: a file's first line may carry a
+  // UTF-8 BOM on top of --max-line-bytes (the record job strips it).
+  size_t line_limit(const chunk_options& o, const char* start, size_t avail) const {
+    return o.max_line_bytes + (pos == 0 && avail >= 3 && std::memcmp(start, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0);
+  }
   void open_file(const chunk_options& o, const input_file& f);
   size_t fill(char* buf, size_t n, const std::string& name, size_t prefix);
 };
@@ -201,7 +206,7 @@ bool chunk_reader::state::next_mapped(const chunk_options& o, chunk& out) {
   if (nl) {  // the usual case: whole lines up to the last newline in the window
     out.data = std::string_view(base + pos, size_t(nl + 1 - (base + pos)));
     pos = size_t(nl + 1 - base);
-  } else if (end == size && size - pos <= std::max(o.chunk_bytes, o.max_line_bytes)) {
+  } else if (end == size && size - pos <= std::max(o.chunk_bytes, line_limit(o, base + pos, size - pos))) {
     out.data = std::string_view(base + pos, size - pos);
     pos = size;
   } else {  // no newline in the window: a line longer than the chunk size
@@ -209,7 +214,7 @@ bool chunk_reader::state::next_mapped(const chunk_options& o, chunk& out) {
     size_t line_end = e ? size_t(e - base) : size;  // excluding '\n'
     size_t len = line_end - pos;
     size_t next = e ? line_end + 1 : size;
-    if (len > o.max_line_bytes) {  // mapped: the whole line (and its '\n') costs no memory
+    if (len > line_limit(o, base + pos, size - pos)) {  // mapped: the whole line (and its '\n') costs no memory
       out.oversized = len;
       out.oversized_newline = e != nullptr;
       out.data = std::string_view(base + pos, next - pos);
@@ -307,8 +312,9 @@ bool chunk_reader::state::next_streamed(const chunk_options& o, chunk& out, cons
 bool chunk_reader::state::next_long_line(const chunk_options& o, chunk& out, const std::string& name, std::shared_ptr<char> big,
                                          size_t cap, size_t n) {
   const char* found = nullptr;
-  while (!found && !eof && n <= o.max_line_bytes) {
-    size_t ncap = std::min(cap * 2, o.max_line_bytes + 1);
+  const size_t limit = line_limit(o, big.get(), n);
+  while (!found && !eof && n <= limit) {
+    size_t ncap = std::min(cap * 2, limit + 1);
     if (ncap <= cap) break;
     auto nb = make_buffer(ncap);
     std::memcpy(nb.get(), big.get(), n);
@@ -318,9 +324,9 @@ bool chunk_reader::state::next_long_line(const chunk_options& o, chunk& out, con
     n += fill(big.get() + n, cap - n, name, n);
     found = static_cast<const char*>(::memchr(big.get() + before, '\n', n - before));
   }
-  if (found || (eof && n <= o.max_line_bytes)) {
+  if (found || (eof && n <= limit)) {
     size_t line_end = found ? size_t(found - big.get()) : n;
-    if (line_end <= o.max_line_bytes) return emit_lines(out, std::move(big), n, found ? line_end + 1 : n);
+    if (line_end <= limit) return emit_lines(out, std::move(big), n, found ? line_end + 1 : n);
   }
   return next_oversized(o, out, name, std::move(big), n, found);
 }
@@ -351,7 +357,7 @@ bool chunk_reader::state::next_oversized(const chunk_options& o, chunk& out, con
   }
   out.oversized = len;
   out.oversized_newline = ended;
-  size_t keep = std::min(o.max_line_bytes, n);
+  size_t keep = std::min(line_limit(o, g, n), n);
   seal(g, keep);
   out.data = std::string_view(g, keep);
   out.keep_alive = std::move(big);

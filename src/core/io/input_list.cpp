@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
+#include <set>
 #include <cstdlib>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -27,8 +28,73 @@ bool looks_like_jsonl(const fs::path& p) {
 }
 }  // namespace
 
-std::vector<input_file> expand_inputs(const std::vector<std::string>& args) {
+namespace {
+
+std::string kind_of(mode_t m) {
+  if (S_ISFIFO(m)) return "a FIFO";
+  if (S_ISSOCK(m)) return "a socket";
+  if (S_ISCHR(m)) return "a character device";
+  if (S_ISBLK(m)) return "a block device";
+  return "not a file";
+}
+
+// Walks one directory argument: every data file below it, through links,
+// each directory once.
+class directory_walk {
+ public:
+  directory_walk(std::vector<std::string>& found, std::vector<skipped_input>& skipped) : found_(found), skipped_(skipped) {}
+
+  void walk(const std::string& dir, const std::string& arg) {
+    struct stat st;
+    if (::stat(dir.c_str(), &st) != 0) throw std::system_error(errno, std::generic_category(), fmt::format("cannot read directory '{}'", dir));
+    if (!dirs_.insert({st.st_dev, st.st_ino}).second) return;  // visited already: a link loop, or two links to one place
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec);
+    if (ec) throw std::system_error(ec, fmt::format("cannot read directory '{}'", arg));
+    std::vector<std::string> subdirs;
+    for (auto end = fs::directory_iterator(); it != end; it.increment(ec)) {
+      if (ec) throw std::system_error(ec, fmt::format("cannot read directory '{}'", arg));
+      const std::string path = it->path().string();
+      if (::stat(path.c_str(), &st) != 0) {
+        if (looks_like_jsonl(it->path())) skipped_.push_back({path, "a broken link"});
+        continue;
+      }
+      if (S_ISDIR(st.st_mode)) {
+        subdirs.push_back(path);
+      } else if (looks_like_jsonl(it->path())) {
+        if (!S_ISREG(st.st_mode)) skipped_.push_back({path, "not a regular file (" + kind_of(st.st_mode) + ")"});
+        else found_.push_back(path);
+      }
+    }
+    std::sort(subdirs.begin(), subdirs.end());
+    for (const auto& d : subdirs) walk(d, arg);
+  }
+
+ private:
+  std::vector<std::string>& found_;
+  std::vector<skipped_input>& skipped_;
+  std::set<std::pair<dev_t, ino_t>> dirs_;
+};
+
+// The files of `found` sorted by path, each file (device and inode) once.
+std::vector<std::string> sorted_once(std::vector<std::string> found) {
+  std::sort(found.begin(), found.end());
+  std::set<std::pair<dev_t, ino_t>> files;
+  std::vector<std::string> out;
+  for (auto& f : found) {
+    struct stat st;
+    if (::stat(f.c_str(), &st) == 0 && !files.insert({st.st_dev, st.st_ino}).second) continue;
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<input_file> expand_inputs(const std::vector<std::string>& args, std::vector<skipped_input>* skipped) {
   std::vector<input_file> out;
+  std::vector<skipped_input> ignored;
+  std::vector<skipped_input>& skip = skipped ? *skipped : ignored;
   if (args.empty()) {
     out.push_back({"-"});
     return out;
@@ -49,20 +115,27 @@ std::vector<input_file> expand_inputs(const std::vector<std::string>& args) {
       continue;
     }
     std::vector<std::string> found;
-    auto it = fs::recursive_directory_iterator(arg, fs::directory_options::follow_directory_symlink, ec);
-    if (ec) throw std::system_error(ec, fmt::format("cannot read directory '{}'", arg));
-    for (auto end = fs::recursive_directory_iterator(); it != end; it.increment(ec)) {
-      if (ec) throw std::system_error(ec, fmt::format("cannot read directory '{}'", arg));
-      if (it->is_regular_file(ec) && looks_like_jsonl(it->path())) found.push_back(it->path().string());
-    }
+    size_t skipped_before = skip.size();
+    directory_walk(found, skip).walk(arg, arg);
+    std::sort(skip.begin() + long(skipped_before), skip.end(), [](auto& a, auto& b) { return a.path < b.path; });
     if (found.empty()) throw usage_error(fmt::format("no *.jsonl* files in directory '{}'", arg));
-    std::sort(found.begin(), found.end());
-    for (auto& f : found) out.push_back({std::move(f)});
+    for (auto& f : sorted_once(std::move(found))) out.push_back({std::move(f)});
   }
   return out;
 }
 
 input_spool::input_spool(std::vector<input_file>& files) {
+  try {
+    spool(files);
+  } catch (...) {
+    // A spool that fails part-way (TMPDIR full, an interrupt) leaves nothing
+    // behind: the destructor does not run for a constructor that throws.
+    for (auto& t : temps_) ::unlink(t.c_str());
+    throw;
+  }
+}
+
+void input_spool::spool(std::vector<input_file>& files) {
   for (auto& f : files) {
     struct stat sb;
     bool rereadable = f.path != "-" && ::stat(f.path.c_str(), &sb) == 0 && S_ISREG(sb.st_mode);

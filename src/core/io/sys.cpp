@@ -33,6 +33,9 @@ void on_write_error(std::string_view what) {
 
 void write_all(int fd, const char* data, size_t n, std::string_view what) {
   while (n > 0) {
+    // A signal during a blocking write to a pipe ends it early with the bytes
+    // written so far (not EINTR): look at the flag before writing the rest.
+    interrupt::check();
     ssize_t w = ops().write(fd, data, n);
     if (w < 0) {
       on_write_error(what);
@@ -51,6 +54,7 @@ void write_all_v(int fd, std::vector<iovec>& pieces, std::string_view what) {
       ++first;
       continue;
     }
+    interrupt::check();  // as in write_all: a partial write may be a signal's
     int count = int(std::min(batch, pieces.size() - first));
     ssize_t w = ops().writev(fd, pieces.data() + first, count);
     if (w < 0) {

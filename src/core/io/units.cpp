@@ -30,6 +30,14 @@ std::string human_bytes(uint64_t n) {
   return fmt::format("{:.1f} {}", v, units[u]);
 }
 
+double parse_number(std::string_view text, std::string_view field) {
+  double v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || p != text.data() + text.size() || text.empty() || !std::isfinite(v))
+    throw option_error(std::string(field), fmt::format("expected a finite number, got '{}'", text));
+  return v;
+}
+
 uint64_t parse_size(std::string_view text, std::string_view field) {
   auto bad = [&] { return option_error(std::string(field), fmt::format("expected a size such as 64MiB, got '{}'", text)); };
   double v = 0;

@@ -12,6 +12,9 @@ const key_spec& no_key() {
   return none;
 }
 
+// A split's buffer is written out when it reaches this size within a chunk.
+constexpr size_t flush_bytes = size_t(4) << 20;
+
 struct pipeline_chunk : record_chunk {
   explicit pipeline_chunk(const pipeline_spec& s)
       : dedup_hasher(s.dedup ? s.dedup->seen.key : no_key()),
@@ -95,7 +98,7 @@ void pipeline_job::on_commit(record_chunk& rc) {
     if (spec_.rebalance) {
       const std::string& g = pc.groups.name(e.group);
       if (survey_) {  // survey: count the survivors, offer their keys
-        survey_->count(g);
+        survey_->count(g, 1, e.len);
         survey_->offer(g, e.key);
         continue;
       }
@@ -107,7 +110,14 @@ void pipeline_job::on_commit(record_chunk& rc) {
     }
     if (survey_) continue;
     std::string_view line(rc.out.data() + e.off, e.len);
-    for (uint64_t c = 0; c < copies; ++c) buffers_[e.bucket].append(line);
+    std::string& buf = buffers_[e.bucket];
+    for (uint64_t c = 0; c < copies; ++c) {
+      buf.append(line);
+      if (buf.size() >= flush_bytes) {  // upsampled copies: memory must not grow with them
+        outs_[e.bucket]->write(buf);
+        buf.clear();
+      }
+    }
     written_[e.bucket] += copies;
   }
   if (seen_) seen_->flush();
@@ -134,7 +144,7 @@ planned_selection plan_pipeline_selection(const pipeline_spec& spec, const std::
                                           const pass_options& po, const record_job_options& ro, memory_budget& budget,
                                           const key_set* reference) {
   return plan_selection(spec.rebalance->quota, [&](const survey_request& ask) {
-    bottom_k found(ask.k, ask.default_k);
+    bottom_k found(ask.k, ask.default_k, &budget);
     std::unique_ptr<first_seen> seen;
     if (spec.dedup) {
       first_seen_options o = spec.dedup->seen;

@@ -12,9 +12,16 @@ struct select_chunk : record_chunk {
   explicit select_chunk(const key_spec& s) : hasher(s) {}
   key_hasher hasher;
   record_selection scratch;
-  string_counter groups;                                // records per group (chunk-local ids)
-  std::vector<std::pair<uint32_t, sel_key>> offered;    // survey: (group id, key) of groups with k > 0
-  uint64_t extra = 0;                                   // emit: upsampled copies
+  string_counter groups;                              // records per group (chunk-local ids)
+  std::vector<uint64_t> group_bytes;                  // survey: bytes per group id
+  std::vector<std::pair<uint32_t, sel_key>> offered;  // survey: (group id, key) of groups with k > 0
+  // emit: a record to write `extra` more times; out holds it once, ending at `end`
+  struct repeat {
+    size_t end, len;
+    uint64_t extra;
+  };
+  std::vector<repeat> repeats;
+  uint64_t extra = 0;  // emit: upsampled copies in all
 };
 
 }  // namespace
@@ -28,13 +35,15 @@ void survey_job::on_record(record_chunk& rc, const record_ref& rec) const {
   auto& sc = static_cast<select_chunk&>(rc);
   select_record(sel_, sc.hasher, rec, sc.scratch);
   uint32_t g = uint32_t(sc.groups.add(sc.scratch.group));
+  if (sc.group_bytes.size() <= g) sc.group_bytes.resize(g + 1, 0);
+  sc.group_bytes[g] += rec.line.size() + 1;
   if (survey_.wants(sc.scratch.group)) sc.offered.emplace_back(g, sc.scratch.key);
   rc.counts.add(disposition_names::kept);
 }
 
 void survey_job::on_commit(record_chunk& rc) {
   auto& sc = static_cast<select_chunk&>(rc);
-  for (size_t i = 0; i < sc.groups.size(); ++i) survey_.count(sc.groups.name(i), sc.groups.count(i));
+  for (size_t i = 0; i < sc.groups.size(); ++i) survey_.count(sc.groups.name(i), sc.groups.count(i), sc.group_bytes[i]);
   for (auto& [g, key] : sc.offered) survey_.offer(sc.groups.name(g), key);
 }
 
@@ -65,22 +74,42 @@ void emit_job::on_record(record_chunk& rc, const record_ref& rec) const {
     return;
   }
   rc.keep(rec.line);
-  for (uint64_t i = 1; i < copies; ++i) {
-    rc.out.append(rec.line);
-    rc.out.push_back('\n');
+  if (copies > 1) {  // the copies are written at commit from this one (never built in memory)
+    sc.repeats.push_back({rc.out.size(), rec.line.size() + 1, copies - 1});
+    sc.extra += copies - 1;
   }
-  sc.extra += copies - 1;
 }
 
 void emit_job::on_commit(record_chunk& rc) {
-  extra_ += static_cast<select_chunk&>(rc).extra;
-  out_.write(rc.out);
+  auto& sc = static_cast<select_chunk&>(rc);
+  extra_ += sc.extra;
+  if (sc.repeats.empty()) return out_.write(rc.out);
+  // Upsampled records go out as repeated pieces of their one copy in `out`,
+  // in batches: memory stays the chunk's whatever the number of copies.
+  std::vector<iovec> pieces;
+  auto piece = [&](const char* p, size_t n) {
+    pieces.push_back({const_cast<char*>(p), n});
+    if (pieces.size() >= 1024) {
+      out_.write_pieces(pieces);
+      pieces.clear();
+    }
+  };
+  size_t pos = 0;
+  for (const auto& r : sc.repeats) {
+    if (r.end > rc.out.size()) break;  // cut by --on-invalid fail
+    piece(rc.out.data() + pos, r.end - pos);
+    for (uint64_t i = 0; i < r.extra; ++i) piece(rc.out.data() + r.end - r.len, r.len);
+    pos = r.end;
+  }
+  if (pos < rc.out.size()) piece(rc.out.data() + pos, rc.out.size() - pos);
+  out_.write_pieces(pieces);
 }
 
 planned_selection plan_input_selection(const std::vector<input_file>& inputs, const pass_options& po,
-                                       const record_job_options& ro, const selector& sel, const quota_request& req) {
+                                       const record_job_options& ro, const selector& sel, const quota_request& req,
+                                       memory_budget* budget) {
   return plan_selection(req, [&](const survey_request& ask) {
-    bottom_k found(ask.k, ask.default_k);
+    bottom_k found(ask.k, ask.default_k, budget);
     survey_job job(inputs, ro.for_survey(), sel, found);
     run_pass(inputs, po, job);
     return found;

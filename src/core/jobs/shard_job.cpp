@@ -151,7 +151,7 @@ void shard_job::on_commit(record_chunk& rc) {
     uint64_t recs = s.records, bytes = s.raw_bytes;
     while (j < n) {
       uint64_t len = sc.ends[j] - (j ? sc.ends[j - 1] : 0);
-      bool fits = (!o_.max_records || recs + 1 <= o_.max_records) && (!o_.max_bytes || bytes + len <= o_.max_bytes);
+      bool fits = (!o_.max_records || recs + 1 <= *o_.max_records) && (!o_.max_bytes || bytes + len <= *o_.max_bytes);
       if (!fits && recs > 0) break;
       ++recs;
       bytes += len;
@@ -199,6 +199,8 @@ void shard_job::finish_outputs() {
 void shard_options::validate() const {
   check_split_name(split, "split");
   if (level < 1 || level > 19) throw option_error("level", fmt::format("expected a zstd level from 1 to 19, got {}", level));
+  if (max_records && *max_records == 0) throw option_error("max_records", "must be above 0 (leave it out for no limit)");
+  if (max_bytes && *max_bytes == 0) throw option_error("max_bytes", "must be above 0 (leave it out for no limit)");
 }
 
 std::string shard_job::manifest_json() const {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 #include <set>
+#include <sys/stat.h>
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -90,41 +91,84 @@ class verifier {
  private:
   void problem(std::string msg) { r_.problems.push_back(std::move(msg)); }
 
+  // What a path is, when it is not a regular file ("" when it is one):
+  // only regular files are opened (a FIFO would block the read).
+  static std::string not_regular(const fs::path& p) {
+    struct stat st;
+    if (::lstat(p.c_str(), &st) != 0) return "missing";
+    if (S_ISREG(st.st_mode)) return "";
+    if (S_ISDIR(st.st_mode)) return "not a regular file (a directory)";
+    if (S_ISFIFO(st.st_mode)) return "not a regular file (a FIFO)";
+    if (S_ISLNK(st.st_mode)) return "not a regular file (a symbolic link)";
+    return "not a regular file";
+  }
+
+  // A field of the manifest, type-checked; a problem naming the file and the
+  // key when it is missing or of another type.
+  template <class T>
+  bool field(dom::element obj, const char* key, T& out, const std::string& where) {
+    dom::element v;
+    if (obj.type() != dom::element_type::OBJECT || obj[key].get(v)) {
+      problem(fmt::format("{}: \"{}\" is missing", where, key));
+      return false;
+    }
+    if (v.get(out)) {
+      problem(fmt::format("{}: \"{}\" has the wrong type", where, key));
+      return false;
+    }
+    return true;
+  }
+
   // The manifest's shard entries; false (with a problem) when it cannot be used.
   bool read_manifest(std::vector<shard_entry>& out) {
     fs::path mpath = root_ / "manifest.json";
-    auto err = parser_.load(mpath.string()).get(manifest_);
-    if (err) {
-      problem(fmt::format("{}: {}", mpath.string(),
-                          fs::exists(mpath) ? std::string("not valid JSON: ") + simdjson::error_message(err)
-                                            : std::string("missing (an interrupted run, or not a jsift shard directory)")));
+    const std::string m = mpath.string();
+    if (std::string why = not_regular(mpath); !why.empty()) {
+      problem(fmt::format("{}: {}", m, why == "missing" ? "missing (an interrupted run, or not a jsift shard directory)" : why));
+      return false;
+    }
+    if (auto err = parser_.load(m).get(manifest_)) {
+      problem(fmt::format("{}: not valid JSON: {}", m, simdjson::error_message(err)));
       return false;
     }
     dom::array shards;
-    if (manifest_["shards"].get_array().get(shards)) {
-      problem(fmt::format("{}: no \"shards\" array", mpath.string()));
+    dom::element compression;
+    if (!field(manifest_, "shards", shards, m)) return false;
+    if (manifest_.type() != dom::element_type::OBJECT || manifest_["compression"].get(compression)) {
+      problem(fmt::format("{}: \"compression\" is missing", m));
       return false;
     }
-    const bool compressed = manifest_["compression"].type() == dom::element_type::STRING;
+    if (!compression.is_null() && !compression.is_string()) {
+      problem(fmt::format("{}: \"compression\" has the wrong type (a string or null)", m));
+      return false;
+    }
+    const bool compressed = compression.is_string();
+    size_t index = 0;
     for (dom::element e : shards) {
-      std::string_view base, raw_hash;
+      const std::string where = fmt::format("{}: shards[{}]", m, index++);
+      std::string_view base, raw_hash, zip_hash;
+      dom::element raw, zip;
       shard_entry s;
-      if (e["basename"].get_string().get(base) || e["samples"].get_uint64().get(s.samples) ||
-          e["raw_data"]["bytes"].get_uint64().get(s.raw_bytes) || e["raw_data"]["xxh3_64"].get_string().get(raw_hash)) {
-        problem(fmt::format("{}: a shard entry lacks basename, samples or raw_data", mpath.string()));
+      if (!field(e, "basename", base, where) || !field(e, "samples", s.samples, where) || !field(e, "raw_data", raw, where) ||
+          !field(raw, "bytes", s.raw_bytes, where + ".raw_data") || !field(raw, "xxh3_64", raw_hash, where + ".raw_data"))
+        continue;
+      s.name = std::string(base);
+      if (s.name.empty() || s.name == "." || s.name == ".." || s.name.find('/') != std::string::npos) {
+        problem(fmt::format("{}: \"basename\" '{}' is not a file name in the directory", where, s.name));
         continue;
       }
-      s.name = std::string(base);
       s.raw_hash = std::string(raw_hash);
       expected_.insert(s.name);
       s.file_bytes = s.raw_bytes;
-      std::string_view file_hash = raw_hash;
-      if (compressed && (e["zip_data"]["bytes"].get_uint64().get(s.file_bytes) || e["zip_data"]["xxh3_64"].get_string().get(file_hash))) {
-        ++r_.shards;
-        problem(fmt::format("{}: manifest entry lacks zip_data", s.name));
-        continue;
+      s.file_hash = s.raw_hash;
+      if (compressed) {
+        if (!field(e, "zip_data", zip, where) || !field(zip, "bytes", s.file_bytes, where + ".zip_data") ||
+            !field(zip, "xxh3_64", zip_hash, where + ".zip_data")) {
+          ++r_.shards;
+          continue;
+        }
+        s.file_hash = std::string(zip_hash);
       }
-      s.file_hash = std::string(file_hash);
       out.push_back(std::move(s));
     }
     return true;
@@ -133,8 +177,8 @@ class verifier {
   // The shard file as stored: present, its size and checksum.
   bool check_file(const shard_entry& s) {
     fs::path sp = root_ / s.name;
-    if (!fs::exists(sp)) {
-      problem(fmt::format("{}: missing shard", s.name));
+    if (std::string why = not_regular(sp); !why.empty()) {
+      problem(fmt::format("{}: {}", s.name, why == "missing" ? "missing shard" : why));
       return false;
     }
     std::error_code ec;

@@ -25,6 +25,23 @@ std::string invalid_warnings(const record_job& job) {
   return msg;
 }
 
+std::string skipped_warnings(const std::vector<skipped_input>& skipped) {
+  std::string msg;
+  for (const auto& s : skipped) msg += fmt::format("jsift: warning: skipped '{}': {}\n", s.path, s.reason);
+  return msg;
+}
+
+void write_skipped_inputs_json(json_writer& w, const std::vector<skipped_input>& skipped) {
+  w.key("skipped_inputs").begin_array();
+  for (const auto& s : skipped) {
+    w.begin_object();
+    w.key("path").value(s.path);
+    w.key("reason").value(s.reason);
+    w.end_object();
+  }
+  w.end_array();
+}
+
 void write_invalid_json(json_writer& w, const record_job& job) {
   w.begin_object();
   w.key("count").value(job.invalid_total());

@@ -166,12 +166,13 @@ void write_duplicates(json_writer& w, const stats_accumulator& a) {
 
 }  // namespace
 
-std::string stats_json(const stats_job& job) {
+std::string stats_json(const stats_job& job, const std::vector<skipped_input>& skipped) {
   const stats_accumulator& a = job.stats();
   json_writer w;
   w.begin_object();
   w.key("jsift_version").value(JSIFT_VERSION);
   write_inputs_json(w, job);
+  write_skipped_inputs_json(w, skipped);
   w.key("lines").value(job.tally().lines);
   w.key("records").value(a.records());
   w.key("blank").value(job.counts().get(disposition_names::blank));

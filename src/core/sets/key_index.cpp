@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <sys/stat.h>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -17,7 +18,17 @@ namespace {
 constexpr char magic[8] = {'J', 'S', 'I', 'F', 'T', 'I', 'D', 'X'};
 constexpr uint32_t version = 1;
 
+// Only a regular file can be an index (a directory or a FIFO would make
+// ifstream fail with a message that names nothing, or block).
+void require_regular(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) throw std::system_error(errno, std::generic_category(), fmt::format("cannot open '{}'", path));
+  if (S_ISDIR(st.st_mode)) throw usage_error(fmt::format("'{}' is a directory, not a key index file", path));
+  if (!S_ISREG(st.st_mode)) throw usage_error(fmt::format("'{}' is not a regular file, so not a key index file", path));
+}
+
 std::string slurp(const std::string& path) {
+  require_regular(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::system_error(errno, std::generic_category(), fmt::format("cannot open '{}'", path));
   std::string data((std::istreambuf_iterator<char>(in)), {});
@@ -42,6 +53,8 @@ T get(const std::string& d, size_t at) {
 }  // namespace
 
 bool looks_like_key_index(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
   std::ifstream in(path, std::ios::binary);
   char head[sizeof magic] = {};
   in.read(head, sizeof head);

@@ -23,6 +23,8 @@ std::string hex(const hash128& h) { return fmt::format("{:016x}{:016x}", h.hi, h
 first_seen::first_seen(first_seen_options o, const std::vector<input_file>& files, memory_budget& budget,
                        const key_set* reference)
     : o_(std::move(o)), files_(files), reference_(reference), seen_(!o_.dups_path.empty(), &budget) {
+  // An index that exists is read (a directory or another non-file there is
+  // an error saying so); one that does not is created by finish().
   if (!o_.index_path.empty() && std::filesystem::exists(o_.index_path))
     index_loaded_ = read_key_index(o_.index_path, o_.key.text(), seen_, from_index);
   if (!o_.dups_path.empty()) dups_ = std::make_unique<output_file>(o_.dups_path);

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "jsift/error.hpp"
+#include "jsift/io/units.hpp"
 
 namespace jsift {
 namespace {
@@ -24,10 +25,19 @@ std::map<std::string, T> parse_pairs(std::string_view text, std::string_view fla
       throw option_error(std::string(flag), fmt::format("expected GROUP={},..., got '{}'", what, item));
     std::string_view num = item.substr(eq + 1);
     T v{};
-    auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
-    bool finite = true;
-    if constexpr (std::is_floating_point_v<T>) finite = std::isfinite(v);  // from_chars reads "nan" and "inf" too
-    if (ec != std::errc() || p != num.data() + num.size() || !finite || v < T(0))
+    bool ok;
+    if constexpr (std::is_floating_point_v<T>) {
+      try {
+        v = T(parse_number(num, flag));
+        ok = v >= T(0);
+      } catch (const option_error&) {
+        ok = false;
+      }
+    } else {
+      auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
+      ok = ec == std::errc() && p == num.data() + num.size();
+    }
+    if (!ok)
       throw option_error(std::string(flag), fmt::format("'{}' is not a valid {} for group '{}'", num, what, item.substr(0, eq)));
     if (!out.emplace(std::string(item.substr(0, eq)), v).second)
       throw option_error(std::string(flag), fmt::format("group '{}' is named twice", item.substr(0, eq)));
