@@ -60,7 +60,10 @@ class stats_command final : public command {
     std::string shown = json ? report : stats_table(job);
     sys::write_all(1, shown.data(), shown.size(), "to stdout");
     if (!s.report.empty()) write_file_atomic(s.report, report);
-    if (!s.quiet) print_err(skipped_warnings(s.skipped) + (job.invalid_total() && json ? summary_line("stats", job) : ""));
+    // The table lists the invalid lines itself; with JSON on stdout they are
+    // named on stderr, as every other command does.
+    if (!s.quiet)
+      print_err(skipped_warnings(s.skipped) + (job.invalid_total() && json ? invalid_warnings(job) + summary_line("stats", job) : ""));
     return 0;
   }
 
