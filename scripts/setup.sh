@@ -10,6 +10,7 @@ packages=(
   catch2
   zstd gzip python3 libxml2-utils time jq
   zsh fish man-db   # the generated completions and man page are checked in their own tools
+  clang-14 libclang-rt-14-dev   # libFuzzer targets (tests/fuzz)
 )
 
 missing=()

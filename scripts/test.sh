@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up, build and run every test: the Release build (unit, CLI, regression,
-# bench smoke), then the same tests under ASan+UBSan, then the threaded engine
-# under TSan.   scripts/test.sh [--quick]   (--quick: Release only)
+# system, bench smoke) and the fuzz targets' deterministic runs, then the same
+# tests under ASan+UBSan, then the threaded engine under TSan.
+#   scripts/test.sh [--quick]   (--quick: the Release build's tests only)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"
@@ -17,6 +18,10 @@ dir=$("$root/scripts/build.sh" release)
 run_ctest "$dir"
 
 if [ "${1:-}" = "--quick" ]; then exit 0; fi
+
+echo "== Fuzz targets (clang, ASan+UBSan): corpus replay, then 20,000 runs each with -seed=1" >&2
+dir=$("$root/scripts/build.sh" fuzz)
+run_ctest "$dir" -L system
 
 echo "== ASan + UBSan build" >&2
 dir=$("$root/scripts/build.sh" asan)

@@ -1,0 +1,35 @@
+// The record parser and the error locator on arbitrary lines: simdjson and the
+// locator agree on what is valid JSON, a rejected line always gets a reason,
+// a column inside the line and words, and nothing crashes.
+#include <cstdint>
+#include <string>
+
+#include <simdjson.h>
+
+#include "fuzz_check.hpp"
+#include "jsift/engine/error_locator.hpp"
+#include "jsift/engine/record_parser.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string line(reinterpret_cast<const char*>(data), size);
+  line.reserve(size + simdjson::SIMDJSON_PADDING);
+  static jsift::record_parser parser(size_t(1) << 20);
+  simdjson::dom::element root;
+  jsift::line_problem problem;
+  const bool ok = parser.parse(line, root, problem);
+  if (!ok) {
+    FUZZ_CHECK(!problem.message.empty());
+    FUZZ_CHECK(problem.column >= 1 && problem.column <= size + 1);
+    FUZZ_CHECK(problem.reason < jsift::invalid_reason::count_);
+    FUZZ_CHECK(!jsift::reason_key(problem.reason).empty());
+  }
+  // The oracle: simdjson accepts a value exactly when the locator finds no problem.
+  static simdjson::dom::parser plain(size_t(1) << 20);
+  simdjson::dom::element any;
+  const bool valid = !plain.parse(line.data(), line.size(), false).get(any);
+  auto located = jsift::find_json_problem(line);
+  FUZZ_CHECK(valid == !located.has_value());
+  if (located) FUZZ_CHECK(located->offset <= size);
+  FUZZ_CHECK(ok == (valid && any.type() == simdjson::dom::element_type::OBJECT));
+  return 0;
+}
