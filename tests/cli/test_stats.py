@@ -133,24 +133,29 @@ def canon(value, ws_case=False):
 
 class stats_duplicates_tests(jsift_case):
     def test_duplicate_rate_overall_and_per_group(self):
-        r, rep = self.run_with_report("stats", "--json", SAMPLE)
         recs = load(CONV, PAIRS)
-        keys = [l for l, _ in recs]  # byte-identical lines
-        d = rep["duplicates"]
-        self.assertEqual(d["compare"], "bytes")
-        self.assertEqual(d["records"], len(keys))
-        self.assertEqual(d["distinct"], len(set(keys)))
-        self.assertEqual(d["duplicates"], len(keys) - len(set(keys)))
-        self.assertGreater(d["duplicates"], 0)
-        for group, g in d["by_group"].items():
-            gk = [l for l, r in recs if r["record_type"] == group]
-            self.assertEqual(g["duplicates"], len(gk) - len(set(gk)), group)
+        # The default compares JSON values (as dedup and the gate do); --duplicates bytes, the lines' bytes.
+        for flags, compare, key in (([], "value", lambda l, r: json.dumps(canon(r), sort_keys=True)),
+                                    (["--duplicates", "bytes"], "bytes", lambda l, r: l)):
+            r, rep = self.run_with_report("stats", "--json", *flags, SAMPLE)
+            keys = [key(l, r) for l, r in recs]
+            d = rep["duplicates"]
+            self.assertEqual(d["compare"], compare)
+            self.assertEqual(d["records"], len(keys))
+            self.assertEqual(d["distinct"], len(set(keys)))
+            self.assertEqual(d["duplicates"], len(keys) - len(set(keys)))
+            self.assertGreater(d["duplicates"], 0)
+            for group, g in d["by_group"].items():
+                gk = [key(l, r) for l, r in recs if r["record_type"] == group]
+                self.assertEqual(g["duplicates"], len(gk) - len(set(gk)), group)
 
     def test_normalize_finds_near_duplicates(self):
         src = self.write("n.jsonl", '{"t": "Hello  World"}\n{"t": "hello world"}\n{"t": "other"}\n{"t":"other"}\n')
         r, rep = self.run_with_report("stats", "--json", "--unique", ".t", src)
-        self.assertEqual(rep["duplicates"]["duplicates"], 0)  # bytes differ
+        self.assertEqual(rep["duplicates"]["duplicates"], 1)  # {"t": "other"} and {"t":"other"} are one value
         self.assertEqual(rep["unique"][0]["distinct"], 3)
+        r, by_bytes = self.run_with_report("stats", "--json", "--duplicates", "bytes", src)
+        self.assertEqual(by_bytes["duplicates"]["duplicates"], 0)  # their bytes differ
         r, rep = self.run_with_report("stats", "--json", "--normalize", "ws,case", "--unique", ".t", src)
         self.assertEqual(rep["duplicates"]["compare"], "value")
         self.assertEqual(rep["duplicates"]["duplicates"], 2)

@@ -21,12 +21,23 @@ struct hash128 {
 
 hash128 hash_bytes(std::string_view bytes) noexcept;
 
-// A value as a person reads it: a string's content, otherwise minified JSON.
+// A value as a person reads it, and as groups are named (--by): a string's
+// content, unless that content reads as another JSON value ("1", "true"),
+// which keeps its quotes; a number by its value, in one canonical spelling
+// (1, 1.0 and 1e0 are "1"; 0.5 and 5e-1 are "0.5"); true, false, null; an
+// array or object as minified JSON with numbers spelled the same way.
 std::string value_text(simdjson::dom::element v);
 
+// Whether a string's content would read as a number, true, false or null (a
+// group named by it keeps its quotes, so it cannot merge with that value).
+bool reads_as_other_value(std::string_view s) noexcept;
+
+// A number's canonical spelling (above).
+std::string number_text(double d);
+
 // The text of a path's value(s) in a record, for grouping: the value's text,
-// a JSON array of the values' texts when the path reaches several, or
-// "(missing)" when it reaches none.
+// a JSON array of the values when the path reaches several, or "(missing)"
+// when it reaches none.
 std::string group_text(const path& p, simdjson::dom::element root);
 
 }  // namespace jsift

@@ -41,8 +41,9 @@ struct stats_options {
   std::optional<path> turns_path;  // else auto-detected (find_conversation)
   std::vector<path> unique;
   key_spec record_key;           // whole records, with --normalize (also used for --unique)
-  bool duplicates = true;        // duplicate rate: byte-identical lines, or equal
-                                 // JSON values after normalising when norm.any()
+  bool duplicates = true;        // measure the duplicate rate
+  bool duplicates_by_bytes = false;  // compare lines' bytes (one XXH3 pass) instead of
+                                     // JSON values (as dedup and the gate do, after --normalize)
   bool approx = false;           // HyperLogLog instead of exact sets
   size_t max_groups = 10000;
   size_t max_keys = 10000;

@@ -13,6 +13,7 @@ namespace jsift::cli {
 namespace {
 
 enum class stats_format { auto_, table, json };
+enum class duplicate_compare { value, bytes };
 
 class stats_command final : public command {
  public:
@@ -33,6 +34,9 @@ class stats_command final : public command {
     f.text("--normalize", "LIST", normalize_, "Compare text for --unique and duplicates after normalising: none, or a list of ws, case, punct")
         .shows_default("none");
     f.toggle("--approx", approx_, "Count distinct values with HyperLogLog (about 1 % error, 16 KiB per set) instead of exact sets");
+    f.choice("--duplicates", compare_, {{"value", duplicate_compare::value}, {"bytes", duplicate_compare::bytes}},
+             "Duplicate rate: records equal as JSON values (as dedup and the gate compare them), or byte-identical lines (faster)")
+        .shows_default("value");
     f.toggle("--no-duplicates", no_duplicates_, "Skip the whole-record duplicate rate (saves its set)");
   }
   int run(const invocation&) override {
@@ -49,6 +53,9 @@ class stats_command final : public command {
     so.record_key.norm = normalization::parse(normalize_);
     so.approx = approx_;
     so.duplicates = !no_duplicates_;
+    so.duplicates_by_bytes = compare_ == duplicate_compare::bytes;
+    if (so.duplicates_by_bytes && so.record_key.norm.any())
+      throw option_error("normalize", "compares values: it does not go with `duplicates` bytes");
     const bool json = json_ || format_ == stats_format::json || (format_ == stats_format::auto_ && !is_terminal(1));
 
     check_outputs(s, {{"stdout", "-"}});
@@ -73,6 +80,7 @@ class stats_command final : public command {
   std::vector<std::string> unique_;
   stats_format format_ = stats_format::auto_;
   bool json_ = false, approx_ = false, no_duplicates_ = false;
+  duplicate_compare compare_ = duplicate_compare::value;
 };
 
 }  // namespace

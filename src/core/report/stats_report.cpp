@@ -140,7 +140,7 @@ void write_duplicates(json_writer& w, const stats_accumulator& a) {
   const auto& d = a.whole();
   uint64_t distinct = std::min(d.distinct.count(), d.total);
   w.begin_object();
-  w.key("compare").value(a.options().record_key.norm.any() ? "value" : "bytes");
+  w.key("compare").value(a.options().duplicates_by_bytes ? "bytes" : "value");
   w.key("normalize").value(a.options().record_key.norm.text());
   w.key("approx").value(a.options().approx);
   w.key("records").value(d.total);
@@ -253,7 +253,8 @@ std::string stats_table(const stats_job& job) {
     const auto& d = a.whole();
     uint64_t distinct = std::min(d.distinct.count(), d.total);
     o += '\n';
-    line("{:<30}{:>12}{:>12}{:>9}", fmt::format("duplicates{}{}", a.options().record_key.norm.any() ? " (normalize " + a.options().record_key.norm.text() + ")" : "",
+    line("{:<30}{:>12}{:>12}{:>9}", fmt::format("duplicates ({}{}){}", a.options().duplicates_by_bytes ? "bytes" : "values",
+                                                a.options().record_key.norm.any() ? ", normalize " + a.options().record_key.norm.text() : "",
                                                 a.options().approx ? " ~" : ""),
          "duplicates", "records", "rate");
     line("  {:<28}{:>12}{:>12}{:>8.2f}%", "(all)", with_commas(d.total - distinct), with_commas(d.total), 100.0 * share(d.total - distinct, d.total));

@@ -19,7 +19,8 @@ selector selector::parse(std::string_view by, const std::vector<std::string>& ke
 void select_record(const selector& sel, key_hasher& kh, const record_ref& rec, record_selection& out) {
   if (!sel.by) {
     out.group = "(all)";
-  } else if (auto v = sel.by->is_multi() ? std::nullopt : sel.by->first(rec.root); v && v->type() == dom::element_type::STRING) {
+  } else if (auto v = sel.by->is_multi() ? std::nullopt : sel.by->first(rec.root);
+             v && v->type() == dom::element_type::STRING && !reads_as_other_value(v->get_string().value_unsafe())) {
     out.group.assign(v->get_string().value_unsafe());
   } else {
     out.group = group_text(*sel.by, rec.root);

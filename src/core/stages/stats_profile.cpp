@@ -23,7 +23,7 @@ void stats_partial::add(const stats_options& o, std::string_view line, const dom
     // The common case, one string value, is counted straight from the DOM.
     std::optional<dom::element> v;
     if (!o.by->is_multi()) v = o.by->first(root);
-    if (!o.by->is_multi() && (!v || v->type() == dom::element_type::STRING)) {
+    if (!o.by->is_multi() && (!v || (v->type() == dom::element_type::STRING && !reads_as_other_value(v->get_string().value_unsafe())))) {
       gid = uint32_t(groups.add(v ? v->get_string().value_unsafe() : missing_group));
     } else {
       gid = uint32_t(groups.add(group_text(*o.by, root)));
@@ -49,11 +49,11 @@ void stats_partial::add(const stats_options& o, std::string_view line, const dom
     else ++unique[i].missing;
   }
   if (o.duplicates) {
-    // Byte-identical lines by default (one XXH3 pass); equal JSON values
-    // after normalising when --normalize asks for it.
+    // Equal JSON values by default, as dedup and the gate compare them;
+    // byte-identical lines with --duplicates bytes (one XXH3 pass).
     hash128 h;
-    if (o.record_key.norm.any()) hasher.hash(doc, h);
-    else h = hash_bytes(line);
+    if (o.duplicates_by_bytes) h = hash_bytes(line);
+    else hasher.hash(doc, h);
     records.emplace_back(gid, h);
   }
 }
