@@ -25,6 +25,7 @@ class gate_job final : public record_job {
 
  private:
   gate_config& cfg_;
+  std::vector<uint64_t> reached_;  // records where each watched path reached a value
 };
 
 }  // namespace jsift

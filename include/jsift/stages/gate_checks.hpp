@@ -72,6 +72,19 @@ class gate_check {
  public:
   virtual ~gate_check() = default;
   std::string name;
+  // The paths a check measures, by role ("path", "by", "with", "fields"). A
+  // check whose path reaches no value in any record, or that saw no record
+  // at all, measured nothing: it fails and says so (a typo must never pass
+  // a gate), unless it was given allow_missing = true. Checks without a path
+  // are unchanged.
+  struct watched_path {
+    std::string role;
+    path at;
+  };
+  const std::vector<watched_path>& watched() const { return watched_; }
+  // Fails `r` when the check measured nothing; `reached[i]` counts the
+  // records where watched()[i] reached a value, of `records` in all.
+  void apply_coverage(check_result& r, const std::vector<uint64_t>& reached, uint64_t records) const;
   virtual std::string type() const = 0;
   virtual std::unique_ptr<check_state> make_state() const { return nullptr; }
   // On a worker thread, for each valid record.
@@ -79,6 +92,14 @@ class gate_check {
   // In input order; `where` maps a record's chunk-local index to "FILE:LINE".
   virtual void merge(check_state*, const std::function<std::string(uint32_t)>& where) { (void)where; }
   virtual check_result evaluate(const gate_totals& t) const = 0;
+
+ protected:
+  void watch(std::string role, const path& p) { watched_.push_back({std::move(role), p}); }
+  void read_allow_missing(check_settings& s) { allow_missing_ = s.flag("allow_missing", false); }
+
+ private:
+  std::vector<watched_path> watched_;
+  bool allow_missing_ = false;
 };
 
 // The checks of one gate file (or of a pipeline's [[check]] tables).

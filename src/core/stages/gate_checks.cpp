@@ -10,6 +10,7 @@
 #include <re2/re2.h>
 
 #include "jsift/error.hpp"
+#include "jsift/io/units.hpp"
 #include "jsift/sets/key_set.hpp"
 #include "jsift/json/predicate.hpp"
 #include "jsift/json/record_key.hpp"
@@ -127,8 +128,9 @@ class turns_check final : public counting_check {
     else range_ = range{r.count("min"), r.count("max")};
     if (!range_.lo && !range_.hi) r.fail("", "give 'range' (\"5..10\") or 'min'/'max'");
     min_share_ = r.num("min_share", 1.0);
-    if (r.has("path")) path_ = r.path_of("path");
-    r.done({"range", "min", "max", "min_share", "path"});
+    if (r.has("path")) path_ = r.path_of("path"), watch("path", *path_);
+    read_allow_missing(r);
+    r.done({"range", "min", "max", "min_share", "path", "allow_missing"});
   }
   std::string type() const override { return "turns"; }
   void add(check_state* s, const record_ref& rec) const override {
@@ -161,7 +163,10 @@ struct groups_state : check_state {
 
 class group_counting_check : public gate_check {
  public:
-  explicit group_counting_check(check_reader& r) : by_(r.path_of("by")) {}
+  explicit group_counting_check(check_reader& r) : by_(r.path_of("by")) {
+    watch("by", by_);
+    read_allow_missing(r);
+  }
   std::unique_ptr<check_state> make_state() const override { return std::make_unique<groups_state>(); }
   void add(check_state* s, const record_ref& rec) const override {
     static_cast<groups_state*>(s)->groups.add(group_text(by_, rec.root));
@@ -179,7 +184,7 @@ class group_counting_check : public gate_check {
 class mix_check final : public group_counting_check {
  public:
   explicit mix_check(check_reader& r) : group_counting_check(r), target_(r.shares("target")), tol_(r.num("tolerance", 0.05)) {
-    r.done({"by", "target", "tolerance"});
+    r.done({"by", "target", "tolerance", "allow_missing"});
   }
   std::string type() const override { return "mix"; }
   check_result evaluate(const gate_totals&) const override {
@@ -209,7 +214,7 @@ class coverage_check final : public group_counting_check {
  public:
   explicit coverage_check(check_reader& r)
       : group_counting_check(r), min_(r.count("min")), max_(r.count("max")), require_(r.strings("require")) {
-    r.done({"by", "min", "max", "require"});
+    r.done({"by", "min", "max", "require", "allow_missing"});
   }
   std::string type() const override { return "coverage"; }
   check_result evaluate(const gate_totals&) const override {
@@ -240,11 +245,13 @@ struct keys_state : check_state {
 class unique_check final : public gate_check {
  public:
   explicit unique_check(check_reader& r) : path_(r.path_of("path")) {
-    if (r.has("by")) by_ = r.path_of("by");
+    watch("path", path_);
+    if (r.has("by")) by_ = r.path_of("by"), watch("by", *by_);
+    read_allow_missing(r);
     min_ratio_ = r.num("min_ratio");
     spec_.norm = normalization::parse(r.str("normalize", "none"));
     for (auto& g : r.strings("groups")) only_.insert(g);
-    r.done({"path", "by", "min_ratio", "normalize", "groups"});
+    r.done({"path", "by", "min_ratio", "normalize", "groups", "allow_missing"});
   }
   std::string type() const override { return "unique"; }
   std::unique_ptr<check_state> make_state() const override { return std::make_unique<keys_state>(spec_); }
@@ -323,6 +330,8 @@ class ratio_check final : public counting_check {
  public:
   explicit ratio_check(check_reader& r) {
     path p = r.path_of("path");
+    watch("path", p);
+    read_allow_missing(r);
     std::string value = r.str("value");
     eq_ = make_eq(p.text() + "=" + value, false);
     has_ = make_has(p.text());
@@ -330,7 +339,7 @@ class ratio_check final : public counting_check {
     target_ = r.num("target");
     tol_ = r.num("tolerance", 0.02);
     path_ = p.text();
-    r.done({"path", "value", "target", "tolerance"});
+    r.done({"path", "value", "target", "tolerance", "allow_missing"});
   }
   std::string type() const override { return "ratio"; }
   void add(check_state* s, const record_ref& rec) const override {
@@ -365,7 +374,9 @@ class required_check final : public gate_check {
       }
     }
     missing_.assign(paths_.size(), 0);
-    r.done({"fields"});
+    for (const auto& p : paths_) watch("fields", p);
+    read_allow_missing(r);
+    r.done({"fields", "allow_missing"});
   }
   std::string type() const override { return "required"; }
   struct state : check_state {
@@ -405,10 +416,12 @@ class required_check final : public gate_check {
 class nonempty_check final : public counting_check {
  public:
   explicit nonempty_check(check_reader& r) : path_(r.path_of("path")) {
+    watch("path", path_);
+    read_allow_missing(r);
     max_count_ = r.count("max_count");
     if (r.has("max_share")) max_share_ = r.num("max_share");
     if (!max_count_ && !max_share_) max_count_ = 0;
-    r.done({"path", "max_count", "max_share"});
+    r.done({"path", "max_count", "max_share", "allow_missing"});
   }
   std::string type() const override { return "nonempty"; }
   void add(check_state* s, const record_ref& rec) const override {
@@ -451,8 +464,11 @@ class nonempty_check final : public counting_check {
 class consistent_check final : public counting_check {
  public:
   explicit consistent_check(check_reader& r) : a_(r.path_of("path")), b_(r.path_of("with")) {
+    watch("path", a_);
+    watch("with", b_);
+    read_allow_missing(r);
     max_ = r.count("max").value_or(0);
-    r.done({"path", "with", "max"});
+    r.done({"path", "with", "max", "allow_missing"});
   }
   std::string type() const override { return "consistent"; }
   struct state : counting_state {
@@ -490,6 +506,8 @@ class match_check final : public counting_check {
  public:
   explicit match_check(check_reader& r) {
     path p = r.path_of("path");
+    watch("path", p);
+    read_allow_missing(r);
     std::string rx = r.str("regex");
     try {
       pred_ = make_match(p.text() + "=" + rx);
@@ -498,7 +516,7 @@ class match_check final : public counting_check {
     }
     max_ = r.count("max").value_or(0);
     rx_ = rx;
-    r.done({"path", "regex", "max"});
+    r.done({"path", "regex", "max", "allow_missing"});
   }
   std::string type() const override { return "match"; }
   void add(check_state* s, const record_ref& rec) const override {
@@ -542,16 +560,16 @@ const std::vector<check_type>& check_types() {
       {"invalid_lines", {"max"}, build<invalid_lines_check>},
       {"records", {"expected", "min", "max"}, build<records_check>},
       {"line_bytes", {"max"}, build<line_bytes_check>},
-      {"turns", {"range", "min", "max", "min_share", "path"}, build<turns_check>},
-      {"unique", {"path", "by", "min_ratio", "normalize", "groups"}, build<unique_check>},
-      {"mix", {"by", "target", "tolerance"}, build<mix_check>},
-      {"ratio", {"path", "value", "target", "tolerance"}, build<ratio_check>},
-      {"required", {"fields"}, build<required_check>},
-      {"nonempty", {"path", "max_count", "max_share"}, build<nonempty_check>},
+      {"turns", {"range", "min", "max", "min_share", "path", "allow_missing"}, build<turns_check>},
+      {"unique", {"path", "by", "min_ratio", "normalize", "groups", "allow_missing"}, build<unique_check>},
+      {"mix", {"by", "target", "tolerance", "allow_missing"}, build<mix_check>},
+      {"ratio", {"path", "value", "target", "tolerance", "allow_missing"}, build<ratio_check>},
+      {"required", {"fields", "allow_missing"}, build<required_check>},
+      {"nonempty", {"path", "max_count", "max_share", "allow_missing"}, build<nonempty_check>},
       {"duplicates", {"max_rate", "normalize"}, build<duplicates_check>},
-      {"coverage", {"by", "min", "max", "require"}, build<coverage_check>},
-      {"consistent", {"path", "with", "max"}, build<consistent_check>},
-      {"match", {"path", "regex", "max"}, build<match_check>},
+      {"coverage", {"by", "min", "max", "require", "allow_missing"}, build<coverage_check>},
+      {"consistent", {"path", "with", "max", "allow_missing"}, build<consistent_check>},
+      {"match", {"path", "regex", "max", "allow_missing"}, build<match_check>},
   };
   return types;
 }
@@ -563,6 +581,24 @@ const check_type* find_type(std::string_view name) {
 }
 
 }  // namespace
+
+void gate_check::apply_coverage(check_result& r, const std::vector<uint64_t>& reached, uint64_t records) const {
+  if (watched_.empty()) return;
+  std::vector<std::string> coverage;
+  std::string nothing;
+  for (size_t i = 0; i < watched_.size(); ++i) {
+    coverage.push_back(fmt::format("{} {}: in {} of {} records", watched_[i].role, watched_[i].at.text(), with_commas(reached[i]),
+                                   with_commas(records)));
+    if (records > 0 && reached[i] == 0 && nothing.empty())
+      nothing = fmt::format("measured nothing: {} {} reaches no value in any of {} records", watched_[i].role, watched_[i].at.text(),
+                            with_commas(records));
+  }
+  if (records == 0) nothing = "measured nothing: no records";
+  if (nothing.empty() || allow_missing_) return;
+  r.passed = false;
+  r.measured = nothing + " (allow_missing = true accepts it)";
+  r.details.insert(r.details.begin(), coverage.begin(), coverage.end());
+}
 
 const std::vector<const char*>* check_keys(std::string_view type) {
   const check_type* t = find_type(type);
