@@ -145,7 +145,9 @@ class split_tests(jsift_case):
         # reordering and appending do not move records between splits
         lines = read_lines(CONV)
         shuffled = self.write("shuffled.jsonl", b"".join(l + b"\n" for l in reversed(lines)) + slurp(PAIRS))
-        files2, _ = self.split("--ratios", "train=0.5,eval=0.5", "--key", ".input_parameters.persona_key", src=shuffled)
+        # (the appended pairs have no persona: --keyless skip leaves them out, never a silent fallback)
+        files2, _ = self.split("--ratios", "train=0.5,eval=0.5", "--key", ".input_parameters.persona_key", "--keyless", "skip",
+                               src=shuffled)
         self.assertTrue(set(files["eval.jsonl"].splitlines()) <= set(files2["eval.jsonl"].splitlines()))
 
     def test_deterministic_across_threads(self):

@@ -51,10 +51,23 @@ TEST_CASE("split router: records sharing a key land together; shares are close t
   size_t evals = 0;
   for (int i = 0; i < 2000; ++i) {
     test_record a(fmt::format(R"({{"conv":{},"turn":1}})", i)), b(fmt::format(R"({{"turn":2,"conv":{}}})", i));
-    size_t ba = r.bucket(kh, a.ref);
+    std::optional<size_t> ba = r.bucket(kh, a.ref);
+    REQUIRE(ba.has_value());
     CHECK(ba == r.bucket(kh, b.ref));
-    evals += ba == 0;
+    evals += *ba == 0;
   }
   CHECK(evals > 140);
   CHECK(evals < 260);
+}
+
+TEST_CASE("split router: no value at the key is no split (never the record's bytes); several paths are a tuple") {
+  split_router r({{"a", 0.5}, {"b", 0.5}}, key_spec::parse({".x", ".y"}, "none"), 1, keyless_policy::skip);
+  key_hasher kh(r.key());
+  test_record none(R"({"z":1})"), only_x(R"({"x":1})"), both(R"({"x":1,"y":2})");
+  CHECK_FALSE(r.bucket(kh, none.ref).has_value());
+  CHECK(r.bucket(kh, only_x.ref).has_value());  // one of the tuple's paths is enough to have a key
+  CHECK(r.keyless() == keyless_policy::skip);
+  CHECK(r.key_text() == ".x, .y");
+  split_router bytes({{"a", 0.5}, {"b", 0.5}}, {}, 1);
+  CHECK(bytes.bucket(kh, none.ref).has_value());  // without key paths: the record's bytes
 }

@@ -144,6 +144,8 @@ class record_job : public chunk_job {
   // During on_commit: the chunk being committed (its raw bytes).
   const chunk& commit_chunk() const { return *cur_chunk_; }
   uint64_t commit_line(uint32_t index) const { return line_base_ + index + 1; }
+  // During on_commit: the name of the chunk's file, for messages.
+  std::string commit_file_name() const { return files_[cur_file_].name(); }
 
  private:
   const std::vector<input_file>& files_;

@@ -98,7 +98,7 @@ class pipeline_job final : public record_job {
   bottom_k* survey_ = nullptr;
   const emit_plan* plan_ = nullptr;
   std::vector<size_t> filtered_ids_;
-  size_t duplicate_id_ = 0, sampled_out_id_ = 0;
+  size_t duplicate_id_ = 0, sampled_out_id_ = 0, keyless_id_ = 0;
   std::vector<output_file*> outs_;
   std::vector<uint64_t> written_;
   std::vector<std::string> buffers_;

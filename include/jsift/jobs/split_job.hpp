@@ -9,10 +9,15 @@
 #include <vector>
 
 #include "jsift/engine/record_job.hpp"
+#include "jsift/error.hpp"
 #include "jsift/io/output_file.hpp"
 #include "jsift/stages/split_router.hpp"
 
 namespace jsift {
+
+// The error of a record without a split key under keyless fail (exit 3):
+// "FILE:LINE: no value at the split key .id (...; --keyless skip ...)".
+data_error keyless_record(const std::string& file, uint64_t line, const split_router& router);
 
 class split_job final : public record_job {
  public:
@@ -30,6 +35,7 @@ class split_job final : public record_job {
   const split_router& router_;
   std::vector<output_file*> outs_;
   std::vector<uint64_t> counts_;
+  size_t keyless_id_ = 0;
 };
 
 }  // namespace jsift

@@ -28,7 +28,7 @@ class rebalance_command final : public command {
              "Groups not named in --target/--cap: drop, or keep them whole")
         .shows_default("drop");
     f.toggle("--allow-upsample", q_.allow_upsample, "Repeat records of groups too small for their quota (reported)");
-    f.text("--key", "PATH", key_, "Choose by a hash of the value at PATH instead of the whole record").paths();
+    f.texts("--key", "PATH", keys_, "Choose by a hash of the value at PATH instead of the whole record (repeatable: a tuple)").paths();
     f.count("--seed", "N", seed_, "Selection seed").shows_default("0");
     f.text("--max-memory", "SIZE", max_memory_, "Fail (exit 4) rather than let the selection's smallest keys grow past SIZE");
   }
@@ -36,7 +36,7 @@ class rebalance_command final : public command {
     if (!target_.empty()) q_.target = parse_shares(target_, "target");
     if (!cap_.empty()) q_.cap = parse_counts(cap_, "cap");
     quota_request req = q_.request();
-    selector sel = selector::parse(by_, key_.empty() ? std::vector<std::string>{} : std::vector<std::string>{key_}, seed_);
+    selector sel = selector::parse(by_, keys_, seed_);
     run_settings s = make_settings(common_);
     return run_selection(s, "rebalance", sel, &req, 0, max_memory());
   }
@@ -45,7 +45,8 @@ class rebalance_command final : public command {
   uint64_t max_memory() const { return max_memory_.empty() ? 0 : parse_size(max_memory_, "max_memory"); }
   common_args common_;
   quota_spec q_;
-  std::string by_, target_, cap_, key_;
+  std::string by_, target_, cap_;
+  std::vector<std::string> keys_;
   uint64_t seed_ = 0;
   std::string max_memory_;
 };

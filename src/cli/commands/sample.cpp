@@ -19,14 +19,14 @@ class sample_command final : public command {
     f.count("-n", "N", n_, "Exactly N records (N per group with --by)");
     f.number("--fraction", "F", fraction_, "Each record with probability F, decided by its hash (one pass, no memory)");
     f.text("--by", "PATH", by_, "Sample N records from each group of this field").paths();
-    f.text("--key", "PATH", key_, "Choose by a hash of the value at PATH instead of the whole record").paths();
+    f.texts("--key", "PATH", keys_, "Choose by a hash of the value at PATH instead of the whole record (repeatable: a tuple)").paths();
     f.count("--seed", "N", seed_, "Selection seed").shows_default("0");
     f.text("--max-memory", "SIZE", max_memory_, "Fail (exit 4) rather than let the selection's smallest keys grow past SIZE");
   }
   int run(const invocation&) override {
     if (n_.has_value() == fraction_.has_value() || (n_ && *n_ == 0))
       throw option_error("", "give exactly one of -n N (above 0) or `fraction` F");
-    selector sel = selector::parse(by_, key_.empty() ? std::vector<std::string>{} : std::vector<std::string>{key_}, seed_);
+    selector sel = selector::parse(by_, keys_, seed_);
     run_settings s = make_settings(common_);
     if (fraction_) {
       if (*fraction_ < 0 || *fraction_ > 1) throw option_error("fraction", "expected a number between 0 and 1");
@@ -43,7 +43,8 @@ class sample_command final : public command {
   common_args common_;
   std::optional<uint64_t> n_;
   std::optional<double> fraction_;
-  std::string by_, key_;
+  std::string by_;
+  std::vector<std::string> keys_;
   uint64_t seed_ = 0;
   std::string max_memory_;
 };

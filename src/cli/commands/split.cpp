@@ -22,14 +22,17 @@ class split_command final : public command {
     define_common(f, common_, output_flag::none);
     f.text("-o,--output", "DIR", dir_, "Directory for one NAME.jsonl per split (created if missing)").dirs().required();
     f.text("--ratios", "NAME=SHARE,...", ratios_, "Splits and their shares, summing to 1").shows_default("train=0.98,eval=0.02");
-    f.text("--key", "PATH", key_, "Records with the same value at PATH land in the same split (e.g. a conversation id)").paths();
+    f.texts("--key", "PATH", keys_, "Records with the same value at PATH land in the same split (e.g. a conversation id); repeatable: a tuple")
+        .paths();
+    f.choice("--keyless", keyless_, {{"fail", keyless_policy::fail}, {"skip", keyless_policy::skip}},
+             "A record without a value at --key: fail (exit 3, naming it) or skip (counted as filtered:keyless)")
+        .shows_default("fail");
     f.count("--seed", "N", seed_, "Assignment seed").shows_default("0");
   }
   int run(const invocation&) override {
     run_settings s = make_settings(common_);
     std::map<std::string, double> shares = parse_shares(ratios_, "ratios");
-    split_router router({shares.begin(), shares.end()},
-                        key_spec::parse(key_.empty() ? std::vector<std::string>{} : std::vector<std::string>{key_}, "none"), seed_);
+    split_router router({shares.begin(), shares.end()}, key_spec::parse(keys_, "none"), seed_, keyless_);
     std::vector<std::pair<std::string, std::string>> named;
     for (const auto& [name, share] : router.ratios())
       named.emplace_back(fmt::format("split '{}'", name), (std::filesystem::path(dir_) / (name + ".jsonl")).string());
@@ -68,7 +71,9 @@ class split_command final : public command {
 
  private:
   common_args common_;
-  std::string dir_, ratios_ = "train=0.98,eval=0.02", key_;
+  std::string dir_, ratios_ = "train=0.98,eval=0.02";
+  std::vector<std::string> keys_;
+  keyless_policy keyless_ = keyless_policy::fail;
   uint64_t seed_ = 0;
 };
 

@@ -44,8 +44,7 @@ void read_dedup(table_reader& r, pipeline_spec& spec) {
 void read_rebalance(table_reader& r, pipeline_spec& spec) {
   pipeline_rebalance b;
   std::string by = r.str("by");
-  std::vector<std::string> key;
-  if (r.has("key")) key.push_back(r.str("key"));
+  std::vector<std::string> key = r.string_or_strings("key");
   uint64_t seed = r.count("seed").value_or(0);
   b.sel = r.located([&] { return selector::parse(by, key, seed); });
   quota_spec q;
@@ -68,12 +67,14 @@ void read_rebalance(table_reader& r, pipeline_spec& spec) {
 
 void read_split(table_reader& r, pipeline_spec& spec) {
   std::map<std::string, double> shares = r.shares("ratios");
-  std::vector<std::string> key;
-  if (r.has("key")) key.push_back(r.str("key"));
+  std::vector<std::string> key = r.string_or_strings("key");
   uint64_t seed = r.count("seed").value_or(0);
-  r.done({"ratios", "key", "seed"});
+  std::string keyless = r.str("keyless", "fail");
+  if (keyless != "fail" && keyless != "skip") r.fail("keyless", "'keyless' must be \"fail\" or \"skip\"");
+  r.done({"ratios", "key", "seed", "keyless"});
   spec.split = r.located([&] {
-    return split_router({shares.begin(), shares.end()}, key_spec::parse(key, "none"), seed);
+    return split_router({shares.begin(), shares.end()}, key_spec::parse(key, "none"), seed,
+                        keyless == "skip" ? keyless_policy::skip : keyless_policy::fail);
   });
 }
 

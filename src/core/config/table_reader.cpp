@@ -73,6 +73,13 @@ std::vector<std::string> table_reader::strings(const std::string& key) {
   return out;
 }
 
+std::vector<std::string> table_reader::string_or_strings(const std::string& key) {
+  const toml::node* n = get(key);
+  if (n && n->is_string()) return {std::string(*n->value<std::string_view>())};
+  if (n && !n->is_array()) fail_at(n, fmt::format("'{}' must be a string or an array of strings", key));
+  return strings(key);
+}
+
 std::map<std::string, double> table_reader::shares(const std::string& key) {
   const toml::node* n = get(key);
   if (!n) fail_at(nullptr, fmt::format("missing key '{}'", key));

@@ -36,6 +36,8 @@ class table_reader final : public check_settings {
   path path_of(const std::string& key) override;
   std::optional<uint64_t> count(const std::string& key) override;
   std::vector<std::string> strings(const std::string& key) override;
+  // A string or an array of strings (`key = ".id"` or `key = [".a", ".b"]`).
+  std::vector<std::string> string_or_strings(const std::string& key);
   std::map<std::string, double> shares(const std::string& key) override;
   std::map<std::string, uint64_t> counts_table(const std::string& key);
   bool flag(const std::string& key, bool dflt) override;

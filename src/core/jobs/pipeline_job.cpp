@@ -1,6 +1,7 @@
 #include "jsift/jobs/pipeline_job.hpp"
 
 #include "jsift/jobs/dedup_job.hpp"
+#include "jsift/jobs/split_job.hpp"
 #include "jsift/sets/string_counter.hpp"
 
 namespace jsift {
@@ -14,6 +15,7 @@ const key_spec& no_key() {
 
 // A split's buffer is written out when it reaches this size within a chunk.
 constexpr size_t flush_bytes = size_t(4) << 20;
+constexpr uint32_t no_bucket = UINT32_MAX;
 
 struct pipeline_chunk : record_chunk {
   explicit pipeline_chunk(const pipeline_spec& s)
@@ -29,8 +31,8 @@ struct pipeline_chunk : record_chunk {
     bool keyless;
     uint32_t group;
     sel_key key;
-    uint32_t bucket;
-    uint32_t index;  // line index in the chunk
+    uint32_t bucket;  // no_bucket: no value at the split key
+    uint32_t index;   // line index in the chunk
   };
   std::vector<entry> entries;
 };
@@ -41,6 +43,7 @@ void pipeline_job::register_names() {
   if (spec_.filter) filtered_ids_ = spec_.filter->register_dispositions(names());
   duplicate_id_ = names().add("duplicate");
   sampled_out_id_ = names().add("sampled_out");
+  keyless_id_ = names().add("filtered:keyless");
 }
 
 pipeline_job::pipeline_job(const std::vector<input_file>& files, record_job_options ro, const pipeline_spec& spec,
@@ -80,7 +83,10 @@ void pipeline_job::on_record(record_chunk& rc, const record_ref& rec) const {
     e.group = uint32_t(pc.groups.add(pc.scratch.group));
     e.key = pc.scratch.key;
   }
-  if (spec_.split.size() > 1) e.bucket = uint32_t(spec_.split.bucket(pc.split_hasher, rec));
+  if (spec_.split.size() > 1 || !spec_.split.key().paths.empty()) {
+    std::optional<size_t> b = spec_.split.bucket(pc.split_hasher, rec);
+    e.bucket = b ? uint32_t(*b) : no_bucket;  // decided at commit, after dedup and the selection
+  }
   pc.entries.push_back(e);
   rc.keep(rec.line);
 }
@@ -109,6 +115,11 @@ void pipeline_job::on_commit(record_chunk& rc) {
       }
     }
     if (survey_) continue;
+    if (e.bucket == no_bucket) {  // [split] keyless: as `jsift split` after the same records
+      if (spec_.split.keyless() == keyless_policy::fail) throw keyless_record(commit_file_name(), commit_line(e.index), spec_.split);
+      rc.counts.move(disposition_names::kept, keyless_id_);
+      continue;
+    }
     std::string_view line(rc.out.data() + e.off, e.len);
     std::string& buf = buffers_[e.bucket];
     for (uint64_t c = 0; c < copies; ++c) {

@@ -14,8 +14,8 @@ void check_split_name(std::string_view name, std::string_view field) {
     throw option_error(std::string(field), fmt::format("'{}' cannot be a file name (a split name must not be empty, '.', '..' or hold '/')", name));
 }
 
-split_router::split_router(std::vector<ratio> ratios, key_spec key, uint64_t seed)
-    : ratios_(std::move(ratios)), key_(std::move(key)), seed_(seed) {
+split_router::split_router(std::vector<ratio> ratios, key_spec key, uint64_t seed, keyless_policy keyless)
+    : ratios_(std::move(ratios)), key_(std::move(key)), seed_(seed), keyless_(keyless) {
   if (ratios_.empty()) throw option_error("ratios", "give at least one split");
   double sum = 0;
   for (auto& [name, share] : ratios_) {
@@ -38,12 +38,17 @@ size_t split_router::bucket_of(uint64_t h) const {
   return b;
 }
 
-size_t split_router::bucket(key_hasher& kh, const record_ref& rec) const {
+std::optional<size_t> split_router::bucket(key_hasher& kh, const record_ref& rec) const {
+  if (key_.paths.empty()) return bucket_of(XXH3_64bits_withSeed(rec.line.data(), rec.line.size(), seed_));
   hash128 k;
-  uint64_t h;
-  if (!key_.paths.empty() && kh.hash(rec.root, k)) h = XXH3_64bits_withSeed(&k, sizeof k, seed_);
-  else h = XXH3_64bits_withSeed(rec.line.data(), rec.line.size(), seed_);
-  return bucket_of(h);
+  if (!kh.hash(rec.root, k)) return std::nullopt;
+  return bucket_of(XXH3_64bits_withSeed(&k, sizeof k, seed_));
+}
+
+std::string split_router::key_text() const {
+  std::string out;
+  for (const auto& p : key_.paths) out += (out.empty() ? "" : ", ") + p.text();
+  return out;
 }
 
 }  // namespace jsift
