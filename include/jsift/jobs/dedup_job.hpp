@@ -42,8 +42,11 @@ class dedup_job final : public record_job {
 
 // Loads the keys of reference sets (--against: key indexes, or JSONL files
 // and directories hashed with `spec` and read with `ro`'s validation policy)
-// into `into`. Returns the keys read.
-uint64_t load_reference_keys(const std::vector<std::string>& paths, const key_spec& spec, const record_job_options& ro,
-                             unsigned threads, key_set& into);
+// into `into`. Returns the keys each path gave (a reference of another schema
+// gives none: worth a warning).
+std::vector<uint64_t> load_reference_keys(const std::vector<std::string>& paths, const key_spec& spec,
+                                          const record_job_options& ro, unsigned threads, key_set& into);
+// "jsift: warning: --against 'x': ..." for each reference that gave no key.
+std::string empty_reference_warnings(const std::vector<std::string>& paths, const std::vector<uint64_t>& keys);
 
 }  // namespace jsift

@@ -104,8 +104,9 @@ class pipeline_job final : public record_job {
   std::vector<std::string> buffers_;
 };
 
-// Loads the [dedup] reference sets (`against`) into `into`.
-uint64_t load_pipeline_references(const pipeline_spec& spec, const record_job_options& ro, unsigned threads, key_set& into);
+// Loads the [dedup] reference sets (`against`) into `into`; returns the
+// warnings about references that gave no key.
+std::string load_pipeline_references(const pipeline_spec& spec, const record_job_options& ro, unsigned threads, key_set& into);
 
 // The selection planner's surveys for [rebalance], each a pass over `inputs`
 // through filter and a fresh dedup (reading the index, not writing it).

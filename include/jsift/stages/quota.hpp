@@ -23,7 +23,9 @@ namespace jsift {
 enum class others_policy { drop, keep };
 
 struct quota_request {
-  enum class kind { target, cap, cap_all, equal } mode = kind::cap_all;
+  // proportional: `total` records in all, each group its share of the input
+  // (sample --total); the others as the rebalance flags say.
+  enum class kind { target, cap, cap_all, equal, proportional } mode = kind::cap_all;
   std::map<std::string, double> shares;    // --target
   std::map<std::string, uint64_t> caps;    // --cap
   uint64_t cap_all = 0;                    // --cap-all

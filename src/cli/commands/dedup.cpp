@@ -49,8 +49,11 @@ class dedup_command final : public command {
     key_set reference(false, &budget);
     // Reference files are read, not passed on: their bad lines are skipped
     // (and counted as invalid there), never quarantined with the input's.
-    if (!against_.empty()) load_reference_keys(against_, o.key, s.records.for_survey(), s.pass.threads, reference);
-    first_seen seen(o, s.inputs, budget, &reference);
+    std::string warnings;
+    if (!against_.empty())
+      warnings = empty_reference_warnings(against_, load_reference_keys(against_, o.key, s.records.for_survey(), s.pass.threads, reference));
+    if (!warnings.empty() && !s.quiet) print_err(warnings);
+    first_seen seen(o, s.inputs, budget, against_.empty() ? nullptr : &reference);
     dedup_job job(s.inputs, s.records, seen, out.get());
     run_with_progress(s, s.inputs, job);
     job.finish();

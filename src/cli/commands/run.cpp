@@ -49,7 +49,7 @@ class run_command final : public command {
     std::unique_ptr<input_spool> spool;
     if (spec_.rebalance) spool = std::make_unique<input_spool>(s_.inputs);  // read more than once
     if (spec_.dedup) budget_.limit = spec_.dedup->max_memory;
-    load_pipeline_references(spec_, s_.records, s_.pass.threads, reference_);
+    if (std::string w = load_pipeline_references(spec_, s_.records, s_.pass.threads, reference_); !w.empty() && !s_.quiet) print_err(w);
 
     planned_selection planned = plan();
     if (spec_.rebalance)
@@ -85,7 +85,8 @@ class run_command final : public command {
       files_.push_back(std::make_unique<output_file>((fs::path(spec_.output.dir) / (name + ".jsonl")).string()));
       outs.push_back(files_.back().get());
     }
-    if (spec_.dedup) seen_ = std::make_unique<first_seen>(spec_.dedup->seen, s_.inputs, budget_, &reference_);
+    if (spec_.dedup)
+      seen_ = std::make_unique<first_seen>(spec_.dedup->seen, s_.inputs, budget_, spec_.dedup->against.empty() ? nullptr : &reference_);
     job_ = std::make_unique<pipeline_job>(s_.inputs, s_.records, spec_, seen_.get(), spec_.rebalance ? &planned.plan : nullptr, outs);
     run_with_progress(s_, s_.inputs, *job_);
     job_->finish();

@@ -17,6 +17,7 @@ class sample_command final : public command {
   void define(flag_list& f) override {
     define_common(f, common_, output_flag::records);
     f.count("-n", "N", n_, "Exactly N records (N per group with --by)");
+    f.count("--total", "N", total_, "N records in all, each --by group its share of the input (a stratified sample)");
     f.number("--fraction", "F", fraction_, "Each record with probability F, decided by its hash (one pass, no memory)");
     f.text("--by", "PATH", by_, "Sample N records from each group of this field").paths();
     f.texts("--key", "PATH", keys_, "Choose by a hash of the value at PATH instead of the whole record (repeatable: a tuple)").paths();
@@ -24,8 +25,8 @@ class sample_command final : public command {
     f.text("--max-memory", "SIZE", max_memory_, "Fail (exit 4) rather than let the selection's smallest keys grow past SIZE");
   }
   int run(const invocation&) override {
-    if (n_.has_value() == fraction_.has_value() || (n_ && *n_ == 0))
-      throw option_error("", "give exactly one of -n N (above 0) or `fraction` F");
+    if (int(n_.has_value()) + int(fraction_.has_value()) + int(total_.has_value()) != 1 || (n_ && *n_ == 0) || (total_ && *total_ == 0))
+      throw option_error("", "give exactly one of -n N, `total` N (above 0) or `fraction` F");
     selector sel = selector::parse(by_, keys_, seed_);
     run_settings s = make_settings(common_);
     if (fraction_) {
@@ -33,15 +34,20 @@ class sample_command final : public command {
       return run_selection(s, "sample", sel, nullptr, *fraction_, 0);
     }
     quota_request req;
-    req.mode = quota_request::kind::cap_all;
-    req.cap_all = *n_;
+    if (total_) {
+      req.mode = quota_request::kind::proportional;
+      req.total = *total_;
+    } else {
+      req.mode = quota_request::kind::cap_all;
+      req.cap_all = *n_;
+    }
     return run_selection(s, "sample", sel, &req, 0, max_memory());
   }
 
  private:
   uint64_t max_memory() const { return max_memory_.empty() ? 0 : parse_size(max_memory_, "max_memory"); }
   common_args common_;
-  std::optional<uint64_t> n_;
+  std::optional<uint64_t> n_, total_;
   std::optional<double> fraction_;
   std::string by_;
   std::vector<std::string> keys_;

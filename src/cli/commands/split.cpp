@@ -1,4 +1,5 @@
 // `jsift split`: inputs -> split_job (the split router) -> DIR/NAME.jsonl per split.
+#include <cmath>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -49,9 +50,20 @@ class split_command final : public command {
     split_job job(s.inputs, s.records, router, outs);
     run_with_progress(s, s.inputs, job);
     job.finish();
-    std::string tail;
-    for (size_t i = 0; i < router.size(); ++i)
-      tail += fmt::format("  {:<16}{:>12} records  -> {}\n", router.name(i), with_commas(job.split_counts()[i]), files[i]->path());
+    uint64_t total = 0;
+    for (uint64_t n : job.split_counts()) total += n;
+    auto share = [&](size_t i) { return total ? double(job.split_counts()[i]) / double(total) : 0.0; };
+    std::string tail, warnings;
+    for (size_t i = 0; i < router.size(); ++i) {
+      tail += fmt::format("  {:<16}{:>12} records {:>6.1f}%  -> {}\n", router.name(i), with_commas(job.split_counts()[i]), 100 * share(i),
+                          files[i]->path());
+      // Grouped by a key with few groups, a split can land far from its share.
+      const double target = router.ratios()[i].second;
+      if (total && std::abs(share(i) - target) > 0.02)
+        warnings += fmt::format("jsift: warning: split '{}' has {:.1f}% of the records, its share is {:.1f}%{}\n", router.name(i),
+                                100 * share(i), 100 * target, router.key().paths.empty() ? "" : " (few groups at --key?)");
+    }
+    tail += warnings;
     finish_command(
         s, "split", job,
         [&](json_writer& w) {
@@ -60,6 +72,7 @@ class split_command final : public command {
             w.key(router.name(i)).begin_object();
             w.key("file").value(files[i]->path());
             w.key("records").value(job.split_counts()[i]);
+            w.key("share").value(std::round(share(i) * 1e6) / 1e6);
             w.key("target").value(router.ratios()[i].second);
             w.end_object();
           }

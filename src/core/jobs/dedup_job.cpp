@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include "jsift/engine/pass.hpp"
 #include "jsift/sets/key_index.hpp"
 
@@ -48,20 +50,30 @@ class key_collect_job final : public record_job {
 
 }  // namespace
 
-uint64_t load_reference_keys(const std::vector<std::string>& paths, const key_spec& spec, const record_job_options& ro,
-                             unsigned threads, key_set& into) {
-  uint64_t n = 0;
+std::vector<uint64_t> load_reference_keys(const std::vector<std::string>& paths, const key_spec& spec,
+                                          const record_job_options& ro, unsigned threads, key_set& into) {
+  std::vector<uint64_t> n;
   for (const auto& p : paths) {
     if (looks_like_key_index(p)) {
-      n += read_key_index(p, spec.text(), into, 0);
+      n.push_back(read_key_index(p, spec.text(), into, 0));
       continue;
     }
     std::vector<input_file> files = expand_inputs({p});
     key_collect_job job(files, ro, spec, into);
     run_pass(files, {chunk_options{size_t(4) << 20, ro.max_line_bytes, true}, threads, {}}, job);
-    n += job.collected;
+    n.push_back(job.collected);
   }
   return n;
+}
+
+std::string empty_reference_warnings(const std::vector<std::string>& paths, const std::vector<uint64_t>& keys) {
+  std::string out;
+  for (size_t i = 0; i < paths.size() && i < keys.size(); ++i)
+    if (keys[i] == 0)
+      out += fmt::format("jsift: warning: --against '{}' gave no reference keys (no record of it has a value at the key; "
+                         "another schema?)\n",
+                         paths[i]);
+  return out;
 }
 
 dedup_job::dedup_job(const std::vector<input_file>& files, record_job_options ro, first_seen& seen, output_file* out)

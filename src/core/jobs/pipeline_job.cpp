@@ -146,9 +146,10 @@ void pipeline_job::finish_outputs() {
   if (seen_) seen_->finish();
 }
 
-uint64_t load_pipeline_references(const pipeline_spec& spec, const record_job_options& ro, unsigned threads, key_set& into) {
-  if (!spec.dedup || spec.dedup->against.empty()) return 0;
-  return load_reference_keys(spec.dedup->against, spec.dedup->seen.key, ro.for_survey(), threads, into);
+std::string load_pipeline_references(const pipeline_spec& spec, const record_job_options& ro, unsigned threads, key_set& into) {
+  if (!spec.dedup || spec.dedup->against.empty()) return {};
+  const auto& against = spec.dedup->against;
+  return empty_reference_warnings(against, load_reference_keys(against, spec.dedup->seen.key, ro.for_survey(), threads, into));
 }
 
 planned_selection plan_pipeline_selection(const pipeline_spec& spec, const std::vector<input_file>& inputs,

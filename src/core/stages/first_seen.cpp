@@ -98,6 +98,7 @@ std::string first_seen::summary(std::string_view command) const {
   std::string s = fmt::format("jsift {}: {} records, {} duplicates ({:.2f} %)", command, records, duplicates_, rate);
   if (against_hits_) s += fmt::format(", {} of them in --against", against_hits_);
   if (keyless_) s += fmt::format(", {} without a key (kept)", keyless_);
+  if (reference_) s += fmt::format(", {} reference key{}", with_commas(reference_->size()), reference_->size() == 1 ? "" : "s");
   s += fmt::format("; key set {}\n", human_bytes(memory_bytes()));
   return s;
 }

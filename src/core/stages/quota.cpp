@@ -117,7 +117,12 @@ std::map<std::string, quota> plan_quotas(const std::map<std::string, uint64_t>& 
     return out;
   }
 
-  if (req.mode == kind::equal) {
+  if (req.mode == kind::proportional) {  // sample --total N: a stratified sample of N in all
+    std::map<std::string, double> w;
+    uint64_t all = 0;
+    for (auto& [g, q] : out) w[g] = double(q.available), all += q.available;
+    for (auto& [g, k] : apportion(std::min(req.total.value_or(0), all), w)) out[g].keep = k;
+  } else if (req.mode == kind::equal) {
     if (out.empty()) return out;
     std::map<std::string, double> w;
     uint64_t smallest = UINT64_MAX;

@@ -19,7 +19,7 @@ planned_selection plan_selection(const quota_request& req, const survey_pass& su
   using kind = quota_request::kind;
   planned_selection out;
   survey_request ask;
-  const bool needs_counts = req.mode == kind::target || req.mode == kind::equal;
+  const bool needs_counts = req.mode == kind::target || req.mode == kind::equal || req.mode == kind::proportional;
   if (needs_counts) {
     bottom_k counted = survey(survey_request{});
     ++out.surveys;
