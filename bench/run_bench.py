@@ -128,8 +128,8 @@ def run_timed(cmd, runs, tmp):
 
 def count_only_kept(s):
     """Distinct records from `jsift dedup --count-only`'s summary line."""
-    m = re.search(r"(\d+) records, (\d+) duplicates", s)
-    return int(m.group(1)) - int(m.group(2))
+    m = re.search(r"([\d,]+) records?, ([\d,]+) duplicates?", s)
+    return int(m.group(1).replace(",", "")) - int(m.group(2).replace(",", ""))
 
 
 class peer:

@@ -43,7 +43,8 @@ run_settings make_settings(const common_args& a) {
   s.pass.chunks.use_mmap = !a.no_mmap;
   if (a.threads > 1024) throw option_error("threads", "at most 1024");
   s.pass.threads = unsigned(a.threads);
-  s.progress = a.no_progress ? progress_mode::never : a.progress;
+  // -q is quiet on stderr: no bar either, unless --progress always asks for it.
+  s.progress = a.no_progress || (a.quiet && a.progress == progress_mode::auto_) ? progress_mode::never : a.progress;
   s.quiet = a.quiet;
   s.output = a.output;
   s.report = a.report;

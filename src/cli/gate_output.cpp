@@ -50,7 +50,7 @@ int report_gate(const gate_report_args& a, const gate_job& job, const std::strin
   if (!a.json.empty()) write_file_atomic(a.json, gate_json(results, job));
   std::string md = gate_markdown(results, title);
   if (!a.markdown.empty()) write_file_atomic(a.markdown, md);
-  append_step_summary(md);
+  append_step_summary(md + "\n");  // a blank line before the next report there
   if (!a.junit.empty()) write_file_atomic(a.junit, gate_junit(results, title));
   return all_passed(results) ? 0 : int(exit_code::gate_failed);
 }

@@ -116,7 +116,7 @@ class gate_tests(jsift_case):
         md = slurp(self.path("r.md")).decode()
         self.assertIn("| 5-10 turns |", md)
         self.assertIn("**FAIL**", md)
-        self.assertEqual(slurp(summary).decode(), "# earlier step\n" + md)
+        self.assertEqual(slurp(summary).decode(), "# earlier step\n" + md + "\n")  # a blank line after each report
         report = json.loads(slurp(self.path("r.json")))
         self.assertEqual(len(report["checks"]), 10)
         self.assertEqual(report["lines"], 52)

@@ -23,7 +23,7 @@ TEST_CASE("first seen: the first occurrence is kept, later ones are duplicates")
   CHECK(s.duplicates() == 1);
   CHECK(s.distinct() == 2);
   CHECK(s.keyless() == 2);
-  CHECK(s.summary("dedup").find("5 records, 1 duplicates") != std::string::npos);
+  CHECK(s.summary("dedup").find("5 records, 1 duplicate (") != std::string::npos);
 }
 
 TEST_CASE("first seen: reference keys drop records as 'against'") {

@@ -57,6 +57,8 @@ class check_settings {
   virtual std::optional<uint64_t> count(const std::string& key) = 0;
   virtual std::vector<std::string> strings(const std::string& key) = 0;
   virtual std::map<std::string, double> shares(const std::string& key) = 0;
+  // A scalar (string, number or boolean) as JSON text: "\"chat\"", "1", "true".
+  virtual std::string scalar_json(const std::string& key) = 0;
   virtual bool flag(const std::string& key, bool dflt) = 0;
   // A problem with `key`'s value ("" : with the table as a whole).
   [[noreturn]] virtual void fail(const std::string& key, std::string_view msg) = 0;

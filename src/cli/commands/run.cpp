@@ -119,7 +119,7 @@ class run_command final : public command {
   void report() {
     summary_ = skipped_warnings(s_.skipped) + invalid_warnings(*job_) + summary_line("run", *job_);
     for (size_t i = 0; i < spec_.split.size(); ++i)
-      summary_ += fmt::format("  {:<16}{:>12} records  -> {}\n", spec_.split.name(i), with_commas(job_->written()[i]), outputs_[i]);
+      summary_ += fmt::format("  {:<16}{:>12} records  -> {}\n", fit(spec_.split.name(i), 15), with_commas(job_->written()[i]), outputs_[i]);
     if (seen_) summary_ += seen_->summary("run");
     if (s_.report.empty()) return;
     write_file_atomic(s_.report, run_report_json("run", *job_, [&](json_writer& w) {

@@ -55,7 +55,7 @@ class split_command final : public command {
     auto share = [&](size_t i) { return total ? double(job.split_counts()[i]) / double(total) : 0.0; };
     std::string tail, warnings;
     for (size_t i = 0; i < router.size(); ++i) {
-      tail += fmt::format("  {:<16}{:>12} records {:>6.1f}%  -> {}\n", router.name(i), with_commas(job.split_counts()[i]), 100 * share(i),
+      tail += fmt::format("  {:<16}{:>12} records {:>6.1f}%  -> {}\n", fit(router.name(i), 15), with_commas(job.split_counts()[i]), 100 * share(i),
                           files[i]->path());
       // Grouped by a key with few groups, a split can land far from its share.
       const double target = router.ratios()[i].second;

@@ -26,9 +26,9 @@ class verify_command final : public command {
     std::string out;
     for (const auto& p : r.problems) out += fmt::format("jsift verify: {}\n", p);
     if (r.problems.empty())
-      out += fmt::format("jsift verify: {}: OK, {} shards, {} records match the manifest\n", dir_, r.shards, with_commas(r.records));
+      out += fmt::format("jsift verify: {}: OK, {} and {} match the manifest\n", dir_, plural(r.shards, "shard"), plural(r.records, "record"));
     else
-      out += fmt::format("jsift verify: {}: {} problem{}\n", dir_, r.problems.size(), r.problems.size() == 1 ? "" : "s");
+      out += fmt::format("jsift verify: {}: {}\n", dir_, plural(r.problems.size(), "problem"));
     print_err(out);
     return r.problems.empty() ? 0 : int(exit_code::data);
   }

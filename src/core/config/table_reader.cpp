@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <system_error>
 
+#include "jsift/io/json_writer.hpp"
+
 namespace jsift::config {
 
 std::string place(const std::string& file, const toml::node* n) {
@@ -92,6 +94,20 @@ std::map<std::string, double> table_reader::shares(const std::string& key) {
     out[std::string(k.str())] = *v.value<double>();
   }
   return out;
+}
+
+std::string table_reader::scalar_json(const std::string& key) {
+  const toml::node* n = get(key);
+  if (!n) fail_at(nullptr, fmt::format("missing key '{}'", key));
+  if (n->is_string()) {
+    std::string out;
+    json_writer::escape(out, *n->value<std::string_view>());
+    return out;
+  }
+  if (n->is_integer()) return std::to_string(*n->value<int64_t>());
+  if (n->is_floating_point() && std::isfinite(*n->value<double>())) return fmt::format("{}", *n->value<double>());
+  if (n->is_boolean()) return *n->value<bool>() ? "true" : "false";
+  fail_at(n, fmt::format("'{}' must be a string, a finite number or true/false", key));
 }
 
 bool table_reader::flag(const std::string& key, bool dflt) {

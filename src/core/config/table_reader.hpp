@@ -39,6 +39,7 @@ class table_reader final : public check_settings {
   // A string or an array of strings (`key = ".id"` or `key = [".a", ".b"]`).
   std::vector<std::string> string_or_strings(const std::string& key);
   std::map<std::string, double> shares(const std::string& key) override;
+  std::string scalar_json(const std::string& key) override;
   std::map<std::string, uint64_t> counts_table(const std::string& key);
   bool flag(const std::string& key, bool dflt) override;
   void done(std::initializer_list<const char*> known) override;

@@ -20,6 +20,20 @@ std::string with_commas(uint64_t n) {
   return out;
 }
 
+std::string plural(uint64_t n, std::string_view word) {
+  return fmt::format("{} {}{}", with_commas(n), word, n == 1 ? "" : "s");
+}
+
+std::string fit(std::string_view s, size_t width) {
+  size_t chars = 0, cut = s.size();
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;  // a continuation byte
+    if (chars == width - 1 && cut == s.size()) cut = i;                // where the ellipsis would go
+    if (++chars > width) return std::string(s.substr(0, cut)) + "\u2026";
+  }
+  return std::string(s);
+}
+
 std::string human_bytes(uint64_t n) {
   static constexpr const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   size_t u = 0;

@@ -26,12 +26,19 @@ std::string xml_escape(std::string_view s) {
   return o;
 }
 
+// A Markdown table cell: | would end it, a newline the row, and <, > and &
+// would be read as HTML (a check on <think> became a tag on GitHub).
 std::string md_cell(std::string_view s) {
   std::string o;
   for (char c : s) {
-    if (c == '|') o += "\\|";
-    else if (c == '\n') o += ' ';
-    else o += c;
+    switch (c) {
+      case '|': o += "\\|"; break;
+      case '\n': o += ' '; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '&': o += "&amp;"; break;
+      default: o += c;
+    }
   }
   return o;
 }
@@ -59,13 +66,13 @@ std::string gate_table(const std::vector<check_result>& r) {
   }
   size_t failed = 0;
   for (const auto& c : r) failed += !c.passed;
-  o += failed ? fmt::format("\ngate FAILED: {} of {} checks failed\n", failed, r.size())
-              : fmt::format("\ngate passed: {} checks\n", r.size());
+  o += failed ? fmt::format("\ngate FAILED: {} of {} failed\n", with_commas(failed), plural(r.size(), "check"))
+              : fmt::format("\ngate passed: {}\n", plural(r.size(), "check"));
   return o;
 }
 
 std::string gate_markdown(const std::vector<check_result>& r, const std::string& title) {
-  std::string o = fmt::format("## {}: {}\n\n| check | measured | threshold | result |\n|---|---|---|---|\n", title,
+  std::string o = fmt::format("## {}: {}\n\n| check | measured | threshold | result |\n|---|---|---|---|\n", md_cell(title),
                               all_passed(r) ? "passed" : "FAILED");
   for (const auto& c : r) {
     std::string details;

@@ -43,7 +43,7 @@ std::string selection_table(const std::map<std::string, quota>& quotas) {
   for (auto& [g, q] : quotas) total += q.keep;
   std::string o = fmt::format("  {:<24}{:>12}{:>12}{:>9}{:>9}\n", "group", "available", "selected", "share", "target");
   for (auto& [g, q] : quotas)
-    o += fmt::format("  {:<24}{:>12}{:>12}{:>8.1f}%{:>9}\n", g, with_commas(q.available), with_commas(q.keep),
+    o += fmt::format("  {:<24}{:>12}{:>12}{:>8.1f}%{:>9}\n", fit(g, 23), with_commas(q.available), with_commas(q.keep),
                      total ? 100.0 * double(q.keep) / double(total) : 0.0, q.share ? fmt::format("{:.1f}%", *q.share * 100) : "-");
   return o;
 }

@@ -219,7 +219,7 @@ std::string stats_table(const stats_job& job) {
     o += '\n';
     line("{:<30}{:>12}{:>9}", fmt::format("by {}", a.options().by->text()), "records", "share");
     for (const auto* g : a.groups_sorted())
-      line("  {:<28}{:>12}{:>8.1f}%", g->name, with_commas(g->records), 100.0 * share(g->records, a.records()));
+      line("  {:<28}{:>12}{:>8.1f}%", fit(g->name, 27), with_commas(g->records), 100.0 * share(g->records, a.records()));
   }
 
   o += '\n';
@@ -234,7 +234,7 @@ std::string stats_table(const stats_job& job) {
 
   o += '\n';
   line("{:<30}{:>12}{:>9}", "keys", "records", "share");
-  for (auto& [k, c] : a.keys_sorted()) line("  {:<28}{:>12}{:>8.1f}%", k, with_commas(c), 100.0 * share(c, a.records()));
+  for (auto& [k, c] : a.keys_sorted()) line("  {:<28}{:>12}{:>8.1f}%", fit(k, 27), with_commas(c), 100.0 * share(c, a.records()));
 
   for (size_t i = 0; i < a.unique().size(); ++i) {
     const auto& u = a.unique()[i];
@@ -244,7 +244,7 @@ std::string stats_table(const stats_job& job) {
     if (show_by(a))
       for (const auto* g : a.groups_sorted()) {
         const auto& gu = g->unique[i];
-        line("  {:<28}{:>12}{:>12}{:>9}", g->name, with_commas(gu.distinct.count()), with_commas(gu.total),
+        line("  {:<28}{:>12}{:>12}{:>9}", fit(g->name, 27), with_commas(gu.distinct.count()), with_commas(gu.total),
              ratio_text(gu.distinct.count(), gu.total));
       }
   }
@@ -260,7 +260,7 @@ std::string stats_table(const stats_job& job) {
     line("  {:<28}{:>12}{:>12}{:>8.2f}%", "(all)", with_commas(d.total - distinct), with_commas(d.total), 100.0 * share(d.total - distinct, d.total));
     if (show_by(a))
       for (const auto* g : a.groups_sorted())
-        line("  {:<28}{:>12}{:>12}{:>8.2f}%", g->name, with_commas(g->duplicate_count()), with_commas(g->records),
+        line("  {:<28}{:>12}{:>12}{:>8.2f}%", fit(g->name, 27), with_commas(g->duplicate_count()), with_commas(g->records),
              100.0 * share(g->duplicate_count(), g->records));
   }
 

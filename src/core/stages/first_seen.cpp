@@ -95,10 +95,10 @@ void first_seen::write_json(json_writer& w) const {
 std::string first_seen::summary(std::string_view command) const {
   uint64_t records = duplicates_ + distinct() + keyless_;
   double rate = records ? 100.0 * double(duplicates_) / double(records) : 0.0;
-  std::string s = fmt::format("jsift {}: {} records, {} duplicates ({:.2f} %)", command, records, duplicates_, rate);
-  if (against_hits_) s += fmt::format(", {} of them in --against", against_hits_);
-  if (keyless_) s += fmt::format(", {} without a key (kept)", keyless_);
-  if (reference_) s += fmt::format(", {} reference key{}", with_commas(reference_->size()), reference_->size() == 1 ? "" : "s");
+  std::string s = fmt::format("jsift {}: {}, {} ({:.2f} %)", command, plural(records, "record"), plural(duplicates_, "duplicate"), rate);
+  if (against_hits_) s += fmt::format(", {} of them in --against", with_commas(against_hits_));
+  if (keyless_) s += fmt::format(", {} without a key (kept)", with_commas(keyless_));
+  if (reference_) s += fmt::format(", {}", plural(reference_->size(), "reference key"));
   s += fmt::format("; key set {}\n", human_bytes(memory_bytes()));
   return s;
 }

@@ -332,7 +332,9 @@ class ratio_check final : public counting_check {
     path p = r.path_of("path");
     watch("path", p);
     read_allow_missing(r);
-    std::string value = r.str("value");
+    // The value as typed: a TOML string is a string ("1" matches no number),
+    // a number matches by value, true/false are booleans.
+    const std::string value = r.scalar_json("value");
     eq_ = make_eq(p.text() + "=" + value, false);
     has_ = make_has(p.text());
     value_ = value;
