@@ -28,6 +28,8 @@ void define_common(flag_list& f, common_args& a, output_flag output) {
       .shows_default("64MiB");
   f.text("--chunk-bytes", "SIZE", a.chunk_bytes, "Work unit size; memory is about 2 x threads x this").shows_default("4MiB");
   f.toggle("--no-mmap", a.no_mmap, "Read files with read(2) instead of mapping them");
+  f.texts("--glob", "PATTERN", a.globs,
+          "Read the files of input directories whose name matches PATTERN (repeatable), instead of *.jsonl* and *.ndjson*");
 }
 
 run_settings make_settings(const common_args& a) {
@@ -48,7 +50,7 @@ run_settings make_settings(const common_args& a) {
   s.quiet = a.quiet;
   s.output = a.output;
   s.report = a.report;
-  s.inputs = expand_inputs(a.inputs, &s.skipped);
+  s.inputs = expand_inputs(a.inputs, &s.skipped, a.globs);
   return s;
 }
 

@@ -33,6 +33,7 @@ struct common_args {
   std::string max_line_bytes = "64MiB";
   std::string chunk_bytes = "4MiB";
   bool no_mmap = false;
+  std::vector<std::string> globs;
 };
 
 enum class output_flag { none, records };

@@ -105,7 +105,7 @@ class bad_input_tests(jsift_case):
         os.mkdir(self.path("empty_dir"))
         r = self.run_jsift("stats", self.path("empty_dir"))
         self.assertEqual(r.rc, 2)
-        self.assertIn("no *.jsonl* files", r.err)
+        self.assertIn("no *.jsonl* or *.ndjson* files", r.err)
 
     def test_empty_input(self):
         for args in ([os.path.join(BAD, "empty.jsonl")], ["-"]):

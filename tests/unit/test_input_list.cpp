@@ -98,11 +98,18 @@ TEST_CASE("input directories: sorted, each directory and file once, links follow
   std::vector<std::string> names;
   for (auto& f : files) names.push_back(fs::path(f.path).lexically_relative(t.path).string());
   CHECK(names == std::vector<std::string>{"d/a.jsonl.zst", "d/b.jsonl", "d/sub/c.jsonl"});
-  REQUIRE(skipped.size() == 2);
-  CHECK(fs::path(skipped[0].path).filename() == "broken.jsonl");
-  CHECK(skipped[0].reason == "a broken link");
-  CHECK(fs::path(skipped[1].path).filename() == "pipe.jsonl");
-  CHECK(skipped[1].reason == "not a regular file (a FIFO)");
+  std::vector<std::pair<std::string, std::string>> listed;
+  for (auto& s : skipped) listed.emplace_back(fs::path(s.path).lexically_relative(t.path).string(), s.reason);
+  CHECK(listed == std::vector<std::pair<std::string, std::string>>{
+                      {"d/.hidden.jsonl", "a hidden file"},
+                      {"d/broken.jsonl", "a broken link"},
+                      {"d/notes.txt", "not a *.jsonl* or *.ndjson* file (--glob selects others)"},
+                      {"d/pipe.jsonl", "not a regular file (a FIFO)"},
+                      {"d/sub/again.jsonl", "the same file as '" + (t.path / "d" / "b.jsonl").string() + "' (read once)"}});
+  skipped.clear();
+  auto globbed = expand_inputs({(t.path / "d").string()}, &skipped, {"*.txt"});
+  REQUIRE(globbed.size() == 1);
+  CHECK(fs::path(globbed[0].path).filename() == "notes.txt");
 }
 
 TEST_CASE("input arguments: a missing path is an I/O error, a directory without data a usage error") {

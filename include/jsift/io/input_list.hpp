@@ -1,6 +1,7 @@
 // jsift/io/input_list.hpp — turns the INPUT arguments into one ordered list of
-// files: a file as given, a directory as its `*.jsonl*` files found
-// recursively and sorted by path, `-` (or no argument) as stdin.
+// files: a file as given, a directory as its `*.jsonl*` and `*.ndjson*` files
+// (or those matching --glob) found recursively and sorted by path, `-` (or no
+// argument) as stdin.
 //
 // Directories are walked through links, each visited once (by device and
 // inode, so a link loop ends), and a file reached by two paths inside them is
@@ -34,7 +35,11 @@ struct skipped_input {
   std::string reason;  // "not a regular file (a FIFO)", "a broken link"...
 };
 
-std::vector<input_file> expand_inputs(const std::vector<std::string>& args, std::vector<skipped_input>* skipped = nullptr);
+// `globs`: the names a directory's files must match to be read (fnmatch
+// patterns); none: `*.jsonl*` and `*.ndjson*`. Every other file of a
+// directory is listed in `skipped`, with the reason.
+std::vector<input_file> expand_inputs(const std::vector<std::string>& args, std::vector<skipped_input>* skipped = nullptr,
+                                      const std::vector<std::string>& globs = {});
 
 // Commands that read their input more than once (rebalance, sample -n) copy
 // the inputs that cannot be re-read (stdin, pipes) to temporary files in

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <cstdlib>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
@@ -20,11 +22,19 @@ namespace jsift {
 namespace fs = std::filesystem;
 
 namespace {
-// `*.jsonl*`, but not hidden files: an interrupted run's temporaries
-// (.out.jsonl.jsift-tmp-PID-N) must not be read as data.
-bool looks_like_jsonl(const fs::path& p) {
-  std::string name = p.filename().string();
-  return !name.empty() && name[0] != '.' && name.find(".jsonl") != std::string::npos;
+// Whether a directory entry is data: `*.jsonl*` and `*.ndjson*` by default,
+// or the caller's patterns; never a hidden file (an interrupted run's
+// temporaries, .out.jsonl.jsift-tmp-PID-N, must not be read as data).
+// Otherwise, why not ("" when it is data).
+std::string why_not_data(const std::string& name, const std::vector<std::string>& globs) {
+  if (name.empty() || name[0] == '.') return "a hidden file";
+  if (globs.empty()) {
+    if (name.find(".jsonl") != std::string::npos || name.find(".ndjson") != std::string::npos) return "";
+    return "not a *.jsonl* or *.ndjson* file (--glob selects others)";
+  }
+  for (const auto& g : globs)
+    if (::fnmatch(g.c_str(), name.c_str(), 0) == 0) return "";
+  return "matches no --glob";
 }
 }  // namespace
 
@@ -42,7 +52,8 @@ std::string kind_of(mode_t m) {
 // each directory once.
 class directory_walk {
  public:
-  directory_walk(std::vector<std::string>& found, std::vector<skipped_input>& skipped) : found_(found), skipped_(skipped) {}
+  directory_walk(std::vector<std::string>& found, std::vector<skipped_input>& skipped, const std::vector<std::string>& globs)
+      : found_(found), skipped_(skipped), globs_(globs) {}
 
   void walk(const std::string& dir, const std::string& arg) {
     struct stat st;
@@ -55,15 +66,19 @@ class directory_walk {
     for (auto end = fs::directory_iterator(); it != end; it.increment(ec)) {
       if (ec) throw std::system_error(ec, fmt::format("cannot read directory '{}'", arg));
       const std::string path = it->path().string();
+      const std::string why = why_not_data(it->path().filename().string(), globs_);
       if (::stat(path.c_str(), &st) != 0) {
-        if (looks_like_jsonl(it->path())) skipped_.push_back({path, "a broken link"});
+        skipped_.push_back({path, why.empty() ? "a broken link" : why});
         continue;
       }
       if (S_ISDIR(st.st_mode)) {
         subdirs.push_back(path);
-      } else if (looks_like_jsonl(it->path())) {
-        if (!S_ISREG(st.st_mode)) skipped_.push_back({path, "not a regular file (" + kind_of(st.st_mode) + ")"});
-        else found_.push_back(path);
+      } else if (!why.empty()) {
+        skipped_.push_back({path, why});
+      } else if (!S_ISREG(st.st_mode)) {
+        skipped_.push_back({path, "not a regular file (" + kind_of(st.st_mode) + ")"});
+      } else {
+        found_.push_back(path);
       }
     }
     std::sort(subdirs.begin(), subdirs.end());
@@ -73,17 +88,25 @@ class directory_walk {
  private:
   std::vector<std::string>& found_;
   std::vector<skipped_input>& skipped_;
+  const std::vector<std::string>& globs_;
   std::set<std::pair<dev_t, ino_t>> dirs_;
 };
 
-// The files of `found` sorted by path, each file (device and inode) once.
-std::vector<std::string> sorted_once(std::vector<std::string> found) {
+// The files of `found` sorted by path, each file (device and inode) once; a
+// second path to a file read already is listed as skipped.
+std::vector<std::string> sorted_once(std::vector<std::string> found, std::vector<skipped_input>& skipped) {
   std::sort(found.begin(), found.end());
-  std::set<std::pair<dev_t, ino_t>> files;
+  std::map<std::pair<dev_t, ino_t>, std::string> files;
   std::vector<std::string> out;
   for (auto& f : found) {
     struct stat st;
-    if (::stat(f.c_str(), &st) == 0 && !files.insert({st.st_dev, st.st_ino}).second) continue;
+    if (::stat(f.c_str(), &st) == 0) {
+      auto [it, fresh] = files.emplace(std::make_pair(st.st_dev, st.st_ino), f);
+      if (!fresh) {
+        skipped.push_back({f, fmt::format("the same file as '{}' (read once)", it->second)});
+        continue;
+      }
+    }
     out.push_back(std::move(f));
   }
   return out;
@@ -91,7 +114,8 @@ std::vector<std::string> sorted_once(std::vector<std::string> found) {
 
 }  // namespace
 
-std::vector<input_file> expand_inputs(const std::vector<std::string>& args, std::vector<skipped_input>* skipped) {
+std::vector<input_file> expand_inputs(const std::vector<std::string>& args, std::vector<skipped_input>* skipped,
+                                      const std::vector<std::string>& globs) {
   std::vector<input_file> out;
   std::vector<skipped_input> ignored;
   std::vector<skipped_input>& skip = skipped ? *skipped : ignored;
@@ -116,10 +140,18 @@ std::vector<input_file> expand_inputs(const std::vector<std::string>& args, std:
     }
     std::vector<std::string> found;
     size_t skipped_before = skip.size();
-    directory_walk(found, skip).walk(arg, arg);
+    directory_walk(found, skip, globs).walk(arg, arg);
     std::sort(skip.begin() + long(skipped_before), skip.end(), [](auto& a, auto& b) { return a.path < b.path; });
-    if (found.empty()) throw usage_error(fmt::format("no *.jsonl* files in directory '{}'", arg));
-    for (auto& f : sorted_once(std::move(found))) out.push_back({std::move(f)});
+    if (found.empty()) {
+      std::string has;
+      for (size_t k = skipped_before; k < skip.size() && k < skipped_before + 5; ++k)
+        has += fmt::format("{}{}", has.empty() ? "" : ", ", fs::path(skip[k].path).filename().string());
+      if (skip.size() - skipped_before > 5) has += fmt::format(" and {} more", skip.size() - skipped_before - 5);
+      throw usage_error(fmt::format("no {} files in directory '{}'{} (--glob PATTERN selects others, e.g. --glob '*.json')",
+                                    globs.empty() ? std::string("*.jsonl* or *.ndjson*") : "--glob", arg,
+                                    has.empty() ? std::string() : fmt::format("; it has {}", has)));
+    }
+    for (auto& f : sorted_once(std::move(found), skip)) out.push_back({std::move(f)});
   }
   return out;
 }

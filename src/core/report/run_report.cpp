@@ -27,7 +27,11 @@ std::string invalid_warnings(const record_job& job) {
 
 std::string skipped_warnings(const std::vector<skipped_input>& skipped) {
   std::string msg;
-  for (const auto& s : skipped) msg += fmt::format("jsift: warning: skipped '{}': {}\n", s.path, s.reason);
+  constexpr size_t shown = 10;
+  for (size_t i = 0; i < skipped.size() && i < shown; ++i)
+    msg += fmt::format("jsift: warning: skipped '{}': {}\n", skipped[i].path, skipped[i].reason);
+  if (skipped.size() > shown)
+    msg += fmt::format("jsift: warning: ... and {} more skipped (listed in --report)\n", with_commas(skipped.size() - shown));
   return msg;
 }
 
