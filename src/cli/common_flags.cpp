@@ -55,7 +55,10 @@ run_settings make_settings(const common_args& a) {
 }
 
 void check_outputs(const run_settings& s, std::vector<std::pair<std::string, std::string>> outputs) {
-  if (s.records.invalid.action == on_invalid::quarantine) outputs.emplace_back("--on-invalid quarantine:", s.records.invalid.quarantine_path);
+  if (s.records.invalid.action == on_invalid::quarantine) {
+    outputs.emplace_back("--on-invalid quarantine:", s.records.invalid.quarantine_path);
+    outputs.emplace_back("the quarantine's sidecar", s.records.invalid.reasons_path());
+  }
   outputs.emplace_back("--report", s.report);
   check_distinct_outputs(outputs);
 }

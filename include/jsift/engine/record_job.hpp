@@ -37,6 +37,10 @@ enum class on_invalid { fail, skip, quarantine };
 struct invalid_policy {
   on_invalid action = on_invalid::fail;
   std::string quarantine_path;  // for on_invalid::quarantine
+  // The quarantine's sidecar, QUARANTINE.errors.jsonl: one line per
+  // quarantined line, in order: {"file","line","column","reason","message"}
+  // ("" when the quarantine goes to a device or a descriptor).
+  std::string reasons_path() const;
   // Parses "fail", "skip" or "quarantine:FILE"; throws usage_error.
   static invalid_policy parse(std::string_view text);
 };
@@ -156,6 +160,7 @@ class record_job : public chunk_job {
   uint64_t invalid_total_ = 0;
   std::vector<invalid_line> first_invalid_;
   std::unique_ptr<output_file> quarantine_;
+  std::unique_ptr<output_file> quarantine_why_;  // the sidecar
   uint32_t cur_file_ = UINT32_MAX;
   const chunk* cur_chunk_ = nullptr;
   uint64_t line_base_ = 0;

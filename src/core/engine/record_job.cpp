@@ -5,9 +5,17 @@
 #include <fmt/format.h>
 
 #include "jsift/error.hpp"
+#include "jsift/io/json_writer.hpp"
 #include "jsift/io/units.hpp"
 
 namespace jsift {
+
+std::string invalid_policy::reasons_path() const {
+  // A quarantine written to a device or a descriptor (/dev/null, /dev/stderr)
+  // has no sidecar: there is no file to put one beside.
+  if (quarantine_path.empty() || quarantine_path == "-" || resolve_output(quarantine_path).what != output_target::kind::file) return "";
+  return quarantine_path + ".errors.jsonl";
+}
 
 invalid_policy invalid_policy::parse(std::string_view text) {
   invalid_policy p;
@@ -35,8 +43,10 @@ void line_tally::merge(const line_tally& o) {
 
 record_job::record_job(const std::vector<input_file>& files, record_job_options opts)
     : files_(files), opts_(std::move(opts)) {
-  if (opts_.invalid.action == on_invalid::quarantine)
+  if (opts_.invalid.action == on_invalid::quarantine) {
     quarantine_ = std::make_unique<output_file>(opts_.invalid.quarantine_path);
+    if (std::string why = opts_.invalid.reasons_path(); !why.empty()) quarantine_why_ = std::make_unique<output_file>(why);
+  }
 }
 
 record_job::~record_job() = default;
@@ -161,15 +171,23 @@ void record_job::commit(const chunk& c, result& r) {
     on_commit(rc);
     throw invalid_line_error(locate(first));
   }
+  std::string why;
   for (auto& l : rc.invalid) {
     if (quarantine_) {
       l.raw.push_back('\n');
       quarantine_->write(l.raw);
       l.raw.pop_back();
+      // The sidecar: where each quarantined line came from, and why, in order.
+      why += "{\"file\":";
+      json_writer::escape(why, files_[l.file_index].name());
+      why += fmt::format(",\"line\":{},\"column\":{},\"reason\":\"{}\",\"message\":", l.line, l.column, reason_key(l.reason));
+      json_writer::escape(why, l.message);
+      why += "}\n";
     }
     if (first_invalid_.size() < opts_.keep_invalid)  // reports need the place, not the bytes
       first_invalid_.push_back(invalid_line{l.file_index, l.line, l.column, l.reason, l.message, {}, l.index, l.out_pos});
   }
+  if (quarantine_why_) quarantine_why_->write(why);
   on_commit(rc);  // may move records between dispositions (kept -> duplicate)
   invalid_total_ += rc.invalid.size();
   counts_.merge(rc.counts);
@@ -180,6 +198,7 @@ void record_job::commit(const chunk& c, result& r) {
 void record_job::finish() {
   finish_records();
   if (quarantine_) quarantine_->commit();
+  if (quarantine_why_) quarantine_why_->commit();
   finish_outputs();
 }
 
