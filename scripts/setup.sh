@@ -11,6 +11,7 @@ packages=(
   zstd gzip python3 libxml2-utils time jq
   zsh fish man-db   # the generated completions and man page are checked in their own tools
   clang-14 libclang-rt-14-dev   # libFuzzer targets (tests/fuzz)
+  python3-zstandard             # the test that Python reads every record of a shard
 )
 
 missing=()

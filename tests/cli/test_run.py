@@ -28,9 +28,10 @@ seed = 7
 
 
 class run_tests(jsift_case):
-    def run_pipeline(self, text, *args, expect_rc=0):
+    def run_pipeline(self, text, *args, expect_rc=0, out="out"):
+        # each run its own directory: rerunning into one needs --force (test_run_needs_force... covers it)
         cfg = self.write("pipeline.toml", text)
-        out = self.path("out")
+        out = self.path(out)
         r, rep = self.run_with_report("run", "--config", cfg, "-o", out, *args, *CHAT, expect_rc=expect_rc)
         return out, r, rep
 
@@ -55,19 +56,24 @@ class run_tests(jsift_case):
     def test_splits_partition_the_output_and_shards_verify(self):
         text = PIPELINE + '\n[split]\nratios = { train = 0.8, eval = 0.2 }\nkey = ".input_parameters.persona_key"\n[output]\nshard = true\n'
         out, r, rep = self.run_pipeline(text)
-        self.assertEqual(sorted(os.listdir(out)), ["eval", "train"])
+        # the Hub's layout for several splits: every split's shards in one directory, one card, one manifest
+        m = json.loads(slurp(os.path.join(out, "manifest.json")))
+        self.assertEqual(sorted(m["splits"]), ["eval", "train"])
+        shard_names = {s: [x["basename"] for x in m["splits"][s]["shards"]] for s in ("train", "eval")}
+        self.assertEqual(sorted(os.listdir(out)), sorted(["README.md", "manifest.json"] + shard_names["train"] + shard_names["eval"]))
+        self.assertEqual(self.run_jsift("verify", out).rc, 0)
+        card = slurp(os.path.join(out, "README.md")).decode()
+        self.assertIn('  - split: eval\n    path: "eval-*.jsonl.zst"\n  - split: train\n    path: "train-*.jsonl.zst"\n', card)
         recs = {}
         for split in ("train", "eval"):
-            self.assertEqual(self.run_jsift("verify", os.path.join(out, split)).rc, 0)
-            shards = sorted(n for n in os.listdir(os.path.join(out, split)) if n.endswith(".zst"))
-            data = b"".join(subprocess.run(["zstd", "-dc", os.path.join(out, split, s)], stdout=subprocess.PIPE, check=True).stdout
-                            for s in shards)
+            data = b"".join(subprocess.run(["zstd", "-dc", os.path.join(out, s)], stdout=subprocess.PIPE, check=True).stdout
+                            for s in shard_names[split])
             recs[split] = [json.loads(l) for l in data.splitlines()]
         self.assertEqual(len(recs["train"]) + len(recs["eval"]), rep["outputs"]["train"]["records"] + rep["outputs"]["eval"]["records"])
         personas = [{r["input_parameters"]["persona_key"] for r in recs[s]} for s in ("train", "eval")]
         self.assertFalse(personas[0] & personas[1])  # a key lands in one split
         # the union is exactly the unsplit run's output
-        out2, _, _ = self.run_pipeline(PIPELINE)
+        out2, _, _ = self.run_pipeline(PIPELINE, out="unsplit")
         unsplit = [json.loads(l) for l in slurp(os.path.join(out2, "data.jsonl")).splitlines()]
         key = lambda r: r["id"]  # noqa: E731
         self.assertEqual(sorted(map(key, recs["train"] + recs["eval"])), sorted(map(key, unsplit)))
@@ -78,13 +84,13 @@ class run_tests(jsift_case):
         self.assertIn(b"PASS", r.out)
         self.assertTrue(os.path.exists(self.path("j.xml")))
         failing = PIPELINE + '[[check]]\ntype = "records"\nmin = 100000\n'
-        out, r, rep = self.run_pipeline(failing, expect_rc=1)
+        out, r, rep = self.run_pipeline(failing, expect_rc=1, out="failing")
         self.assertIn(b"FAIL", r.out)
 
     def test_deterministic_across_threads(self):
         outs = set()
         for j in ("-j1", "-j2", "-j8"):
-            out, r, rep = self.run_pipeline(PIPELINE + '[split]\nratios = { a = 0.5, b = 0.5 }\n', j, "--chunk-bytes", "4K")
+            out, r, rep = self.run_pipeline(PIPELINE + '[split]\nratios = { a = 0.5, b = 0.5 }\n', j, "--chunk-bytes", "4K", out="out" + j)
             outs.add(tuple(slurp(os.path.join(out, n)) for n in ("a.jsonl", "b.jsonl")))
         self.assertEqual(len(outs), 1)
 
@@ -107,7 +113,7 @@ class run_tests(jsift_case):
         out = self.path("example")
         r = self.run_jsift("run", "--config", os.path.join(EXAMPLES, "pipeline.toml"), "-o", out, *CHAT)
         self.assertEqual(r.rc, 0, r.err)
-        self.assertEqual(self.run_jsift("verify", os.path.join(out, "train")).rc, 0)
+        self.assertEqual(self.run_jsift("verify", out).rc, 0)
 
     def test_dedup_against_index_and_dups_match_jsift_dedup(self):
         # run's [dedup] is dedup's first-seen stage: the same kept records, the
@@ -126,7 +132,7 @@ class run_tests(jsift_case):
         self.assertEqual(rep["dedup"]["reference_keys"], 2)
         self.assertEqual(slurp(self.path("run.idx")), slurp(self.path("cmd.idx")))
         # A second run with the index drops everything the first one kept.
-        out2, r2, rep2 = self.run_pipeline(text)
+        out2, r2, rep2 = self.run_pipeline(text, "--force")  # the same directory again: --force
         self.assertEqual(slurp(os.path.join(out2, "data.jsonl")), b"")
         self.assertEqual(rep2["dispositions"].get("kept", 0), 0)
 

@@ -37,7 +37,7 @@ class sweep(jsift_case):
             "split": ["split", "-o", self.path("splits")],
             "shard": ["shard", "--force", "-o", self.path("shards")],
             "gate": ["gate", "--config", gate],
-            "run": ["run", "--config", pipeline, "-o", self.path("run")],
+            "run": ["run", "--force", "--config", pipeline, "-o", self.path("run")],
         }
 
     def check(self, name, argv, src, invalid, fatal, policy):

@@ -37,9 +37,10 @@ class messages_without_context(jsift_case):
         self.assertEqual(self.run_jsift("shard", "-q", "-o", d, CONV).rc, 0)
         m = os.path.join(d, "manifest.json")
         good = json.loads(slurp(m))
+        entry = good["splits"]["train"]
         for drop in ("compression", "shards"):
-            bad = dict(good)
-            del bad[drop]
+            bad = json.loads(json.dumps(good))
+            del bad["splits"]["train"][drop]
             with open(m, "w") as f:
                 json.dump(bad, f)
             r = self.run_jsift("verify", d)
@@ -47,8 +48,8 @@ class messages_without_context(jsift_case):
             self.assertIn("manifest.json", r.err)
             self.assertIn('"%s"' % drop, r.err)
             self.assertNotIn("does not exist in this object", r.err)
-        bad = dict(good)
-        bad["shards"] = [dict(good["shards"][0], samples="many")]
+        bad = json.loads(json.dumps(good))
+        bad["splits"]["train"]["shards"] = [dict(entry["shards"][0], samples="many")]
         with open(m, "w") as f:
             json.dump(bad, f)
         r = self.run_jsift("verify", d)

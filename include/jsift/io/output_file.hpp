@@ -65,6 +65,9 @@ class output_file {
   void commit_as(const std::string& final_path);
   // The name as given (messages).
   const std::string& path() const { return path_; }
+  // Where the bytes are until commit(): the temporary of a regular file, or
+  // "" (stdout, a descriptor, a device). Readable once close()d.
+  const std::string& temporary_path() const { return tmp_; }
 
  private:
   std::string what() const;
@@ -79,6 +82,9 @@ class output_file {
 // Whether a file name (no directory) is one of output_file's temporaries:
 // what an interrupted run (SIGKILL) leaves behind.
 bool is_temporary_name(std::string_view filename);
+// Whether such a temporary belongs to a process that still runs (its name
+// holds the writer's PID): only others may be cleaned up.
+bool temporary_in_use(std::string_view filename);
 
 // Writes a whole file atomically (reports, manifests).
 void write_file_atomic(const std::string& path, std::string_view bytes);

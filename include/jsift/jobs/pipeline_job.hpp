@@ -75,10 +75,11 @@ class pipeline_job final : public record_job {
   pipeline_job(const std::vector<input_file>& files, record_job_options ro, const pipeline_spec& spec, first_seen* seen,
                bottom_k& survey);
   // Emitting pass: writes the survivors (as many copies as `plan` says, with
-  // [rebalance]), outs[i] for split i; finish() renames them into place and
+  // [rebalance]), outs[i] for split i; finish() renames them into place
+  // (unless `keep_temporary`: run shards them from their temporaries) and
   // commits --dups and the index.
   pipeline_job(const std::vector<input_file>& files, record_job_options ro, const pipeline_spec& spec, first_seen* seen,
-               const emit_plan* plan, std::vector<output_file*> outs);
+               const emit_plan* plan, std::vector<output_file*> outs, bool keep_temporary = false);
   ~pipeline_job() override;
 
   const std::vector<uint64_t>& written() const { return written_; }
@@ -100,6 +101,7 @@ class pipeline_job final : public record_job {
   std::vector<size_t> filtered_ids_;
   size_t duplicate_id_ = 0, sampled_out_id_ = 0, keyless_id_ = 0;
   std::vector<output_file*> outs_;
+  bool keep_temporary_ = false;
   std::vector<uint64_t> written_;
   std::vector<std::string> buffers_;
 };

@@ -10,11 +10,17 @@
 // `zstd -dc` and Python's zstandard read as one stream. Frame boundaries
 // depend on the chunking, never on -j, so the bytes are identical for any -j.
 //
-// Atomicity: shards are temporary files until the run ends; finish() renames
-// them to NAME-00000-of-000NN.jsonl.zst (the total is known only then),
-// writes README.md, and manifest.json last. An error, SIGINT or SIGTERM
-// removes the temporaries; SIGKILL leaves hidden temporaries and no manifest,
-// so `jsift verify` rejects the directory and a rerun cleans them up.
+// A directory holds one or several splits under one manifest and one card
+// (jobs/hub_manifest.hpp). Writing split S adds it, or with force replaces
+// it; other splits and their files are never touched, and files jsift did not
+// write need force too.
+//
+// Atomicity: shards are temporary files until the run ends; finish() drops
+// S from the manifest, removes S's old shards, renames the new ones to
+// S-00000-of-000NN.jsonl.zst (the total is known only then), writes
+// README.md, and manifest.json last. An error, SIGINT or SIGTERM before that
+// removes the temporaries and leaves the old set as it was; SIGKILL leaves
+// hidden temporaries the manifest does not list, which `jsift verify` names.
 //
 // Thread model as record_job's: compression runs on the workers, shard files
 // and checksums only on the committing thread. The options are copied in;
@@ -26,7 +32,9 @@
 #include <string>
 #include <vector>
 
+#include "jsift/io/json_writer.hpp"
 #include "jsift/io/output_file.hpp"
+#include "jsift/jobs/hub_manifest.hpp"
 #include "jsift/json/path.hpp"
 #include "jsift/engine/record_job.hpp"
 #include "jsift/sets/string_counter.hpp"
@@ -80,10 +88,13 @@ class shard_job final : public record_job {
   void append(std::string_view raw, std::string_view frame, uint64_t records, const std::vector<uint32_t>& groups,
               const std::vector<std::string>& group_names);
   std::string shard_name(size_t index, size_t total) const;
-  std::string manifest_json() const;
-  std::string card_markdown() const;
+  void write_entry(json_writer& w) const;  // this split's manifest entry
+  split_summary summary_of_split() const;
+  static bool is_shard_of(const std::string& file_name, const std::string& split);
+  bool owned_by_manifest(const std::string& file_name) const;
 
   shard_options o_;
+  hub_manifest existing_;  // the directory's manifest (other splits kept as they are)
   std::vector<std::unique_ptr<shard>> shards_;
   std::vector<std::unique_ptr<input_hash>> inputs_;
   std::string scratch_;

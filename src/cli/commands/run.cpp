@@ -12,6 +12,7 @@
 #include "jsift/error.hpp"
 #include "jsift/io/units.hpp"
 #include "jsift/jobs/pipeline_job.hpp"
+#include "jsift/jobs/hub_manifest.hpp"
 #include "jsift/jobs/shard_job.hpp"
 #include "jsift/report/run_report.hpp"
 
@@ -32,6 +33,7 @@ class run_command final : public command {
         .files()
         .required();
     f.text("-o,--output", "DIR", dir_, "Output directory (overrides [output] dir)").dirs();
+    f.toggle("--force", force_, "Write into a non-empty output directory, replacing what this run writes once it is complete");
     define_gate_reports(f, reports_);
   }
 
@@ -39,6 +41,7 @@ class run_command final : public command {
     spec_ = load_pipeline(config_);  // config errors first: exit 2 before any data is read
     if (!dir_.empty()) spec_.output.dir = dir_;
     if (spec_.output.dir.empty()) throw usage_error(fmt::format("{}: no output directory: set [output] dir or give -o DIR", config_));
+    refuse_a_non_empty_directory();
     s_ = make_settings(common_);
     std::vector<std::pair<std::string, std::string>> outputs;
     if (!spec_.gate.checks.empty()) outputs = gate_outputs(reports_);
@@ -70,12 +73,30 @@ class run_command final : public command {
     try {
       return plan_pipeline_selection(spec_, s_.inputs, s_.pass, s_.records, budget_, &reference_);
     } catch (const option_error& e) {
-      throw usage_error(fmt::format("{}: [rebalance]: {}{}", config_, e.field.empty() ? "" : "'" + e.field + "': ",
-                                    option_error::as_keys(e.problem)));
+      // The groups are those of the records that survive [filter] and
+      // [dedup]: a group the input has can vanish there.
+      const bool earlier = spec_.filter || spec_.dedup;
+      throw usage_error(fmt::format("{}: [rebalance]: {}{}{}", config_, e.field.empty() ? "" : "'" + e.field + "': ",
+                                    option_error::as_keys(e.problem),
+                                    earlier ? " (counting the records that survive [filter] and [dedup]; a group the input has may vanish there)"
+                                            : ""));
     }
   }
 
-  // The pass that writes DIR/SPLIT.jsonl (and --dups, the index).
+  // Without --force, a run writes only into an empty (or new) directory: a
+  // rerun must not replace a build silently. With it, what the run writes is
+  // replaced once it is complete (shards: only the splits it writes).
+  void refuse_a_non_empty_directory() const {
+    std::error_code ec;
+    if (force_ || !fs::is_directory(spec_.output.dir, ec)) return;
+    for (auto& e : fs::directory_iterator(spec_.output.dir, ec)) {
+      (void)e;
+      throw usage_error(fmt::format("'{}' is not empty (--force replaces what this run writes, once it is complete)", spec_.output.dir));
+    }
+  }
+
+  // The pass that writes DIR/SPLIT.jsonl (and --dups, the index); with
+  // shard = true they stay temporaries, the shards' input.
   void emit(const planned_selection& planned) {
     std::error_code ec;
     fs::create_directories(spec_.output.dir, ec);
@@ -87,32 +108,32 @@ class run_command final : public command {
     }
     if (spec_.dedup)
       seen_ = std::make_unique<first_seen>(spec_.dedup->seen, s_.inputs, budget_, spec_.dedup->against.empty() ? nullptr : &reference_);
-    job_ = std::make_unique<pipeline_job>(s_.inputs, s_.records, spec_, seen_.get(), spec_.rebalance ? &planned.plan : nullptr, outs);
+    job_ = std::make_unique<pipeline_job>(s_.inputs, s_.records, spec_, seen_.get(), spec_.rebalance ? &planned.plan : nullptr, outs,
+                                          spec_.output.shard);
     run_with_progress(s_, s_.inputs, *job_);
     job_->finish();
   }
 
-  // With shard = true, each split's file becomes DIR/SPLIT/ shards with card and manifest.
+  // With shard = true, every split's records become its shards in DIR, under
+  // one manifest and one card (the Hub's layout for several splits).
   void package(const invocation& inv) {
     for (size_t i = 0; i < spec_.split.size(); ++i) {
-      const std::string jsonl = files_[i]->path();
       if (!spec_.output.shard) {
-        outputs_.push_back(jsonl);
+        outputs_.push_back(files_[i]->path());
         continue;
       }
       shard_options so = spec_.output.shards;
-      so.dir = (fs::path(spec_.output.dir) / spec_.split.name(i)).string();
+      so.dir = spec_.output.dir;
       so.split = spec_.split.name(i);
-      so.force = true;  // the run owns its output directory
+      so.force = force_;  // without it the directory was empty: no split to replace
       so.command = inv.argv;
-      std::vector<input_file> in{{jsonl}};
+      std::vector<input_file> in{{files_[i]->temporary_path(), files_[i]->path()}};
       record_job_options ro;  // the run validated these records already, with the same limit
       ro.max_line_bytes = s_.records.max_line_bytes;
       shard_job sj(in, ro, so);
       run_pass(in, s_.pass, sj);
       sj.finish();
-      fs::remove(jsonl);
-      outputs_.push_back(so.dir);
+      outputs_.push_back((fs::path(so.dir) / (so.split + "-*.jsonl" + (so.compressed() ? ".zst" : ""))).string());
     }
   }
 
@@ -139,7 +160,15 @@ class run_command final : public command {
   // The gate's checks, on what was written.
   int gate() {
     if (spec_.gate.checks.empty()) return 0;
-    std::vector<input_file> inputs = expand_inputs(outputs_);
+    std::vector<std::string> written;
+    if (spec_.output.shard) {  // the shards of the splits this run wrote, as the manifest lists them
+      hub_manifest m = hub_manifest::read(spec_.output.dir);
+      for (const auto& [split, share] : spec_.split.ratios())
+        for (const auto& f : m.shard_files(split)) written.push_back((fs::path(spec_.output.dir) / f).string());
+    } else {
+      written = outputs_;
+    }
+    std::vector<input_file> inputs = expand_inputs(written);
     record_job_options ro;
     ro.max_line_bytes = s_.records.max_line_bytes;
     gate_job g(inputs, ro, spec_.gate);
@@ -149,6 +178,7 @@ class run_command final : public command {
 
   common_args common_;
   std::string config_, dir_;
+  bool force_ = false;
   gate_report_args reports_;
   // the run
   pipeline_spec spec_;

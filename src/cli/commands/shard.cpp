@@ -18,14 +18,14 @@ class shard_command final : public command {
   }
   void define(flag_list& f) override {
     define_common(f, common_, output_flag::none);
-    f.text("-o,--output", "DIR", o_.dir, "Directory for the shards (created; must be empty unless --force)").dirs().required();
+    f.text("-o,--output", "DIR", o_.dir, "Directory for the shards (created); other splits already there are kept").dirs().required();
     f.text("--split", "NAME", o_.split, "Split name: shards are NAME-00000-of-0000N.jsonl.zst").shows_default("train");
     f.count("--max-records", "N", o_.max_records, "Start a new shard after N records (above 0)");
     f.text("--max-bytes", "SIZE", max_bytes_, "Start a new shard before SIZE uncompressed bytes (above 0; a larger record goes alone)");
     f.count("--level", "N", level_, "zstd level (1-19)").shows_default("3");
     f.choice("--compress", o_.compression, {{"zstd", shard_compression::zstd}, {"none", shard_compression::none}}, "zstd or none").shows_default("zstd");
     f.text("--by", "PATH", by_, "Count records per value of this field in the manifest and card").paths();
-    f.toggle("--force", o_.force, "Write into a non-empty directory, replacing its shards, card and manifest");
+    f.toggle("--force", o_.force, "Replace this split's shards once the new ones are complete; write beside files jsift did not write");
   }
   int run(const invocation& inv) override {
     run_settings s = make_settings(common_);

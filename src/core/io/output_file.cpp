@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fcntl.h>
 #include <optional>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <system_error>
@@ -221,6 +222,16 @@ void output_file::commit() {
 
 bool is_temporary_name(std::string_view name) {
   return !name.empty() && name[0] == '.' && name.find(".jsift-tmp-") != std::string_view::npos;
+}
+
+bool temporary_in_use(std::string_view name) {
+  const std::string_view marker = ".jsift-tmp-";
+  size_t at = name.find(marker);
+  if (at == std::string_view::npos) return false;
+  std::string_view rest = name.substr(at + marker.size());
+  std::optional<int> pid = digits(rest.substr(0, rest.find('-')));
+  if (!pid || *pid <= 0) return false;
+  return *pid == ::getpid() || ::kill(*pid, 0) == 0 || errno != ESRCH;
 }
 
 void write_file_atomic(const std::string& path, std::string_view bytes) {

@@ -53,12 +53,13 @@ pipeline_job::pipeline_job(const std::vector<input_file>& files, record_job_opti
 }
 
 pipeline_job::pipeline_job(const std::vector<input_file>& files, record_job_options ro, const pipeline_spec& spec,
-                           first_seen* seen, const emit_plan* plan, std::vector<output_file*> outs)
+                           first_seen* seen, const emit_plan* plan, std::vector<output_file*> outs, bool keep_temporary)
     : record_job(files, std::move(ro)),
       spec_(spec),
       seen_(seen),
       plan_(plan),
       outs_(std::move(outs)),
+      keep_temporary_(keep_temporary),
       written_(outs_.size(), 0),
       buffers_(outs_.size()) {
   register_names();
@@ -139,7 +140,10 @@ void pipeline_job::on_commit(record_chunk& rc) {
 }
 
 void pipeline_job::finish_records() {
-  for (output_file* o : outs_) o->commit();
+  for (output_file* o : outs_) {
+    if (keep_temporary_) o->close();
+    else o->commit();
+  }
 }
 
 void pipeline_job::finish_outputs() {

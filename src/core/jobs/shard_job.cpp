@@ -65,19 +65,30 @@ shard_job::shard_job(const std::vector<input_file>& files, record_job_options ro
   std::error_code ec;
   fs::create_directories(o_.dir, ec);
   if (ec) throw std::system_error(ec, fmt::format("cannot create directory '{}'", o_.dir));
-  static const std::regex shard_re(R"(.+-\d{5}-of-\d{5}\.jsonl(\.zst)?)");
-  std::vector<fs::path> ours, others;
+  // What is there already decides what may be written; nothing is removed
+  // before the new shards are complete (finish_records swaps them in).
+  existing_ = hub_manifest::read(o_.dir);
+  std::vector<std::string> same_split, foreign;
   for (auto& e : fs::directory_iterator(o_.dir)) {
     std::string name = e.path().filename().string();
-    if (is_temporary_name(name)) fs::remove(e.path());  // an interrupted run's temporaries
-    else if (name == "manifest.json" || name == "README.md" || std::regex_match(name, shard_re)) ours.push_back(e.path());
-    else others.push_back(e.path());
+    if (is_temporary_name(name)) {
+      if (!temporary_in_use(name)) fs::remove(e.path(), ec);  // left by a killed run
+      continue;
+    }
+    if (name == "manifest.json" || name == "README.md") continue;
+    if (is_shard_of(name, o_.split)) same_split.push_back(name);
+    else if (!owned_by_manifest(name)) foreign.push_back(name);
   }
-  if ((!ours.empty() || !others.empty()) && !o_.force)
-    throw usage_error(fmt::format("'{}' is not empty (--force replaces its shards, manifest and card)", o_.dir));
-  // The manifest goes first: no moment where it vouches for a half-replaced set.
-  std::sort(ours.begin(), ours.end(), [](const fs::path& a, const fs::path&) { return a.filename() == "manifest.json"; });
-  for (auto& p : ours) fs::remove(p);
+  if ((existing_.has(o_.split) || !same_split.empty()) && !o_.force)
+    throw usage_error(fmt::format("'{}' is not empty: it holds split '{}' (--force replaces it once the new one is complete)",
+                                  o_.dir, o_.split));
+  if (!foreign.empty() && !o_.force) {
+    std::sort(foreign.begin(), foreign.end());
+    throw usage_error(fmt::format("'{}' is not empty: it holds files jsift did not write ({}{}); --force writes beside them",
+                                  o_.dir, foreign.front(), foreign.size() > 1 ? fmt::format(" and {} more", foreign.size() - 1) : ""));
+  }
+  if (existing_.empty() && fs::exists(fs::path(o_.dir) / "README.md") && !o_.force)
+    throw usage_error(fmt::format("'{}' is not empty: it holds a README.md that no manifest vouches for (--force replaces it)", o_.dir));
   for (size_t i = 0; i < files.size(); ++i) {
     inputs_.push_back(std::make_unique<input_hash>());
     XXH3_64bits_reset(&inputs_.back()->state);
@@ -183,17 +194,57 @@ void shard_job::close_shard(shard& s) {
   s.zip_hash = XXH3_64bits_digest(&s.zip_state);
 }
 
+// The new set is complete (its shards are closed temporaries): swap it in.
+// The manifest stops vouching for the old set before a file of it is
+// touched, so an interruption leaves files no manifest lists (verify names
+// them), never a manifest listing files that changed.
 void shard_job::finish_records() {
   if (!shards_.empty() && shards_.back()->open) close_shard(*shards_.back());
+  const fs::path dir(o_.dir);
+  if (existing_.has(o_.split)) {
+    std::vector<std::string> old = existing_.shard_files(o_.split);
+    existing_.erase(o_.split);
+    write_file_atomic((dir / "manifest.json").string(), existing_.json());
+    for (const auto& name : old) fs::remove(dir / name);
+  }
+  for (auto& e : fs::directory_iterator(dir)) {  // this split's shards that no manifest listed
+    std::string name = e.path().filename().string();
+    if (is_shard_of(name, o_.split)) fs::remove(e.path());
+  }
   for (size_t k = 0; k < shards_.size(); ++k) {
     shards_[k]->basename = shard_name(k, shards_.size());
-    shards_[k]->file->commit_as((fs::path(o_.dir) / shards_[k]->basename).string());
+    shards_[k]->file->commit_as((dir / shards_[k]->basename).string());
   }
 }
 
+// The card for every split, then the manifest, last.
 void shard_job::finish_outputs() {
-  write_file_atomic((fs::path(o_.dir) / "README.md").string(), card_markdown());
-  write_file_atomic((fs::path(o_.dir) / "manifest.json").string(), manifest_json());  // last
+  existing_.set(o_.split, [this](json_writer& w) { write_entry(w); }, summary_of_split());
+  write_file_atomic((fs::path(o_.dir) / "README.md").string(), existing_.card());
+  write_file_atomic((fs::path(o_.dir) / "manifest.json").string(), existing_.json());
+}
+
+bool shard_job::is_shard_of(const std::string& name, const std::string& split) {
+  static const std::regex shard_re(R"(-\d{5}-of-\d{5}\.jsonl(\.zst)?)");
+  return name.size() > split.size() + 1 && name.compare(0, split.size(), split) == 0 &&
+         std::regex_match(name.substr(split.size()), shard_re);
+}
+
+bool shard_job::owned_by_manifest(const std::string& name) const {
+  for (const auto& split : existing_.splits())
+    if (is_shard_of(name, split)) return true;
+  return false;
+}
+
+split_summary shard_job::summary_of_split() const {
+  split_summary s;
+  if (o_.compressed()) s.zstd_level = o_.level;
+  if (o_.by) s.by = o_.by->text();
+  for (const auto& sp : shards_) {
+    s.shards.push_back({sp->basename, sp->records, sp->raw_bytes, sp->zip_bytes});
+    for (auto& [g, n] : sp->by) s.by_counts[g] += n;
+  }
+  return s;
 }
 
 void shard_options::validate() const {
@@ -203,16 +254,11 @@ void shard_options::validate() const {
   if (max_bytes && *max_bytes == 0) throw option_error("max_bytes", "must be above 0 (leave it out for no limit)");
 }
 
-std::string shard_job::manifest_json() const {
-  json_writer w;
+void shard_job::write_entry(json_writer& w) const {
   w.begin_object();
-  w.key("manifest_version").value(1);
-  w.key("jsift_version").value(JSIFT_VERSION);
   w.key("command").begin_array();
   for (const auto& a : o_.command) w.value(a);
   w.end_array();
-  w.key("split").value(o_.split);
-  w.key("format").value("jsonl");
   w.key("compression");
   if (o_.compressed()) w.value(fmt::format("zstd:{}", o_.level));
   else w.null();
@@ -281,36 +327,6 @@ std::string shard_job::manifest_json() const {
   w.key("dispositions");
   counts().write_json(w, names());
   w.end_object();
-  return w.str();
-}
-
-std::string shard_job::card_markdown() const {
-  uint64_t samples = 0, raw = 0, zip = 0;
-  for (const auto& s : shards_) samples += s->records, raw += s->raw_bytes, zip += s->zip_bytes;
-  std::string pattern = o_.split + "-*.jsonl" + (o_.compressed() ? ".zst" : "");
-  std::string o;
-  o += "---\nconfigs:\n- config_name: default\n  data_files:\n";
-  o += fmt::format("  - split: {}\n    path: \"{}\"\n", o_.split, pattern);
-  o += "---\n\n";
-  o += fmt::format("# {} split\n\n", o_.split);
-  o += fmt::format("Packaged by jsift {}: {} shard{}, {} records, {} of JSONL{}. Every record was validated; "
-                   "`manifest.json` lists each shard's records, sizes and XXH3-64 checksums, and `jsift verify` re-checks them.\n\n",
-                   JSIFT_VERSION, shards_.size(), shards_.size() == 1 ? "" : "s", with_commas(samples), human_bytes(raw),
-                   o_.compressed() ? fmt::format(" ({} zstd level {})", human_bytes(zip), o_.level) : "");
-  o += "```python\nfrom datasets import load_dataset\n";
-  o += fmt::format("ds = load_dataset(\"json\", data_files={{\"{}\": \"{}\"}})\n```\n\n", o_.split, pattern);
-  o += "| shard | records | uncompressed | file |\n|---|---:|---:|---:|\n";
-  for (const auto& s : shards_)
-    o += fmt::format("| {} | {} | {} | {} |\n", s->basename, with_commas(s->records), human_bytes(s->raw_bytes), human_bytes(s->zip_bytes));
-  if (o_.by) {
-    std::map<std::string, uint64_t> by_total;
-    for (const auto& s : shards_)
-      for (auto& [g, n] : s->by) by_total[g] += n;
-    o += fmt::format("\n| {} | records | share |\n|---|---:|---:|\n", o_.by->text());
-    for (auto& [g, n] : by_total)
-      o += fmt::format("| {} | {} | {:.1f}% |\n", g, with_commas(n), samples ? 100.0 * double(n) / double(samples) : 0.0);
-  }
-  return o;
 }
 
 std::string shard_job::summary() const {

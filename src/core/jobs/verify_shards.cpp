@@ -18,6 +18,7 @@
 #include "jsift/engine/record_job.hpp"
 #include "jsift/error.hpp"
 #include "jsift/io/output_file.hpp"
+#include "jsift/stages/split_router.hpp"
 
 namespace jsift {
 namespace fs = std::filesystem;
@@ -131,10 +132,39 @@ class verifier {
       problem(fmt::format("{}: not valid JSON: {}", m, simdjson::error_message(err)));
       return false;
     }
+    // Version 2: one entry per split under "splits"; version 1: the whole
+    // manifest is one split's entry.
+    uint64_t version = 0;
+    if (!field(manifest_, "manifest_version", version, m)) return false;
+    if (version == 1) return read_entry(manifest_, m, out);
+    if (version != 2) {
+      problem(fmt::format("{}: manifest_version {} is not one this jsift reads (1 or 2)", m, version));
+      return false;
+    }
+    dom::object splits;
+    if (!field(manifest_, "splits", splits, m)) return false;
+    bool ok = true;
+    for (auto f : splits) {
+      std::string split(f.key);
+      try {
+        check_split_name(split, "split");
+      } catch (const option_error&) {
+        problem(fmt::format("{}: split '{}' cannot be a file name", m, split));
+        ok = false;
+        continue;
+      }
+      ok = read_entry(f.value, fmt::format("{}: splits.{}", m, split), out, split) && ok;
+    }
+    return ok;
+  }
+
+  // One split's entry: its compression and its shards (named after the split
+  // in a version-2 manifest).
+  bool read_entry(dom::element entry, const std::string& m, std::vector<shard_entry>& out, const std::string& split = "") {
     dom::array shards;
     dom::element compression;
-    if (!field(manifest_, "shards", shards, m)) return false;
-    if (manifest_.type() != dom::element_type::OBJECT || manifest_["compression"].get(compression)) {
+    if (!field(entry, "shards", shards, m)) return false;
+    if (entry.type() != dom::element_type::OBJECT || entry["compression"].get(compression)) {
       problem(fmt::format("{}: \"compression\" is missing", m));
       return false;
     }
@@ -155,6 +185,10 @@ class verifier {
       s.name = std::string(base);
       if (s.name.empty() || s.name == "." || s.name == ".." || s.name.find('/') != std::string::npos) {
         problem(fmt::format("{}: \"basename\" '{}' is not a file name in the directory", where, s.name));
+        continue;
+      }
+      if (!split.empty() && s.name.rfind(split + "-", 0) != 0) {
+        problem(fmt::format("{}: \"basename\" '{}' is not a shard of split '{}'", where, s.name, split));
         continue;
       }
       s.raw_hash = std::string(raw_hash);
