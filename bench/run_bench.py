@@ -83,6 +83,21 @@ with open(sys.argv[1], "rb") as f, open(sys.argv[2], "wb") as out:
 print(n)
 """
 
+# Reads every shard as a stream (the safe way the README gives): records.
+PY_ZSTD_COUNT = r"""
+import glob, os, sys, zstandard
+n = 0
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.jsonl.zst"))):
+    with open(path, "rb") as f:
+        r = zstandard.ZstdDecompressor().stream_reader(f)
+        while True:
+            b = r.read(1 << 20)
+            if not b:
+                break
+            n += b.count(b"\n")
+print(n)
+"""
+
 DUCK_QUERY = r"""
 import { DuckDBInstance } from '@duckdb/node-api';
 const inst = await DuckDBInstance.create(':memory:');
@@ -141,6 +156,9 @@ def available(needs, env):
     for n in needs:
         if n == "duckdb":
             if not env["duck"]:
+                return False
+        elif n == "pyzstd":  # Debian's python3-zstandard
+            if subprocess.run(["/usr/bin/python3", "-c", "import zstandard"], stderr=subprocess.DEVNULL).returncode != 0:
                 return False
         elif not shutil.which(n):
             return False
@@ -236,9 +254,11 @@ def jobs(env):
              lambda s: zstd_content(out("all.jsonl.zst")), ("zstd",)),
     ]
 
-    # Interoperability: the shards just written are read by DuckDB's JSON reader.
+    # Interoperability: the shards just written (several zstd frames each)
+    # are read whole by Python's zstandard stream_reader and DuckDB's reader.
     yield "reading jsift's shards back", [
         peer("jsift stats on the shards", f"{J} stats --json --no-duplicates {q(shard_dir)}", lambda s: json.loads(s)["records"]),
+        peer("python zstandard stream_reader", f"/usr/bin/python3 -c {q(PY_ZSTD_COUNT)} {q(shard_dir)}", first_int, ("pyzstd",)),
         peer("duckdb read_json on the shards", f"{duck} \"select count(*) from read_json('{shard_dir}/*.jsonl.zst', format='newline_delimited')\"",
              duck_int, ("duckdb",)),
     ]
