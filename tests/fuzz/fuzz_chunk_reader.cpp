@@ -66,6 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     start = nl == std::string::npos ? content.size() : nl + 1;
   }
   std::vector<std::string> got;
+  uint64_t decoded = 0;
   try {
     jsift::chunk_reader reader({{path}}, o);
     jsift::chunk c;
@@ -78,6 +79,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       std::string_view d = c.data;
       FUZZ_CHECK(c.file_end || (!d.empty() && d.back() == '\n'));
+      if (looks_compressed) {
+        // Bytes we did not compress ourselves can inflate to gigabytes (a
+        // 4 KB zstd frame of RLE blocks): check the decoder on the first
+        // megabytes without keeping the lines, which are not compared.
+        decoded += d.size();
+        if (decoded > (4u << 20)) break;
+        continue;
+      }
       while (!d.empty()) {
         size_t nl = d.find('\n');
         got.emplace_back(d.substr(0, nl));
