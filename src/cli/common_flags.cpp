@@ -1,5 +1,7 @@
 #include "common_flags.hpp"
 
+#include <fmt/format.h>
+
 #include "jsift/error.hpp"
 #include "jsift/io/output_file.hpp"
 #include "jsift/io/units.hpp"
@@ -7,6 +9,21 @@
 #include "progress_bar.hpp"
 
 namespace jsift::cli {
+namespace {
+// One per process: a run's passes (surveys, references, the main pass) add to it.
+pass_profile the_profile;
+bool profiling = false;
+}  // namespace
+
+std::string profile_line() {
+  const pass_profile& p = the_profile;
+  if (!profiling || p.chunks == 0) return {};
+  return fmt::format(
+      "jsift: profile: {:.3f} s wall, {} threads, {} chunks; committing thread busy {:.3f} s ({:.1f} % of wall): "
+      "in-order commit {:.3f} s, reading {:.3f} s; more cores cannot make it faster than {:.1f}x\n",
+      p.wall, p.threads, p.chunks, p.commit + p.read, 100 * p.busy_share(), p.commit, p.read,
+      p.busy_share() > 0 ? 1 / p.busy_share() : 0.0);
+}
 
 void define_common(flag_list& f, common_args& a, output_flag output) {
   f.inputs(a.inputs, "Files (.jsonl, .jsonl.zst, .jsonl.gz: detected by content), directories (their *.jsonl* files, "
@@ -28,6 +45,9 @@ void define_common(flag_list& f, common_args& a, output_flag output) {
       .shows_default("64MiB");
   f.text("--chunk-bytes", "SIZE", a.chunk_bytes, "Work unit size; memory is about 2 x threads x this").shows_default("4MiB");
   f.toggle("--no-mmap", a.no_mmap, "Read files with read(2) instead of mapping them");
+  f.toggle("--profile", a.profile,
+           "On stderr at the end: wall time and the committing thread's busy share (its in-order work and reading), which "
+           "bounds the speed-up from more cores");
   f.texts("--glob", "PATTERN", a.globs,
           "Read the files of input directories whose name matches PATTERN (repeatable), instead of *.jsonl* and *.ndjson*");
 }
@@ -43,6 +63,7 @@ run_settings make_settings(const common_args& a) {
   if (s.pass.chunks.chunk_bytes < 64 || s.pass.chunks.chunk_bytes > (uint64_t(1) << 30))
     throw option_error("chunk_bytes", "expected between 64 and 1GiB");
   s.pass.chunks.use_mmap = !a.no_mmap;
+  if (a.profile) profiling = true, s.pass.profile = &the_profile;
   if (a.threads > 1024) throw option_error("threads", "at most 1024");
   s.pass.threads = unsigned(a.threads);
   // -q is quiet on stderr: no bar either, unless --progress always asks for it.

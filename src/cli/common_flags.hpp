@@ -33,6 +33,7 @@ struct common_args {
   std::string max_line_bytes = "64MiB";
   std::string chunk_bytes = "4MiB";
   bool no_mmap = false;
+  bool profile = false;
   std::vector<std::string> globs;
 };
 
@@ -56,6 +57,11 @@ run_settings make_settings(const common_args& a);
 // `outputs` ((option, path) pairs, "-" for stdout) plus the quarantine file
 // and --report. Character devices may be shared.
 void check_outputs(const run_settings& s, std::vector<std::pair<std::string, std::string>> outputs);
+
+// With --profile, where the committing thread's time went, summed over the
+// run's passes: "jsift: profile: ..." (empty when --profile was not given or
+// nothing was read). main() prints it once the command has returned.
+std::string profile_line();
 
 // One pass of `job` over `inputs`, with the progress bar when it is enabled.
 void run_with_progress(const run_settings& s, const std::vector<input_file>& inputs, chunk_job& job);

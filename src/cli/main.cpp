@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "command_line.hpp"
+#include "common_flags.hpp"
 #include "docs.hpp"
 #include "jsift/error.hpp"
 #include "jsift/io/interrupt.hpp"
@@ -21,7 +22,9 @@ int run(int argc, char** argv) {
   if (!p.generate.empty()) return print_generated(p.generate, table, flags);
   invocation inv;
   for (int i = 0; i < argc; ++i) inv.argv.emplace_back(argv[i]);
-  return p.cmd->run(inv);
+  const int rc = p.cmd->run(inv);
+  if (std::string line = profile_line(); !line.empty()) print_err(line);
+  return rc;
 }
 
 int fail(jsift::exit_code code, const std::string& msg) {

@@ -110,6 +110,22 @@ class stats_tests(jsift_case):
         r = self.run_jsift("stats", CONV)
         self.assertEqual(r.json()["records"], 240)
 
+    def test_profile_reports_the_committing_threads_share(self):
+        import re
+        plain = self.run_jsift("stats", "--chunk-bytes", "4K", "-j2", CONV)
+        self.assertNotIn("profile", plain.err)
+        r = self.run_jsift("stats", "--profile", "--chunk-bytes", "4K", "-j2", "-q", CONV)
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertEqual(r.out, plain.out)  # the report does not change
+        m = re.search(r"profile: ([0-9.]+) s wall, 2 threads, ([0-9]+) chunks; committing thread busy ([0-9.]+) s "
+                      r"\(([0-9.]+) % of wall\): in-order commit ([0-9.]+) s, reading ([0-9.]+) s", r.err)
+        self.assertIsNotNone(m, r.err)
+        wall, chunks, busy, share, commit, read = (float(x) for x in m.groups())
+        self.assertGreater(chunks, 10)  # 4K chunks of the sample
+        self.assertAlmostEqual(busy, commit + read, delta=0.002)
+        self.assertLessEqual(busy, wall + 0.001)
+        self.assertLessEqual(share, 100.0)
+
     def test_json_key_order_is_stable(self):
         keys = list(self.stats(CONV).keys())
         # skipped_inputs: directory entries not read (issue 12), after the inputs that were

@@ -38,10 +38,23 @@ class chunk_job {
 // consumed so far and the total (0 when unknown: pipes, compressed input).
 using progress_callback = std::function<void(uint64_t consumed, uint64_t total)>;
 
+// Where the committing thread's time goes (--profile): its busy share of
+// the wall time is what bounds the speed-up from more cores (Amdahl). Sums
+// over every pass a run makes.
+struct pass_profile {
+  double wall = 0;     // seconds from the first read to the last commit
+  double commit = 0;   // in the job's commit(): in-order decisions and writes
+  double read = 0;     // in the chunk reader: mapping, reading, decompressing
+  uint64_t chunks = 0;
+  unsigned threads = 0;
+  double busy_share() const { return wall > 0 ? (commit + read) / wall : 0; }
+};
+
 struct ordered_options {
   unsigned threads = 0;  // 0: every core
   size_t window = 0;     // chunks in flight; 0: 2 x threads + 2
   progress_callback progress;
+  pass_profile* profile = nullptr;  // added to when given
 };
 
 unsigned default_threads();

@@ -18,6 +18,7 @@ struct pass_options {
   chunk_options chunks;
   unsigned threads = 0;        // 0: every core
   progress_callback progress;  // may be empty
+  pass_profile* profile = nullptr;  // --profile: summed over the passes
 };
 
 void run_pass(const std::vector<input_file>& inputs, const pass_options& o, chunk_job& job);

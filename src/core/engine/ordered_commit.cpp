@@ -51,10 +51,18 @@ void run_ordered(chunk_reader& reader, chunk_job& job, const ordered_options& op
   pthread_sigmask(SIG_SETMASK, &saved, nullptr);
   boost::asio::thread_pool& pool = *pool_storage;
 
+  using clock = std::chrono::steady_clock;
+  auto seconds_since = [](clock::time_point t) { return std::chrono::duration<double>(clock::now() - t).count(); };
+  const clock::time_point started = clock::now();
+  double commit_s = 0, read_s = 0;
+  uint64_t chunks = 0;
   auto commit_front = [&] {
     slot& s = inflight.front();
     result_ptr r = s.done.get();  // rethrows a worker's exception
+    const clock::time_point t = clock::now();
     job.commit(s.c, *r);
+    commit_s += seconds_since(t);
+    ++chunks;
     inflight.pop_front();
     if (opts.progress) opts.progress(reader.consumed_bytes(), reader.total_bytes());
   };
@@ -69,7 +77,10 @@ void run_ordered(chunk_reader& reader, chunk_job& job, const ordered_options& op
         continue;
       }
       chunk c;
-      if (!reader.next(c)) break;
+      const clock::time_point t = clock::now();
+      const bool more = reader.next(c);
+      read_s += seconds_since(t);
+      if (!more) break;
       auto task = std::make_shared<std::packaged_task<result_ptr()>>([&job, &cancelled, c]() -> result_ptr {
         if (cancelled.load(std::memory_order_relaxed)) return nullptr;
         return job.process(c);
@@ -87,6 +98,13 @@ void run_ordered(chunk_reader& reader, chunk_job& job, const ordered_options& op
     throw;
   }
   pool.join();
+  if (pass_profile* p = opts.profile) {
+    p->wall += seconds_since(started);
+    p->commit += commit_s;
+    p->read += read_s;
+    p->chunks += chunks;
+    p->threads = threads;
+  }
 }
 
 }  // namespace jsift
