@@ -10,14 +10,14 @@
 
 namespace jsift::cli {
 namespace {
-// One per process: a run's passes (surveys, references, the main pass) add to it.
+// One per process: a run's passes (surveys, references, the main pass) add
+// to it; only with --profile, so it stays empty otherwise.
 pass_profile the_profile;
-bool profiling = false;
 }  // namespace
 
 std::string profile_line() {
   const pass_profile& p = the_profile;
-  if (!profiling || p.chunks == 0) return {};
+  if (p.threads == 0) return {};  // no pass ran with --profile
   return fmt::format(
       "jsift: profile: {:.3f} s wall, {} threads, {} chunks; committing thread busy {:.3f} s ({:.1f} % of wall): "
       "in-order commit {:.3f} s, reading {:.3f} s; more cores cannot make it faster than {:.1f}x\n",
@@ -63,7 +63,7 @@ run_settings make_settings(const common_args& a) {
   if (s.pass.chunks.chunk_bytes < 64 || s.pass.chunks.chunk_bytes > (uint64_t(1) << 30))
     throw option_error("chunk_bytes", "expected between 64 and 1GiB");
   s.pass.chunks.use_mmap = !a.no_mmap;
-  if (a.profile) profiling = true, s.pass.profile = &the_profile;
+  if (a.profile) s.pass.profile = &the_profile;
   if (a.threads > 1024) throw option_error("threads", "at most 1024");
   s.pass.threads = unsigned(a.threads);
   // -q is quiet on stderr: no bar either, unless --progress always asks for it.

@@ -60,7 +60,7 @@ void check_outputs(const run_settings& s, std::vector<std::pair<std::string, std
 
 // With --profile, where the committing thread's time went, summed over the
 // run's passes: "jsift: profile: ..." (empty when --profile was not given or
-// nothing was read). main() prints it once the command has returned.
+// no pass ran). main() prints it once the command has returned.
 std::string profile_line();
 
 // One pass of `job` over `inputs`, with the progress bar when it is enabled.

@@ -125,6 +125,9 @@ class stats_tests(jsift_case):
         self.assertAlmostEqual(busy, commit + read, delta=0.002)
         self.assertLessEqual(busy, wall + 0.001)
         self.assertLessEqual(share, 100.0)
+        empty = self.run_jsift("stats", "--profile", "-q", self.write("empty.jsonl", b""))
+        self.assertEqual(empty.rc, 0, empty.err)
+        self.assertIn(", 0 chunks;", empty.err)  # asked for: said, even when there was nothing to read
 
     def test_json_key_order_is_stable(self):
         keys = list(self.stats(CONV).keys())

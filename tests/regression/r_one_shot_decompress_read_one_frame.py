@@ -11,9 +11,7 @@ from harness import *  # noqa: F401,F403
 
 
 class one_shot_decompress_read_one_frame(jsift_case):
-    """A shard is a series of zstd frames (one per chunk of records): the ways
-    the README gives to read it read every record; a one-shot decompress reads
-    only the first frame, which is why the README warns against it."""
+    """A shard is a series of zstd frames, one per chunk of records."""
 
     def test_zstd_and_python_zstandard_read_every_record(self):
         d = self.path("hub")
