@@ -132,6 +132,31 @@ class gate_tests(jsift_case):
             outs.add((r.out, json.dumps(rep["checks"])))
         self.assertEqual(len(outs), 1)
 
+    def test_distinct_counts_match_an_independent_count(self):
+        # Counted on the workers in shared sets: the numbers must be the exact
+        # ones, per group, for every thread count and chunk size.
+        import random
+        rng = random.Random(5)
+        lines = [json.dumps({"record_type": "t%d" % rng.randrange(7), "out": "v%d" % rng.randrange(120),
+                             "w": rng.randrange(2)}) for _ in range(4000)]
+        data = self.write("d.jsonl", "\n".join(lines) + "\n")
+        cfg = self.write("g.toml", '[[check]]\ntype = "unique"\npath = ".out"\nby = ".record_type"\nmin_ratio = 1.0\n'
+                                   '[[check]]\ntype = "duplicates"\nmax_rate = 0.0\n')
+        want = {}
+        for line in lines:
+            r = json.loads(line)
+            want.setdefault(r["record_type"], []).append(r["out"])
+        want_details = sorted("%s: %d distinct of %d" % (g, len(set(v)), len(v)) for g, v in want.items())
+        want_dups = len(lines) - len(set(lines))
+        self.assertGreater(want_dups, 0)
+        for args in (("-j1",), ("-j2", "--chunk-bytes", "4K"), ("-j8", "--chunk-bytes", "1K")):
+            r = self.run_jsift("gate", "--config", cfg, *args, "--report-json", self.path("r.json"), data)
+            self.assertEqual(r.rc, 1, r.err)
+            checks = json.loads(slurp(self.path("r.json")))["checks"]
+            got = sorted(d.split(" (")[0] for d in checks[0]["details"])
+            self.assertEqual(got, want_details, args)
+            self.assertTrue(checks[1]["measured"].startswith("%d duplicates of %d " % (want_dups, len(lines))), checks[1]["measured"])
+
     def test_invalid_data_under_fail_is_exit_3(self):
         cfg = self.write("g.toml", '[[check]]\ntype = "records"\nmin = 1\n')
         r = self.run_jsift("gate", "--config", cfg, os.path.join(BAD, "malformed.jsonl"))

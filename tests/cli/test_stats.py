@@ -168,6 +168,35 @@ class stats_duplicates_tests(jsift_case):
                 gk = [key(l, r) for l, r in recs if r["record_type"] == group]
                 self.assertEqual(g["duplicates"], len(gk) - len(set(gk)), group)
 
+    def test_distinct_counts_are_exact_for_any_chunking_and_threads(self):
+        # The sets are filled by the workers as chunks end, in any order.
+        import random
+        rng = random.Random(9)
+        lines = [json.dumps({"record_type": "t%d" % rng.randrange(9), "out": "v%d" % rng.randrange(150),
+                             "w": rng.randrange(2)}) for _ in range(5000)]
+        data = self.write("d.jsonl", "\n".join(lines) + "\n")
+        recs = [json.loads(l) for l in lines]
+        for args in (("-j1",), ("-j2", "--chunk-bytes", "4K"), ("-j8", "--chunk-bytes", "1K")):
+            r, rep = self.run_with_report("stats", "--json", "--unique", ".out", *args, data)
+            u, d = rep["unique"][0], rep["duplicates"]
+            self.assertEqual(u["distinct"], len({r["out"] for r in recs}), args)
+            self.assertEqual(d["duplicates"], len(lines) - len(set(lines)), args)
+            for group in {r["record_type"] for r in recs}:
+                gl = [l for l, r in zip(lines, recs) if r["record_type"] == group]
+                self.assertEqual(u["by_group"][group]["distinct"], len({json.loads(l)["out"] for l in gl}), (args, group))
+                self.assertEqual(d["by_group"][group]["duplicates"], len(gl) - len(set(gl)), (args, group))
+
+    def test_normalized_repeats_count_within_their_group(self):
+        # Equal once case is folded, but in groups "A" and "a": each group
+        # counts the repeats of its own records, whatever the chunking.
+        src = self.write("g.jsonl", '{"record_type":"a","t":"x"}\n{"record_type":"A","t":"X"}\n'
+                                    '{"record_type":"a","t":"X"}\n{"record_type":"A","t":"x"}\n')
+        for args in (("-j1",), ("-j2", "--chunk-bytes", "64")):
+            r, rep = self.run_with_report("stats", "--json", "--normalize", "case", *args, src)
+            d = rep["duplicates"]
+            self.assertEqual(d["duplicates"], 3, args)
+            self.assertEqual({g: v["duplicates"] for g, v in d["by_group"].items()}, {"a": 1, "A": 1}, args)
+
     def test_normalize_finds_near_duplicates(self):
         src = self.write("n.jsonl", '{"t": "Hello  World"}\n{"t": "hello world"}\n{"t": "other"}\n{"t":"other"}\n')
         r, rep = self.run_with_report("stats", "--json", "--unique", ".t", src)

@@ -1,6 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <memory>
+#include <set>
+#include <system_error>
+#include <thread>
+#include <vector>
+
 #include "jsift/sets/key_set.hpp"
+#include "jsift/sets/shared_key_set.hpp"
 
 using namespace jsift;
 
@@ -23,4 +30,81 @@ TEST_CASE("the all-zero key is a real key") {
   CHECK_FALSE(s.insert(hash128{0, 0}));
   CHECK(s.contains(hash128{0, 0}));
   CHECK(s.size() == 1);
+}
+
+TEST_CASE("a reserved key_set takes its keys without growing, and still grows past them") {
+  memory_budget budget;
+  key_set s(true, &budget);
+  REQUIRE(s.reserve(10000));
+  const size_t reserved = s.memory_bytes();
+  CHECK(budget.used == reserved);
+  for (uint64_t i = 0; i < 10000; ++i) CHECK(s.insert(hash_bytes(std::to_string(i)), i));
+  CHECK(s.memory_bytes() == reserved);  // no rehash
+  CHECK(s.reserve(100));                // never shrinks
+  CHECK(s.memory_bytes() == reserved);
+  for (uint64_t i = 10000; i < 20000; ++i) CHECK(s.insert(hash_bytes(std::to_string(i)), i));
+  uint64_t first = 0;
+  CHECK_FALSE(s.insert_or_get(hash_bytes("1234"), 0, &first));
+  CHECK(first == 1234);  // payloads move with their keys
+  CHECK(budget.used == s.memory_bytes());
+}
+
+TEST_CASE("tiny reserved tables still grow") {
+  key_set s;
+  REQUIRE(s.reserve(1));
+  for (uint64_t i = 0; i < 1000; ++i) CHECK(s.insert(hash_bytes(std::to_string(i))));
+  CHECK(s.size() == 1000);
+}
+
+TEST_CASE("reserve stays within the budget and says so; growing past it throws") {
+  memory_budget budget;
+  budget.limit = 64 * 1024;
+  key_set s(false, &budget);
+  CHECK_FALSE(s.reserve(1'000'000));  // 20 MB: refused, nothing changed
+  CHECK(s.memory_bytes() == 0);
+  CHECK(budget.used == 0);
+  CHECK_THROWS_AS([&] { for (uint64_t i = 0; i < 100000; ++i) s.insert(hash_bytes(std::to_string(i))); }(), std::system_error);
+  CHECK(budget.used == s.memory_bytes());
+}
+
+TEST_CASE("shared_key_set: threads inserting at once find every key new exactly once") {
+  shared_key_set s;
+  s.reserve(1000);  // too small on purpose
+  // Four threads insert overlapping ranges, in batches, repeats inside batches too.
+  constexpr unsigned threads = 4;
+  std::vector<uint64_t> fresh_counts(threads);
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      std::vector<hash128> batch;
+      for (uint64_t i = 0; i < 60000; ++i) {
+        batch.push_back(hash_bytes(std::to_string((i * (t + 1)) % 50000)));
+        if (batch.size() == 777 || i + 1 == 60000) {
+          std::unique_ptr<bool[]> fresh(new bool[batch.size()]);
+          s.insert(batch.data(), batch.size(), fresh.get());
+          for (size_t k = 0; k < batch.size(); ++k) fresh_counts[t] += fresh[k];
+          batch.clear();
+        }
+      }
+    });
+  for (auto& t : pool) t.join();
+  std::set<uint64_t> expect;
+  for (unsigned t = 0; t < threads; ++t)
+    for (uint64_t i = 0; i < 60000; ++i) expect.insert((i * (t + 1)) % 50000);
+  CHECK(s.size() == expect.size());
+  CHECK(fresh_counts[0] + fresh_counts[1] + fresh_counts[2] + fresh_counts[3] == expect.size());
+  CHECK(s.memory_bytes() / s.size() <= 46);
+}
+
+TEST_CASE("shared_key_set: a key repeated within one batch is new at its first place only") {
+  shared_key_set s;
+  hash128 keys[] = {hash_bytes("a"), hash_bytes("b"), hash_bytes("a"), hash128{0, 0}, hash128{0, 0}};
+  bool fresh[5];
+  s.insert(keys, 5, fresh);
+  CHECK(fresh[0]);
+  CHECK(fresh[1]);
+  CHECK_FALSE(fresh[2]);
+  CHECK(fresh[3]);
+  CHECK_FALSE(fresh[4]);
+  CHECK(s.size() == 3);
 }

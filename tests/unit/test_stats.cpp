@@ -1,5 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <random>
+#include <thread>
+
+#include <fmt/format.h>
+
 #include "jsift/jobs/stats_job.hpp"
 
 using namespace jsift;
@@ -31,7 +37,7 @@ void add(stats_partial& p, const stats_options& o, const char* json) {
 
 TEST_CASE("stats partials merge to the same result however the input is chunked") {
   auto o = opts();
-  stats_accumulator whole(o), split(o);
+  stats_accumulator whole(o, nullptr), split(o, nullptr);
   stats_partial all(o);
   for (auto r : records) add(all, o, r);
   whole.merge(all);
@@ -58,10 +64,10 @@ TEST_CASE("stats partials merge to the same result however the input is chunked"
     CHECK(acc->no_conversation() == 1);
     const auto& u = acc->unique()[0];
     CHECK(u.total == 6);
-    CHECK(u.distinct.count() == 3);
+    CHECK(u.count() == 3);
     CHECK(u.total == 6);
-    CHECK(groups[0]->unique[0].distinct.count() == 2);  // chat: a, c
-    CHECK(groups[1]->unique[0].distinct.count() == 1);  // qa: b
+    CHECK(groups[0]->unique[0].count() == 2);  // chat: a, c
+    CHECK(groups[1]->unique[0].count() == 1);  // qa: b
     auto keys = acc->keys_sorted();
     CHECK(keys[0].first == "out");
     CHECK(keys[0].second == 6);
@@ -72,7 +78,7 @@ TEST_CASE("stats partials merge to the same result however the input is chunked"
 TEST_CASE("groups beyond max_groups are counted under (other)") {
   auto o = opts();
   o.max_groups = 2;
-  stats_accumulator acc(o);
+  stats_accumulator acc(o, nullptr);
   stats_partial p(o);
   for (auto r : records) add(p, o, r);
   acc.merge(p);
@@ -86,7 +92,7 @@ TEST_CASE("groups beyond max_groups are counted under (other)") {
 TEST_CASE("keys beyond max_keys are counted under (other keys)") {
   auto o = opts();
   o.max_keys = 2;
-  stats_accumulator acc(o);
+  stats_accumulator acc(o, nullptr);
   stats_partial p(o);
   for (auto r : records) add(p, o, r);
   acc.merge(p);
@@ -95,4 +101,106 @@ TEST_CASE("keys beyond max_keys are counted under (other keys)") {
   for (auto& [k, n] : acc.keys_sorted()) total += n, other = other || k == "(other keys)";
   CHECK(other);
   CHECK(total == 17);  // every key occurrence of the six records
+}
+
+namespace {
+// Records with repeats within and across groups, many groups (some past
+// max_groups), and --unique values that repeat.
+std::vector<std::string> repetitive_records(size_t n) {
+  std::vector<std::string> out;
+  std::mt19937 rng(7);
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t g = rng() % 40, v = rng() % 300, w = rng() % 3;
+    // Some records are exact repeats (same group, same everything).
+    out.push_back(fmt::format(R"({{"record_type":"t{}","out":"v{}","w":{},"turns":[{}]}})", g, v, w, v % 4));
+  }
+  return out;
+}
+
+struct counted {
+  uint64_t distinct, total, whole_distinct;
+  std::vector<std::tuple<std::string, uint64_t, uint64_t, uint64_t>> groups;  // name, records, distinct, duplicates
+  bool operator==(const counted&) const = default;
+};
+
+counted count_of(const stats_accumulator& acc) {
+  counted c{acc.unique()[0].count(), acc.unique()[0].total, acc.whole().count(), {}};
+  for (auto* g : acc.groups_sorted()) c.groups.emplace_back(g->name, g->records, g->unique[0].count(), g->duplicate_count());
+  return c;
+}
+
+// The committing thread's counts, and the workers' (chunks closed on
+// several threads at once, in any order, then merged in input order).
+std::pair<counted, counted> both_ways(const stats_options& o, const std::vector<std::string>& recs, size_t per_chunk) {
+  stats_accumulator serial(o, nullptr);
+  stats_sets sets(o);
+  sets.reserve(recs.size() / 4);  // too small on purpose: the sets still grow
+  stats_accumulator shared(o, &sets);
+  std::vector<std::unique_ptr<stats_partial>> a, b;
+  for (size_t i = 0; i < recs.size(); i += per_chunk) {
+    a.push_back(std::make_unique<stats_partial>(o));
+    b.push_back(std::make_unique<stats_partial>(o));
+    for (size_t k = i; k < std::min(recs.size(), i + per_chunk); ++k) add(*a.back(), o, recs[k].c_str()), add(*b.back(), o, recs[k].c_str());
+  }
+  std::vector<size_t> order(b.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::shuffle(order.begin(), order.end(), std::mt19937(3));
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (size_t i = t; i < order.size(); i += 4) b[order[i]]->close(o, sets);
+    });
+  for (auto& t : threads) t.join();
+  for (auto& p : a) serial.merge(*p);
+  for (auto& p : b) shared.merge(*p);
+  return {count_of(serial), count_of(shared)};
+}
+}  // namespace
+
+TEST_CASE("distinct counts made on the workers equal the committing thread's, per group too") {
+  auto recs = repetitive_records(5000);
+  auto o = opts();
+  SECTION("groups") {
+    auto [serial, shared] = both_ways(o, recs, 97);
+    CHECK(serial.whole_distinct < serial.total);  // the records do repeat
+    CHECK(serial.groups.size() == 40);
+    CHECK(serial == shared);
+  }
+  SECTION("past max_groups, where (other) merges names") {
+    o.max_groups = 10;
+    auto [serial, shared] = both_ways(o, recs, 131);
+    REQUIRE(std::any_of(serial.groups.begin(), serial.groups.end(), [](auto& g) { return std::get<0>(g) == "(other)"; }));
+    CHECK(serial == shared);
+  }
+  SECTION("no groups") {
+    o.by.reset();
+    auto [serial, shared] = both_ways(o, recs, 64);
+    CHECK(serial == shared);
+  }
+  SECTION("duplicates by bytes") {
+    o.duplicates_by_bytes = true;
+    auto [serial, shared] = both_ways(o, recs, 200);
+    CHECK(serial == shared);
+  }
+}
+
+TEST_CASE("with --normalize, a group's repeats are of records of that group, whatever the order") {
+  // "T1" and "t1" groups hold records equal once case is folded.
+  auto o = opts();
+  o.record_key.norm = normalization::parse("case");
+  std::vector<std::string> recs = {R"({"record_type":"t1","out":"x"})", R"({"record_type":"T1","out":"X"})",
+                                   R"({"record_type":"t1","out":"X"})", R"({"record_type":"T1","out":"x"})"};
+  for (size_t per_chunk : {1, 2, 4}) {
+    stats_sets sets(o);
+    stats_accumulator acc(o, &sets);
+    std::vector<std::unique_ptr<stats_partial>> parts;
+    for (size_t i = 0; i < recs.size(); i += per_chunk) {
+      parts.push_back(std::make_unique<stats_partial>(o));
+      for (size_t k = i; k < i + per_chunk; ++k) add(*parts.back(), o, recs[k].c_str());
+    }
+    for (size_t i = parts.size(); i-- > 0;) parts[i]->close(o, sets);  // last chunk first
+    for (auto& p : parts) acc.merge(*p);
+    CHECK(acc.whole().count() == 1);
+    for (auto* g : acc.groups_sorted()) CHECK(g->duplicate_count() == 1);  // each group: 2 records, 1 repeat
+  }
 }

@@ -136,7 +136,12 @@ class record_job : public chunk_job {
   virtual bool emits_records() const { return false; }
   virtual void on_record(record_chunk& rc, const record_ref& rec) const = 0;
   // After the chunk's last record, still on the worker (e.g. compress it).
-  virtual void on_chunk_end(record_chunk&) const {}
+  virtual void on_chunk_end(record_chunk&, const chunk&) const {}
+  // About how many records the whole input holds, from a processed chunk's
+  // lines per byte and the inputs' sizes on disk (compressed files count
+  // their compressed bytes: an underestimate; stdin counts nothing): to
+  // size sets up front. Thread-safe.
+  uint64_t expected_records(const record_chunk& rc, const chunk& c) const;
   // The two halves of finish().
   virtual void finish_records() {}
   virtual void finish_outputs() {}
@@ -153,6 +158,7 @@ class record_job : public chunk_job {
 
  private:
   const std::vector<input_file>& files_;
+  uint64_t input_bytes_;  // on disk, regular files only
   record_job_options opts_;
   disposition_names names_;
   disposition_counts counts_;

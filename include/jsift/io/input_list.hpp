@@ -16,6 +16,7 @@
 // must outlive every pass over that list (the copies go with it).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,10 @@ struct skipped_input {
 // directory is listed in `skipped`, with the reason.
 std::vector<input_file> expand_inputs(const std::vector<std::string>& args, std::vector<skipped_input>* skipped = nullptr,
                                       const std::vector<std::string>& globs = {});
+
+// The inputs' sizes on disk, summed over the regular files among them
+// (stdin and pipes count 0). For estimates: it changes as files grow.
+uint64_t input_size(const std::vector<input_file>& files);
 
 // Commands that read their input more than once (rebalance, sample -n) copy
 // the inputs that cannot be re-read (stdin, pipes) to temporary files in

@@ -1,11 +1,15 @@
 // jsift/jobs/stats_job.hpp — `jsift stats`: the record job that fills a
 // stats_partial per chunk on the workers and merges them in input order
-// (stages/stats_profile.hpp), and the report renderers' input.
+// (stages/stats_profile.hpp), and the report renderers' input. Exact
+// distinct counts go into shared sets on the workers as each chunk ends;
+// the sets are sized when the first chunk ends, from its records per byte
+// and the size of the input.
 //
 // Thread model as record_job's; the options are copied in, and the results
 // are read after the pass.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "jsift/engine/record_job.hpp"
@@ -21,10 +25,12 @@ class stats_job final : public record_job {
  protected:
   std::unique_ptr<record_chunk> make_chunk() const override;
   void on_record(record_chunk& rc, const record_ref& rec) const override;
+  void on_chunk_end(record_chunk& rc, const chunk& c) const override;
   void on_commit(record_chunk& rc) override;
 
  private:
   stats_options so_;
+  std::unique_ptr<stats_sets> sets_;  // exact mode; the workers insert into it
   stats_accumulator acc_;
 };
 

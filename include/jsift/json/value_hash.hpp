@@ -20,6 +20,9 @@ struct hash128 {
 };
 
 hash128 hash_bytes(std::string_view bytes) noexcept;
+// The key of a pair (a group's name hash, a value's key): sets of such pairs
+// count distinct values per group in one set.
+hash128 hash_pair(const hash128& a, const hash128& b) noexcept;
 
 // A value as a person reads it, and as groups are named (--by): a string's
 // content, unless that content reads as another JSON value ("1", "true"),

@@ -10,11 +10,14 @@
 // A memory_budget shared by several sets caps what they may allocate
 // together (--max-memory): growing past it throws std::system_error(ENOMEM)
 // naming the budget, so an over-budget run fails (exit 4) instead of
-// swapping. The budget must outlive every set charged to it. Not
+// swapping. The budget must outlive every set charged to it; its count is
+// atomic, so sets on several threads may share it. A key_set is not
 // thread-safe: chunks collect keys in vectors and the ordered commit inserts
-// them.
+// them, or a shared_key_set (shared_key_set.hpp) gives each thread its own
+// partitions in turn.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -26,7 +29,7 @@ namespace jsift {
 
 struct memory_budget {
   uint64_t limit = 0;  // bytes; 0: unlimited
-  uint64_t used = 0;
+  std::atomic<uint64_t> used = 0;
   std::string what = "--max-memory";
 };
 
@@ -45,6 +48,11 @@ class key_set {
   // Like insert, but on a repeat sets *first to the stored payload.
   bool insert_or_get(hash128 h, uint64_t payload, uint64_t* first);
   bool contains(hash128 h) const;
+  // Makes room for n keys in all, so that inserting them never grows the
+  // table (a set sized from the input up front skips the rehashes: each
+  // moves every key through cache misses). Only ever grows; returns false,
+  // changing nothing, when that would go over the budget.
+  bool reserve(size_t n);
   // Starts loading h's slot into cache: call a few keys ahead of insert()
   // when inserting a batch, so the misses overlap instead of queueing.
   void prefetch(const hash128& h) const {
@@ -64,6 +72,9 @@ class key_set {
   size_t slot_of(const hash128& h) const { return size_t(static_cast<unsigned __int128>(h.hi) * slots_.size() >> 64); }
   size_t find_slot(const hash128& h) const;
   void grow();
+  // Rehashes into `cap` slots; false (nothing changed) if that would go
+  // over the budget, or throws ENOMEM naming it when `must`.
+  bool resize(size_t cap, bool must);
   std::vector<hash128> slots_;  // {0,0} marks an empty slot
   std::vector<uint64_t> payload_;
   size_t size_ = 0;

@@ -53,6 +53,10 @@ class first_seen {
   void prefetch(const hash128& h) const { seen_.prefetch(h); }
   // The verdict on the record at `file`:`line` (1-based) with key h.
   verdict decide(const hash128& h, bool keyless, uint32_t file, uint64_t line);
+  // Sizes the set for about `records` more keys (record_job::expected_records),
+  // within 256 MiB and the budget, so it does not rehash as it fills. Call
+  // from the first commit: the sizing then never depends on -j.
+  void reserve(uint64_t records);
   // Writes the --dups lines gathered since the last flush (once per chunk).
   void flush();
   // Commits --dups and rewrites --index; call once after a successful run.

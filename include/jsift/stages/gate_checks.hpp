@@ -9,9 +9,10 @@
 // its own keys in its constructor, in one place, and every mistake names
 // FILE:LINE:COLUMN — a typo must never silently pass a gate.
 //
-// Thread-safety: add() runs on workers with a state from make_state() (the
-// check itself is read-only there); merge() and evaluate() run on the
-// committing thread.
+// Thread-safety: add() and close() run on workers with a state from
+// make_state() (the check itself is read-only there, but for its
+// thread-safe shared sets); merge() and evaluate() run on the committing
+// thread.
 #pragma once
 
 #include <cstdint>
@@ -91,6 +92,9 @@ class gate_check {
   virtual std::unique_ptr<check_state> make_state() const { return nullptr; }
   // On a worker thread, for each valid record.
   virtual void add(check_state*, const record_ref&) const {}
+  // On the worker, after the chunk's last record: order-free work (a
+  // check's distinct counts go into its shared set here).
+  virtual void close(check_state*) const {}
   // In input order; `where` maps a record's chunk-local index to "FILE:LINE".
   virtual void merge(check_state*, const std::function<std::string(uint32_t)>& where) { (void)where; }
   virtual check_result evaluate(const gate_totals& t) const = 0;

@@ -13,9 +13,20 @@
 // Groups and keys are capped (max_groups, max_keys); the overflow is counted
 // under "(other)" so totals still add up.
 //
+// Exact distinct counts are order-free, so their sets are stats_sets the
+// workers insert into when a chunk ends (close()), in any order, off the
+// committing thread; what merges in order is counts. The per-group counts
+// stay exact: all records equal to one another fall in one group, so the
+// number of repeats within a group does not depend on which occurrence
+// came first. (With --normalize, records equal after normalising may differ
+// in their group's value: a group's repeats are then those of a record of
+// the same group, counted in a set of (group, record) pairs.) Only the "(other)" group past max_groups, which merges
+// several names, and --approx (HyperLogLog) count on the committing thread.
+//
 // Thread-safety: a stats_partial belongs to one chunk (one worker at a time);
-// the accumulator is merged on the committing thread only. Both copy what
-// they need of the options they are built from.
+// stats_sets are shared by the workers (thread-safe); the accumulator is
+// merged on the committing thread only. Both copy what they need of the
+// options they are built from; the sets must outlive the accumulator.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +40,7 @@
 
 #include "jsift/sets/distinct_counter.hpp"
 #include "jsift/sets/length_histogram.hpp"
+#include "jsift/sets/shared_key_set.hpp"
 #include "jsift/json/path.hpp"
 #include "jsift/json/record_key.hpp"
 #include "jsift/sets/string_counter.hpp"
@@ -49,6 +61,18 @@ struct stats_options {
   size_t max_keys = 10000;
 };
 
+// The exact sets the workers share (unused with approx).
+struct stats_sets {
+  explicit stats_sets(const stats_options& o);
+  bool duplicates;                      // the duplicate rate is measured
+  shared_key_set whole;                 // whole-record keys
+  std::optional<shared_key_set> whole_grouped;  // (group, record) pairs: --by with --normalize
+  std::vector<shared_key_set> unique;   // per --unique path: its values
+  std::vector<shared_key_set> grouped;  // per --unique path: (group, value) pairs
+  // Room for about n records' keys in each set, within 256 MiB in all.
+  void reserve(uint64_t n);
+};
+
 // One chunk's statistics.
 struct stats_partial {
   length_histogram lengths;  // bytes per record line
@@ -64,22 +88,35 @@ struct stats_partial {
   std::vector<unique_keys> unique;
   std::vector<std::pair<uint32_t, hash128>> records;  // (group id, whole-record key)
   key_hasher hasher;
+  // Set by close(): the keys went into the shared sets, and what they found.
+  bool closed = false;
+  uint64_t record_keys = 0;              // records hashed for the duplicate rate
+  std::vector<uint64_t> repeats;         // per group id: records whose key was already in
+  std::vector<std::vector<uint64_t>> new_pairs;  // per --unique path, per group id: new (group, value) pairs
 
   explicit stats_partial(const stats_options& o) : keys(o.max_keys), unique(o.unique.size()), hasher(o.record_key) {}
   // A parsed record: `doc` holds it (its root is the record).
   void add(const stats_options& o, std::string_view line, const simdjson::dom::document& doc);
+  // After the chunk's last record, on its worker (exact mode): inserts the
+  // chunk's keys into the shared sets and keeps only the counts (and the
+  // --unique values when grouping, in case a group turns out "(other)").
+  void close(const stats_options& o, stats_sets& sets);
 };
 
 class stats_accumulator {
  public:
-  explicit stats_accumulator(const stats_options& o);
+  // `sets`: where closed partials put their keys (may be null with approx).
+  stats_accumulator(const stats_options& o, const stats_sets* sets);
   void merge(stats_partial& p);
 
   struct unique_count {
     explicit unique_count(bool approx) : distinct(approx) {}
     uint64_t total = 0;  // records where the path has a value
     uint64_t missing = 0;
-    distinct_counter distinct;
+    distinct_counter distinct;  // counted here, on the committing thread
+    const shared_key_set* shared = nullptr;  // or counted by the workers in this set
+    uint64_t shared_new = 0;                 // or as this many new (group, value) pairs
+    uint64_t count() const { return distinct.count() + (shared ? shared->size() : 0) + shared_new; }
   };
   struct group {
     std::string name;
@@ -111,6 +148,9 @@ class stats_accumulator {
 
  private:
   size_t group_index(std::string_view name);
+  // The overflow group past max_groups merges several names: its distinct
+  // values are counted here, not from (group, value) pairs.
+  bool is_other(size_t g) const { return groups_[g].name == "(other)"; }
   stats_options o_;
   length_histogram lengths_;
   std::vector<group> groups_;

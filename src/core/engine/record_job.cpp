@@ -1,10 +1,12 @@
 #include "jsift/engine/record_job.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
 
 #include "jsift/error.hpp"
+#include "jsift/io/input_list.hpp"
 #include "jsift/io/json_writer.hpp"
 #include "jsift/io/units.hpp"
 
@@ -42,7 +44,7 @@ void line_tally::merge(const line_tally& o) {
 }
 
 record_job::record_job(const std::vector<input_file>& files, record_job_options opts)
-    : files_(files), opts_(std::move(opts)) {
+    : files_(files), input_bytes_(input_size(files)), opts_(std::move(opts)) {
   if (opts_.invalid.action == on_invalid::quarantine) {
     quarantine_ = std::make_unique<output_file>(opts_.invalid.quarantine_path);
     if (std::string why = opts_.invalid.reasons_path(); !why.empty()) quarantine_why_ = std::make_unique<output_file>(why);
@@ -144,8 +146,13 @@ std::unique_ptr<chunk_job::result> record_job::process(const chunk& c) {
     p = le + 1;
   }
   rc->tally.lines = index;
-  on_chunk_end(*rc);
+  on_chunk_end(*rc, c);
   return rc;
+}
+
+uint64_t record_job::expected_records(const record_chunk& rc, const chunk& c) const {
+  if (c.data.empty()) return 0;
+  return uint64_t(double(rc.tally.lines) * double(std::max<uint64_t>(input_bytes_, c.data.size())) / double(c.data.size()));
 }
 
 std::string record_job::locate(const invalid_line& l) const {

@@ -114,6 +114,15 @@ std::vector<std::string> sorted_once(std::vector<std::string> found, std::vector
 
 }  // namespace
 
+uint64_t input_size(const std::vector<input_file>& files) {
+  uint64_t total = 0;
+  for (const input_file& f : files) {
+    struct stat st;
+    if (f.path != "-" && ::stat(f.path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) total += uint64_t(st.st_size);
+  }
+  return total;
+}
+
 std::vector<input_file> expand_inputs(const std::vector<std::string>& args, std::vector<skipped_input>* skipped,
                                       const std::vector<std::string>& globs) {
   std::vector<input_file> out;

@@ -99,6 +99,7 @@ void dedup_job::on_commit(record_chunk& rc) {
   // consecutive ones form one run too (a piece for each line and another
   // for its \n made short CRLF lines 20 % slower than copying them).
   const chunk& c = commit_chunk();
+  if (c.seq == 0) seen_.reserve(expected_records(rc, c));
   pieces_.clear();
   ended_.clear();
   const char* run_start = nullptr;

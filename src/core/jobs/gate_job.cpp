@@ -36,6 +36,12 @@ void gate_job::on_record(record_chunk& rc, const record_ref& rec) const {
   rc.counts.add(disposition_names::kept);
 }
 
+void gate_job::on_chunk_end(record_chunk& rc, const chunk&) const {
+  auto& gc = static_cast<gate_chunk&>(rc);
+  for (size_t i = 0; i < cfg_.checks.size(); ++i)
+    if (gc.states[i]) cfg_.checks[i]->close(gc.states[i].get());
+}
+
 void gate_job::on_commit(record_chunk& rc) {
   auto& gc = static_cast<gate_chunk&>(rc);
   auto where = [&](uint32_t index) { return fmt::format("{}:{}", files()[commit_file()].name(), commit_line(index)); };

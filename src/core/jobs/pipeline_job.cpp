@@ -95,6 +95,7 @@ void pipeline_job::on_record(record_chunk& rc, const record_ref& rec) const {
 void pipeline_job::on_commit(record_chunk& rc) {
   auto& pc = static_cast<pipeline_chunk&>(rc);
   const size_t limit = rc.out.size();  // under --on-invalid fail, output stops at the bad line
+  if (seen_ && commit_chunk().seq == 0) seen_->reserve(expected_records(rc, commit_chunk()));
   for (const auto& e : pc.entries) {
     if (e.off >= limit) break;
     if (seen_ && seen_->decide(e.h, e.keyless, commit_file(), commit_line(e.index)) != first_seen::verdict::kept) {

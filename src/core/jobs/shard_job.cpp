@@ -109,7 +109,7 @@ void shard_job::on_record(record_chunk& rc, const record_ref& rec) const {
   }
 }
 
-void shard_job::on_chunk_end(record_chunk& rc) const {
+void shard_job::on_chunk_end(record_chunk& rc, const chunk&) const {
   auto& sc = static_cast<shard_chunk&>(rc);
   if (o_.compressed() && !rc.out.empty()) sc.frame = compress_frame(rc.out, o_.level);
 }

@@ -16,6 +16,11 @@ hash128 hash_bytes(std::string_view bytes) noexcept {
   return {h.low64, h.high64};
 }
 
+hash128 hash_pair(const hash128& a, const hash128& b) noexcept {
+  const hash128 both[2] = {a, b};
+  return hash_bytes(std::string_view(reinterpret_cast<const char*>(both), sizeof both));
+}
+
 bool reads_as_other_value(std::string_view s) noexcept {
   if (s.empty()) return false;
   if (s == "true" || s == "false" || s == "null") return true;

@@ -109,8 +109,8 @@ void write_unique(json_writer& w, const stats_accumulator& a) {
     w.key("approx").value(a.options().approx);
     w.key("records").value(u.total);
     w.key("missing").value(u.missing);
-    w.key("distinct").value(uint64_t(u.distinct.count()));
-    ratio(w, u.distinct.count(), u.total);
+    w.key("distinct").value(uint64_t(u.count()));
+    ratio(w, u.count(), u.total);
     w.key("by_group");
     if (show_by(a)) {
       w.begin_object();
@@ -118,8 +118,8 @@ void write_unique(json_writer& w, const stats_accumulator& a) {
         const auto& gu = g->unique[i];
         w.key(g->name).begin_object();
         w.key("records").value(gu.total);
-        w.key("distinct").value(uint64_t(gu.distinct.count()));
-        ratio(w, gu.distinct.count(), gu.total);
+        w.key("distinct").value(uint64_t(gu.count()));
+        ratio(w, gu.count(), gu.total);
         w.end_object();
       }
       w.end_object();
@@ -138,7 +138,7 @@ void write_duplicates(json_writer& w, const stats_accumulator& a) {
     return;
   }
   const auto& d = a.whole();
-  uint64_t distinct = std::min(d.distinct.count(), d.total);
+  uint64_t distinct = std::min(d.count(), d.total);
   w.begin_object();
   w.key("compare").value(a.options().duplicates_by_bytes ? "bytes" : "value");
   w.key("normalize").value(a.options().record_key.norm.text());
@@ -240,18 +240,18 @@ std::string stats_table(const stats_job& job) {
     const auto& u = a.unique()[i];
     o += '\n';
     line("{:<30}{:>12}{:>12}{:>9}", fmt::format("unique {}", a.options().unique[i].text()), "distinct", "records", "ratio");
-    line("  {:<28}{:>12}{:>12}{:>9}", "(all)", with_commas(u.distinct.count()), with_commas(u.total), ratio_text(u.distinct.count(), u.total));
+    line("  {:<28}{:>12}{:>12}{:>9}", "(all)", with_commas(u.count()), with_commas(u.total), ratio_text(u.count(), u.total));
     if (show_by(a))
       for (const auto* g : a.groups_sorted()) {
         const auto& gu = g->unique[i];
-        line("  {:<28}{:>12}{:>12}{:>9}", fit(g->name, 27), with_commas(gu.distinct.count()), with_commas(gu.total),
-             ratio_text(gu.distinct.count(), gu.total));
+        line("  {:<28}{:>12}{:>12}{:>9}", fit(g->name, 27), with_commas(gu.count()), with_commas(gu.total),
+             ratio_text(gu.count(), gu.total));
       }
   }
 
   if (a.options().duplicates) {
     const auto& d = a.whole();
-    uint64_t distinct = std::min(d.distinct.count(), d.total);
+    uint64_t distinct = std::min(d.count(), d.total);
     o += '\n';
     line("{:<30}{:>12}{:>12}{:>9}", fmt::format("duplicates ({}{}){}", a.options().duplicates_by_bytes ? "bytes" : "values",
                                                 a.options().record_key.norm.any() ? ", normalize " + a.options().record_key.norm.text() : "",

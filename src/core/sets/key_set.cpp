@@ -1,5 +1,6 @@
 #include "jsift/sets/key_set.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <system_error>
 
@@ -86,20 +87,44 @@ bool key_set::contains(hash128 h) const {
 }
 
 void key_set::grow() {
-  const size_t cap = slots_.empty() ? 64 : slots_.size() + slots_.size() / 2;
+  // Tiny reserved tables grow by at least 64 slots: by half alone, 1 would stay 1.
+  resize(slots_.empty() ? 64 : std::max(slots_.size() + slots_.size() / 2, slots_.size() + 64), true);
+}
+
+bool key_set::reserve(size_t n) {
+  if (n * 5 <= slots_.size() * 4) return true;
+  return resize(std::max<size_t>(64, n + n / 4 + 1), false);
+}
+
+bool key_set::resize(size_t cap, bool must) {
   const size_t old_bytes = memory_bytes();
   const size_t new_bytes = cap * (sizeof(hash128) + (payload_on_ ? 8 : 0));
-  if (budget_ && budget_->limit && budget_->used - old_bytes + new_bytes > budget_->limit)
-    throw std::system_error(ENOMEM, std::generic_category(),
-                            fmt::format("the key set of {} distinct keys would need {} in all, over {} ({})", size_,
-                                        human_bytes(budget_->used - old_bytes + new_bytes), budget_->what,
-                                        human_bytes(budget_->limit)));
+  if (budget_) {
+    // Charged before the allocation, so sets growing on two threads at once
+    // cannot both slip under the limit.
+    const uint64_t delta = new_bytes - old_bytes;
+    const uint64_t total = budget_->used.fetch_add(delta) + delta;
+    if (budget_->limit && total > budget_->limit) {
+      budget_->used.fetch_sub(delta);
+      if (!must) return false;
+      throw std::system_error(ENOMEM, std::generic_category(),
+                              fmt::format("the key set of {} distinct keys would need {} in all, over {} ({})", size_,
+                                          human_bytes(total), budget_->what, human_bytes(budget_->limit)));
+    }
+  }
   std::vector<hash128> old;
   std::vector<uint64_t> old_payload;
-  old.swap(slots_);
-  old_payload.swap(payload_);
-  slots_.assign(cap, hash128{});
-  if (payload_on_) payload_.assign(cap, 0);
+  try {
+    std::vector<hash128> fresh(cap, hash128{});
+    std::vector<uint64_t> fresh_payload(payload_on_ ? cap : 0, 0);
+    old.swap(slots_);
+    old_payload.swap(payload_);
+    slots_.swap(fresh);
+    payload_.swap(fresh_payload);
+  } catch (...) {
+    if (budget_) budget_->used.fetch_sub(new_bytes - old_bytes);
+    throw;
+  }
   for (size_t k = 0; k < old.size(); ++k) {
     const hash128& h = old[k];
     if (empty(h)) continue;
@@ -107,7 +132,7 @@ void key_set::grow() {
     slots_[i] = h;
     if (payload_on_) payload_[i] = old_payload[k];
   }
-  if (budget_) budget_->used = budget_->used - old_bytes + new_bytes;
+  return true;
 }
 
 }  // namespace jsift

@@ -1,5 +1,6 @@
 #include "jsift/stages/first_seen.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -48,6 +49,12 @@ first_seen::verdict first_seen::decide(const hash128& h, bool keyless, uint32_t 
   ++duplicates_;
   if (dups_) write_dup_line(h, file, line, false, first);
   return verdict::duplicate;
+}
+
+void first_seen::reserve(uint64_t records) {
+  const uint64_t slot = sizeof(hash128) + (o_.dups_path.empty() ? 0 : 8);
+  records = std::min<uint64_t>(records, (uint64_t(256) << 20) / slot * 4 / 5);
+  seen_.reserve(size_t(seen_.size() + records));
 }
 
 void first_seen::write_dup_line(const hash128& h, uint32_t file, uint64_t line, bool against, uint64_t first) {

@@ -11,7 +11,7 @@
 
 #include "jsift/error.hpp"
 #include "jsift/io/units.hpp"
-#include "jsift/sets/key_set.hpp"
+#include "jsift/sets/shared_key_set.hpp"
 #include "jsift/json/predicate.hpp"
 #include "jsift/json/record_key.hpp"
 #include "jsift/sets/string_counter.hpp"
@@ -235,11 +235,32 @@ class coverage_check final : public group_counting_check {
 };
 
 // Distinct values per group (unique) or of whole records (duplicates).
+// Distinct counts are order-free: close() puts a chunk's keys into the
+// check's shared set on its worker and keeps, per group, how many there were
+// and how many were new; merge() only adds those up.
 struct keys_state : check_state {
   explicit keys_state(const key_spec& s) : hasher(s) {}
   key_hasher hasher;
   string_counter groups;
   std::vector<std::pair<uint32_t, hash128>> keys;
+  std::vector<uint64_t> total, fresh;  // per group id, set by close()
+
+  // Inserts keys (their pairs with their group's name when `grouped`).
+  void close(shared_key_set& set, bool grouped) {
+    const size_t ngroups = std::max<size_t>(1, groups.size());
+    total.assign(ngroups, 0);
+    fresh.assign(ngroups, 0);
+    if (keys.empty()) return;
+    std::vector<hash128> group_hash(ngroups);
+    for (size_t g = 0; grouped && g < groups.size(); ++g) group_hash[g] = hash_bytes(groups.name(g));
+    std::vector<hash128> batch(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i) batch[i] = grouped ? hash_pair(group_hash[keys[i].first], keys[i].second) : keys[i].second;
+    std::unique_ptr<bool[]> is_new(new bool[keys.size()]);
+    set.insert(batch.data(), batch.size(), is_new.get());
+    for (size_t i = 0; i < keys.size(); ++i) ++total[keys[i].first], fresh[keys[i].first] += is_new[i];
+    keys.clear();
+    keys.shrink_to_fit();
+  }
 };
 
 class unique_check final : public gate_check {
@@ -262,23 +283,24 @@ class unique_check final : public gate_check {
     uint32_t g = by_ ? uint32_t(k->groups.add(group_text(*by_, rec.root))) : 0;
     k->keys.emplace_back(g, h);
   }
+  void close(check_state* s) const override { static_cast<keys_state*>(s)->close(*pairs_, by_.has_value()); }
   void merge(check_state* s, const std::function<std::string(uint32_t)>&) override {
     auto* k = static_cast<keys_state*>(s);
-    for (auto& [g, h] : k->keys) {
-      std::string group = by_ ? k->groups.name(g) : std::string("(all)");
-      auto& e = groups_[group];
-      ++e.first;
-      e.second.insert(h);
+    for (size_t g = 0; g < k->total.size(); ++g) {
+      if (!k->total[g]) continue;
+      auto& e = groups_[by_ ? std::string(k->groups.name(g)) : std::string("(all)")];
+      e.first += k->total[g];
+      e.second += k->fresh[g];
     }
   }
   check_result evaluate(const gate_totals&) const override {
     check_result r{name, type(), true, "", fmt::format(">= {}", fmt_share(min_ratio_)), {}};
     for (auto& [g, e] : groups_) {
       if (!only_.empty() && !only_.count(g)) continue;
-      double ratio = e.first ? double(e.second.size()) / double(e.first) : 1.0;
+      double ratio = e.first ? double(e.second) / double(e.first) : 1.0;
       r.measured += fmt::format("{}{} {}", r.measured.empty() ? "" : ", ", g, fmt_share(ratio));
       if (ratio + 1e-12 < min_ratio_)
-        r.passed = false, r.details.push_back(fmt::format("{}: {} distinct of {} ({})", g, e.second.size(), e.first, fmt_share(ratio)));
+        r.passed = false, r.details.push_back(fmt::format("{}: {} distinct of {} ({})", g, e.second, e.first, fmt_share(ratio)));
     }
     for (auto& g : only_)
       if (!groups_.count(g)) r.passed = false, r.details.push_back(fmt::format("{}: no records", g));
@@ -292,7 +314,8 @@ class unique_check final : public gate_check {
   double min_ratio_;
   key_spec spec_;
   std::set<std::string> only_;
-  std::map<std::string, std::pair<uint64_t, key_set>> groups_;
+  std::unique_ptr<shared_key_set> pairs_ = std::make_unique<shared_key_set>();  // (group, value)
+  std::map<std::string, std::pair<uint64_t, uint64_t>> groups_;  // values, distinct values
 };
 
 class duplicates_check final : public gate_check {
@@ -310,8 +333,12 @@ class duplicates_check final : public gate_check {
     k->hasher.hash(*rec.doc, h);  // equal JSON values (after --normalize), as `jsift dedup`
     k->keys.emplace_back(0, h);
   }
+  void close(check_state* s) const override { static_cast<keys_state*>(s)->close(*seen_, false); }
   void merge(check_state* s, const std::function<std::string(uint32_t)>&) override {
-    for (auto& [g, h] : static_cast<keys_state*>(s)->keys) ++total_, dups_ += !seen_.insert(h);
+    auto* k = static_cast<keys_state*>(s);
+    if (k->total.empty()) return;  // a chunk of no records (one over-long line) is not closed
+    total_ += k->total[0];
+    dups_ += k->total[0] - k->fresh[0];
   }
   check_result evaluate(const gate_totals&) const override {
     double rate = total_ ? double(dups_) / double(total_) : 0.0;
@@ -322,7 +349,7 @@ class duplicates_check final : public gate_check {
  private:
   double max_rate_;
   key_spec spec_;
-  key_set seen_;
+  std::unique_ptr<shared_key_set> seen_ = std::make_unique<shared_key_set>();
   uint64_t total_ = 0, dups_ = 0;
 };
 

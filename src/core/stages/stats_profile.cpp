@@ -1,6 +1,7 @@
 #include "jsift/stages/stats_profile.hpp"
 
 #include <algorithm>
+#include <memory>
 
 #include "jsift/json/predicate.hpp"
 #include "jsift/json/value_hash.hpp"
@@ -58,8 +59,77 @@ void stats_partial::add(const stats_options& o, std::string_view line, const dom
   }
 }
 
-stats_accumulator::stats_accumulator(const stats_options& o) : o_(o), keys_(o.max_keys), whole_(o.approx) {
+stats_sets::stats_sets(const stats_options& o) : duplicates(o.duplicates) {
+  for (size_t i = 0; i < o.unique.size(); ++i) {
+    unique.emplace_back();
+    grouped.emplace_back();
+  }
+  if (o.duplicates && o.by && o.record_key.norm.any()) whole_grouped.emplace();
+}
+
+void stats_sets::reserve(uint64_t n) {
+  // An estimate (and sets of repeated values need less): bounded, so a
+  // wrong guess costs little memory; past it the sets grow as they fill.
+  constexpr uint64_t max_bytes = uint64_t(256) << 20;
+  const uint64_t sets = (duplicates ? 1 : 0) + 2 * unique.size() + (whole_grouped ? 1 : 0);
+  if (sets == 0) return;
+  n = std::min<uint64_t>(n, max_bytes / sets / 20);  // 16 bytes a slot, 80 % full
+  if (duplicates) whole.reserve(n);
+  if (whole_grouped) whole_grouped->reserve(n);
+  for (auto& s : unique) s.reserve(n);
+  for (auto& s : grouped) s.reserve(n);
+}
+
+void stats_partial::close(const stats_options& o, stats_sets& sets) {
+  closed = true;
+  // Names' hashes, for (group, value) pairs.
+  std::vector<hash128> group_hash(groups.size());
+  for (size_t g = 0; g < groups.size(); ++g) group_hash[g] = hash_bytes(groups.name(g));
+  std::vector<hash128> batch;
+  std::unique_ptr<bool[]> fresh;
+  auto insert = [&](shared_key_set& set, bool want_fresh) {
+    if (want_fresh) fresh.reset(new bool[batch.size()]);
+    set.insert(batch.data(), batch.size(), want_fresh ? fresh.get() : nullptr);
+  };
+
+  repeats.assign(groups.size(), 0);
+  record_keys = records.size();
+  if (!records.empty()) {
+    batch.resize(records.size());
+    for (size_t k = 0; k < records.size(); ++k) batch[k] = records[k].second;
+    insert(sets.whole, !sets.whole_grouped && o.by);
+    if (sets.whole_grouped) {
+      for (size_t k = 0; k < records.size(); ++k) batch[k] = hash_pair(group_hash[records[k].first], records[k].second);
+      insert(*sets.whole_grouped, true);
+    }
+    if (o.by)
+      for (size_t k = 0; k < records.size(); ++k) repeats[records[k].first] += !fresh[k];
+    records.clear();
+    records.shrink_to_fit();
+  }
+
+  new_pairs.assign(unique.size(), {});
+  for (size_t i = 0; i < unique.size(); ++i) {
+    auto& values = unique[i].keys;
+    if (values.empty()) continue;
+    batch.resize(values.size());
+    for (size_t k = 0; k < values.size(); ++k) batch[k] = values[k].second;
+    insert(sets.unique[i], false);
+    if (!o.by) continue;
+    for (size_t k = 0; k < values.size(); ++k) batch[k] = hash_pair(group_hash[values[k].first], values[k].second);
+    insert(sets.grouped[i], true);
+    new_pairs[i].assign(groups.size(), 0);
+    for (size_t k = 0; k < values.size(); ++k) new_pairs[i][values[k].first] += fresh[k];
+  }
+}
+
+stats_accumulator::stats_accumulator(const stats_options& o, const stats_sets* sets)
+    : o_(o), keys_(o.max_keys), whole_(o.approx) {
   for (size_t i = 0; i < o.unique.size(); ++i) unique_.emplace_back(o.approx);
+  if (sets && !o.approx) {
+    whole_.shared = &sets->whole;
+    for (size_t i = 0; i < o.unique.size(); ++i) unique_[i].shared = &sets->unique[i];
+  }
 }
 
 size_t stats_accumulator::group_index(std::string_view name) {
@@ -89,6 +159,28 @@ void stats_accumulator::merge(stats_partial& p) {
   for (size_t i = 0; i < p.keys.size(); ++i)
     if (keys_.add(p.keys.name(i), p.keys.count(i)) == string_counter::npos) other_keys_ += p.keys.count(i);
   other_keys_ += p.other_keys;
+  if (p.closed) {
+    // The workers counted distinct values; what is left is order-free sums
+    // (the "(other)" group, which merges several names, counts here).
+    for (size_t i = 0; i < p.unique.size(); ++i) {
+      auto& u = unique_[i];
+      auto& keys = p.unique[i].keys;
+      u.missing += p.unique[i].missing;
+      u.total += keys.size();
+      if (!o_.by) continue;
+      for (size_t g = 0; g < p.groups.size(); ++g)
+        if (!is_other(gmap[g])) groups_[gmap[g]].unique[i].shared_new += p.new_pairs[i][g];
+      for (auto& [gid, h] : keys) {
+        auto& gu = groups_[gmap[gid]].unique[i];
+        ++gu.total;
+        if (is_other(gmap[gid])) gu.distinct.insert(h);
+      }
+    }
+    whole_.total += p.record_keys;
+    if (o_.by)
+      for (size_t g = 0; g < p.groups.size(); ++g) groups_[gmap[g]].duplicates += p.repeats[g];
+    return;
+  }
   for (size_t i = 0; i < p.unique.size(); ++i) {
     auto& u = unique_[i];
     u.missing += p.unique[i].missing;
