@@ -122,9 +122,10 @@ def sha(path):
 
 
 # ---------------------------------------------------------------- measuring
-def run_timed(cmd, runs, tmp):
+def run_timed(cmd, runs, tmp, stderr_into=None):
     """Runs a shell command `runs` times under GNU time; returns median seconds,
-    max peak RSS (KiB) and the last run's stdout."""
+    max peak RSS (KiB) and the last run's stdout (and every run's stderr
+    appended to the list `stderr_into` when given)."""
     times, rss = [], []
     out = ""
     tfile = os.path.join(tmp, "time.txt")
@@ -138,7 +139,24 @@ def run_timed(cmd, runs, tmp):
         with open(tfile) as f:
             rss.append(int(f.read().split()[-1]))
         out = proc.stdout.decode()
+        if stderr_into is not None:
+            stderr_into.append(proc.stderr.decode(errors="replace"))
     return statistics.median(times), max(rss), out
+
+
+PROFILE_LINE = re.compile(r"profile: .*committing thread busy [\d.]+ s \(([\d.]+) % of wall\)")
+
+
+def with_profile(cmd, jsift):
+    """The command with --profile after each jsift subcommand's name."""
+    return re.sub(re.escape(jsift) + r" ([a-z]+)", lambda m: m.group(0) + " --profile", cmd)
+
+
+def busy_share(stderrs):
+    """Median over runs of the committing thread's busy share (percent), from
+    --profile's line; None when no line was printed."""
+    shares = [float(m.group(1)) for e in stderrs for m in [PROFILE_LINE.search(e)] if m]
+    return statistics.median(shares) if shares else None
 
 
 def count_only_kept(s):
@@ -202,6 +220,18 @@ def jobs(env):
         peer("duckdb read_ndjson count(*)", f"{duck} \"select count(*) from read_ndjson('{data}')\"", duck_int, ("duckdb",)),
         peer("cat (floor)", f"cat {q(data)} > /dev/null; echo -", lambda s: None),
         peer("wc -l (floor)", f"wc -l < {q(data)}", first_int, ("wc",)),
+    ]
+
+    # The profile's options against the parse ceiling (targets: >= 85 % of
+    # the bare loop's speed, i.e. x jsift <= 1 / 0.85 for the loop's row).
+    yield "stats options against the parse ceiling", [
+        peer("jsift stats --no-duplicates", f"{J} stats --json --no-duplicates {q(data)}", lambda s: json.loads(s)["records"]),
+        peer("jsift stats --duplicates bytes", f"{J} stats --json --duplicates bytes {q(data)}", lambda s: json.loads(s)["records"]),
+        peer("jsift stats --unique", f"{J} stats --json --unique '.turns[-1].content' {q(data)}",
+             lambda s: json.loads(s)["records"]),
+        peer("jsift stats (values compared)", f"{J} stats --json {q(data)}", lambda s: json.loads(s)["records"]),
+        peer("simdjson DOM loop (ceiling)", f"{env['loop']} -j {nproc} {q(data)}",
+             lambda s: int(s.split("records=")[1].split()[0])),
     ]
 
     yield "turn filter 5..10", [
@@ -363,8 +393,11 @@ def main():
                     rows.append({"tool": p.name, "skipped": "skipped: not installed"})
                     print(f"  {title}: {p.name}: skipped (not installed)", file=sys.stderr)
                     continue
+                stderrs = []
+                is_jsift = p.name.startswith("jsift")
                 try:
-                    secs, rss, out = run_timed(p.cmd, args.runs, tmp)
+                    cmd = with_profile(p.cmd, env["jsift"]) if is_jsift else p.cmd
+                    secs, rss, out = run_timed(cmd, args.runs, tmp, stderrs)
                     value = p.parse(out)
                 except (RuntimeError, ValueError, KeyError, IndexError) as e:
                     if p.name.startswith("jsift"):
@@ -374,6 +407,10 @@ def main():
                     continue
                 row = {"tool": p.name, "seconds": secs, "mb_per_s": mb / secs if secs else None, "peak_rss_kib": rss,
                        "result": value}
+                if is_jsift:
+                    # What bounds the speed-up from more cores (Amdahl): the
+                    # share of the wall time the in-order thread was busy.
+                    row["commit_busy_percent"] = busy_share(stderrs)
                 if p.output:
                     row["output_sha256"] = sha(p.output)
                 if value is not None:
@@ -383,7 +420,8 @@ def main():
                         row["disagrees"] = True
                         disagreements.append(f"{title}: {p.name} gave {value}, jsift gave {ref}")
                 rows.append(row)
-                print(f"  {title}: {p.name}: {secs:.2f} s, {fmt_rate(mb, secs)} MB/s, {rss / 1024:.0f} MiB", file=sys.stderr)
+                busy = f", commit busy {row['commit_busy_percent']:.1f} %" if row.get("commit_busy_percent") is not None else ""
+                print(f"  {title}: {p.name}: {secs:.2f} s, {fmt_rate(mb, secs)} MB/s, {rss / 1024:.0f} MiB{busy}", file=sys.stderr)
             base = rows[0].get("seconds")
             for r in rows:
                 if base and r.get("seconds") is not None:
@@ -449,12 +487,15 @@ def markdown(doc):
              f"Input: {mb:,.0f} MB of generated chat-style JSONL (seed {doc['input']['seed']}); "
              f"machine: {doc['machine']['cpus']} cores, {doc['machine']['cpu']}; data and outputs on {doc['machine']['data_in']}; "
              f"median of {doc['runs']} run(s). "
-             "`x jsift` is the tool's time divided by jsift's (higher: jsift is faster).", ""]
+             "`x jsift` is the tool's time divided by jsift's (higher: jsift is faster). "
+             "`commit busy`: the share of the wall time jsift's in-order committing thread was busy (`--profile`): "
+             "100 % divided by it is the most any number of cores could speed the job up.", ""]
     for job in doc["jobs"]:
-        lines += [f"## {job['job']}", "", "| tool | time (s) | MB/s | peak RSS (MiB) | x jsift | result |", "|---|---:|---:|---:|---:|---|"]
+        lines += [f"## {job['job']}", "", "| tool | time (s) | MB/s | peak RSS (MiB) | x jsift | commit busy | result |",
+                  "|---|---:|---:|---:|---:|---:|---|"]
         for r in job["rows"]:
             if "skipped" in r:
-                lines.append(f"| {md(r['tool'])} | {md(r['skipped'])} | | | | |")
+                lines.append(f"| {md(r['tool'])} | {md(r['skipped'])} | | | | | |")
                 continue
             res = json.dumps(r["result"]) if r["result"] is not None else ""
             if len(res) > 60:
@@ -462,8 +503,9 @@ def markdown(doc):
             res = md(res)
             if r.get("disagrees"):
                 res += " **DISAGREES**"
+            busy = f"{r['commit_busy_percent']:.1f} %" if r.get("commit_busy_percent") is not None else ""
             lines.append(f"| {md(r['tool'])} | {r['seconds']:.2f} | {fmt_rate(mb, r['seconds'])} | {r['peak_rss_kib'] / 1024:,.0f} | "
-                         f"{r.get('x_jsift_time', 0):.2f} | {res} |")
+                         f"{r.get('x_jsift_time', 0):.2f} | {busy} | {res} |")
         lines.append("")
     if doc["thread_scaling"]:
         lines += ["## jsift thread scaling", "", "| job | -j | time (s) | MB/s | peak RSS (MiB) |", "|---|---:|---:|---:|---:|"]
