@@ -1,12 +1,15 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <memory>
+#include <random>
 #include <set>
 #include <system_error>
 #include <thread>
 #include <vector>
 
 #include "jsift/sets/key_set.hpp"
+#include "jsift/sets/ordered_key_set.hpp"
 #include "jsift/sets/shared_key_set.hpp"
 
 using namespace jsift;
@@ -107,4 +110,50 @@ TEST_CASE("shared_key_set: a key repeated within one batch is new at its first p
   CHECK(fresh[3]);
   CHECK_FALSE(fresh[4]);
   CHECK(s.size() == 3);
+}
+
+TEST_CASE("ordered_key_set: chunks resolved at once, in any order, get the verdicts of one thread in input order") {
+  // 300 chunks of keys with many repeats, across and within chunks.
+  std::mt19937_64 rng(11);
+  std::vector<std::vector<hash128>> chunks(300);
+  for (auto& c : chunks) {
+    size_t n = rng() % 50;  // some chunks have no keys
+    for (size_t i = 0; i < n; ++i) c.push_back(hash_bytes(std::to_string(rng() % 3000)));
+  }
+  // The reference: one key_set, in order, payload = (chunk, index).
+  key_set serial(true);
+  std::vector<std::vector<uint64_t>> want_first(chunks.size());
+  for (size_t c = 0; c < chunks.size(); ++c)
+    for (size_t i = 0; i < chunks[c].size(); ++i) {
+      uint64_t first = UINT64_MAX;
+      serial.insert_or_get(chunks[c][i], (c << 32) | i, &first);
+      want_first[c].push_back(first);  // UINT64_MAX: new
+    }
+
+  for (unsigned threads : {1u, 4u}) {
+    ordered_key_set set(true);
+    set.reserve(500);  // too small on purpose
+    std::vector<ordered_key_set::batch> batches(chunks.size());
+    std::vector<size_t> order(chunks.size());
+    for (size_t c = 0; c < chunks.size(); ++c) {
+      order[c] = c;
+      batches[c].seq = c;
+      batches[c].keys = chunks[c];
+      for (size_t i = 0; i < chunks[c].size(); ++i) batches[c].payload.push_back((c << 32) | i);
+    }
+    std::shuffle(order.begin(), order.end(), rng);
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        for (size_t k = t; k < order.size(); k += threads) set.submit(batches[order[k]]);
+      });
+    for (auto& t : pool) t.join();
+    CHECK(set.size() == serial.size());
+    for (size_t c = 0; c < chunks.size(); ++c)
+      for (size_t i = 0; i < chunks[c].size(); ++i) {
+        const bool fresh = want_first[c][i] == UINT64_MAX;
+        REQUIRE(bool(batches[c].fresh[i]) == fresh);
+        if (!fresh) REQUIRE(batches[c].first[i] == want_first[c][i]);
+      }
+  }
 }

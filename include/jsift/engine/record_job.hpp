@@ -135,7 +135,8 @@ class record_job : public chunk_job {
   // is then sized once to the chunk (no regrowth on the hot path).
   virtual bool emits_records() const { return false; }
   virtual void on_record(record_chunk& rc, const record_ref& rec) const = 0;
-  // After the chunk's last record, still on the worker (e.g. compress it).
+  // After the chunk's last record, still on the worker (e.g. compress it);
+  // called for every chunk, one without records too.
   virtual void on_chunk_end(record_chunk&, const chunk&) const {}
   // About how many records the whole input holds, from a processed chunk's
   // lines per byte and the inputs' sizes on disk (compressed files count

@@ -1,8 +1,10 @@
 // jsift/jobs/dedup_job.hpp — `jsift dedup`: keeps the first occurrence of
 // every key, byte-exact and in input order. Workers hash records
-// (record_key.hpp) in parallel; the ordered commit asks the first_seen stage
-// (stages/first_seen.hpp) about each, so the kept set and the output are the
-// same for any -j. Kept records leave straight from the input chunk's bytes.
+// (record_key.hpp) and, when a chunk ends, have the first_seen stage
+// (stages/first_seen.hpp) decide its keys, in parallel but as if in input
+// order; the ordered commit takes the verdicts, so the kept set and the
+// output are the same for any -j. Kept records leave straight from the
+// input chunk's bytes.
 //
 // `seen` and `out` (null with --count-only) must outlive the job. finish()
 // renames the output, then commits --dups and rewrites --index.
@@ -26,6 +28,7 @@ class dedup_job final : public record_job {
  protected:
   std::unique_ptr<record_chunk> make_chunk() const override;
   void on_record(record_chunk& rc, const record_ref& rec) const override;
+  void on_chunk_end(record_chunk& rc, const chunk& c) const override;
   void on_commit(record_chunk& rc) override;
   void finish_records() override {
     if (out_) out_->commit();

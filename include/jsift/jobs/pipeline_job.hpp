@@ -87,6 +87,7 @@ class pipeline_job final : public record_job {
  protected:
   std::unique_ptr<record_chunk> make_chunk() const override;
   void on_record(record_chunk& rc, const record_ref& rec) const override;
+  void on_chunk_end(record_chunk& rc, const chunk& c) const override;
   void on_commit(record_chunk& rc) override;
   bool emits_records() const override { return true; }
   void finish_records() override;

@@ -17,6 +17,7 @@
 // (one thread at a time).
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "jsift/sets/key_set.hpp"
@@ -25,10 +26,14 @@ namespace jsift {
 
 bool looks_like_key_index(const std::string& path);  // by magic bytes
 
+// Calls `add` with each of the index's keys; returns how many it read.
+uint64_t read_key_index(const std::string& path, const std::string& expected_spec, const std::function<void(const hash128&)>& add);
 // Inserts the index's keys into `into` (payload: `payload`).
-// Returns the number of keys read.
 uint64_t read_key_index(const std::string& path, const std::string& expected_spec, key_set& into, uint64_t payload);
 
+// Writes the n keys that `each` visits (it calls its argument once a key).
+using key_visitor = std::function<void(const std::function<void(const hash128&)>&)>;
+void write_key_index(const std::string& path, const std::string& spec, uint64_t n, const key_visitor& each);
 void write_key_index(const std::string& path, const std::string& spec, const key_set& keys);
 
 }  // namespace jsift

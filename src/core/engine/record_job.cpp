@@ -105,6 +105,7 @@ std::unique_ptr<chunk_job::result> record_job::process(const chunk& c) {
     // is not to hold the line.
     bad(0, data.substr(0, std::min(data.size(), opts_.max_line_bytes)), std::move(p), bom);
     if (c.file_end && !c.oversized_newline) rc->tally.no_final_newline = 1;
+    on_chunk_end(*rc, c);  // every chunk ends, records or not (a job may count chunks)
     return rc;
   }
 

@@ -22,6 +22,7 @@ struct dedup_chunk : record_chunk {
     bool lf;  // record_ref::lf
   };
   std::vector<entry> entries;
+  first_seen::chunk_keys keys;  // dedup_job: the entries' keys, decided on the worker
 };
 
 // Hashes the records of reference files into a key_set (--against FILE.jsonl).
@@ -88,7 +89,12 @@ void dedup_job::on_record(record_chunk& rc, const record_ref& rec) const {
   hash128 h{};
   bool has_key = dc.hasher.hash(*rec.doc, h);
   dc.entries.push_back({h, rec.offset, rec.line.size(), rec.index, !has_key, rec.lf});
+  dc.keys.add(h, !has_key, rec.index);
   rc.counts.add(disposition_names::kept);
+}
+
+void dedup_job::on_chunk_end(record_chunk& rc, const chunk& c) const {
+  seen_.resolve(c.seq, static_cast<dedup_chunk&>(rc).keys, c.seq == 0 ? expected_records(rc, c) : 0);
 }
 
 void dedup_job::on_commit(record_chunk& rc) {
@@ -99,7 +105,7 @@ void dedup_job::on_commit(record_chunk& rc) {
   // consecutive ones form one run too (a piece for each line and another
   // for its \n made short CRLF lines 20 % slower than copying them).
   const chunk& c = commit_chunk();
-  if (c.seq == 0) seen_.reserve(expected_records(rc, c));
+  seen_.begin_chunk(c.seq, commit_file(), commit_line(0));
   pieces_.clear();
   ended_.clear();
   const char* run_start = nullptr;
@@ -109,10 +115,9 @@ void dedup_job::on_commit(record_chunk& rc) {
     if (run_end != run_start) pieces_.push_back({const_cast<char*>(run_start), size_t(run_end - run_start)});
   };
   for (size_t k = 0; k < dc.entries.size(); ++k) {
-    if (k + 8 < dc.entries.size()) seen_.prefetch(dc.entries[k + 8].h);
     const auto& e = dc.entries[k];
     if (e.index >= rc.emit_end) break;
-    const bool keep = seen_.decide(e.h, e.keyless, commit_file(), commit_line(e.index)) == first_seen::verdict::kept;
+    const bool keep = seen_.take(dc.keys, k) == first_seen::verdict::kept;
     if (keep) {
       if (!out_) continue;
       const char* line = c.data.data() + (e.offset - c.offset);

@@ -35,6 +35,7 @@ struct pipeline_chunk : record_chunk {
     uint32_t index;   // line index in the chunk
   };
   std::vector<entry> entries;
+  first_seen::chunk_keys keys;  // the entries' dedup keys, decided on the worker
 };
 
 }  // namespace
@@ -78,7 +79,10 @@ void pipeline_job::on_record(record_chunk& rc, const record_ref& rec) const {
     }
   }
   pipeline_chunk::entry e{rc.out.size(), rec.line.size() + 1, {}, false, 0, {}, 0, rec.index};
-  if (seen_) e.keyless = !pc.dedup_hasher.hash(*rec.doc, e.h);
+  if (seen_) {
+    e.keyless = !pc.dedup_hasher.hash(*rec.doc, e.h);
+    pc.keys.add(e.h, e.keyless, rec.index);
+  }
   if (spec_.rebalance) {
     select_record(spec_.rebalance->sel, pc.sel_hasher, rec, pc.scratch);
     e.group = uint32_t(pc.groups.add(pc.scratch.group));
@@ -92,13 +96,18 @@ void pipeline_job::on_record(record_chunk& rc, const record_ref& rec) const {
   rc.keep(rec.line);
 }
 
+void pipeline_job::on_chunk_end(record_chunk& rc, const chunk& c) const {
+  if (seen_) seen_->resolve(c.seq, static_cast<pipeline_chunk&>(rc).keys, c.seq == 0 ? expected_records(rc, c) : 0);
+}
+
 void pipeline_job::on_commit(record_chunk& rc) {
   auto& pc = static_cast<pipeline_chunk&>(rc);
   const size_t limit = rc.out.size();  // under --on-invalid fail, output stops at the bad line
-  if (seen_ && commit_chunk().seq == 0) seen_->reserve(expected_records(rc, commit_chunk()));
-  for (const auto& e : pc.entries) {
+  if (seen_) seen_->begin_chunk(commit_chunk().seq, commit_file(), commit_line(0));
+  for (size_t k = 0; k < pc.entries.size(); ++k) {
+    const auto& e = pc.entries[k];
     if (e.off >= limit) break;
-    if (seen_ && seen_->decide(e.h, e.keyless, commit_file(), commit_line(e.index)) != first_seen::verdict::kept) {
+    if (seen_ && seen_->take(pc.keys, k) != first_seen::verdict::kept) {
       rc.counts.move(disposition_names::kept, duplicate_id_);
       continue;
     }

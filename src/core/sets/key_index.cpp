@@ -62,6 +62,10 @@ bool looks_like_key_index(const std::string& path) {
 }
 
 uint64_t read_key_index(const std::string& path, const std::string& expected_spec, key_set& into, uint64_t payload) {
+  return read_key_index(path, expected_spec, [&](const hash128& h) { into.insert(h, payload); });
+}
+
+uint64_t read_key_index(const std::string& path, const std::string& expected_spec, const std::function<void(const hash128&)>& add) {
   const std::string d = slurp(path);
   auto bad = [&](std::string_view why) { return data_error(fmt::format("{}: {}", path, why)); };
   if (d.size() < sizeof magic || std::memcmp(d.data(), magic, sizeof magic) != 0)
@@ -78,19 +82,23 @@ uint64_t read_key_index(const std::string& path, const std::string& expected_spe
   std::string spec = d.substr(16, spec_len);
   if (spec != expected_spec)
     throw bad(fmt::format("index was built for key '{}', this run compares '{}'", spec, expected_spec));
-  for (uint64_t k = 0; k < n; ++k) into.insert(hash128{get<uint64_t>(d, keys_at + k * 16), get<uint64_t>(d, keys_at + k * 16 + 8)}, payload);
+  for (uint64_t k = 0; k < n; ++k) add(hash128{get<uint64_t>(d, keys_at + k * 16), get<uint64_t>(d, keys_at + k * 16 + 8)});
   return n;
 }
 
 void write_key_index(const std::string& path, const std::string& spec, const key_set& keys) {
+  write_key_index(path, spec, keys.size(), [&](const std::function<void(const hash128&)>& f) { keys.for_each(f); });
+}
+
+void write_key_index(const std::string& path, const std::string& spec, uint64_t n, const key_visitor& each) {
   std::string out;
-  out.reserve(32 + spec.size() + keys.size() * 16);
+  out.reserve(32 + spec.size() + n * 16);
   out.append(magic, sizeof magic);
   put<uint32_t>(out, version);
   put<uint32_t>(out, uint32_t(spec.size()));
   out += spec;
-  put<uint64_t>(out, keys.size());
-  keys.for_each([&](const hash128& h) {
+  put<uint64_t>(out, n);
+  each([&](const hash128& h) {
     put<uint64_t>(out, h.lo);
     put<uint64_t>(out, h.hi);
   });

@@ -1,0 +1,89 @@
+#include "jsift/sets/ordered_key_set.hpp"
+
+#include <map>
+#include <mutex>
+
+namespace jsift {
+
+struct alignas(64) ordered_key_set::partition {
+  std::mutex m;
+  key_set set;
+  uint64_t next = 0;                    // the sequence number it applies next
+  std::map<uint64_t, batch*> pending;  // later chunks that ended first
+};
+
+ordered_key_set::ordered_key_set(bool with_payload, memory_budget* budget)
+    : payload_on_(with_payload), parts_(new partition[partitions]) {
+  for (unsigned p = 0; p < partitions; ++p) parts_[p].set = key_set(with_payload, budget);
+}
+
+ordered_key_set::~ordered_key_set() = default;
+
+void ordered_key_set::apply(partition& part, unsigned p, batch& b) {
+  const uint32_t from = b.start_[p], to = b.start_[p + 1];
+  for (uint32_t k = from; k < to; ++k) {
+    if (k + 8 < to) part.set.prefetch(b.keys[b.order_[k + 8]]);
+    const uint32_t i = b.order_[k];
+    if (payload_on_) b.fresh[i] = part.set.insert_or_get(b.keys[i], b.payload[i], &b.first[i]);
+    else b.fresh[i] = part.set.insert(b.keys[i]);
+  }
+}
+
+void ordered_key_set::submit(batch& b) {
+  const size_t n = b.keys.size();
+  // A stable counting sort by partition: within a partition, chunk order.
+  b.start_.fill(0);
+  for (size_t i = 0; i < n; ++i) ++b.start_[partition_of(b.keys[i]) + 1];
+  for (unsigned p = 0; p < partitions; ++p) b.start_[p + 1] += b.start_[p];
+  std::array<uint32_t, partitions> at;
+  for (unsigned p = 0; p < partitions; ++p) at[p] = b.start_[p];
+  b.order_.resize(n);
+  for (size_t i = 0; i < n; ++i) b.order_[at[partition_of(b.keys[i])]++] = uint32_t(i);
+  b.fresh.assign(n, 0);
+  if (payload_on_) b.first.assign(n, 0);
+
+  for (unsigned p = 0; p < partitions; ++p) {
+    partition& part = parts_[p];
+    std::lock_guard<std::mutex> lock(part.m);
+    if (b.seq != part.next) {
+      part.pending.emplace(b.seq, &b);
+      continue;
+    }
+    apply(part, p, b);
+    ++part.next;
+    for (auto it = part.pending.begin(); it != part.pending.end() && it->first == part.next; it = part.pending.erase(it)) {
+      apply(part, p, *it->second);
+      ++part.next;
+    }
+  }
+}
+
+bool ordered_key_set::preload(const hash128& h, uint64_t payload) { return parts_[partition_of(h)].set.insert(h, payload); }
+
+void ordered_key_set::reserve(size_t n) {
+  const size_t each = n / partitions + n / partitions / 16 + 1;
+  for (unsigned p = 0; p < partitions; ++p) {
+    std::lock_guard<std::mutex> lock(parts_[p].m);
+    parts_[p].set.reserve(each);
+  }
+}
+
+bool ordered_key_set::contains(const hash128& h) const { return parts_[partition_of(h)].set.contains(h); }
+
+size_t ordered_key_set::size() const {
+  size_t s = 0;
+  for (unsigned p = 0; p < partitions; ++p) s += parts_[p].set.size();
+  return s;
+}
+
+size_t ordered_key_set::memory_bytes() const {
+  size_t s = 0;
+  for (unsigned p = 0; p < partitions; ++p) s += parts_[p].set.memory_bytes();
+  return s;
+}
+
+void ordered_key_set::for_each(const std::function<void(const hash128&)>& f) const {
+  for (unsigned p = 0; p < partitions; ++p) parts_[p].set.for_each(f);
+}
+
+}  // namespace jsift
