@@ -44,7 +44,8 @@ void define_common(flag_list& f, common_args& a, output_flag output) {
   f.text("--max-line-bytes", "SIZE", a.max_line_bytes, "Longer lines are invalid (line_too_long), never buffered whole")
       .shows_default("64MiB");
   f.text("--chunk-bytes", "SIZE", a.chunk_bytes, "Work unit size; memory is about 2 x threads x this").shows_default("4MiB");
-  f.toggle("--no-mmap", a.no_mmap, "Read files with read(2) instead of mapping them");
+  f.toggle("--mmap", a.mmap, "Map regular files instead of reading them with read(2) (slower where measured: README)");
+  f.toggle("--no-mmap", a.no_mmap, "Read files with read(2): the default (overrides --mmap)");
   f.toggle("--profile", a.profile,
            "On stderr at the end: wall time and the committing thread's busy share (its in-order work and reading), which "
            "bounds the speed-up from more cores");
@@ -62,7 +63,7 @@ run_settings make_settings(const common_args& a) {
   s.pass.chunks.chunk_bytes = size_t(parse_size(a.chunk_bytes, "chunk_bytes"));
   if (s.pass.chunks.chunk_bytes < 64 || s.pass.chunks.chunk_bytes > (uint64_t(1) << 30))
     throw option_error("chunk_bytes", "expected between 64 and 1GiB");
-  s.pass.chunks.use_mmap = !a.no_mmap;
+  s.pass.chunks.use_mmap = a.mmap && !a.no_mmap;
   if (a.profile) s.pass.profile = &the_profile;
   if (a.threads > 1024) throw option_error("threads", "at most 1024");
   s.pass.threads = unsigned(a.threads);

@@ -32,7 +32,7 @@ struct common_args {
   bool quiet = false;
   std::string max_line_bytes = "64MiB";
   std::string chunk_bytes = "4MiB";
-  bool no_mmap = false;
+  bool mmap = false, no_mmap = false;
   bool profile = false;
   std::vector<std::string> globs;
 };

@@ -170,7 +170,7 @@ class dedup_tests(jsift_case):
         lines = read_lines(big)
         want, dropped = keep_first(lines, canon)
         outs = set()
-        for args in (("-j1",), ("-j2", "--chunk-bytes", "4K"), ("-j8", "--chunk-bytes", "1K"), ("-j8", "--no-mmap", "--chunk-bytes", "64")):
+        for args in (("-j1",), ("-j2", "--chunk-bytes", "4K"), ("-j8", "--chunk-bytes", "1K"), ("-j8", "--mmap", "--chunk-bytes", "64")):
             dups, idx = self.path("dups.jsonl"), self.path("seen.idx")
             for f in (dups, idx):
                 if os.path.exists(f):

@@ -15,7 +15,7 @@ class determinism_tests(jsift_case):
 
     def runs(self, *args):
         results = []
-        for extra in (["-j1"], ["-j2"], ["-j8"], ["-j8", "--no-mmap"], ["-j3", "--chunk-bytes", "64K"]):
+        for extra in (["-j1"], ["-j2"], ["-j8"], ["-j8", "--mmap"], ["-j3", "--chunk-bytes", "64K"]):
             r, rep = self.run_with_report(*args, "--chunk-bytes", "4K", *extra, self.src)
             results.append((extra, r.out, rep))
         return results

@@ -60,7 +60,7 @@ class rebalance_tests(jsift_case):
     def test_deterministic_across_threads_chunks_and_pipes(self):
         args = ["rebalance", "--by", ".record_type", "--target", "chat=0.5,qa=0.3,preference=0.2", "--seed", "9"]
         base = self.run_jsift(*args, "-j1", SAMPLE).out
-        for extra in (["-j2"], ["-j8", "--chunk-bytes", "2K"], ["--no-mmap"]):
+        for extra in (["-j2"], ["-j8", "--chunk-bytes", "2K"], ["--mmap"]):
             self.assertEqual(self.run_jsift(*args, *extra, SAMPLE).out, base, extra)
         piped, rep = self.run_with_report(*args, stdin=slurp(CONV) + slurp(PAIRS))
         self.assertEqual(piped.out, base)

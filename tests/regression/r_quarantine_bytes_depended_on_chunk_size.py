@@ -12,7 +12,7 @@ class quarantine_bytes_of_long_lines(jsift_case):
             f = self.write("in.jsonl", bom + (long_line + '\n{"ok":1}\n' + long_line + "\n").encode())
             seen = set()
             for chunk in ("64", "100", "4K", "4M"):
-                for mmap in ([], ["--no-mmap"]):
+                for mmap in ([], ["--mmap"]):
                     q = self.path("q.jsonl")
                     r, rep = self.run_with_report("stats", "--json", "--max-line-bytes", "9", "--chunk-bytes", chunk,
                                                   "--on-invalid", "quarantine:" + q, *mmap, f)

@@ -48,7 +48,11 @@ struct chunk {
 struct chunk_options {
   size_t chunk_bytes = size_t(4) << 20;
   size_t max_line_bytes = size_t(64) << 20;
-  bool use_mmap = true;  // false: read regular files as streams too (tests)
+  // Map regular files instead of reading them with read(2). Off by default:
+  // on the machines measured, the page faults of a mapping (and the TLB
+  // flushes of handing its pages back) cost more than read(2)'s copy into a
+  // recycled, cache-warm buffer: 1.2-1.7x slower (README, "Performance").
+  bool use_mmap = false;
 };
 
 class chunk_reader {

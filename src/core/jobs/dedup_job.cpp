@@ -61,7 +61,7 @@ std::vector<uint64_t> load_reference_keys(const std::vector<std::string>& paths,
     }
     std::vector<input_file> files = expand_inputs({p});
     key_collect_job job(files, ro, spec, into);
-    run_pass(files, {chunk_options{size_t(4) << 20, ro.max_line_bytes, true}, threads, {}}, job);
+    run_pass(files, {chunk_options{size_t(4) << 20, ro.max_line_bytes, false}, threads, {}}, job);
     n.push_back(job.collected);
   }
   return n;

@@ -237,7 +237,7 @@ class verifier {
     ro.max_line_bytes = size_t(4) << 30;
     shard_check_job job(files, ro);
     try {
-      run_pass(files, {chunk_options{size_t(4) << 20, ro.max_line_bytes, true}, threads_, {}}, job);
+      run_pass(files, {chunk_options{size_t(4) << 20, ro.max_line_bytes, false}, threads_, {}}, job);
     } catch (const data_error& ex) {
       problem(ex.what());
       return;
