@@ -19,9 +19,9 @@ std::string profile_line() {
   const pass_profile& p = the_profile;
   if (p.threads == 0) return {};  // no pass ran with --profile
   return fmt::format(
-      "jsift: profile: {:.3f} s wall, {} threads, {} chunks; committing thread busy {:.3f} s ({:.1f} % of wall): "
-      "in-order commit {:.3f} s, reading {:.3f} s; more cores cannot make it faster than {:.1f}x\n",
-      p.wall, p.threads, p.chunks, p.commit + p.read, 100 * p.busy_share(), p.commit, p.read,
+      "jsift: profile: {:.3f} s wall, {} threads, {} chunks; committing thread busy {:.3f} s ({:.1f} % of wall), "
+      "reading thread busy {:.3f} s ({:.1f} % of wall); more cores cannot make it faster than {:.1f}x\n",
+      p.wall, p.threads, p.chunks, p.commit, 100 * p.commit_share(), p.read, 100 * p.read_share(),
       p.busy_share() > 0 ? 1 / p.busy_share() : 0.0);
 }
 
@@ -47,8 +47,8 @@ void define_common(flag_list& f, common_args& a, output_flag output) {
   f.toggle("--mmap", a.mmap, "Map regular files instead of reading them with read(2) (slower where measured: README)");
   f.toggle("--no-mmap", a.no_mmap, "Read files with read(2): the default (overrides --mmap)");
   f.toggle("--profile", a.profile,
-           "On stderr at the end: wall time and the committing thread's busy share (its in-order work and reading), which "
-           "bounds the speed-up from more cores");
+           "On stderr at the end: wall time and the busy shares of the committing and the reading thread, the larger of "
+           "which bounds the speed-up from more cores");
   f.texts("--glob", "PATTERN", a.globs,
           "Read the files of input directories whose name matches PATTERN (repeatable), instead of *.jsonl* and *.ndjson*");
 }

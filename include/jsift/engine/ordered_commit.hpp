@@ -1,6 +1,7 @@
-// jsift/engine/ordered_commit.hpp — the parallel engine: chunks from a
-// chunk_reader are processed by a Boost.Asio thread_pool and committed
-// strictly in input order on the calling thread.
+// jsift/engine/ordered_commit.hpp — the parallel engine: a reading thread
+// takes chunks from a chunk_reader (reading, decompressing), a Boost.Asio
+// thread_pool processes them, and the calling thread commits them strictly
+// in input order.
 //
 // At most `window` chunks are in flight (back-pressure: the reader waits for
 // the oldest chunk's commit), so memory is O(window x chunk size) and the
@@ -15,6 +16,7 @@
 // thread has been joined when it returns or throws.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -38,16 +40,18 @@ class chunk_job {
 // consumed so far and the total (0 when unknown: pipes, compressed input).
 using progress_callback = std::function<void(uint64_t consumed, uint64_t total)>;
 
-// Where the committing thread's time goes (--profile): its busy share of
-// the wall time is what bounds the speed-up from more cores (Amdahl). Sums
-// over every pass a run makes.
+// Where the serial threads' time goes (--profile): the committing thread's
+// and the reading thread's busy shares of the wall time; the larger bounds
+// the speed-up from more cores (Amdahl). Sums over every pass a run makes.
 struct pass_profile {
   double wall = 0;     // seconds from the first read to the last commit
-  double commit = 0;   // in the job's commit(): in-order decisions and writes
-  double read = 0;     // in the chunk reader: mapping, reading, decompressing
+  double commit = 0;   // in the job's commit(): in-order decisions (and writes not handed to a writer thread)
+  double read = 0;     // in the chunk reader, on the reading thread: reading, mapping, decompressing
   uint64_t chunks = 0;
   unsigned threads = 0;
-  double busy_share() const { return wall > 0 ? (commit + read) / wall : 0; }
+  double commit_share() const { return wall > 0 ? commit / wall : 0; }
+  double read_share() const { return wall > 0 ? read / wall : 0; }
+  double busy_share() const { return std::max(commit_share(), read_share()); }
 };
 
 struct ordered_options {

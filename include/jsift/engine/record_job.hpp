@@ -143,6 +143,10 @@ class record_job : public chunk_job {
   // their compressed bytes: an underestimate; stdin counts nothing): to
   // size sets up front. Thread-safe.
   uint64_t expected_records(const record_chunk& rc, const chunk& c) const;
+  // Under --on-invalid fail, after the on_commit() of the chunk holding the
+  // first bad line and before the run stops: outputs written behind
+  // (io/write_behind.hpp) finish writing what was committed.
+  virtual void drain_outputs() {}
   // The two halves of finish().
   virtual void finish_records() {}
   virtual void finish_outputs() {}

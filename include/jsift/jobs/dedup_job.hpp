@@ -16,6 +16,7 @@
 
 #include "jsift/engine/record_job.hpp"
 #include "jsift/io/output_file.hpp"
+#include "jsift/io/write_behind.hpp"
 #include "jsift/stages/first_seen.hpp"
 
 namespace jsift {
@@ -30,7 +31,9 @@ class dedup_job final : public record_job {
   void on_record(record_chunk& rc, const record_ref& rec) const override;
   void on_chunk_end(record_chunk& rc, const chunk& c) const override;
   void on_commit(record_chunk& rc) override;
+  void drain_outputs() override { writer_.drain(); }
   void finish_records() override {
+    writer_.drain();
     if (out_) out_->commit();
   }
   void finish_outputs() override { seen_.finish(); }
@@ -39,8 +42,7 @@ class dedup_job final : public record_job {
   first_seen& seen_;
   output_file* out_;
   size_t duplicate_id_;
-  std::vector<iovec> pieces_;  // kept runs of the chunk being committed
-  std::string ended_;          // its CRLF and unterminated kept lines, each with \n
+  write_behind writer_;  // the output's writes, off the committing thread
 };
 
 // Loads the keys of reference sets (--against: key indexes, or JSONL files

@@ -13,6 +13,7 @@
 
 #include "jsift/engine/record_job.hpp"
 #include "jsift/io/output_file.hpp"
+#include "jsift/io/write_behind.hpp"
 #include "jsift/stages/predicate_chain.hpp"
 
 namespace jsift {
@@ -25,12 +26,17 @@ class filter_job final : public record_job {
   void on_record(record_chunk& rc, const record_ref& rec) const override;
   void on_commit(record_chunk& rc) override;
   bool emits_records() const override { return true; }
-  void finish_records() override { out_.commit(); }
+  void drain_outputs() override { writer_.drain(); }
+  void finish_records() override {
+    writer_.drain();
+    out_.commit();
+  }
 
  private:
   const predicate_chain& chain_;
   std::vector<size_t> ids_;  // the chain's dispositions
   output_file& out_;
+  write_behind writer_;  // the output's writes, off the committing thread
 };
 
 }  // namespace jsift

@@ -29,6 +29,7 @@
 #include "jsift/engine/pass.hpp"
 #include "jsift/engine/record_job.hpp"
 #include "jsift/io/output_file.hpp"
+#include "jsift/io/write_behind.hpp"
 #include "jsift/jobs/shard_job.hpp"
 #include "jsift/stages/bottom_k.hpp"
 #include "jsift/stages/emit_plan.hpp"
@@ -90,6 +91,9 @@ class pipeline_job final : public record_job {
   void on_chunk_end(record_chunk& rc, const chunk& c) const override;
   void on_commit(record_chunk& rc) override;
   bool emits_records() const override { return true; }
+  void drain_outputs() override {
+    if (writer_) writer_->drain();
+  }
   void finish_records() override;
   void finish_outputs() override;
 
@@ -105,6 +109,10 @@ class pipeline_job final : public record_job {
   bool keep_temporary_ = false;
   std::vector<uint64_t> written_;
   std::vector<std::string> buffers_;
+  // The outputs' writes, off the committing thread (the emitting pass only;
+  // destroyed first).
+  std::unique_ptr<write_behind> writer_;
+  void write_behind_of(size_t bucket);  // hands buffers_[bucket] over
 };
 
 // Loads the [dedup] reference sets (`against`) into `into`; returns the

@@ -21,6 +21,7 @@
 #include "jsift/engine/pass.hpp"
 #include "jsift/engine/record_job.hpp"
 #include "jsift/io/output_file.hpp"
+#include "jsift/io/write_behind.hpp"
 #include "jsift/stages/bottom_k.hpp"
 #include "jsift/stages/emit_plan.hpp"
 #include "jsift/stages/selection_planner.hpp"
@@ -57,7 +58,11 @@ class emit_job final : public record_job {
   void on_record(record_chunk& rc, const record_ref& rec) const override;
   void on_commit(record_chunk& rc) override;
   bool emits_records() const override { return true; }
-  void finish_records() override { out_.commit(); }
+  void drain_outputs() override { writer_.drain(); }
+  void finish_records() override {
+    writer_.drain();
+    out_.commit();
+  }
 
  private:
   const selector& sel_;
@@ -66,6 +71,7 @@ class emit_job final : public record_job {
   size_t sampled_out_id_;
   output_file& out_;
   uint64_t extra_ = 0;
+  write_behind writer_;  // the output's writes, off the committing thread (destroyed first)
 };
 
 // The planner's surveys as passes over `inputs` (validated with `ro`'s limits,

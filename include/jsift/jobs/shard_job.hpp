@@ -34,6 +34,7 @@
 
 #include "jsift/io/json_writer.hpp"
 #include "jsift/io/output_file.hpp"
+#include "jsift/io/write_behind.hpp"
 #include "jsift/jobs/hub_manifest.hpp"
 #include "jsift/json/path.hpp"
 #include "jsift/engine/record_job.hpp"
@@ -76,6 +77,7 @@ class shard_job final : public record_job {
   void on_commit(record_chunk& rc) override;
   bool emits_records() const override { return true; }
   // Closes the last shard and renames every shard into place.
+  void drain_outputs() override { writer_.drain(); }
   void finish_records() override;
   // README.md, then manifest.json.
   void finish_outputs() override;
@@ -85,8 +87,8 @@ class shard_job final : public record_job {
   struct input_hash;
   void open_shard();
   void close_shard(shard& s);
-  void append(std::string_view raw, std::string_view frame, uint64_t records, const std::vector<uint32_t>& groups,
-              const std::vector<std::string>& group_names);
+  void append(std::string_view raw, std::string_view frame, std::shared_ptr<const void> keep, uint64_t records,
+              const std::vector<uint32_t>& groups, const std::vector<std::string>& group_names);
   std::string shard_name(size_t index, size_t total) const;
   void write_entry(json_writer& w) const;  // this split's manifest entry
   split_summary summary_of_split() const;
@@ -98,6 +100,9 @@ class shard_job final : public record_job {
   std::vector<std::unique_ptr<shard>> shards_;
   std::vector<std::unique_ptr<input_hash>> inputs_;
   std::string scratch_;
+  // Shards' writes and checksums, and the inputs' checksums, in order, off
+  // the committing thread. Last: destroyed (joined) first.
+  write_behind writer_;
 };
 
 }  // namespace jsift

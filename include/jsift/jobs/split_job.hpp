@@ -11,6 +11,7 @@
 #include "jsift/engine/record_job.hpp"
 #include "jsift/error.hpp"
 #include "jsift/io/output_file.hpp"
+#include "jsift/io/write_behind.hpp"
 #include "jsift/stages/split_router.hpp"
 
 namespace jsift {
@@ -29,6 +30,7 @@ class split_job final : public record_job {
   std::unique_ptr<record_chunk> make_chunk() const override;
   void on_record(record_chunk& rc, const record_ref& rec) const override;
   void on_commit(record_chunk& rc) override;
+  void drain_outputs() override { writer_.drain(); }
   void finish_records() override;
 
  private:
@@ -36,6 +38,7 @@ class split_job final : public record_job {
   std::vector<output_file*> outs_;
   std::vector<uint64_t> counts_;
   size_t keyless_id_ = 0;
+  write_behind writer_;  // the outputs' writes, off the committing thread (destroyed first)
 };
 
 }  // namespace jsift

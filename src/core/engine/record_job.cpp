@@ -177,6 +177,7 @@ void record_job::commit(const chunk& c, result& r) {
     rc.out.resize(first.out_pos);
     rc.emit_end = first.index;
     on_commit(rc);
+    drain_outputs();
     throw invalid_line_error(locate(first));
   }
   std::string why;

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstring>
+#include <mutex>
 
 #include "jsift/error.hpp"
 
@@ -25,9 +26,30 @@ void install() {
   std::signal(SIGPIPE, SIG_IGN);
 }
 
+thread_local const std::atomic<bool>* thread_stop = nullptr;
+
 bool requested() noexcept { return flag.load(std::memory_order_relaxed); }
 void check() {
-  if (requested()) throw interrupted();
+  if (requested() || (thread_stop && thread_stop->load(std::memory_order_relaxed))) throw interrupted();
+}
+void stop_this_thread_on(const std::atomic<bool>* stop) noexcept { thread_stop = stop; }
+
+namespace {
+constexpr int wake_signal = SIGUSR2;
+extern "C" void on_wake(int) {}
+}  // namespace
+
+void wake(pthread_t thread) noexcept {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction sa;
+    std::memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_wake;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;  // no SA_RESTART
+    sigaction(wake_signal, &sa, nullptr);
+  });
+  pthread_kill(thread, wake_signal);
 }
 void request() noexcept { flag.store(true, std::memory_order_relaxed); }
 void reset() noexcept { flag.store(false, std::memory_order_relaxed); }

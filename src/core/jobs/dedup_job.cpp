@@ -78,7 +78,7 @@ std::string empty_reference_warnings(const std::vector<std::string>& paths, cons
 }
 
 dedup_job::dedup_job(const std::vector<input_file>& files, record_job_options ro, first_seen& seen, output_file* out)
-    : record_job(files, std::move(ro)), seen_(seen), out_(out) {
+    : record_job(files, std::move(ro)), seen_(seen), out_(out), writer_(write_behind_bytes) {
   duplicate_id_ = names().add("duplicate");
 }
 
@@ -101,18 +101,22 @@ void dedup_job::on_commit(record_chunk& rc) {
   auto& dc = static_cast<dedup_chunk&>(rc);
   // Kept records leave straight from the chunk's input bytes (writev), as
   // runs of consecutive lines that end in \n: no copy in the workers. A
-  // CRLF or unterminated line is copied with a \n into ended_, where
+  // CRLF or unterminated line is copied with a \n into `ended`, where
   // consecutive ones form one run too (a piece for each line and another
-  // for its \n made short CRLF lines 20 % slower than copying them).
+  // for its \n made short CRLF lines 20 % slower than copying them). The
+  // writes happen behind (writer_), holding the chunk's bytes and `ended`.
   const chunk& c = commit_chunk();
   seen_.begin_chunk(c.seq, commit_file(), commit_line(0));
-  pieces_.clear();
-  ended_.clear();
+  std::vector<iovec> pieces;
+  std::shared_ptr<std::string> ended;
+  size_t bytes = 0;
   const char* run_start = nullptr;
   const char* run_end = nullptr;
-  bool run_in_ended = false;  // the run is in ended_, not the input
+  bool run_in_ended = false;  // the run is in `ended`, not the input
   auto flush = [&] {
-    if (run_end != run_start) pieces_.push_back({const_cast<char*>(run_start), size_t(run_end - run_start)});
+    if (run_end == run_start) return;
+    pieces.push_back({const_cast<char*>(run_start), size_t(run_end - run_start)});
+    bytes += size_t(run_end - run_start);
   };
   for (size_t k = 0; k < dc.entries.size(); ++k) {
     const auto& e = dc.entries[k];
@@ -121,10 +125,13 @@ void dedup_job::on_commit(record_chunk& rc) {
     if (keep) {
       if (!out_) continue;
       const char* line = c.data.data() + (e.offset - c.offset);
-      // ended_ is sized for the whole chunk before its first line: it never
+      // `ended` is sized for the whole chunk before its first line: it never
       // moves while pieces point into it.
-      if (!e.lf && ended_.empty() && ended_.capacity() < c.data.size() + 1) ended_.reserve(c.data.size() + 1);
-      const char* from = e.lf ? line : ended_.data() + ended_.size();
+      if (!e.lf && !ended) {
+        ended = std::make_shared<std::string>();
+        ended->reserve(c.data.size() + 1);
+      }
+      const char* from = e.lf ? line : ended->data() + ended->size();
       if (from != run_end || run_in_ended == e.lf) {
         flush();
         run_start = from;
@@ -133,16 +140,19 @@ void dedup_job::on_commit(record_chunk& rc) {
       if (e.lf) {
         run_end = line + e.len + 1;
       } else {
-        ended_.append(line, e.len);
-        ended_.push_back('\n');
-        run_end = ended_.data() + ended_.size();
+        ended->append(line, e.len);
+        ended->push_back('\n');
+        run_end = ended->data() + ended->size();
       }
       continue;
     }
     rc.counts.move(disposition_names::kept, duplicate_id_);
   }
   flush();
-  if (out_) out_->write_pieces(pieces_);
+  if (out_ && !pieces.empty())
+    writer_.post(bytes, [out = out_, pieces = std::move(pieces), keep = c.keep_alive, ended = std::move(ended)]() mutable {
+      out->write_pieces(pieces);
+    });
   seen_.flush();
 }
 

@@ -62,7 +62,8 @@ pipeline_job::pipeline_job(const std::vector<input_file>& files, record_job_opti
       outs_(std::move(outs)),
       keep_temporary_(keep_temporary),
       written_(outs_.size(), 0),
-      buffers_(outs_.size()) {
+      buffers_(outs_.size()),
+      writer_(std::make_unique<write_behind>(write_behind_bytes)) {
   register_names();
 }
 
@@ -136,20 +137,24 @@ void pipeline_job::on_commit(record_chunk& rc) {
     for (uint64_t c = 0; c < copies; ++c) {
       buf.append(line);
       if (buf.size() >= flush_bytes) {  // upsampled copies: memory must not grow with them
-        outs_[e.bucket]->write(buf);
-        buf.clear();
+        write_behind_of(e.bucket);
       }
     }
     written_[e.bucket] += copies;
   }
   if (seen_) seen_->flush();
-  for (size_t b = 0; b < outs_.size(); ++b) {
-    outs_[b]->write(buffers_[b]);
-    buffers_[b].clear();
-  }
+  for (size_t b = 0; b < outs_.size(); ++b) write_behind_of(b);
+}
+
+void pipeline_job::write_behind_of(size_t b) {
+  if (buffers_[b].empty()) return;
+  const size_t n = buffers_[b].size();
+  writer_->post(n, [out = outs_[b], bytes = std::move(buffers_[b])] { out->write(bytes); });
+  buffers_[b] = std::string();
 }
 
 void pipeline_job::finish_records() {
+  if (writer_) writer_->drain();
   for (output_file* o : outs_) {
     if (keep_temporary_) o->close();
     else o->commit();

@@ -49,13 +49,13 @@ void survey_job::on_commit(record_chunk& rc) {
 
 emit_job::emit_job(const std::vector<input_file>& files, record_job_options ro, const selector& sel, const emit_plan& plan,
                    output_file& out)
-    : record_job(files, std::move(ro)), sel_(sel), plan_(&plan), out_(out) {
+    : record_job(files, std::move(ro)), sel_(sel), plan_(&plan), out_(out), writer_(write_behind_bytes) {
   sampled_out_id_ = names().add("sampled_out");
 }
 
 emit_job::emit_job(const std::vector<input_file>& files, record_job_options ro, const selector& sel, double fraction,
                    output_file& out)
-    : record_job(files, std::move(ro)), sel_(sel), out_(out) {
+    : record_job(files, std::move(ro)), sel_(sel), out_(out), writer_(write_behind_bytes) {
   // hash < fraction * 2^64, computed without overflow at fraction 1
   fraction_cut_ = fraction >= 1.0 ? UINT64_MAX : uint64_t(std::ldexp(fraction, 64));
   sampled_out_id_ = names().add("sampled_out");
@@ -83,26 +83,35 @@ void emit_job::on_record(record_chunk& rc, const record_ref& rec) const {
 void emit_job::on_commit(record_chunk& rc) {
   auto& sc = static_cast<select_chunk&>(rc);
   extra_ += sc.extra;
-  if (sc.repeats.empty()) return out_.write(rc.out);
+  if (rc.out.empty()) return;
+  if (sc.repeats.empty()) {
+    const size_t n = rc.out.size();
+    return writer_.post(n, [&out = out_, bytes = std::move(rc.out)] { out.write(bytes); });
+  }
   // Upsampled records go out as repeated pieces of their one copy in `out`,
   // in batches: memory stays the chunk's whatever the number of copies.
+  auto bytes = std::make_shared<const std::string>(std::move(rc.out));
   std::vector<iovec> pieces;
+  size_t batch_bytes = 0;
+  auto send = [&] {
+    writer_.post(batch_bytes, [&out = out_, pieces = std::move(pieces), bytes]() mutable { out.write_pieces(pieces); });
+    pieces = {};
+    batch_bytes = 0;
+  };
   auto piece = [&](const char* p, size_t n) {
     pieces.push_back({const_cast<char*>(p), n});
-    if (pieces.size() >= 1024) {
-      out_.write_pieces(pieces);
-      pieces.clear();
-    }
+    batch_bytes += n;
+    if (pieces.size() >= 1024) send();
   };
   size_t pos = 0;
   for (const auto& r : sc.repeats) {
-    if (r.end > rc.out.size()) break;  // cut by --on-invalid fail
-    piece(rc.out.data() + pos, r.end - pos);
-    for (uint64_t i = 0; i < r.extra; ++i) piece(rc.out.data() + r.end - r.len, r.len);
+    if (r.end > bytes->size()) break;  // cut by --on-invalid fail
+    piece(bytes->data() + pos, r.end - pos);
+    for (uint64_t i = 0; i < r.extra; ++i) piece(bytes->data() + r.end - r.len, r.len);
     pos = r.end;
   }
-  if (pos < rc.out.size()) piece(rc.out.data() + pos, rc.out.size() - pos);
-  out_.write_pieces(pieces);
+  if (pos < bytes->size()) piece(bytes->data() + pos, bytes->size() - pos);
+  if (!pieces.empty()) send();
 }
 
 planned_selection plan_input_selection(const std::vector<input_file>& inputs, const pass_options& po,

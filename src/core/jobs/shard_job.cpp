@@ -60,7 +60,7 @@ struct shard_job::input_hash {
 };
 
 shard_job::shard_job(const std::vector<input_file>& files, record_job_options ro, shard_options o)
-    : record_job(files, std::move(ro)), o_(std::move(o)) {
+    : record_job(files, std::move(ro)), o_(std::move(o)), writer_(write_behind_bytes) {
   o_.validate();
   std::error_code ec;
   fs::create_directories(o_.dir, ec);
@@ -127,30 +127,37 @@ void shard_job::open_shard() {
   shards_.push_back(std::move(s));
 }
 
-void shard_job::append(std::string_view raw, std::string_view frame, uint64_t records,
+// The counts here; the write and both checksums behind, in order (`keep`
+// holds the bytes `raw` and `frame` point into).
+void shard_job::append(std::string_view raw, std::string_view frame, std::shared_ptr<const void> keep, uint64_t records,
                        const std::vector<uint32_t>& groups, const std::vector<std::string>& group_names) {
   shard& s = *shards_.back();
   std::string_view bytes = o_.compressed() ? frame : raw;
-  s.file->write(bytes);
   s.records += records;
   s.raw_bytes += raw.size();
   s.zip_bytes += bytes.size();
-  XXH3_64bits_update(&s.raw_state, raw.data(), raw.size());
-  XXH3_64bits_update(&s.zip_state, bytes.data(), bytes.size());
   for (uint32_t g : groups) ++s.by[group_names[g]];
+  writer_.post(bytes.size(), [&s, raw, bytes, keep = std::move(keep)] {
+    s.file->write(bytes);
+    XXH3_64bits_update(&s.raw_state, raw.data(), raw.size());
+    XXH3_64bits_update(&s.zip_state, bytes.data(), bytes.size());
+  });
 }
 
 void shard_job::on_commit(record_chunk& rc) {
   auto& sc = static_cast<shard_chunk&>(rc);
   const chunk& c = commit_chunk();
   input_hash& in = *inputs_[c.file_index];
-  XXH3_64bits_update(&in.state, c.data.data(), c.data.size());
+  writer_.post(0, [&in, data = c.data, keep = c.keep_alive] { XXH3_64bits_update(&in.state, data.data(), data.size()); });
   in.bytes += c.oversized && c.data.size() < c.oversized ? c.oversized + c.oversized_newline : c.data.size();
   if (c.oversized && c.data.size() < c.oversized) in.exact = false;
   if (sc.ends.empty() || sc.ends.back() > rc.out.size()) return;  // empty, or cut by --on-invalid fail (the run stops)
 
   std::vector<std::string> group_names;
   for (size_t i = 0; i < sc.group_ids.size(); ++i) group_names.push_back(sc.group_ids.name(i));
+  // The chunk's records and frame, kept for the writes behind.
+  auto out = std::make_shared<std::string>(std::move(rc.out));
+  auto whole_frame = std::make_shared<std::string>(std::move(sc.frame));
   const size_t n = sc.ends.size();
   size_t i = 0;
   while (i < n) {
@@ -173,14 +180,15 @@ void shard_job::on_commit(record_chunk& rc) {
       continue;
     }
     size_t from = i ? sc.ends[i - 1] : 0, to = sc.ends[j - 1];
-    std::string_view raw(rc.out.data() + from, to - from);
+    std::string_view raw(out->data() + from, to - from);
     std::vector<uint32_t> groups;
     if (o_.by) groups.assign(sc.groups.begin() + long(i), sc.groups.begin() + long(j));
     if (i == 0 && j == n) {
-      append(raw, sc.frame, j - i, groups, group_names);  // the worker's frame, as is
+      append(raw, *whole_frame, std::make_shared<std::pair<decltype(out), decltype(whole_frame)>>(out, whole_frame), j - i,
+             groups, group_names);  // the worker's frame, as is
     } else {
-      std::string frame = o_.compressed() ? compress_frame(raw, o_.level) : std::string();
-      append(raw, frame, j - i, groups, group_names);
+      auto frame = std::make_shared<std::string>(o_.compressed() ? compress_frame(raw, o_.level) : std::string());
+      append(raw, *frame, std::make_shared<std::pair<decltype(out), decltype(frame)>>(out, frame), j - i, groups, group_names);
     }
     if (j < n) close_shard(s);  // full: the rest goes to the next shard
     i = j;
@@ -188,10 +196,12 @@ void shard_job::on_commit(record_chunk& rc) {
 }
 
 void shard_job::close_shard(shard& s) {
-  s.file->close();
   s.open = false;
-  s.raw_hash = XXH3_64bits_digest(&s.raw_state);
-  s.zip_hash = XXH3_64bits_digest(&s.zip_state);
+  writer_.post(0, [&s] {
+    s.file->close();
+    s.raw_hash = XXH3_64bits_digest(&s.raw_state);
+    s.zip_hash = XXH3_64bits_digest(&s.zip_state);
+  });
 }
 
 // The new set is complete (its shards are closed temporaries): swap it in.
@@ -200,6 +210,7 @@ void shard_job::close_shard(shard& s) {
 // them), never a manifest listing files that changed.
 void shard_job::finish_records() {
   if (!shards_.empty() && shards_.back()->open) close_shard(*shards_.back());
+  writer_.drain();  // every shard written, closed and hashed
   const fs::path dir(o_.dir);
   if (existing_.has(o_.split)) {
     std::vector<std::string> old = existing_.shard_files(o_.split);

@@ -15,7 +15,7 @@ struct split_chunk : record_chunk {
 
 split_job::split_job(const std::vector<input_file>& files, record_job_options ro, const split_router& router,
                      std::vector<output_file*> outs)
-    : record_job(files, std::move(ro)), router_(router), outs_(std::move(outs)), counts_(router.size(), 0) {
+    : record_job(files, std::move(ro)), router_(router), outs_(std::move(outs)), counts_(router.size(), 0), writer_(write_behind_bytes) {
   keyless_id_ = names().add("filtered:keyless");
 }
 
@@ -42,8 +42,10 @@ void split_job::on_commit(record_chunk& rc) {
   auto& sc = static_cast<split_chunk&>(rc);
   if (sc.first_keyless < rc.emit_end) throw keyless_record(commit_file_name(), commit_line(sc.first_keyless), router_);
   for (size_t b = 0; b < sc.buckets.size(); ++b) {
-    outs_[b]->write(sc.buckets[b]);
     counts_[b] += sc.counts[b];
+    if (sc.buckets[b].empty()) continue;
+    const size_t n = sc.buckets[b].size();
+    writer_.post(n, [out = outs_[b], bytes = std::move(sc.buckets[b])] { out->write(bytes); });
   }
 }
 
@@ -54,6 +56,7 @@ data_error keyless_record(const std::string& file, uint64_t line, const split_ro
 }
 
 void split_job::finish_records() {
+  writer_.drain();
   for (output_file* o : outs_) o->commit();
 }
 
