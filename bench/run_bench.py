@@ -2,7 +2,8 @@
 """jsift against the tools dataset teams use today, in the same run.
 
     python3 bench/run_bench.py --jsift build/jsift --gen build/bench/jsift_gen \
-        --loop build/bench/simdjson_loop [--size 1G] [--runs 3] [--smoke] [--out DIR]
+        --loop build/bench/simdjson_loop [--size 1G] [--runs 3] [--smoke] [--out DIR] \
+        [--before OTHER_JSIFT] [--only TEXT]
 
 Generates realistic JSONL (bench/gen_jsonl.cpp, fixed seed), runs every job
 with jsift and with each peer that is installed (a missing peer is reported as
@@ -144,7 +145,8 @@ def run_timed(cmd, runs, tmp, stderr_into=None):
     return statistics.median(times), max(rss), out
 
 
-PROFILE_LINE = re.compile(r"profile: .*committing thread busy [\d.]+ s \(([\d.]+) % of wall\)")
+PROFILE_LINE = re.compile(r"profile: .*committing thread busy [\d.]+ s \(([\d.]+) % of wall\), "
+                          r"reading thread busy [\d.]+ s \(([\d.]+) % of wall\)")
 
 
 def with_profile(cmd, jsift):
@@ -152,10 +154,10 @@ def with_profile(cmd, jsift):
     return re.sub(re.escape(jsift) + r" ([a-z]+)", lambda m: m.group(0) + " --profile", cmd)
 
 
-def busy_share(stderrs):
-    """Median over runs of the committing thread's busy share (percent), from
-    --profile's line; None when no line was printed."""
-    shares = [float(m.group(1)) for e in stderrs for m in [PROFILE_LINE.search(e)] if m]
+def busy_share(stderrs, which):
+    """Median over runs of the committing (which=1) or reading (2) thread's
+    busy share (percent), from --profile's line; None when none was printed."""
+    shares = [float(m.group(which)) for e in stderrs for m in [PROFILE_LINE.search(e)] if m]
     return statistics.median(shares) if shares else None
 
 
@@ -353,6 +355,8 @@ def main():
     ap.add_argument("--smoke", action="store_true", help="10 MB, one run: checks the bench works")
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
     ap.add_argument("--only", help="run only jobs whose title contains this")
+    ap.add_argument("--before", metavar="JSIFT", help="another jsift binary (e.g. the last release) timed beside every jsift "
+                    "row, as 'jsift ... (before)': a before/after table from one sitting")
     ap.add_argument("--tmp", help="where the data and outputs go (default: /dev/shm when it has room, so that jobs "
                                   "writing output measure the tools, not the disk)")
     args = ap.parse_args()
@@ -388,6 +392,9 @@ def main():
             if args.only and args.only not in title:
                 continue
             rows, ref = [], None
+            if args.before:  # each jsift row, then the same command with the other binary
+                peers = [q for p in peers for q in ([p, peer(p.name + " (before)", p.cmd.replace(env["jsift"], sh_quote(os.path.abspath(args.before))),
+                                                         p.parse, p.needs)] if p.name.startswith("jsift") else [p])]
             for p in peers:
                 if not available(p.needs, env):
                     rows.append({"tool": p.name, "skipped": "skipped: not installed"})
@@ -410,7 +417,8 @@ def main():
                 if is_jsift:
                     # What bounds the speed-up from more cores (Amdahl): the
                     # share of the wall time the in-order thread was busy.
-                    row["commit_busy_percent"] = busy_share(stderrs)
+                    row["commit_busy_percent"] = busy_share(stderrs, 1)
+                    row["read_busy_percent"] = busy_share(stderrs, 2)
                 if p.output:
                     row["output_sha256"] = sha(p.output)
                 if value is not None:
@@ -420,7 +428,8 @@ def main():
                         row["disagrees"] = True
                         disagreements.append(f"{title}: {p.name} gave {value}, jsift gave {ref}")
                 rows.append(row)
-                busy = f", commit busy {row['commit_busy_percent']:.1f} %" if row.get("commit_busy_percent") is not None else ""
+                busy = (f", busy: commit {row['commit_busy_percent']:.1f} %, read {row['read_busy_percent']:.1f} %"
+                        if row.get("commit_busy_percent") is not None else "")
                 print(f"  {title}: {p.name}: {secs:.2f} s, {fmt_rate(mb, secs)} MB/s, {rss / 1024:.0f} MiB{busy}", file=sys.stderr)
             base = rows[0].get("seconds")
             for r in rows:
@@ -488,10 +497,10 @@ def markdown(doc):
              f"machine: {doc['machine']['cpus']} cores, {doc['machine']['cpu']}; data and outputs on {doc['machine']['data_in']}; "
              f"median of {doc['runs']} run(s). "
              "`x jsift` is the tool's time divided by jsift's (higher: jsift is faster). "
-             "`commit busy`: the share of the wall time jsift's in-order committing thread was busy (`--profile`): "
-             "100 % divided by it is the most any number of cores could speed the job up.", ""]
+             "`busy`: the shares of the wall time jsift's committing thread (in-order decisions) and reading thread "
+             "were busy (`--profile`): 100 % divided by the larger is the most any number of cores could speed the job up.", ""]
     for job in doc["jobs"]:
-        lines += [f"## {job['job']}", "", "| tool | time (s) | MB/s | peak RSS (MiB) | x jsift | commit busy | result |",
+        lines += [f"## {job['job']}", "", "| tool | time (s) | MB/s | peak RSS (MiB) | x jsift | busy: commit / read | result |",
                   "|---|---:|---:|---:|---:|---:|---|"]
         for r in job["rows"]:
             if "skipped" in r:
@@ -503,7 +512,8 @@ def markdown(doc):
             res = md(res)
             if r.get("disagrees"):
                 res += " **DISAGREES**"
-            busy = f"{r['commit_busy_percent']:.1f} %" if r.get("commit_busy_percent") is not None else ""
+            busy = (f"{r['commit_busy_percent']:.1f} / {r['read_busy_percent']:.1f} %"
+                    if r.get("commit_busy_percent") is not None else "")
             lines.append(f"| {md(r['tool'])} | {r['seconds']:.2f} | {fmt_rate(mb, r['seconds'])} | {r['peak_rss_kib'] / 1024:,.0f} | "
                          f"{r.get('x_jsift_time', 0):.2f} | {busy} | {res} |")
         lines.append("")

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <fcntl.h>
+#include <future>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -35,9 +36,15 @@ TEST_CASE("write_behind runs tasks in the order given, off the caller's thread")
 TEST_CASE("write_behind: a failed task stops the queue and the caller gets its error") {
   write_behind w(1 << 20);
   int ran = 0;
-  w.post(1, [&] { ++ran; });
+  std::promise<void> posted;  // the first task waits until all three are queued
+  std::shared_future<void> all_posted = posted.get_future().share();
+  w.post(1, [&, all_posted] {
+    all_posted.wait();
+    ++ran;
+  });
   w.post(1, [] { throw std::runtime_error("disk full"); });
   w.post(1, [&] { ++ran; });
+  posted.set_value();
   CHECK_THROWS_WITH(w.drain(), "disk full");
   CHECK(ran == 1);  // nothing after the failure ran
   CHECK_THROWS_WITH(w.post(1, [&] { ++ran; }), "disk full");
