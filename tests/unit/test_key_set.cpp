@@ -4,6 +4,7 @@
 #include <memory>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -156,4 +157,13 @@ TEST_CASE("ordered_key_set: chunks resolved at once, in any order, get the verdi
         if (!fresh) REQUIRE(batches[c].first[i] == want_first[c][i]);
       }
   }
+}
+
+TEST_CASE("ordered_key_set: a chunk submitted twice is refused at once, not left waiting") {
+  ordered_key_set set;
+  ordered_key_set::batch a, b;
+  a.seq = b.seq = 0;
+  a.keys = b.keys = {hash_bytes("x")};
+  set.submit(a);
+  CHECK_THROWS_AS(set.submit(b), std::logic_error);
 }

@@ -27,8 +27,8 @@
 
 namespace jsift {
 
-// What the jobs let queue: a few default chunks.
-constexpr size_t write_behind_bytes = size_t(32) << 20;
+// What the jobs let queue: two default chunks (more only raised peak RSS).
+constexpr size_t write_behind_bytes = size_t(8) << 20;
 
 class write_behind {
  public:

@@ -109,14 +109,11 @@ void dedup_job::on_commit(record_chunk& rc) {
   seen_.begin_chunk(c.seq, commit_file(), commit_line(0));
   std::vector<iovec> pieces;
   std::shared_ptr<std::string> ended;
-  size_t bytes = 0;
   const char* run_start = nullptr;
   const char* run_end = nullptr;
   bool run_in_ended = false;  // the run is in `ended`, not the input
   auto flush = [&] {
-    if (run_end == run_start) return;
-    pieces.push_back({const_cast<char*>(run_start), size_t(run_end - run_start)});
-    bytes += size_t(run_end - run_start);
+    if (run_end != run_start) pieces.push_back({const_cast<char*>(run_start), size_t(run_end - run_start)});
   };
   for (size_t k = 0; k < dc.entries.size(); ++k) {
     const auto& e = dc.entries[k];
@@ -149,10 +146,13 @@ void dedup_job::on_commit(record_chunk& rc) {
     rc.counts.move(disposition_names::kept, duplicate_id_);
   }
   flush();
+  // Counted as the memory it holds (the whole chunk), not the bytes kept:
+  // a chunk of duplicates must not let the queue hold many chunks.
   if (out_ && !pieces.empty())
-    writer_.post(bytes, [out = out_, pieces = std::move(pieces), keep = c.keep_alive, ended = std::move(ended)]() mutable {
-      out->write_pieces(pieces);
-    });
+    writer_.post(c.data.size() + (ended ? ended->capacity() : 0),
+                 [out = out_, pieces = std::move(pieces), keep = c.keep_alive, ended = std::move(ended)]() mutable {
+                   out->write_pieces(pieces);
+                 });
   seen_.flush();
 }
 

@@ -137,7 +137,7 @@ void shard_job::append(std::string_view raw, std::string_view frame, std::shared
   s.raw_bytes += raw.size();
   s.zip_bytes += bytes.size();
   for (uint32_t g : groups) ++s.by[group_names[g]];
-  writer_.post(bytes.size(), [&s, raw, bytes, keep = std::move(keep)] {
+  writer_.post(raw.size() + (o_.compressed() ? bytes.size() : 0), [&s, raw, bytes, keep = std::move(keep)] {
     s.file->write(bytes);
     XXH3_64bits_update(&s.raw_state, raw.data(), raw.size());
     XXH3_64bits_update(&s.zip_state, bytes.data(), bytes.size());
@@ -148,7 +148,8 @@ void shard_job::on_commit(record_chunk& rc) {
   auto& sc = static_cast<shard_chunk&>(rc);
   const chunk& c = commit_chunk();
   input_hash& in = *inputs_[c.file_index];
-  writer_.post(0, [&in, data = c.data, keep = c.keep_alive] { XXH3_64bits_update(&in.state, data.data(), data.size()); });
+  // Counted as the chunk it holds, so the queue bounds memory.
+  writer_.post(c.data.size(), [&in, data = c.data, keep = c.keep_alive] { XXH3_64bits_update(&in.state, data.data(), data.size()); });
   in.bytes += c.oversized && c.data.size() < c.oversized ? c.oversized + c.oversized_newline : c.data.size();
   if (c.oversized && c.data.size() < c.oversized) in.exact = false;
   if (sc.ends.empty() || sc.ends.back() > rc.out.size()) return;  // empty, or cut by --on-invalid fail (the run stops)

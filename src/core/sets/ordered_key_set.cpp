@@ -2,6 +2,7 @@
 
 #include <map>
 #include <mutex>
+#include <stdexcept>
 
 namespace jsift {
 
@@ -45,6 +46,9 @@ void ordered_key_set::submit(batch& b) {
   for (unsigned p = 0; p < partitions; ++p) {
     partition& part = parts_[p];
     std::lock_guard<std::mutex> lock(part.m);
+    // A chunk submitted twice (or a second pass over one set) would wait
+    // forever and leave its verdicts unset: a bug, said at once.
+    if (b.seq < part.next || part.pending.count(b.seq)) throw std::logic_error("ordered_key_set: chunk submitted twice");
     if (b.seq != part.next) {
       part.pending.emplace(b.seq, &b);
       continue;
