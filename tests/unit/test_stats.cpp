@@ -184,6 +184,23 @@ TEST_CASE("distinct counts made on the workers equal the committing thread's, pe
   }
 }
 
+TEST_CASE("a chunk where the --unique path reaches nothing still merges (grouped, on the workers)") {
+  auto o = opts();
+  stats_sets sets(o);
+  stats_accumulator acc(o, &sets);
+  stats_partial none(o), some(o);
+  add(none, o, R"({"record_type":"chat"})");  // no .out
+  add(some, o, R"({"record_type":"chat","out":"a"})");
+  none.close(o, sets);
+  some.close(o, sets);
+  acc.merge(none);
+  acc.merge(some);
+  REQUIRE(acc.groups_sorted().size() == 1);
+  CHECK(acc.groups_sorted()[0]->unique[0].count() == 1);
+  CHECK(acc.groups_sorted()[0]->unique[0].total == 1);
+  CHECK(acc.unique()[0].missing == 1);
+}
+
 TEST_CASE("with --normalize, a group's repeats are of records of that group, whatever the order") {
   // "T1" and "t1" groups hold records equal once case is folded.
   auto o = opts();

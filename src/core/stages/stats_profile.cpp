@@ -108,7 +108,8 @@ void stats_partial::close(const stats_options& o, stats_sets& sets) {
     records.shrink_to_fit();
   }
 
-  new_pairs.assign(unique.size(), {});
+  // Every path gets its per-group counts, zeros when no record had a value.
+  new_pairs.assign(unique.size(), std::vector<uint64_t>(o.by ? groups.size() : 0, 0));
   for (size_t i = 0; i < unique.size(); ++i) {
     auto& values = unique[i].keys;
     if (values.empty()) continue;
@@ -118,7 +119,6 @@ void stats_partial::close(const stats_options& o, stats_sets& sets) {
     if (!o.by) continue;
     for (size_t k = 0; k < values.size(); ++k) batch[k] = hash_pair(group_hash[values[k].first], values[k].second);
     insert(sets.grouped[i], true);
-    new_pairs[i].assign(groups.size(), 0);
     for (size_t k = 0; k < values.size(); ++k) new_pairs[i][values[k].first] += fresh[k];
   }
 }
