@@ -70,8 +70,9 @@ class ordered_key_set {
 
   size_t size() const;
   size_t memory_bytes() const;
-  // Every key, partition by partition (a deterministic order: each
-  // partition's keys arrived in input order).
+  // Every key, partition by partition, each in its table's slot order
+  // (deterministic: a partition's keys arrive in input order, so its table
+  // fills the same way for any -j).
   void for_each(const std::function<void(const hash128&)>& f) const;
 
  private:

@@ -114,6 +114,7 @@ class first_seen {
   const std::vector<input_file>& files_;
   const key_set* reference_;
   ordered_key_set seen_;
+  memory_budget& budget_;
   std::vector<uint64_t> chunk_start_;  // with --dups: per chunk, its file and first line
   uint32_t cur_file_ = 0;
   uint64_t cur_first_line_ = 0;

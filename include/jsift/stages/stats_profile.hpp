@@ -18,9 +18,10 @@
 // committing thread; what merges in order is counts. The per-group counts
 // stay exact: all records equal to one another fall in one group, so the
 // number of repeats within a group does not depend on which occurrence
-// came first. (With --normalize, records equal after normalising may differ
-// in their group's value: a group's repeats are then those of a record of
-// the same group, counted in a set of (group, record) pairs.) Only the "(other)" group past max_groups, which merges
+// came first. (Where equal records may differ in their group's text, under
+// --normalize or in a group named by an object or array, whose text keeps
+// key order, a group's repeats are those of a record of the same group,
+// counted in a set of (group, record) pairs.) Only the "(other)" group past max_groups, which merges
 // several names, and --approx (HyperLogLog) count on the committing thread.
 //
 // Thread-safety: a stats_partial belongs to one chunk (one worker at a time);
@@ -65,10 +66,11 @@ struct stats_options {
 struct stats_sets {
   explicit stats_sets(const stats_options& o);
   bool duplicates;                      // the duplicate rate is measured
+  bool pairs_everywhere;                // --normalize: every group counts (group, record) pairs
   shared_key_set whole;                 // whole-record keys
-  std::optional<shared_key_set> whole_grouped;  // (group, record) pairs: --by with --normalize
+  std::optional<shared_key_set> whole_grouped;  // (group, record) pairs (--by): see close()
   std::vector<shared_key_set> unique;   // per --unique path: its values
-  std::vector<shared_key_set> grouped;  // per --unique path: (group, value) pairs
+  std::vector<shared_key_set> grouped;  // per --unique path, with --by: (group, value) pairs
   // Room for about n records' keys in each set, within 256 MiB in all.
   void reserve(uint64_t n);
 };

@@ -80,11 +80,15 @@ void run_ordered(chunk_reader& reader, chunk_job& job, const ordered_options& op
             if (cancelled.load(std::memory_order_relaxed)) return nullptr;
             return job.process(c);
           });
+          // Posted before it is listed: a slot whose task never runs would
+          // leave the commit waiting on it (a failure either way ends the run).
+          std::future<result_ptr> done = task->get_future();
+          const uint64_t consumed = reader.consumed_bytes();
+          boost::asio::post(pool, [task] { (*task)(); });
           {
             std::lock_guard<std::mutex> lock(mu);
-            inflight.push_back({std::move(c), task->get_future(), reader.consumed_bytes()});
+            inflight.push_back({std::move(c), std::move(done), consumed});
           }
-          boost::asio::post(pool, [task] { (*task)(); });
           cv.notify_all();
         }
       } catch (...) {
@@ -135,7 +139,12 @@ void run_ordered(chunk_reader& reader, chunk_job& job, const ordered_options& op
       if (opts.progress) opts.progress(consumed, reader.total_bytes());
     }
   } catch (...) {
-    cancelled = true;
+    {
+      // Under the lock: the reading thread tests the flag under it before it
+      // sleeps, so the notification cannot fall between the two.
+      std::lock_guard<std::mutex> lock(mu);
+      cancelled = true;
+    }
     cv.notify_all();
     // The reading thread may be blocked on a pipe: wake it until it is done.
     for (;;) {

@@ -17,7 +17,7 @@ void filter_job::on_record(record_chunk& rc, const record_ref& rec) const {
 
 void filter_job::on_commit(record_chunk& rc) {
   if (rc.out.empty()) return;
-  const size_t n = rc.out.size();
+  const size_t n = rc.out.capacity();  // what it holds: sized for the whole chunk, however little was kept
   writer_.post(n, [&out = out_, bytes = std::move(rc.out)] { out.write(bytes); });
 }
 

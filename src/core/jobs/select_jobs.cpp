@@ -85,14 +85,14 @@ void emit_job::on_commit(record_chunk& rc) {
   extra_ += sc.extra;
   if (rc.out.empty()) return;
   if (sc.repeats.empty()) {
-    const size_t n = rc.out.size();
+    const size_t n = rc.out.capacity();  // what it holds, however little was kept
     return writer_.post(n, [&out = out_, bytes = std::move(rc.out)] { out.write(bytes); });
   }
   // Upsampled records go out as repeated pieces of their one copy in `out`,
   // in batches: memory stays the chunk's whatever the number of copies.
   auto bytes = std::make_shared<const std::string>(std::move(rc.out));
   std::vector<iovec> pieces;
-  size_t batch_bytes = 0;
+  size_t batch_bytes = bytes->capacity();  // the first batch counts the buffer they all hold
   auto send = [&] {
     writer_.post(batch_bytes, [&out = out_, pieces = std::move(pieces), bytes]() mutable { out.write_pieces(pieces); });
     pieces = {};

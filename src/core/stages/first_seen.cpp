@@ -28,7 +28,7 @@ std::string hex(const hash128& h) { return fmt::format("{:016x}{:016x}", h.hi, h
 
 first_seen::first_seen(first_seen_options o, const std::vector<input_file>& files, memory_budget& budget,
                        const key_set* reference)
-    : o_(std::move(o)), files_(files), reference_(reference), seen_(!o_.dups_path.empty(), &budget) {
+    : o_(std::move(o)), files_(files), reference_(reference), seen_(!o_.dups_path.empty(), &budget), budget_(budget) {
   // An index that exists is read (a directory or another non-file there is
   // an error saying so); one that does not is created by finish().
   if (!o_.index_path.empty() && std::filesystem::exists(o_.index_path))
@@ -41,7 +41,11 @@ first_seen::~first_seen() = default;
 void first_seen::resolve(uint64_t seq, chunk_keys& k, uint64_t expected_records) {
   if (seq == 0 && expected_records) {
     const uint64_t slot = sizeof(hash128) + (o_.dups_path.empty() ? 0 : 8);
-    expected_records = std::min<uint64_t>(expected_records, (uint64_t(256) << 20) / slot * 4 / 5);
+    // An estimate: at most 256 MiB, and under --max-memory at most half of
+    // what is left, so sizing up front never makes a run fail that fits.
+    uint64_t bytes = uint64_t(256) << 20;
+    if (budget_.limit) bytes = std::min(bytes, budget_.limit > budget_.used ? (budget_.limit - budget_.used) / 2 : 0);
+    expected_records = std::min<uint64_t>(expected_records, bytes / slot * 4 / 5);
     seen_.reserve(size_t(seen_.size() + expected_records));
   }
   if (dups_ && seq >= max_chunks)

@@ -59,23 +59,25 @@ void stats_partial::add(const stats_options& o, std::string_view line, const dom
   }
 }
 
-stats_sets::stats_sets(const stats_options& o) : duplicates(o.duplicates) {
+stats_sets::stats_sets(const stats_options& o) : duplicates(o.duplicates), pairs_everywhere(o.record_key.norm.any()) {
   for (size_t i = 0; i < o.unique.size(); ++i) {
     unique.emplace_back();
-    grouped.emplace_back();
+    if (o.by) grouped.emplace_back();
   }
-  if (o.duplicates && o.by && o.record_key.norm.any()) whole_grouped.emplace();
+  if (o.duplicates && o.by) whole_grouped.emplace();
 }
 
 void stats_sets::reserve(uint64_t n) {
   // An estimate (and sets of repeated values need less): bounded, so a
   // wrong guess costs little memory; past it the sets grow as they fill.
   constexpr uint64_t max_bytes = uint64_t(256) << 20;
-  const uint64_t sets = (duplicates ? 1 : 0) + 2 * unique.size() + (whole_grouped ? 1 : 0);
+  // (group, record) pairs are only every record's with --normalize.
+  const bool pairs = whole_grouped && pairs_everywhere;
+  const uint64_t sets = (duplicates ? 1 : 0) + unique.size() + grouped.size() + (pairs ? 1 : 0);
   if (sets == 0) return;
-  n = std::min<uint64_t>(n, max_bytes / sets / 20);  // 16 bytes a slot, 80 % full
+  n = std::min<uint64_t>(n, max_bytes / sets / 25);  // 16 bytes a slot, 80 % full, and some slack
   if (duplicates) whole.reserve(n);
-  if (whole_grouped) whole_grouped->reserve(n);
+  if (pairs) whole_grouped->reserve(n);
   for (auto& s : unique) s.reserve(n);
   for (auto& s : grouped) s.reserve(n);
 }
@@ -97,13 +99,32 @@ void stats_partial::close(const stats_options& o, stats_sets& sets) {
   if (!records.empty()) {
     batch.resize(records.size());
     for (size_t k = 0; k < records.size(); ++k) batch[k] = records[k].second;
-    insert(sets.whole, !sets.whole_grouped && o.by);
-    if (sets.whole_grouped) {
-      for (size_t k = 0; k < records.size(); ++k) batch[k] = hash_pair(group_hash[records[k].first], records[k].second);
-      insert(*sets.whole_grouped, true);
+    insert(sets.whole, o.by.has_value());
+    if (o.by) {
+      // A group named by a scalar holds every record equal to one of its
+      // own: its repeats are the whole set's. A group named by an object or
+      // array (its text keeps the key order; equal records may differ there)
+      // or any group under --normalize counts (group, record) pairs: the
+      // same number whichever worker came first.
+      std::vector<uint8_t> by_pair(groups.size());
+      for (size_t g = 0; g < groups.size(); ++g) {
+        std::string_view name = groups.name(g);
+        by_pair[g] = sets.pairs_everywhere || (!name.empty() && (name[0] == '{' || name[0] == '['));
+      }
+      std::unique_ptr<bool[]> seen_fresh = std::move(fresh);
+      std::vector<size_t> paired;
+      batch.clear();
+      for (size_t k = 0; k < records.size(); ++k)
+        if (by_pair[records[k].first]) {
+          paired.push_back(k);
+          batch.push_back(hash_pair(group_hash[records[k].first], records[k].second));
+        }
+      if (!batch.empty()) insert(*sets.whole_grouped, true);
+      for (size_t k = 0, j = 0; k < records.size(); ++k) {
+        const bool is_paired = j < paired.size() && paired[j] == k;
+        repeats[records[k].first] += is_paired ? !fresh[j++] : !seen_fresh[k];
+      }
     }
-    if (o.by)
-      for (size_t k = 0; k < records.size(); ++k) repeats[records[k].first] += !fresh[k];
     records.clear();
     records.shrink_to_fit();
   }
