@@ -77,7 +77,6 @@ class ordered_key_set {
 
  private:
   struct partition;
-  static unsigned partition_of(const hash128& h) { return unsigned(h.lo >> 58); }
   void apply(partition& part, unsigned p, batch& b);
   bool payload_on_;
   std::unique_ptr<partition[]> parts_;

@@ -43,7 +43,6 @@ class shared_key_set {
 
  private:
   struct partition;
-  static unsigned partition_of(const hash128& h) { return unsigned(h.lo >> 58); }
   std::unique_ptr<partition[]> parts_;
 };
 

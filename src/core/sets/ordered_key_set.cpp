@@ -1,10 +1,14 @@
 #include "jsift/sets/ordered_key_set.hpp"
 
+#include "partitions.hpp"
+
 #include <map>
 #include <mutex>
 #include <stdexcept>
 
 namespace jsift {
+
+static_assert(ordered_key_set::partitions == detail::key_partitions);
 
 struct alignas(64) ordered_key_set::partition {
   std::mutex m;
@@ -32,14 +36,7 @@ void ordered_key_set::apply(partition& part, unsigned p, batch& b) {
 
 void ordered_key_set::submit(batch& b) {
   const size_t n = b.keys.size();
-  // A stable counting sort by partition: within a partition, chunk order.
-  b.start_.fill(0);
-  for (size_t i = 0; i < n; ++i) ++b.start_[partition_of(b.keys[i]) + 1];
-  for (unsigned p = 0; p < partitions; ++p) b.start_[p + 1] += b.start_[p];
-  std::array<uint32_t, partitions> at;
-  for (unsigned p = 0; p < partitions; ++p) at[p] = b.start_[p];
-  b.order_.resize(n);
-  for (size_t i = 0; i < n; ++i) b.order_[at[partition_of(b.keys[i])]++] = uint32_t(i);
+  detail::sort_by_partition(b.keys.data(), n, b.order_, b.start_);  // within a partition, chunk order
   b.fresh.assign(n, 0);
   if (payload_on_) b.first.assign(n, 0);
 
@@ -62,7 +59,7 @@ void ordered_key_set::submit(batch& b) {
   }
 }
 
-bool ordered_key_set::preload(const hash128& h, uint64_t payload) { return parts_[partition_of(h)].set.insert(h, payload); }
+bool ordered_key_set::preload(const hash128& h, uint64_t payload) { return parts_[detail::partition_of(h)].set.insert(h, payload); }
 
 void ordered_key_set::reserve(size_t n) {
   const size_t each = n / partitions + n / partitions / 16 + 1;
@@ -72,7 +69,7 @@ void ordered_key_set::reserve(size_t n) {
   }
 }
 
-bool ordered_key_set::contains(const hash128& h) const { return parts_[partition_of(h)].set.contains(h); }
+bool ordered_key_set::contains(const hash128& h) const { return parts_[detail::partition_of(h)].set.contains(h); }
 
 size_t ordered_key_set::size() const {
   size_t s = 0;

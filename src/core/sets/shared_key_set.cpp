@@ -1,10 +1,14 @@
 #include "jsift/sets/shared_key_set.hpp"
 
+#include "partitions.hpp"
+
 #include <array>
 #include <cstdint>
 #include <vector>
 
 namespace jsift {
+
+static_assert(shared_key_set::partitions == detail::key_partitions);
 
 struct alignas(64) shared_key_set::partition {
   std::mutex m;
@@ -20,16 +24,10 @@ shared_key_set& shared_key_set::operator=(shared_key_set&&) noexcept = default;
 
 void shared_key_set::insert(const hash128* keys, size_t n, bool* fresh) {
   if (n == 0) return;
-  // Counting sort of the batch's positions by partition: stable, so a key
-  // repeated within the batch meets its first place first.
+  // By partition, stably: a key repeated within the batch meets its first place first.
   thread_local std::vector<uint32_t> order;
-  std::array<uint32_t, partitions + 1> start{};
-  for (size_t i = 0; i < n; ++i) ++start[partition_of(keys[i]) + 1];
-  for (unsigned p = 0; p < partitions; ++p) start[p + 1] += start[p];
-  order.resize(n);
-  std::array<uint32_t, partitions> at;
-  for (unsigned p = 0; p < partitions; ++p) at[p] = start[p];
-  for (size_t i = 0; i < n; ++i) order[at[partition_of(keys[i])]++] = uint32_t(i);
+  std::array<uint32_t, partitions + 1> start;
+  detail::sort_by_partition(keys, n, order, start);
 
   for (unsigned p = 0; p < partitions; ++p) {
     const uint32_t b = start[p], e = start[p + 1];
