@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <regex>
 
 #include <fmt/format.h>
@@ -24,14 +25,23 @@ namespace {
 
 std::string hex64(uint64_t h) { return fmt::format("{:016x}", h); }
 
-// One compression context per thread, reused chunk after chunk.
+// One compression context and one output buffer per thread, reused chunk
+// after chunk; the frame is copied out at its size. (A fresh zero-filled
+// buffer of ZSTD_compressBound bytes per chunk, and its page faults, were
+// 8 % of `shard`.)
 std::string compress_frame(std::string_view raw, int level) {
   thread_local std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx(ZSTD_createCCtx(), ZSTD_freeCCtx);
-  std::string out(ZSTD_compressBound(raw.size()), '\0');
-  size_t n = ZSTD_compressCCtx(cctx.get(), out.data(), out.size(), raw.data(), raw.size(), level);
+  thread_local std::unique_ptr<char[]> scratch;
+  thread_local size_t scratch_size = 0;
+  const size_t bound = ZSTD_compressBound(raw.size());
+  if (scratch_size < bound) {
+    scratch.reset();
+    scratch = std::make_unique_for_overwrite<char[]>(bound);
+    scratch_size = bound;
+  }
+  size_t n = ZSTD_compressCCtx(cctx.get(), scratch.get(), bound, raw.data(), raw.size(), level);
   if (ZSTD_isError(n)) throw std::runtime_error(fmt::format("zstd compression failed: {}", ZSTD_getErrorName(n)));
-  out.resize(n);
-  return out;
+  return std::string(scratch.get(), n);
 }
 
 struct shard_chunk : record_chunk {
