@@ -21,8 +21,8 @@ import datetime
 import hashlib
 import json
 import os
-import re
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -460,7 +460,9 @@ def main():
                "input": {"bytes": size, "seed": args.seed, "generator_mb_per_s": mb / gen_secs if gen_secs else None},
                "runs": args.runs, "jobs": results, "thread_scaling": scaling, "disagreements": disagreements}
         os.makedirs(args.out, exist_ok=True)
-        stem = os.path.join(args.out, datetime.date.today().isoformat() + ("-smoke" if args.smoke else ""))
+        # A partial run (--only) never overwrites the day's full results.
+        suffix = ("-smoke" if args.smoke else "") + ("-only-" + re.sub(r"[^a-z0-9]+", "-", args.only.lower()).strip("-") if args.only else "")
+        stem = os.path.join(args.out, datetime.date.today().isoformat() + suffix)
         with open(stem + ".json", "w") as f:
             json.dump(doc, f, indent=2)
         with open(stem + ".md", "w") as f:
