@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config
   libsimdjson-dev libboost-dev libzstd-dev libxxhash-dev libfmt-dev
-  libcli11-dev libre2-dev zlib1g-dev libtomlplusplus-dev
+  libcli11-dev libre2-dev zlib1g-dev libtomlplusplus-dev libutf8proc-dev
   catch2
   zstd gzip python3 libxml2-utils time jq
   zsh fish man-db   # the generated completions and man page are checked in their own tools

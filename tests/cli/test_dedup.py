@@ -5,6 +5,7 @@ import json
 import os
 import re
 import string
+import unicodedata
 
 from harness import *  # noqa: F401,F403
 
@@ -18,6 +19,10 @@ def canon(value, norm=()):
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str):
+        if "nfkc" in norm:
+            value = unicodedata.normalize("NFKC", value)
+        if "fold" in norm:
+            value = unicodedata.normalize("NFC", unicodedata.normalize("NFC", value).casefold())
         if "punct" in norm:
             value = "".join(c for c in value if c not in string.punctuation)
         if "ws" in norm:
@@ -80,6 +85,48 @@ class dedup_tests(jsift_case):
             lines = [l.encode() for l in recs]
             want, _ = keep_first(lines, lambda r: canon(r, tuple(norm.split(","))))
             self.assertEqual(r.out, want, norm)
+
+    def test_unicode_normalisation(self):
+        # Python's unicodedata is the oracle: full-width forms, ligatures,
+        # precomposed and combining accents, German sharp s, CJK, emoji.
+        recs = ['{"t": "你好，世界！"}', '{"t": "你好,世界!"}', '{"t": "你好世界"}', '{"t": "\\uff28\\uff45llo"}',
+                '{"t": "hello"}', '{"t": "HELLO"}', '{"t": "ÉCOLE"}', '{"t": "e\\u0301cole"}', '{"t": "école"}',
+                '{"t": "Straße"}', '{"t": "STRASSE"}', '{"t": "\\ufb01le"}', '{"t": "FILE"}', '{"t": "🔥 ok"}',
+                '{"t": "🔥  OK"}', '{"k": ["Ⅻ", "xii"]}', '{"k": ["XII", "XII"]}']
+        src = self.write("u.jsonl", "\n".join(recs) + "\n")
+        lines = [l.encode() for l in recs]
+        for norm in ("nfkc", "fold", "nfkc,fold", "nfkc,punct", "nfkc,fold,punct,ws", "case", "fold,ws"):
+            r, rep = self.run_with_report("dedup", "--normalize", norm, src)
+            want, dropped = keep_first(lines, lambda r: canon(r, tuple(norm.split(","))))
+            self.assertEqual(r.out, want, norm)
+            self.assertEqual(rep["dispositions"]["duplicate"], dropped, norm)
+            for j in ("-j1", "-j3"):
+                self.assertEqual(self.run_jsift("dedup", j, "--normalize", norm, src).out, want, (norm, j))
+        # ASCII `case` leaves other scripts alone; `fold` does not.
+        _, case_rep = self.run_with_report("dedup", "--normalize", "case", src)
+        _, fold_rep = self.run_with_report("dedup", "--normalize", "fold", src)
+        self.assertGreater(fold_rep["dispositions"]["duplicate"], case_rep["dispositions"]["duplicate"])
+        # stats --unique and its duplicate rate use the same rules.
+        r = self.run_jsift("stats", "--json", "--normalize", "nfkc,fold", "--unique", ".t", src)
+        self.assertEqual(r.rc, 0, r.err)
+        st = json.loads(r.out)
+        texts = {canon(json.loads(l)["t"], ("nfkc", "fold")) for l in recs if '"t"' in l}
+        self.assertEqual(st["unique"][0]["distinct"], len(texts))
+        self.assertEqual(st["unique"][0]["normalize"], "nfkc,fold")
+
+    def test_unicode_index_names_its_tables_and_is_refused_under_other_rules(self):
+        idx = self.path("u.idx")
+        src = self.write("u.jsonl", '{"t": "ÉCOLE"}\n{"t": "école"}\n')
+        r, rep = self.run_with_report("dedup", "--normalize", "fold", "--index", idx, src)
+        self.assertEqual(r.out, '{"t": "ÉCOLE"}\n'.encode())
+        data = slurp(idx)
+        self.assertEqual(int.from_bytes(data[8:12], "little"), 2)
+        self.assertRegex(data, rb"record;normalize=fold;unicode=\d+\.\d+\.\d+")
+        r, rep = self.run_with_report("dedup", "--normalize", "fold", "--index", idx, src)
+        self.assertEqual(r.out, b"")  # both seen in the first run
+        r = self.run_jsift("dedup", "--normalize", "case", "--index", idx, src)
+        self.assertEqual(r.rc, 3)
+        self.assertIn("index was built for key 'record;normalize=fold;unicode=", r.err)
 
     def test_keyless_records_are_kept(self):
         src = self.write("x.jsonl", '{"a": 1}\n{"b": 1}\n{"b": 1}\n{"a": 1}\n')

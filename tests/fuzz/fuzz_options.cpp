@@ -60,10 +60,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         jsift::normalization n = jsift::normalization::parse(text.substr(0, nl == std::string::npos ? 0 : nl));
         std::string in = nl == std::string::npos ? text : text.substr(nl + 1), out;
         jsift::normalize_text(in, n, out);
-        FUZZ_CHECK(out.size() <= in.size() + 1);
+        if (!n.unicode()) FUZZ_CHECK(out.size() <= in.size() + 1);  // NFKC can lengthen text
         std::string again;
         jsift::normalize_text(out, n, again);
-        if (n.ws || n.case_ || n.punct) FUZZ_CHECK(again == out);  // idempotent
+        // The ASCII modes are idempotent (NFKC followed by case folding need not be).
+        if (!n.unicode() && (n.ws || n.case_ || n.punct)) FUZZ_CHECK(again == out);
         break;
       }
       case 6: {

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <cstring>
+
 #include "jsift/error.hpp"
 #include "jsift/sets/key_index.hpp"
 #include "temp_dir.hpp"
@@ -31,6 +33,29 @@ TEST_CASE("an index round-trips its keys") {
   CHECK(back.size() == 1001);
   CHECK(back.contains(hash_bytes("999")));
   CHECK(back.contains(hash128{0, 0}));
+}
+
+TEST_CASE("an index of Unicode-normalised keys is version 2; version 1 stays for the others; an unknown version is refused") {
+  temp_dir d;
+  key_set keys;
+  keys.insert(hash_bytes("a"));
+  auto version_of = [](const std::string& bytes) {
+    uint32_t v;
+    std::memcpy(&v, bytes.data() + 8, 4);
+    return v;
+  };
+  auto p1 = (d.path / "ascii.idx").string(), p2 = (d.path / "unicode.idx").string();
+  const std::string uspec = "record;normalize=fold;unicode=15.0.0";
+  write_key_index(p1, "record;normalize=ws", keys);
+  write_key_index(p2, uspec, keys);
+  CHECK(version_of(temp_dir::read(p1)) == 1);
+  std::string v2 = temp_dir::read(p2);
+  CHECK(version_of(v2) == 2);
+  key_set back;
+  CHECK(read_key_index(p2, uspec, back, 0) == 1);
+  CHECK_THAT(message_of(p2, "record;normalize=fold;unicode=16.0.0"), Catch::Contains("index was built for key '" + uspec + "'"));
+  v2[8] = 3;  // a later format (the checksum is checked after the version)
+  CHECK_THAT(message_of(d.write("v3.idx", v2), uspec), Catch::Contains("index version 3 is not supported (this jsift reads 1 to 2)"));
 }
 
 TEST_CASE("a damaged, truncated, foreign or mismatched index is a clear data error") {

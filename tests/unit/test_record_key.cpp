@@ -59,6 +59,54 @@ TEST_CASE("normalisation applies to string values only") {
   CHECK_THROWS_AS(normalization::parse("ws,loud"), usage_error);
 }
 
+TEST_CASE("Unicode normalisation: nfkc composes compatibility forms, fold folds case; ASCII text keeps the ASCII rules") {
+  auto norm = [](const std::string& in, const char* modes) {
+    std::string out;
+    normalize_text(in, normalization::parse(modes), out);
+    return out;
+  };
+  CHECK(norm("你好，世界！", "nfkc") == "你好,世界!");          // full-width punctuation to ASCII
+  CHECK(norm("你好，世界！", "nfkc,punct") == "你好世界");      // ... which punct then drops
+  CHECK(norm("你好，世界！", "punct") == "你好，世界！");       // the ASCII rule alone leaves it
+  CHECK(norm("\xEF\xAC\x81le", "nfkc") == "file");            // the ligature U+FB01
+  CHECK(norm("Ｈｅｌｌｏ", "nfkc,fold") == "hello");
+  CHECK(norm("ÉCOLE", "fold") == "école");
+  CHECK(norm("E\xCC\x81" "COLE", "fold") == "école");          // E + combining acute composes first
+  CHECK(norm("Straße", "fold") == norm("STRASSE", "fold"));    // full folding: ß is ss
+  CHECK(norm("ÉCOLE", "case") == "École");                     // `case` stays ASCII
+  CHECK(norm("Hello  World", "fold,ws") == "hello world");     // ASCII text: fold lowercases A-Z
+  CHECK(norm("ÀB  c", "nfkc,ws,case") == "Àb c");              // the ASCII modes after the Unicode ones
+  // NFKC can lengthen text many times over (U+FDFA is 18 code points).
+  std::string wide;
+  for (int i = 0; i < 200; ++i) wide += "\xEF\xB7\xBA";
+  std::string out = norm(wide, "nfkc");
+  CHECK(out.size() > 3 * wide.size());
+  CHECK(norm(out, "nfkc") == out);
+  // Invalid UTF-8 (no JSON string holds it) is left as it is, then the ASCII rules apply.
+  CHECK(norm("A\xFF" "B", "nfkc,case") == "a\xFF" "b");
+  CHECK(normalization::parse("case,fold,ws,nfkc").text() == "nfkc,fold,ws,case");
+  CHECK(normalization::parse("fold").unicode());
+  CHECK_FALSE(normalization::parse("ws,case,punct").unicode());
+  char buf[64];
+  CHECK_THROWS_AS(normalize_text("x", normalization::parse("fold"), buf), std::logic_error);
+  CHECK(unicode_version().find('.') != std::string::npos);
+
+  key_spec s;
+  s.norm = normalization::parse("fold");
+  CHECK(same(s, R"({"t":"ÉCOLE"})", R"({"t":"école"})"));
+  CHECK(same(s, R"({"t":"\u00c9COLE"})", R"({"t":"e\u0301cole"})"));
+  CHECK_FALSE(same(s, R"({"T":"x"})", R"({"t":"x"})"));  // keys are never normalised
+  std::string longer(60, 'x');                            // past the inline limit: goes in as a hash
+  CHECK(same(s, R"({"t":")" + longer + R"(ÉCOLE"})", R"({"t":")" + longer + R"(école"})"));
+  s.norm = normalization::parse("case");
+  CHECK_FALSE(same(s, R"({"t":"ÉCOLE"})", R"({"t":"école"})"));
+  s.norm = normalization::parse("nfkc");
+  CHECK(same(s, R"({"t":"你好，世界！"})", R"({"t":"你好,世界!"})"));
+  CHECK(s.text() == "record;normalize=nfkc;unicode=" + unicode_version());
+  s.norm = normalization::parse("ws,case");
+  CHECK(s.text() == "record;normalize=ws,case");  // ASCII-only specs keep their spelling (old indexes stay valid)
+}
+
 TEST_CASE("key paths form a tuple, missing paths are marked") {
   key_spec s;
   s.paths = {path::parse(".a"), path::parse(".b")};

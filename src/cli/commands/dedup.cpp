@@ -24,7 +24,7 @@ class dedup_command final : public command {
             "Default: the whole record as a JSON value (key order and whitespace do not matter)")
         .paths();
     f.text("--normalize", "LIST", normalize_,
-           "Compare text after normalising: none, or a list of ws (collapse whitespace), case (ASCII lowercase), punct (drop ASCII punctuation)")
+           "Compare text after normalising: none, or a list of nfkc (Unicode compatibility forms), fold (Unicode case folding), punct (drop ASCII punctuation), ws (collapse whitespace), case (ASCII lowercase)")
         .shows_default("none");
     f.text("--dups", "FILE", dups_, "Write one JSONL line per dropped record: file, line, key hash and the first occurrence it duplicates").files();
     f.toggle("--count-only", count_only_, "Count duplicates; write no records");

@@ -31,7 +31,7 @@ class stats_command final : public command {
              "auto (table on a terminal, JSON otherwise), table or json")
         .shows_default("auto");
     f.toggle("--json", json_, "Same as --format json");
-    f.text("--normalize", "LIST", normalize_, "Compare text for --unique and duplicates after normalising: none, or a list of ws, case, punct")
+    f.text("--normalize", "LIST", normalize_, "Compare text for --unique and duplicates after normalising: none, or a list of nfkc, fold, punct, ws, case")
         .shows_default("none");
     f.toggle("--approx", approx_, "Count distinct values with HyperLogLog (about 1 % error, 16 KiB per set) instead of exact sets");
     f.choice("--duplicates", compare_, {{"value", duplicate_compare::value}, {"bytes", duplicate_compare::bytes}},

@@ -38,7 +38,9 @@ std::string key_spec::text() const {
     if (i) out += ',';
     out += paths[i].text();
   }
-  return out + ";normalize=" + norm.text();
+  out += ";normalize=" + norm.text();
+  if (norm.unicode()) out += ";unicode=" + unicode_version();  // the tables' version decides the keys
+  return out;
 }
 
 namespace {
@@ -251,12 +253,15 @@ struct key_hasher::impl {
   char* w_ = nullptr;            // the write cursor in buf_
   bool streaming_ = false;       // earlier parts went to stream_
   std::unique_ptr<XXH3_state_t, stream_deleter> stream_;
-  std::vector<char> norm_;    // normalised text
+  std::vector<char> norm_;    // normalised text (ASCII modes)
+  std::string unorm_;         // normalised text (Unicode modes, which can lengthen it)
+  normalization ascii_norm_;  // what spec_.norm does to ASCII text
   std::deque<level> levels_;  // one per depth (references stay valid as it grows)
   order_cache orders_;
 };
 
-key_hasher::impl::impl(const key_spec& spec) : spec_(spec), buf_(new char[buffer_bytes + max_value_bytes]) {}
+key_hasher::impl::impl(const key_spec& spec)
+    : spec_(spec), buf_(new char[buffer_bytes + max_value_bytes]), ascii_norm_(spec.norm.for_ascii()) {}
 
 key_hasher::key_hasher(const key_spec& spec) : impl_(std::make_unique<impl>(spec)) {}
 key_hasher::~key_hasher() = default;
@@ -324,9 +329,13 @@ inline void key_hasher::impl::put_bytes(char tag, std::string_view s) {
 }
 
 inline void key_hasher::impl::put_string(std::string_view s) {
-  if (spec_.norm.any()) {
+  if (!spec_.norm.any()) return put_bytes('s', s);
+  if (spec_.norm.unicode() && !is_ascii(s)) {
+    normalize_text(s, spec_.norm, unorm_);
+    s = unorm_;
+  } else {  // ASCII text, or ASCII modes: the 16-bytes-at-a-time path
     if (norm_.size() < s.size() + normalize_slack) norm_.resize(std::max(s.size() + normalize_slack, 2 * norm_.size()));  // never shrinks
-    s = std::string_view(norm_.data(), normalize_text(s, spec_.norm, norm_.data()));
+    s = std::string_view(norm_.data(), normalize_text(s, ascii_norm_, norm_.data()));
   }
   put_bytes('s', s);
 }

@@ -16,7 +16,11 @@ namespace jsift {
 namespace {
 
 constexpr char magic[8] = {'J', 'S', 'I', 'F', 'T', 'I', 'D', 'X'};
-constexpr uint32_t version = 1;
+// Version 2: keys under Unicode normalisation (the spec names the Unicode
+// version, ";unicode=15.0.0"); a jsift that reads only version 1 refuses it
+// instead of comparing keys it cannot reproduce. Other keys stay version 1.
+constexpr uint32_t oldest_version = 1, newest_version = 2;
+uint32_t version_for(const std::string& spec) { return spec.find(";unicode=") == std::string::npos ? 1 : 2; }
 
 // Only a regular file can be an index (a directory or a FIFO would make
 // ifstream fail with a message that names nothing, or block).
@@ -71,7 +75,8 @@ uint64_t read_key_index(const std::string& path, const std::string& expected_spe
   if (d.size() < sizeof magic || std::memcmp(d.data(), magic, sizeof magic) != 0)
     throw bad("not a jsift index (wrong magic bytes)");
   if (d.size() < 16) throw bad("truncated index");
-  if (uint32_t v = get<uint32_t>(d, 8); v != version) throw bad(fmt::format("index version {} is not supported (this jsift reads {})", v, version));
+  if (uint32_t v = get<uint32_t>(d, 8); v < oldest_version || v > newest_version)
+    throw bad(fmt::format("index version {} is not supported (this jsift reads {} to {})", v, oldest_version, newest_version));
   const size_t spec_len = get<uint32_t>(d, 12);
   if (d.size() < 16 + spec_len + 8 + 8) throw bad("truncated index");
   const uint64_t n = get<uint64_t>(d, 16 + spec_len);
@@ -94,7 +99,7 @@ void write_key_index(const std::string& path, const std::string& spec, uint64_t 
   std::string out;
   out.reserve(32 + spec.size() + n * 16);
   out.append(magic, sizeof magic);
-  put<uint32_t>(out, version);
+  put<uint32_t>(out, version_for(spec));
   put<uint32_t>(out, uint32_t(spec.size()));
   out += spec;
   put<uint64_t>(out, n);
