@@ -231,6 +231,11 @@ def jobs(env):
         peer("jsift stats --duplicates bytes", f"{J} stats --json --duplicates bytes {q(data)}", lambda s: json.loads(s)["records"]),
         peer("jsift stats --unique", f"{J} stats --json --unique '.turns[-1].content' {q(data)}",
              lambda s: json.loads(s)["records"]),
+        # The unique set's own cost, without the value duplicates' canonical key.
+        peer("jsift stats --unique --duplicates bytes", f"{J} stats --json --duplicates bytes --unique '.turns[-1].content' {q(data)}",
+             lambda s: json.loads(s)["records"]),
+        peer("jsift stats --unique --no-duplicates", f"{J} stats --json --no-duplicates --unique '.turns[-1].content' {q(data)}",
+             lambda s: json.loads(s)["records"]),
         peer("jsift stats (values compared)", f"{J} stats --json {q(data)}", lambda s: json.loads(s)["records"]),
         peer("simdjson DOM loop (ceiling)", f"{env['loop']} -j {nproc} {q(data)}",
              lambda s: int(s.split("records=")[1].split()[0])),
