@@ -1,6 +1,7 @@
 // The record parser and the error locator on arbitrary lines: simdjson and the
 // locator agree on what is valid JSON, a rejected line always gets a reason,
-// a column inside the line and words, and nothing crashes.
+// a column inside the line and words, and nothing crashes. A parsed record's
+// conversation counts agree with each other in every unit.
 #include <cstdint>
 #include <string>
 
@@ -9,6 +10,7 @@
 #include "fuzz_check.hpp"
 #include "jsift/engine/error_locator.hpp"
 #include "jsift/engine/record_parser.hpp"
+#include "jsift/json/conversation.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string line(reinterpret_cast<const char*>(data), size);
@@ -31,5 +33,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(valid == !located.has_value());
   if (located) FUZZ_CHECK(located->offset <= size);
   FUZZ_CHECK(ok == (valid && any.type() == simdjson::dom::element_type::OBJECT));
+  if (ok) {
+    if (auto conv = jsift::find_conversation(root)) {
+      using jsift::turn_unit;
+      auto n = [&](turn_unit u) { return jsift::count_turns(*conv, u); };
+      auto messages = n(turn_unit::messages);
+      FUZZ_CHECK(messages.has_value() == n(turn_unit::elements).has_value());
+      if (messages) {
+        const uint64_t user = *n(turn_unit::user), assistant = *n(turn_unit::assistant), exchanges = *n(turn_unit::exchanges);
+        FUZZ_CHECK(user + assistant <= *messages);
+        FUZZ_CHECK(exchanges <= user && exchanges <= assistant);
+      }
+    }
+  }
   return 0;
 }

@@ -6,6 +6,11 @@
 // value of an object), in any combination: `.turns[].content`,
 // `.input_parameters.persona_key`. A missing key, an index out of range or a
 // step into a value of the wrong type yields no value (not an error).
+// Role-aware: `.turns[role=assistant]` is every message of that role (the
+// "role", else "from", mapped as json/conversation.hpp says: `gpt`, `bot`
+// and `model` are assistant, `human` is user...), `[role=NAME][N]` the N-th
+// of them (`[role=assistant][-1]`: the last assistant message), so
+// `.conversations[role=assistant][-1].value` works on ShareGPT records.
 // A compiled path is immutable and safe to share between threads; the
 // elements it reaches belong to the record's DOM and live as long as it.
 #pragma once
@@ -38,12 +43,15 @@ class path {
   std::optional<simdjson::dom::element> first(simdjson::dom::element root) const;
 
  private:
-  enum class op : uint8_t { key, index, each };
+  enum class op : uint8_t { key, index, each, role };
   struct step {
     op kind;
     std::string name;
     int64_t index = 0;
+    uint8_t role = 0;         // op::role: the jsift::role it selects
+    bool has_index = false;   // op::role: [role=NAME][N]
   };
+  static bool role_matches(simdjson::dom::element message, uint8_t role);
 
   template <class F>
   void visit_from(simdjson::dom::element v, size_t i, F& f) const {
@@ -60,6 +68,25 @@ class path {
         int64_t k = s.index < 0 ? n + s.index : s.index;
         if (k < 0 || k >= n) return;
         if (a.at(size_t(k)).get(v)) return;
+      } else if (s.kind == op::role) {
+        if (v.type() != element_type::ARRAY) return;
+        simdjson::dom::array a = v.get_array();
+        if (!s.has_index) {
+          for (simdjson::dom::element e : a)
+            if (role_matches(e, s.role)) visit_from(e, i + 1, f);
+          return;
+        }
+        int64_t k = s.index;
+        if (k < 0) {  // from the end: count the matches first
+          for (simdjson::dom::element e : a) k += role_matches(e, s.role);
+          if (k < 0) return;
+        }
+        for (simdjson::dom::element e : a)
+          if (role_matches(e, s.role) && k-- == 0) {
+            visit_from(e, i + 1, f);
+            return;
+          }
+        return;
       } else {
         if (v.type() == element_type::ARRAY) {
           for (simdjson::dom::element e : v.get_array()) visit_from(e, i + 1, f);

@@ -1,9 +1,9 @@
 // jsift/json/predicate.hpp — record predicates (filter, gate, run), built once
 // from the shorthand flags and evaluated on each record's DOM.
 //
-//   --turns MIN..MAX    length of the conversation array (path: --turns-path,
-//                       else the first of .turns .messages .conversations
-//                       .training_pairs that the record has)
+//   --turns MIN..MAX    the conversation's turns in MIN..MAX, counted as
+//                       --turns-count says (json/conversation.hpp: where the
+//                       conversation is, what a turn is; --turns-path names it)
 //   --len PATH=MIN..MAX length of every value at PATH: a string in characters
 //                       (code points), an array in elements, an object in
 //                       members; other types never match
@@ -32,6 +32,7 @@
 
 #include <simdjson.h>
 
+#include "jsift/json/conversation.hpp"
 #include "jsift/json/path.hpp"
 
 namespace jsift {
@@ -43,23 +44,6 @@ struct range {
   bool contains(uint64_t v) const { return (!lo || v >= *lo) && (!hi || v <= *hi); }
   std::string text() const;
 };
-
-// The conversation array of a record: the first of .turns, .messages,
-// .conversations, .training_pairs that is present.
-std::optional<simdjson::dom::element> find_conversation(simdjson::dom::element root);
-
-// A top-level key's place in that order (0 for "turns" ... 3), or 4 if it is
-// not a conversation key: lets a loop over a record's keys find the
-// conversation without looking each candidate up again.
-inline int conversation_rank(std::string_view key) noexcept {
-  switch (key.size()) {
-    case 5: return key == "turns" ? 0 : 4;
-    case 8: return key == "messages" ? 1 : 4;
-    case 13: return key == "conversations" ? 2 : 4;
-    case 14: return key == "training_pairs" ? 3 : 4;
-    default: return 4;
-  }
-}
 
 class predicate {
  public:
@@ -75,7 +59,15 @@ class predicate {
   std::string name_;
 };
 
-std::unique_ptr<predicate> make_turns(range r, std::optional<path> conversation_path);
+std::unique_ptr<predicate> make_turns(range r, std::optional<path> conversation_path, turn_unit unit = turn_unit::elements);
+// Whether a turns predicate met records without a conversation, and whether
+// it met any with one (a --turns that never saw a conversation filters
+// everything: the command warns). Counted from any thread.
+struct conversation_tally {
+  uint64_t without = 0;
+  bool any_with = false;
+};
+std::optional<conversation_tally> tally_of(const predicate& p);  // nullopt: not a turns predicate
 std::unique_ptr<predicate> make_len(std::string_view path_eq_range);
 std::unique_ptr<predicate> make_eq(std::string_view path_eq_value, bool negate);
 std::unique_ptr<predicate> make_has(std::string_view path_text);

@@ -24,6 +24,7 @@
 
 #include "jsift/engine/dispositions.hpp"
 #include "jsift/engine/record_job.hpp"
+#include "jsift/io/json_writer.hpp"
 #include "jsift/json/predicate.hpp"
 
 namespace jsift {
@@ -32,6 +33,7 @@ struct filter_spec {
   std::string bytes;       // "MIN..MAX" ("" : no predicate)
   std::string turns;       // "MIN..MAX"
   std::string turns_path;  // conversation array for turns ("" : auto-detected)
+  std::string turns_count; // what a turn is: elements (""), messages, user, assistant, exchanges
   std::vector<std::string> has, nonempty, len, eq, ne, match;  // as the flags take them
   bool invert = false;
 };
@@ -59,9 +61,20 @@ class predicate_chain {
   // or size() when inverted and the record passes them all; nullopt: kept.
   std::optional<size_t> rejecting(const record_ref& rec) const;
 
+  // What the --turns predicate met (nullopt: the chain has none), and the
+  // warning to print when it met no conversation at all ("" if none is due).
+  // Read them once the run is over.
+  std::optional<conversation_tally> conversations() const;
+  std::string conversation_warning() const;
+  // The report's "turns" section, {"count", "without_conversation",
+  // "any_conversation"}, when the chain has a --turns predicate; without the
+  // count when the chain ran over the records more than once (run's survey).
+  void write_conversations_json(json_writer& w, bool counts = true) const;
+
  private:
   std::vector<std::unique_ptr<predicate>> preds_;
   bool invert_ = false;
+  turn_unit turn_unit_ = turn_unit::elements;
 };
 
 }  // namespace jsift

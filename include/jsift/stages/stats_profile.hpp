@@ -42,6 +42,7 @@
 #include "jsift/sets/distinct_counter.hpp"
 #include "jsift/sets/length_histogram.hpp"
 #include "jsift/sets/shared_key_set.hpp"
+#include "jsift/json/conversation.hpp"
 #include "jsift/json/path.hpp"
 #include "jsift/json/record_key.hpp"
 #include "jsift/sets/string_counter.hpp"
@@ -52,6 +53,7 @@ struct stats_options {
   std::optional<path> by;        // group records by this path
   bool by_is_default = false;    // .record_type by default: dropped if no record has it
   std::optional<path> turns_path;  // else auto-detected (find_conversation)
+  turn_unit turns_count = turn_unit::elements;  // what the turns histogram counts
   std::vector<path> unique;
   key_spec record_key;           // whole records, with --normalize (also used for --unique)
   bool duplicates = true;        // measure the duplicate rate

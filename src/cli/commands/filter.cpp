@@ -16,8 +16,11 @@ class filter_command final : public command {
     define_common(f, common_, output_flag::records);
     f.text("--turns", "MIN..MAX", spec_.turns, "Conversation length in MIN..MAX (either end optional)");
     f.text("--turns-path", "PATH", spec_.turns_path,
-           "Conversation array for --turns (default: first of .turns .messages .conversations .training_pairs)")
+           "Conversation for --turns (default: the first of .turns .messages .conversations .training_pairs .history .traj, "
+           "or a text-marked .chosen)")
         .paths();
+    f.text("--turns-count", "UNIT", spec_.turns_count,
+           "What --turns counts: elements (the array's length, default), messages, user, assistant or exchanges");
     f.texts("--len", "PATH=MIN..MAX", spec_.len, "Length of every value at PATH (string characters, array elements, object members)");
     f.texts("--eq", "PATH=VALUE", spec_.eq, "Some value at PATH equals VALUE (JSON if it parses, else a string)");
     f.texts("--ne", "PATH=VALUE", spec_.ne, "No value at PATH equals VALUE");
@@ -35,7 +38,7 @@ class filter_command final : public command {
     filter_job job(s.inputs, s.records, chain, out);
     run_with_progress(s, s.inputs, job);
     job.finish();
-    finish_command(s, "filter", job);
+    finish_command(s, "filter", job, [&](json_writer& w) { chain.write_conversations_json(w); }, chain.conversation_warning());
     return 0;
   }
 

@@ -138,7 +138,8 @@ class run_command final : public command {
   }
 
   void report() {
-    summary_ = skipped_warnings(s_.skipped) + invalid_warnings(*job_) + summary_line("run", *job_);
+    summary_ = skipped_warnings(s_.skipped) + invalid_warnings(*job_) + (spec_.filter ? spec_.filter->conversation_warning() : "") +
+               summary_line("run", *job_);
     for (size_t i = 0; i < spec_.split.size(); ++i)
       summary_ += fmt::format("  {:<16}{:>12} records  -> {}\n", fit(spec_.split.name(i), 15), with_commas(job_->written()[i]), outputs_[i]);
     if (seen_) summary_ += seen_->summary("run");
@@ -153,6 +154,7 @@ class run_command final : public command {
                         }
                         w.end_object();
                         if (seen_) w.key("dedup"), seen_->write_json(w);
+                        if (spec_.filter) spec_.filter->write_conversations_json(w, false);
                         write_skipped_inputs_json(w, s_.skipped);
                       }));
   }

@@ -1,5 +1,7 @@
 // `jsift stats`: inputs -> stats_job -> the profile on stdout (table on a
 // terminal, JSON otherwise) and in --report.
+#include <fmt/format.h>
+
 #include "../command.hpp"
 #include "../common_flags.hpp"
 #include "jsift/error.hpp"
@@ -25,7 +27,11 @@ class stats_command final : public command {
   void define(flag_list& f) override {
     define_common(f, common_, output_flag::none);
     f.text("--by", "PATH", by_, "Group counts and uniqueness by this path (default: .record_type when records have it)").paths();
-    f.text("--turns-path", "PATH", turns_path_, "Conversation array (default: first of .turns .messages .conversations .training_pairs)").paths();
+    f.text("--turns-path", "PATH", turns_path_,
+           "Conversation (default: the first of .turns .messages .conversations .training_pairs .history .traj, or a text-marked .chosen)")
+        .paths();
+    f.text("--turns-count", "UNIT", turns_count_,
+           "What the turns histogram counts: elements (the array's length, default), messages, user, assistant or exchanges");
     f.texts("--unique", "PATH", unique_, "Distinct/total ratio of the values at PATH, overall and per --by group (repeatable)").paths();
     f.choice("--format", format_, {{"auto", stats_format::auto_}, {"table", stats_format::table}, {"json", stats_format::json}},
              "auto (table on a terminal, JSON otherwise), table or json")
@@ -49,6 +55,7 @@ class stats_command final : public command {
       so.by_is_default = true;
     }
     if (!turns_path_.empty()) so.turns_path = for_option("turns_path", [&] { return path::parse(turns_path_); });
+    so.turns_count = parse_turn_unit(turns_count_, "turns_count");
     for (const auto& u : unique_) so.unique.push_back(for_option("unique", [&] { return path::parse(u); }));
     so.record_key.norm = normalization::parse(normalize_);
     so.approx = approx_;
@@ -69,14 +76,23 @@ class stats_command final : public command {
     if (!s.report.empty()) write_file_atomic(s.report, report);
     // The table lists the invalid lines itself; with JSON on stdout they are
     // named on stderr, as every other command does.
+    // Asked about turns (--turns-path, --turns-count) and none found: say so.
+    std::string no_turns;
+    const auto& acc = job.stats();
+    if ((!turns_path_.empty() || turns_count_ != "elements") && acc.records() && acc.no_conversation() == acc.records())
+      no_turns = fmt::format("jsift: warning: none of the {} records has a conversation{}\n", with_commas(acc.records()),
+                             turns_path_.empty() ? " (looked for .turns, .messages, .conversations, .training_pairs, .history, .traj, "
+                                                   "a text-marked .chosen; --turns-path names another)"
+                                                 : " at " + turns_path_);
     if (!s.quiet)
-      print_err(skipped_warnings(s.skipped) + (job.invalid_total() && json ? invalid_warnings(job) + summary_line("stats", job) : ""));
+      print_err(skipped_warnings(s.skipped) + no_turns +
+                (job.invalid_total() && json ? invalid_warnings(job) + summary_line("stats", job) : ""));
     return 0;
   }
 
  private:
   common_args common_;
-  std::string by_, turns_path_, normalize_ = "none";
+  std::string by_, turns_path_, turns_count_ = "elements", normalize_ = "none";
   std::vector<std::string> unique_;
   stats_format format_ = stats_format::auto_;
   bool json_ = false, approx_ = false, no_duplicates_ = false;

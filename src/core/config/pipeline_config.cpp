@@ -14,6 +14,7 @@ void read_filter(table_reader& r, pipeline_spec& spec) {
   if (r.has("bytes")) f.bytes = r.str("bytes");
   if (r.has("turns")) f.turns = r.str("turns");
   if (r.has("turns_path")) f.turns_path = r.str("turns_path");
+  if (r.has("turns_count")) f.turns_count = r.str("turns_count");
   f.has = r.strings("has");
   f.nonempty = r.strings("nonempty");
   f.len = r.strings("len");
@@ -21,7 +22,7 @@ void read_filter(table_reader& r, pipeline_spec& spec) {
   f.ne = r.strings("ne");
   f.match = r.strings("match");
   f.invert = r.flag("invert", false);
-  r.done({"bytes", "turns", "turns_path", "has", "nonempty", "len", "eq", "ne", "match", "invert"});
+  r.done({"bytes", "turns", "turns_path", "turns_count", "has", "nonempty", "len", "eq", "ne", "match", "invert"});
   spec.filter.emplace(r.located([&] { return predicate_chain(f); }));
 }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "jsift/error.hpp"
+#include "jsift/json/conversation.hpp"
 
 namespace jsift {
 namespace {
@@ -60,6 +61,28 @@ path path::parse(std::string_view text) {
         p.multi_ = true;
         continue;
       }
+      if (text.substr(i).starts_with("role=")) {
+        const size_t start = i + 5, close = text.find(']', start);
+        if (close == std::string_view::npos) bad(text, text.size(), "expected ']'");
+        std::string_view name = text.substr(start, close - start);
+        auto r = role_of_name(name);
+        if (!r) bad(text, start, fmt::format("unknown role '{}' (user, assistant, system, tool, other; also human, gpt, bot, model...)", name));
+        step st{op::role, {}, 0, uint8_t(*r), false};
+        i = close + 1;
+        // [role=NAME][N]: the N-th message of the role.
+        if (i < text.size() && text[i] == '[') {
+          int64_t idx = 0;
+          auto [ptr, ec] = std::from_chars(text.data() + i + 1, text.data() + text.size(), idx);
+          if (ec == std::errc() && size_t(ptr - text.data()) < text.size() && *ptr == ']') {
+            st.index = idx;
+            st.has_index = true;
+            i = size_t(ptr - text.data()) + 1;
+          }
+        }
+        if (!st.has_index) p.multi_ = true;
+        p.steps_.push_back(std::move(st));
+        continue;
+      }
       if (i < text.size() && text[i] == '"') {
         std::string k = quoted(text, i);
         if (i >= text.size() || text[i] != ']') bad(text, i, "expected ']'");
@@ -80,6 +103,8 @@ path path::parse(std::string_view text) {
   }
   return p;
 }
+
+bool path::role_matches(simdjson::dom::element message, uint8_t r) { return uint8_t(role_of(message)) == r; }
 
 std::optional<simdjson::dom::element> path::first(simdjson::dom::element root) const {
   std::optional<simdjson::dom::element> out;

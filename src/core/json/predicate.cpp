@@ -1,5 +1,6 @@
 #include "jsift/json/predicate.hpp"
 
+#include <atomic>
 #include <charconv>
 #include <cmath>
 
@@ -25,13 +26,18 @@ std::optional<uint64_t> parse_count(std::string_view s) {
 // Splits "PATH=REST" at the first '=' that is outside a quoted key.
 std::pair<path, std::string> split_path(std::string_view arg, std::string_view flag) {
   bool quoted = false;
+  int brackets = 0;  // `=` inside [role=NAME] belongs to the path
   for (size_t i = 0; i < arg.size(); ++i) {
     char c = arg[i];
     if (c == '\\' && quoted) {
       ++i;
     } else if (c == '"') {
       quoted = !quoted;
-    } else if (c == '=' && !quoted) {
+    } else if (c == '[' && !quoted) {
+      ++brackets;
+    } else if (c == ']' && !quoted && brackets > 0) {
+      --brackets;
+    } else if (c == '=' && !quoted && brackets == 0) {
       return {for_option(flag, [&] { return path::parse(arg.substr(0, i)); }), std::string(arg.substr(i + 1))};
     }
   }
@@ -46,17 +52,26 @@ bool is_blank_text(std::string_view s) {
 
 class turns_pred final : public predicate {
  public:
-  turns_pred(range r, std::optional<path> p)
-      : predicate("--turns " + r.text()), r_(r), path_(std::move(p)) {}
+  turns_pred(range r, std::optional<path> p, turn_unit u)
+      : predicate("--turns " + r.text()), r_(r), path_(std::move(p)), unit_(u) {}
   bool test(std::string_view, dom::element root) const override {
     std::optional<dom::element> conv = path_ ? path_->first(root) : find_conversation(root);
-    if (!conv || conv->type() != element_type::ARRAY) return false;
-    return r_.contains(conv->get_array().size());
+    std::optional<uint64_t> n = conv ? count_turns(*conv, unit_) : std::nullopt;
+    if (!n) {
+      without_.fetch_add(1, std::memory_order_relaxed);
+      return false;
+    }
+    if (!any_with_.load(std::memory_order_relaxed)) any_with_.store(true, std::memory_order_relaxed);  // written once
+    return r_.contains(*n);
   }
+  conversation_tally tally() const { return {without_.load(), any_with_.load()}; }
 
  private:
   range r_;
   std::optional<path> path_;
+  turn_unit unit_;
+  mutable std::atomic<uint64_t> without_{0};
+  mutable std::atomic<bool> any_with_{false};
 };
 
 class len_pred final : public predicate {
@@ -226,19 +241,6 @@ std::string range::text() const {
   return (lo ? std::to_string(*lo) : "") + ".." + (hi ? std::to_string(*hi) : "");
 }
 
-std::optional<dom::element> find_conversation(dom::element root) {
-  dom::object obj;
-  if (root.get_object().get(obj)) return std::nullopt;
-  std::optional<dom::element> best;
-  int best_rank = 4;
-  for (auto field : obj) {
-    int r = conversation_rank(field.key);
-    if (r < best_rank) best_rank = r, best = field.value;  // strict: a repeated key keeps its first value
-    if (r == 0) break;
-  }
-  return best;
-}
-
 std::optional<uint64_t> value_length(dom::element v) {
   switch (v.type()) {
     case element_type::STRING: {
@@ -253,8 +255,13 @@ std::optional<uint64_t> value_length(dom::element v) {
   }
 }
 
-std::unique_ptr<predicate> make_turns(range r, std::optional<path> conversation_path) {
-  return std::make_unique<turns_pred>(r, std::move(conversation_path));
+std::unique_ptr<predicate> make_turns(range r, std::optional<path> conversation_path, turn_unit unit) {
+  return std::make_unique<turns_pred>(r, std::move(conversation_path), unit);
+}
+
+std::optional<conversation_tally> tally_of(const predicate& p) {
+  if (auto* t = dynamic_cast<const turns_pred*>(&p)) return t->tally();
+  return std::nullopt;
 }
 
 std::unique_ptr<predicate> make_len(std::string_view arg) {

@@ -34,7 +34,9 @@ bool show_by(const stats_accumulator& a) {
 }
 
 std::string turns_label(const stats_accumulator& a) {
-  return a.options().turns_path ? a.options().turns_path->text() : std::string("auto");
+  std::string label = a.options().turns_path ? a.options().turns_path->text() : std::string("auto");
+  if (a.options().turns_count != turn_unit::elements) label += fmt::format(", {}", turn_unit_name(a.options().turns_count));
+  return label;
 }
 
 
@@ -73,10 +75,12 @@ void write_by(json_writer& w, const stats_accumulator& a) {
 
 void write_turns(json_writer& w, const stats_accumulator& a) {
   w.key("turns").begin_object();
-  w.key("path").value(turns_label(a));
+  w.key("path").value(a.options().turns_path ? a.options().turns_path->text() : std::string("auto"));
+  w.key("count").value(turn_unit_name(a.options().turns_count));
   uint64_t with = a.records() - a.no_conversation();
   w.key("records").value(with);
   w.key("without").value(a.no_conversation());
+  w.key("any_conversation").value(with > 0);
   uint64_t tsum = 0;
   for (auto& [n, c] : a.turns()) tsum += n * c;
   w.key("min").value(a.turns().empty() ? uint64_t(0) : a.turns().begin()->first);
@@ -229,8 +233,7 @@ std::string stats_table(const stats_job& job) {
   for (auto& [n, c] : a.turns()) peak = std::max(peak, c);
   for (auto& [n, c] : a.turns())
     line("  {:<28}{:>12}  {}", n, with_commas(c), std::string(size_t(peak ? (c * 30 + peak - 1) / peak : 0), '#'));
-  if (a.no_conversation()) line("  {:<28}{:>12}", "(no conversation)", with_commas(a.no_conversation()));
-  (void)with;
+  if (a.no_conversation()) line("  {:<28}{:>12}", with ? "(no conversation)" : "(no record has a conversation)", with_commas(a.no_conversation()));
 
   o += '\n';
   line("{:<30}{:>12}{:>9}", "keys", "records", "share");

@@ -129,21 +129,30 @@ class turns_check final : public counting_check {
     if (!range_.lo && !range_.hi) r.fail("", "give 'range' (\"5..10\") or 'min'/'max'");
     min_share_ = r.num("min_share", 1.0);
     if (r.has("path")) path_ = r.path_of("path"), watch("path", *path_);
+    if (r.has("count")) {
+      const std::string u = r.str("count");
+      try {
+        unit_ = parse_turn_unit(u, "count");
+      } catch (const usage_error&) {
+        r.fail("count", fmt::format("expected elements, messages, user, assistant or exchanges; got '{}'", u));
+      }
+    }
     read_allow_missing(r);
-    r.done({"range", "min", "max", "min_share", "path", "allow_missing"});
+    r.done({"range", "min", "max", "min_share", "path", "count", "allow_missing"});
   }
   std::string type() const override { return "turns"; }
   void add(check_state* s, const record_ref& rec) const override {
     auto* c = static_cast<counting_state*>(s);
     ++c->seen;
     auto conv = path_ ? path_->first(rec.root) : find_conversation(rec.root);
-    bool in = conv && conv->type() == dom::element_type::ARRAY && range_.contains(conv->get_array().size());
-    if (!in) c->hit(rec.index);
+    std::optional<uint64_t> n = conv ? count_turns(*conv, unit_) : std::nullopt;
+    if (!n || !range_.contains(*n)) c->hit(rec.index);
   }
   check_result evaluate(const gate_totals&) const override {
     double share = seen_ ? double(seen_ - hits_) / double(seen_) : 1.0;
     check_result r{name, type(), share + 1e-12 >= min_share_,
-                   fmt::format("{:.2f}% of {} records have {} turns", 100 * share, seen_, range_.text()),
+                   fmt::format("{:.2f}% of {} records have {} turns{}", 100 * share, seen_, range_.text(),
+                               unit_ == turn_unit::elements ? "" : fmt::format(" (counted as {})", turn_unit_name(unit_))),
                    fmt::format(">= {:.2f}%", 100 * min_share_), {}};
     if (!r.passed)
       for (auto& e : examples_) r.details.push_back("out of range: " + e);
@@ -154,6 +163,7 @@ class turns_check final : public counting_check {
   range range_;
   double min_share_;
   std::optional<path> path_;
+  turn_unit unit_ = turn_unit::elements;
 };
 
 // Per-group string counts (mix, coverage).
@@ -589,7 +599,7 @@ const std::vector<check_type>& check_types() {
       {"invalid_lines", {"max"}, build<invalid_lines_check>},
       {"records", {"expected", "min", "max"}, build<records_check>},
       {"line_bytes", {"max"}, build<line_bytes_check>},
-      {"turns", {"range", "min", "max", "min_share", "path", "allow_missing"}, build<turns_check>},
+      {"turns", {"range", "min", "max", "min_share", "path", "count", "allow_missing"}, build<turns_check>},
       {"unique", {"path", "by", "min_ratio", "normalize", "groups", "allow_missing"}, build<unique_check>},
       {"mix", {"by", "target", "tolerance", "allow_missing"}, build<mix_check>},
       {"ratio", {"path", "value", "target", "tolerance", "allow_missing"}, build<ratio_check>},

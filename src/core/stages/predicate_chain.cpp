@@ -1,5 +1,7 @@
 #include "jsift/stages/predicate_chain.hpp"
 
+#include <fmt/format.h>
+
 #include "jsift/error.hpp"
 
 namespace jsift {
@@ -9,9 +11,12 @@ predicate_chain::predicate_chain(const filter_spec& s) : invert_(s.invert) {
   if (!s.turns.empty()) {
     std::optional<path> tp;
     if (!s.turns_path.empty()) tp = for_option("turns_path", [&] { return path::parse(s.turns_path); });
-    preds_.push_back(make_turns(range::parse(s.turns, "turns"), std::move(tp)));
+    if (!s.turns_count.empty()) turn_unit_ = parse_turn_unit(s.turns_count, "turns_count");
+    preds_.push_back(make_turns(range::parse(s.turns, "turns"), std::move(tp), turn_unit_));
   } else if (!s.turns_path.empty()) {
     throw option_error("turns_path", "needs `turns` (the range to check)");
+  } else if (!s.turns_count.empty()) {
+    throw option_error("turns_count", "needs `turns` (the range to check)");
   }
   for (const auto& x : s.has) preds_.push_back(make_has(x));
   for (const auto& x : s.nonempty) preds_.push_back(make_nonempty(x));
@@ -19,6 +24,30 @@ predicate_chain::predicate_chain(const filter_spec& s) : invert_(s.invert) {
   for (const auto& x : s.eq) preds_.push_back(make_eq(x, false));
   for (const auto& x : s.ne) preds_.push_back(make_eq(x, true));
   for (const auto& x : s.match) preds_.push_back(make_match(x));
+}
+
+std::optional<conversation_tally> predicate_chain::conversations() const {
+  for (const auto& p : preds_)
+    if (auto t = tally_of(*p)) return t;
+  return std::nullopt;
+}
+
+std::string predicate_chain::conversation_warning() const {
+  auto t = conversations();
+  if (!t || t->any_with || t->without == 0) return {};
+  return "jsift: warning: --turns found no conversation in any record it checked, so it filtered them all "
+         "(looked for .turns, .messages, .conversations, .training_pairs, .history, .traj, a text-marked .chosen; "
+         "--turns-path names another)\n";
+}
+
+void predicate_chain::write_conversations_json(json_writer& w, bool counts) const {
+  auto t = conversations();
+  if (!t) return;
+  w.key("turns").begin_object();
+  w.key("count").value(turn_unit_name(turn_unit_));
+  if (counts) w.key("without_conversation").value(t->without);
+  w.key("any_conversation").value(t->any_with);
+  w.end_object();
 }
 
 predicate_chain::predicate_chain(predicate_chain&&) noexcept = default;

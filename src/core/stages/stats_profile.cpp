@@ -33,15 +33,16 @@ void stats_partial::add(const stats_options& o, std::string_view line, const dom
 
   // One pass over the top-level keys: coverage, and the conversation field.
   std::optional<dom::element> conv;
-  int conv_rank = 4;
+  int conv_rank = no_conversation_rank;
   dom::object obj = root.get_object().value_unsafe();
   for (auto field : obj) {
     if (keys.add(field.key) == string_counter::npos) ++other_keys;
     int r = conversation_rank(field.key);
-    if (r < conv_rank) conv_rank = r, conv = field.value;
+    if (r < conv_rank && is_conversation(r, field.value)) conv_rank = r, conv = field.value;
   }
   if (o.turns_path) conv = o.turns_path->first(root);
-  if (conv && conv->type() == dom::element_type::ARRAY) ++turns[conv->get_array().size()];
+  std::optional<uint64_t> n = conv ? count_turns(*conv, o.turns_count) : std::nullopt;
+  if (n) ++turns[*n];
   else ++no_conversation;
 
   for (size_t i = 0; i < o.unique.size(); ++i) {
