@@ -26,6 +26,8 @@ EXAMPLES = [
     ("jsift gate   --config examples/chat-gate.toml --junit gate.xml data/", (0, 1), False),  # the sample is not a gated dataset
     ("jsift run    --config examples/pipeline.toml -o build/ examples/data/chat-pass.jsonl", (0,), False),
     ("zstdcat in.jsonl.zst | jsift filter --eq .outcome=success | head", (0,), False),
+    ("jsift set .source=oasst .meta.reviewed=false --del .debug data/ -o tagged.jsonl", (0,), False),
+    ("jsift cut -f .id,.record_type,.input_parameters.persona_key=persona data/ -o summary.csv", (0,), False),
     ("jsift dedup data/ -o unique.jsonl", (0,), False),
     ("jsift dedup --key '.turns[].content' --normalize ws,case data/ -o unique.jsonl --dups dups.jsonl", (0,), False),
     ("jsift dedup --index seen.idx new_batch.jsonl -o new_unique.jsonl", (0,), False),

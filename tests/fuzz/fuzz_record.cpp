@@ -1,7 +1,9 @@
 // The record parser and the error locator on arbitrary lines: simdjson and the
 // locator agree on what is valid JSON, a rejected line always gets a reason,
 // a column inside the line and words, and nothing crashes. A parsed record's
-// conversation counts agree with each other in every unit.
+// conversation counts agree with each other in every unit, the raw-text
+// walker (json/raw_edit) reaches the values the DOM walk reaches, and set
+// and del leave valid JSON.
 #include <cstdint>
 #include <string>
 
@@ -11,6 +13,15 @@
 #include "jsift/engine/error_locator.hpp"
 #include "jsift/engine/record_parser.hpp"
 #include "jsift/json/conversation.hpp"
+#include "jsift/json/path.hpp"
+#include "jsift/json/raw_edit.hpp"
+
+namespace {
+simdjson::dom::element& v_any() {
+  static simdjson::dom::element e;
+  return e;
+}
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string line(reinterpret_cast<const char*>(data), size);
@@ -34,6 +45,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (located) FUZZ_CHECK(located->offset <= size);
   FUZZ_CHECK(ok == (valid && any.type() == simdjson::dom::element_type::OBJECT));
   if (ok) {
+    static const char* paths[] = {".a", ".turns", ".turns[-1].content", ".turns[role=assistant].content", ".a[]", ".a[0].b", ".[]"};
+    for (const char* text : paths) {
+      jsift::path p = jsift::path::parse(text);
+      std::vector<std::string> dom;
+      p.visit(root, [&](simdjson::dom::element e) { dom.push_back(simdjson::minify(e)); });
+      std::vector<jsift::raw_span> raw = jsift::raw_values(line, p);
+      FUZZ_CHECK(raw.size() == dom.size());
+      for (size_t i = 0; i < raw.size() && i < dom.size(); ++i) {
+        simdjson::dom::element v;
+        std::string bytes(raw[i].of(line));
+        FUZZ_CHECK(!plain.parse(bytes).get(v));
+        FUZZ_CHECK(simdjson::minify(v) == dom[i]);
+      }
+      std::string edited(line), why;
+      if (jsift::raw_set(edited, jsift::path::parse(std::string(text) == ".[]" ? ".z" : text), "[1,\"x\"]", why) !=
+          jsift::edit_result::conflict)
+        FUZZ_CHECK(!plain.parse(edited).get(v_any()));
+      edited.assign(line);
+      jsift::raw_del(edited, p);
+      FUZZ_CHECK(!plain.parse(edited).get(v_any()));
+    }
     if (auto conv = jsift::find_conversation(root)) {
       using jsift::turn_unit;
       auto n = [&](turn_unit u) { return jsift::count_turns(*conv, u); };

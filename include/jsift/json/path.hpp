@@ -42,7 +42,7 @@ class path {
   // The first value reached, if any.
   std::optional<simdjson::dom::element> first(simdjson::dom::element root) const;
 
- private:
+  // The compiled steps, for walkers of other representations (json/raw_edit).
   enum class op : uint8_t { key, index, each, role };
   struct step {
     op kind;
@@ -51,6 +51,9 @@ class path {
     uint8_t role = 0;         // op::role: the jsift::role it selects
     bool has_index = false;   // op::role: [role=NAME][N]
   };
+  const std::vector<step>& steps() const { return steps_; }
+
+ private:
   static bool role_matches(simdjson::dom::element message, uint8_t role);
 
   template <class F>

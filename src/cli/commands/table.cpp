@@ -6,6 +6,8 @@
 #define JSIFT_COMMANDS(X) \
   X(stats)                \
   X(filter)               \
+  X(set)                  \
+  X(cut)                  \
   X(dedup)                \
   X(rebalance)            \
   X(sample)               \

@@ -1,0 +1,54 @@
+// jsift/stages/record_transform.hpp — the record transforms (`jsift set`,
+// `jsift cut`): one record's text in, its new text (or a row) out, built
+// once from the options as the user wrote them and shared read-only by the
+// workers. Values a transform does not touch keep their bytes
+// (json/raw_edit.hpp).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "jsift/engine/record_job.hpp"
+#include "jsift/json/path.hpp"
+
+namespace jsift {
+
+class record_transform {
+ public:
+  virtual ~record_transform() = default;
+  // "set", "cut": the disposition of a record it cannot transform is
+  // "filtered:<name>".
+  virtual std::string name() const = 0;
+  // Appends the transformed record (a line, with its '\n') to `out`; false,
+  // with nothing appended, when the record cannot be transformed.
+  virtual bool apply(const record_ref& rec, std::string& out) const = 0;
+  // Written once before the records (a CSV header); empty for JSONL.
+  virtual std::string header() const { return {}; }
+};
+
+// `jsift set PATH=VALUE... --del PATH...`: assignments first, in order, then
+// deletions. VALUE is JSON when it parses as JSON, else a string. A record
+// where a path meets a value of the wrong type (a key into a string, an
+// index into an object) cannot be transformed; a path that reaches nothing
+// and cannot be created (an index out of range) changes nothing.
+std::unique_ptr<record_transform> make_set_transform(const std::vector<std::string>& assignments,
+                                                     const std::vector<std::string>& deletions);
+
+// Whether a command-line argument is a PATH=VALUE assignment (it starts
+// with '.', and has '=' outside brackets and quotes).
+bool looks_like_assignment(std::string_view arg);
+
+enum class cut_format { csv, tsv, jsonl };
+
+// `jsift cut -f PATH[=NAME],...`: one row (or smaller record) per record.
+// CSV (RFC 4180: quoted when needed, "" inside quotes, CRLF line ends) and
+// TSV (\t \n \r \\ escaped) cells: a string's text, a number or boolean as
+// written, null and a missing path empty, an object or array as minified
+// JSON; a path with [] gives a JSON array of its values. JSONL rows are
+// {"NAME": value as written, ...} with missing paths left out.
+std::unique_ptr<record_transform> make_cut_transform(const std::vector<std::string>& fields, cut_format format);
+
+}  // namespace jsift

@@ -1,0 +1,311 @@
+#include "jsift/json/raw_edit.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "jsift/json/conversation.hpp"
+
+namespace jsift {
+namespace {
+
+using op = path::op;
+
+bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+size_t skip_ws(std::string_view s, size_t i) {
+  while (i < s.size() && is_ws(s[i])) ++i;
+  return i;
+}
+
+// s[i] == '"': the index after the closing quote (memchr to each quote; a
+// quote after an odd run of backslashes is escaped).
+size_t string_end(std::string_view s, size_t i) {
+  for (size_t from = i + 1;;) {
+    const void* q = std::memchr(s.data() + from, '"', s.size() - from);
+    if (!q) return s.size();
+    size_t at = size_t(static_cast<const char*>(q) - s.data());
+    size_t slashes = 0;
+    while (at - slashes > i + 1 && s[at - slashes - 1] == '\\') ++slashes;
+    if (slashes % 2 == 0) return at + 1;
+    from = at + 1;
+  }
+}
+
+// The index after the value that starts at s[i].
+size_t value_end(std::string_view s, size_t i) {
+  const char c = s[i];
+  if (c == '"') return string_end(s, i);
+  if (c == '{' || c == '[') {
+    int depth = 0;
+    for (; i < s.size(); ++i) {
+      const char d = s[i];
+      if (d == '"') i = string_end(s, i) - 1;
+      else if (d == '{' || d == '[') ++depth;
+      else if ((d == '}' || d == ']') && --depth == 0) return i + 1;
+    }
+    return s.size();
+  }
+  while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']' && !is_ws(s[i])) ++i;
+  return i;
+}
+
+struct item {
+  size_t begin;     // the member's key (its quote) or the element
+  raw_span key;     // the key with its quotes (objects only)
+  raw_span value;
+};
+
+// The members of the object, or the elements of the array, at s[i].
+std::vector<item> items(std::string_view s, size_t i) {
+  std::vector<item> out;
+  const bool object = s[i] == '{';
+  i = skip_ws(s, i + 1);
+  while (i < s.size() && s[i] != '}' && s[i] != ']') {
+    item it{i, {}, {}};
+    if (object) {
+      it.key = {i, string_end(s, i)};
+      i = skip_ws(s, skip_ws(s, it.key.end) + 1);  // past ':'
+    }
+    it.value = {i, value_end(s, i)};
+    out.push_back(it);
+    i = skip_ws(s, it.value.end);
+    if (i < s.size() && s[i] == ',') i = skip_ws(s, i + 1);
+  }
+  return out;
+}
+
+bool key_is(std::string_view s, const raw_span& key, std::string_view name) {
+  std::string_view content = s.substr(key.begin + 1, key.end - key.begin - 2);
+  if (content.find('\\') == std::string_view::npos) return content == name;
+  return unescape_json_string(content) == name;
+}
+
+uint8_t raw_role(std::string_view s, const raw_span& v) {
+  if (s[v.begin] != '{') return uint8_t(role::other);
+  std::vector<item> ms = items(s, v.begin);
+  for (const char* field : {"role", "from"})
+    for (const item& m : ms)
+      if (key_is(s, m.key, field)) {
+        if (s[m.value.begin] != '"') return uint8_t(role::other);
+        std::string name = unescape_json_string(s.substr(m.value.begin + 1, m.value.end - m.value.begin - 2));
+        return uint8_t(role_of_name(name).value_or(role::other));
+      }
+  return uint8_t(role::other);
+}
+
+// Where a walk ends: a value (with its item in the parent, for deletes) or,
+// for set, an object that lacks the key at `step` (and all steps after it
+// are keys: the members can be created).
+struct target {
+  raw_span value;
+  size_t item_begin = 0;  // == value.begin at the root
+  bool missing = false;   // value is the object to add to, from step `step`
+  size_t step = 0;
+};
+
+struct walker {
+  std::string_view s;
+  const std::vector<path::step>& steps;
+  bool create;  // set: missing keys become targets, wrong types conflicts
+  std::vector<target> out;
+  std::string conflict;
+
+  bool only_keys_from(size_t i) const {
+    for (; i < steps.size(); ++i)
+      if (steps[i].kind != op::key) return false;
+    return true;
+  }
+
+  void fail(size_t i, std::string_view what) {
+    if (conflict.empty()) conflict = fmt::format("step {} of the path: {}", i + 1, what);
+  }
+
+  void walk(raw_span v, size_t item_begin, size_t i) {
+    if (i == steps.size()) {
+      out.push_back({v, item_begin, false, 0});
+      return;
+    }
+    const path::step& st = steps[i];
+    const char c = s[v.begin];
+    if (st.kind == op::key) {
+      if (c != '{') return create ? fail(i, fmt::format("'{}' is not in an object", st.name)) : void();
+      for (const item& m : items(s, v.begin))
+        if (key_is(s, m.key, st.name)) return walk(m.value, m.begin, i + 1);
+      if (create && only_keys_from(i)) out.push_back({v, item_begin, true, i});
+      return;  // missing, and an index after it: nothing to set there
+    }
+    if (c != '[' && !(st.kind == op::each && c == '{')) return create ? fail(i, "an index into a value that is not an array") : void();
+    std::vector<item> els = items(s, v.begin);
+    if (st.kind == op::each) {
+      for (const item& e : els) walk(e.value, e.begin, i + 1);
+      return;
+    }
+    if (st.kind == op::role) {
+      std::vector<const item*> match;
+      for (const item& e : els)
+        if (raw_role(s, e.value) == st.role) match.push_back(&e);
+      if (!st.has_index) {
+        for (const item* e : match) walk(e->value, e->begin, i + 1);
+        return;
+      }
+      int64_t k = st.index < 0 ? int64_t(match.size()) + st.index : st.index;
+      if (k < 0 || k >= int64_t(match.size())) return;  // no such message: nothing to set
+      return walk(match[size_t(k)]->value, match[size_t(k)]->begin, i + 1);
+    }
+    int64_t k = st.index < 0 ? int64_t(els.size()) + st.index : st.index;
+    if (k < 0 || k >= int64_t(els.size())) return;  // no such element: nothing to set
+    walk(els[size_t(k)].value, els[size_t(k)].begin, i + 1);
+  }
+};
+
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') out += '\\', out += ch;
+    else if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20) out += fmt::format("\\u{:04x}", c);
+    else out += ch;
+  }
+  return out + '"';
+}
+
+}  // namespace
+
+std::vector<raw_span> raw_values(std::string_view json, const path& p) {
+  walker w{json, p.steps(), false, {}, {}};
+  const size_t at = skip_ws(json, 0);
+  if (at < json.size()) w.walk({at, value_end(json, at)}, at, 0);
+  std::vector<raw_span> out;
+  for (const target& t : w.out) out.push_back(t.value);
+  return out;
+}
+
+std::string unescape_json_string(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  auto hex4 = [&](size_t at) {
+    unsigned v = 0;
+    for (size_t k = at; k < at + 4 && k < in.size(); ++k) {
+      const char h = in[k];
+      v = v * 16 + unsigned(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+    }
+    return v;
+  };
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '\\' || i + 1 >= in.size()) {
+      out += in[i];
+      continue;
+    }
+    const char e = in[++i];
+    switch (e) {
+      case 'n': out += '\n'; break;
+      case 't': out += '\t'; break;
+      case 'r': out += '\r'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'u': {
+        unsigned cp = hex4(i + 1);
+        i += 4;
+        if (cp >= 0xD800 && cp < 0xDC00 && i + 6 < in.size() && in[i + 1] == '\\' && in[i + 2] == 'u') {
+          const unsigned lo = hex4(i + 3);
+          if (lo >= 0xDC00 && lo < 0xE000) cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00), i += 6;
+        }
+        if (cp < 0x80) {
+          out += char(cp);
+        } else if (cp < 0x800) {
+          out += char(0xC0 | (cp >> 6)), out += char(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+          out += char(0xE0 | (cp >> 12)), out += char(0x80 | ((cp >> 6) & 0x3F)), out += char(0x80 | (cp & 0x3F));
+        } else {
+          out += char(0xF0 | (cp >> 18)), out += char(0x80 | ((cp >> 12) & 0x3F)), out += char(0x80 | ((cp >> 6) & 0x3F)),
+              out += char(0x80 | (cp & 0x3F));
+        }
+        break;
+      }
+      default: out += e;  // \" \\ \/
+    }
+  }
+  return out;
+}
+
+std::string minify_json(std::string_view json) {
+  std::string out(json.size(), '\0');
+  size_t n = 0;
+  if (simdjson::minify(json.data(), json.size(), out.data(), n)) return std::string(json);
+  out.resize(n);
+  return out;
+}
+
+std::string json_value_text(std::string_view text) {
+  static thread_local simdjson::dom::parser parser;
+  simdjson::dom::element e;
+  if (!parser.parse(std::string(text)).get(e)) return minify_json(text);
+  return json_string(text);
+}
+
+edit_result raw_set(std::string& json, const path& p, std::string_view value, std::string& why) {
+  walker w{json, p.steps(), true, {}, {}};
+  const size_t at = skip_ws(json, 0);
+  w.walk({at, value_end(json, at)}, at, 0);
+  if (!w.conflict.empty()) {
+    why = w.conflict;
+    return edit_result::conflict;
+  }
+  if (w.out.empty()) return edit_result::unchanged;
+  // From the end, so earlier spans stay valid.
+  std::sort(w.out.begin(), w.out.end(), [](const target& a, const target& b) { return a.value.begin > b.value.begin; });
+  bool changed = false;
+  for (const target& t : w.out) {
+    if (!t.missing) {
+      if (t.value.of(json) == value) continue;
+      json.replace(t.value.begin, t.value.end - t.value.begin, value);
+      changed = true;
+      continue;
+    }
+    // Add "key": {"key2": ... value} as the object's last member.
+    std::string add = json_string(p.steps()[t.step].name) + ":";
+    std::string close;
+    for (size_t k = t.step + 1; k < p.steps().size(); ++k) add += "{" + json_string(p.steps()[k].name) + ":", close += "}";
+    add += std::string(value) + close;
+    size_t end = t.value.end - 1;  // the object's '}'
+    size_t last = end;
+    while (last > t.value.begin && is_ws(json[last - 1])) --last;
+    const bool empty = json[last - 1] == '{';
+    json.insert(last, (empty ? "" : ",") + add);
+    changed = true;
+  }
+  return changed ? edit_result::changed : edit_result::unchanged;
+}
+
+edit_result raw_del(std::string& json, const path& p) {
+  if (p.steps().empty()) return edit_result::unchanged;  // `.`: the record itself stays
+  walker w{json, p.steps(), false, {}, {}};
+  const size_t at = skip_ws(json, 0);
+  w.walk({at, value_end(json, at)}, at, 0);
+  if (w.out.empty()) return edit_result::unchanged;
+  std::sort(w.out.begin(), w.out.end(), [](const target& a, const target& b) { return a.value.begin > b.value.begin; });
+  for (const target& t : w.out) {
+    size_t from = t.item_begin, to = t.value.end;
+    const size_t next = skip_ws(json, to);
+    if (next < json.size() && json[next] == ',') {
+      to = skip_ws(json, next + 1);  // "item, " before the next one
+    } else {
+      size_t prev = from;
+      while (prev > 0 && is_ws(json[prev - 1])) --prev;
+      if (prev > 0 && json[prev - 1] == ',') {  // " , item" at the end, from the value before
+        from = prev - 1;
+        while (from > 0 && is_ws(json[from - 1])) --from;
+      }
+    }
+    json.erase(from, to - from);
+  }
+  return edit_result::changed;
+}
+
+}  // namespace jsift

@@ -1,0 +1,206 @@
+#include "jsift/stages/record_transform.hpp"
+
+#include <fmt/format.h>
+
+#include "jsift/error.hpp"
+#include "jsift/json/raw_edit.hpp"
+
+namespace jsift {
+namespace {
+
+// The index of the first `sep` outside quotes and brackets, or npos.
+size_t find_outside(std::string_view s, char sep, bool last = false) {
+  bool quoted = false;
+  int depth = 0;
+  size_t found = std::string_view::npos;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (quoted && c == '\\') ++i;
+    else if (c == '"') quoted = !quoted;
+    else if (!quoted && c == '[') ++depth;
+    else if (!quoted && c == ']' && depth > 0) --depth;
+    else if (!quoted && depth == 0 && c == sep) {
+      found = i;
+      if (!last) return i;
+    }
+  }
+  return found;
+}
+
+class set_transform final : public record_transform {
+ public:
+  set_transform(const std::vector<std::string>& assignments, const std::vector<std::string>& deletions) {
+    for (const auto& a : assignments) {
+      const size_t eq = find_outside(a, '=');
+      if (eq == std::string::npos) throw option_error("set", fmt::format("expected PATH=VALUE, got '{}'", a));
+      path p = for_option("set", [&] { return path::parse(std::string_view(a).substr(0, eq)); });
+      if (p.steps().empty()) throw option_error("set", "a path below the record: `.` itself cannot be set");
+      sets_.emplace_back(std::move(p), json_value_text(std::string_view(a).substr(eq + 1)));
+    }
+    for (const auto& d : deletions) {
+      path p = for_option("del", [&] { return path::parse(d); });
+      if (p.steps().empty()) throw option_error("del", "a path below the record: `.` itself cannot be deleted");
+      dels_.push_back(std::move(p));
+    }
+    if (sets_.empty() && dels_.empty()) throw usage_error("set: give at least one PATH=VALUE or --del PATH");
+  }
+  std::string name() const override { return "set"; }
+  bool apply(const record_ref& rec, std::string& out) const override {
+    thread_local std::string text, why;
+    text.assign(rec.line);
+    for (const auto& [p, v] : sets_)
+      if (raw_set(text, p, v, why) == edit_result::conflict) return false;
+    for (const auto& p : dels_) raw_del(text, p);
+    out += text;
+    out += '\n';
+    return true;
+  }
+
+ private:
+  std::vector<std::pair<path, std::string>> sets_;
+  std::vector<path> dels_;
+};
+
+struct field {
+  path p;
+  std::string name;
+};
+
+void csv_cell(std::string& out, std::string_view v) {
+  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += v;
+    return;
+  }
+  out += '"';
+  for (char c : v) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+void tsv_cell(std::string& out, std::string_view v) {
+  for (char c : v) {
+    switch (c) {
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\\': out += "\\\\"; break;
+      default: out += c;
+    }
+  }
+}
+
+class cut_transform final : public record_transform {
+ public:
+  cut_transform(const std::vector<std::string>& specs, cut_format format) : format_(format) {
+    for (const auto& spec : specs) {
+      std::string_view rest = spec;
+      while (!rest.empty()) {
+        const size_t comma = find_outside(rest, ',');
+        std::string_view one = rest.substr(0, comma);
+        rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+        if (one.empty()) throw option_error("fields", fmt::format("an empty field in '{}'", spec));
+        const size_t eq = find_outside(one, '=');
+        path p = for_option("fields", [&] { return path::parse(one.substr(0, eq)); });
+        std::string name;
+        if (eq != std::string_view::npos) name = std::string(one.substr(eq + 1));
+        else if (!p.steps().empty() && p.steps().back().kind == path::op::key) name = p.steps().back().name;
+        else name = p.text();
+        if (name.empty()) throw option_error("fields", fmt::format("an empty name in '{}'", one));
+        fields_.push_back({std::move(p), std::move(name)});
+      }
+    }
+    if (fields_.empty()) throw option_error("fields", "give at least one PATH (-f .id,.record_type)");
+  }
+  std::string name() const override { return "cut"; }
+
+  std::string header() const override {
+    if (format_ == cut_format::jsonl) return {};
+    std::string h;
+    for (size_t i = 0; i < fields_.size(); ++i) {
+      if (i) h += format_ == cut_format::csv ? ',' : '\t';
+      if (format_ == cut_format::csv) csv_cell(h, fields_[i].name);
+      else tsv_cell(h, fields_[i].name);
+    }
+    return h + (format_ == cut_format::csv ? "\r\n" : "\n");
+  }
+
+  bool apply(const record_ref& rec, std::string& out) const override {
+    if (format_ == cut_format::jsonl) {
+      out += '{';
+      bool first = true;
+      for (const field& f : fields_) {
+        std::vector<raw_span> vs = raw_values(rec.line, f.p);
+        if (vs.empty()) continue;
+        if (!first) out += ',';
+        first = false;
+        out += json_name(f.name);
+        out += ':';
+        append_value(out, rec.line, vs, f.p.is_multi(), false);
+      }
+      out += "}\n";
+      return true;
+    }
+    thread_local std::string cell;
+    for (size_t i = 0; i < fields_.size(); ++i) {
+      if (i) out += format_ == cut_format::csv ? ',' : '\t';
+      std::vector<raw_span> vs = raw_values(rec.line, fields_[i].p);
+      cell.clear();
+      if (!vs.empty()) append_value(cell, rec.line, vs, fields_[i].p.is_multi(), true);
+      if (format_ == cut_format::csv) csv_cell(out, cell);
+      else tsv_cell(out, cell);
+    }
+    out += format_ == cut_format::csv ? "\r\n" : "\n";
+    return true;
+  }
+
+ private:
+  static std::string json_name(std::string_view name) {
+    std::string out = "\"";
+    for (char c : name) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out + '"';
+  }
+  // One cell or JSONL value: for a cell, a single string's text, null as
+  // nothing, containers minified; several values as a JSON array.
+  static void append_value(std::string& out, std::string_view line, const std::vector<raw_span>& vs, bool multi, bool cell) {
+    if (multi) {
+      out += '[';
+      for (size_t i = 0; i < vs.size(); ++i) {
+        if (i) out += ',';
+        out += cell ? minify_json(vs[i].of(line)) : std::string(vs[i].of(line));
+      }
+      out += ']';
+      return;
+    }
+    std::string_view v = vs[0].of(line);
+    if (!cell) out += v;
+    else if (v[0] == '"') out += unescape_json_string(v.substr(1, v.size() - 2));
+    else if (v == "null") return;
+    else if (v[0] == '{' || v[0] == '[') out += minify_json(v);
+    else out += v;
+  }
+
+  std::vector<field> fields_;
+  cut_format format_;
+};
+
+}  // namespace
+
+bool looks_like_assignment(std::string_view arg) {
+  return !arg.empty() && arg[0] == '.' && find_outside(arg, '=') != std::string_view::npos;
+}
+
+std::unique_ptr<record_transform> make_set_transform(const std::vector<std::string>& assignments,
+                                                     const std::vector<std::string>& deletions) {
+  return std::make_unique<set_transform>(assignments, deletions);
+}
+
+std::unique_ptr<record_transform> make_cut_transform(const std::vector<std::string>& fields, cut_format format) {
+  return std::make_unique<cut_transform>(fields, format);
+}
+
+}  // namespace jsift

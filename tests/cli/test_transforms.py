@@ -1,0 +1,94 @@
+"""jsift set and jsift cut: golden files, the bytes of untouched values kept,
+every line accounted for, pipes, -j, CSV that Python's csv module reads back,
+and bad usage."""
+import csv
+import io
+import json
+import os
+
+from harness import *  # noqa: F401,F403
+
+GOLDEN = fixture("golden")
+INPUT = os.path.join(GOLDEN, "transform-input.jsonl")
+SET_ARGS = (".source=oasst", ".input_parameters.reviewed=false", ".turns[role=assistant][-1].final=true", "--del", ".tags")
+CUT_CSV = ("-f", ".id,.score,.big,.text,.input_parameters.persona_key=persona,.turns[role=assistant][-1].content=answer,.tags[]=tags",
+           "-f", ".input_parameters")
+CUT_TSV = ("--format", "tsv", "-f", ".id,.score,.text,.turns[role=assistant][-1].content=answer,.chosen")
+CUT_JSONL = ("--format", "jsonl", "-f", ".id,.score,.big,.input_parameters.persona_key=persona,.tags")
+
+
+class transform_tests(jsift_case):
+    def test_golden_outputs_for_every_j_and_from_a_pipe(self):
+        for name, args in (("set.golden.jsonl", ("set",) + SET_ARGS), ("cut.golden.csv", ("cut",) + CUT_CSV),
+                           ("cut.golden.tsv", ("cut",) + CUT_TSV), ("cut.golden.jsonl", ("cut",) + CUT_JSONL)):
+            want = slurp(os.path.join(GOLDEN, name))
+            for extra in (("-j1",), ("-j3", "--chunk-bytes", "64")):
+                r, rep = self.run_with_report(*args, *extra, INPUT)
+                self.assertEqual(r.out, want, (name, extra))
+            r = self.run_jsift(*args, stdin=slurp(INPUT))
+            self.assertEqual((r.rc, r.out), (0, want), (name, r.err))
+            out = self.path(name)
+            r, rep = self.run_with_report(*args, INPUT, "-o", out)
+            self.assertEqual(slurp(out), want, name)
+
+    def test_set_changes_only_what_it_names(self):
+        r, rep = self.run_with_report("set", *SET_ARGS, INPUT)
+        self.assertEqual(rep["dispositions"], {"kept": 2, "filtered:set": 1, "total": 3})  # p1: input_parameters is a string
+        outs = [json.loads(l) for l in r.out.splitlines()]
+        ins = [json.loads(l) for l in read_lines(INPUT)][:2]
+        for before, after in zip(ins, outs):
+            want = dict(before)
+            want.pop("tags", None)
+            want["source"] = "oasst"
+            want["input_parameters"] = dict(before["input_parameters"], reviewed=False)
+            if "turns" in before:
+                want["turns"] = [dict(t) for t in before["turns"]]
+                want["turns"][-1]["final"] = True
+            self.assertEqual(after, want)
+            self.assertEqual(list(after)[-1], "source")  # new members go last
+        # untouched values keep their bytes: number spellings, escapes, spacing
+        first, second = r.out.splitlines()
+        self.assertIn(b'"score":1.0,"big":12345678901234567890,"text":"caf\\u00e9 \\"quoted\\", comma"', first)
+        self.assertIn(b'"record_type":"qa", "score":2e-3 ,"question"', second)
+
+    def test_csv_reads_back_with_python(self):
+        r, rep = self.run_with_report("cut", *CUT_CSV, INPUT)
+        self.assertIn(b"\r\n", r.out)
+        rows = list(csv.reader(io.StringIO(r.out.decode(), newline="")))
+        self.assertEqual(rows[0], ["id", "score", "big", "text", "persona", "answer", "tags", "input_parameters"])
+        recs = [json.loads(l) for l in read_lines(INPUT)]
+        for row, rec in zip(rows[1:], recs):
+            ip = rec.get("input_parameters")
+            turns = [t for t in rec.get("turns", []) if t["role"] == "assistant"]
+            want = [rec["id"], "" if rec["score"] is None else None, "", rec.get("text", ""),
+                    ip.get("persona_key", "") if isinstance(ip, dict) else "", turns[-1]["content"] if turns else "",
+                    json.dumps(rec["tags"], separators=(",", ":")) if rec.get("tags") else "",  # none reached: empty
+                    json.dumps(ip, separators=(",", ":"), ensure_ascii=False) if isinstance(ip, dict) else ip]
+            got = list(row)
+            want[1] = got[1] if want[1] is None else want[1]  # numbers as written: checked below
+            want[2] = got[2] if "big" in rec else ""
+            self.assertEqual(got, want)
+        self.assertEqual([row[1] for row in rows[1:]], ["1.0", "2e-3", ""])
+        self.assertEqual(rows[1][2], "12345678901234567890")
+        self.assertEqual(rep["dispositions"], {"kept": 3, "total": 3})
+
+    def test_usage_errors(self):
+        for args, what in ((("set", INPUT), "at least one PATH=VALUE"), (("set", "--del", ".", INPUT), "cannot be deleted"),
+                           (("cut", INPUT), "at least one PATH"), (("cut", "-f", "nodot", INPUT), "invalid path"),
+                           (("cut", "-f", ".a,,.b", INPUT), "empty field"), (("cut", "--format", "xml", "-f", ".a", INPUT), "xml"),
+                           (("set", ".a[role=robot].x=1", INPUT), "unknown role")):
+            r = self.run_jsift(*args)
+            self.assertEqual(r.rc, 2, (args, r.err))
+            self.assertIn(what, r.err, args)
+
+    def test_invalid_lines_are_accounted_for_and_cut_rows_stay_in_order(self):
+        src = self.write("mixed.jsonl", '{"id":1}\nnot json\n{"id":2}\n')
+        r, rep = self.run_with_report("cut", "--on-invalid", "skip", "-f", ".id", src)
+        self.assertEqual(r.out, b"id\r\n1\r\n2\r\n")
+        r = self.run_jsift("set", ".x=1", src)
+        self.assertEqual(r.rc, 3)
+        self.assertEqual(r.out, b'{"id":1,"x":1}\n')  # the records before the bad line, then the stop
+
+
+if __name__ == "__main__":
+    unittest.main()
