@@ -1,4 +1,4 @@
-"""jsift set and jsift cut: golden files, the bytes of untouched values kept,
+"""jsift set, cut and explode: golden files, the bytes of untouched values kept,
 every line accounted for, pipes, -j, CSV that Python's csv module reads back,
 and bad usage."""
 import csv
@@ -15,6 +15,9 @@ CUT_CSV = ("-f", ".id,.score,.big,.text,.input_parameters.persona_key=persona,.t
            "-f", ".input_parameters")
 CUT_TSV = ("--format", "tsv", "-f", ".id,.score,.text,.turns[role=assistant][-1].content=answer,.chosen")
 CUT_JSONL = ("--format", "jsonl", "-f", ".id,.score,.big,.input_parameters.persona_key=persona,.tags")
+EXPLODE_INPUT = os.path.join(GOLDEN, "explode-input.jsonl")
+EXPLODE_ARGS = (".training_pairs", "--inherit", ".input_parameters.persona_key=.metadata.persona", "--inherit", ".id=.parent_id",
+                "--index", ".pair_index")
 
 
 class transform_tests(jsift_case):
@@ -30,6 +33,39 @@ class transform_tests(jsift_case):
             out = self.path(name)
             r, rep = self.run_with_report(*args, INPUT, "-o", out)
             self.assertEqual(slurp(out), want, name)
+
+    def test_explode_golden_oracle_and_accounting(self):
+        want = slurp(os.path.join(GOLDEN, "explode.golden.jsonl"))
+        for extra in (("-j1",), ("-j3", "--chunk-bytes", "64")):
+            r, rep = self.run_with_report("explode", *EXPLODE_ARGS, *extra, EXPLODE_INPUT)
+            self.assertEqual(r.out, want, extra)
+        r = self.run_jsift("explode", *EXPLODE_ARGS, stdin=slurp(EXPLODE_INPUT))
+        self.assertEqual((r.rc, r.out), (0, want), r.err)
+        # the oracle: each object element, as its bytes, plus what it inherits, last
+        got, lines = [], read_lines(EXPLODE_INPUT)
+        for line in lines:
+            rec = json.loads(line)
+            for i, e in enumerate(rec.get("training_pairs") or []):
+                if not isinstance(e, dict) or isinstance(e.get("metadata", {}), str):
+                    continue
+                e = dict(e)
+                if "persona_key" in rec.get("input_parameters", {}):
+                    e["metadata"] = dict(e.get("metadata", {}), persona=rec["input_parameters"]["persona_key"])
+                e["parent_id"], e["pair_index"] = rec["id"], i
+                got.append(e)
+        self.assertEqual([json.loads(l) for l in want.splitlines()], got)
+        self.assertIn(b'"score":1.0', want)  # the element's own bytes
+        r, rep = self.run_with_report("explode", *EXPLODE_ARGS, EXPLODE_INPUT)
+        self.assertEqual(rep["dispositions"], {"kept": 1, "filtered:explode": 2, "total": 3})
+        self.assertEqual(rep["explode"], {"path": ".training_pairs", "records_out": 2, "elements_left_out": 2})
+        self.assertIn("-> 2 records (2 elements left out", r.err)
+        for args, what in ((("explode", EXPLODE_INPUT), "first argument is the array's PATH"),
+                           (("explode", ".a[]", EXPLODE_INPUT), "one array"),
+                           (("explode", ".a", "--inherit", ".id", EXPLODE_INPUT), "SRC=DEST"),
+                           (("explode", ".a", "--inherit", ".id=.", EXPLODE_INPUT), "DEST names one place")):
+            r = self.run_jsift(*args)
+            self.assertEqual(r.rc, 2, (args, r.err))
+            self.assertIn(what, r.err, args)
 
     def test_set_changes_only_what_it_names(self):
         r, rep = self.run_with_report("set", *SET_ARGS, INPUT)

@@ -5,7 +5,9 @@
 // (json/raw_edit.hpp).
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,9 +24,11 @@ class record_transform {
   // "set", "cut": the disposition of a record it cannot transform is
   // "filtered:<name>".
   virtual std::string name() const = 0;
-  // Appends the transformed record (a line, with its '\n') to `out`; false,
-  // with nothing appended, when the record cannot be transformed.
-  virtual bool apply(const record_ref& rec, std::string& out) const = 0;
+  // Appends the transformed record(s) (lines, each with its '\n') to `out`
+  // and returns how many; nullopt, with nothing appended, when the record
+  // cannot be transformed. `skipped` counts parts left out (explode's
+  // elements that are not objects).
+  virtual std::optional<size_t> apply(const record_ref& rec, std::string& out, uint64_t& skipped) const = 0;
   // Written once before the records (a CSV header); empty for JSONL.
   virtual std::string header() const { return {}; }
 };
@@ -40,6 +44,14 @@ std::unique_ptr<record_transform> make_set_transform(const std::vector<std::stri
 // Whether a command-line argument is a PATH=VALUE assignment (it starts
 // with '.', and has '=' outside brackets and quotes).
 bool looks_like_assignment(std::string_view arg);
+
+// `jsift explode PATH --inherit SRC=DEST... --index DEST`: one record per
+// object element of the array at PATH, as its bytes, with the parent's
+// values at SRC set at DEST (relative to the element) and the element's
+// index at the --index path. A record whose PATH is not an array with an
+// object element yields nothing and cannot be transformed.
+std::unique_ptr<record_transform> make_explode_transform(const std::string& array_path, const std::vector<std::string>& inherit,
+                                                         const std::string& index_path);
 
 enum class cut_format { csv, tsv, jsonl };
 

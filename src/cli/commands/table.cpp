@@ -8,6 +8,7 @@
   X(filter)               \
   X(set)                  \
   X(cut)                  \
+  X(explode)              \
   X(dedup)                \
   X(rebalance)            \
   X(sample)               \

@@ -45,15 +45,15 @@ class set_transform final : public record_transform {
     if (sets_.empty() && dels_.empty()) throw usage_error("set: give at least one PATH=VALUE or --del PATH");
   }
   std::string name() const override { return "set"; }
-  bool apply(const record_ref& rec, std::string& out) const override {
+  std::optional<size_t> apply(const record_ref& rec, std::string& out, uint64_t&) const override {
     thread_local std::string text, why;
     text.assign(rec.line);
     for (const auto& [p, v] : sets_)
-      if (raw_set(text, p, v, why) == edit_result::conflict) return false;
+      if (raw_set(text, p, v, why) == edit_result::conflict) return std::nullopt;
     for (const auto& p : dels_) raw_del(text, p);
     out += text;
     out += '\n';
-    return true;
+    return 1;
   }
 
  private:
@@ -126,7 +126,7 @@ class cut_transform final : public record_transform {
     return h + (format_ == cut_format::csv ? "\r\n" : "\n");
   }
 
-  bool apply(const record_ref& rec, std::string& out) const override {
+  std::optional<size_t> apply(const record_ref& rec, std::string& out, uint64_t&) const override {
     if (format_ == cut_format::jsonl) {
       out += '{';
       bool first = true;
@@ -140,7 +140,7 @@ class cut_transform final : public record_transform {
         append_value(out, rec.line, vs, f.p.is_multi(), false);
       }
       out += "}\n";
-      return true;
+      return 1;
     }
     thread_local std::string cell;
     for (size_t i = 0; i < fields_.size(); ++i) {
@@ -152,7 +152,7 @@ class cut_transform final : public record_transform {
       else tsv_cell(out, cell);
     }
     out += format_ == cut_format::csv ? "\r\n" : "\n";
-    return true;
+    return 1;
   }
 
  private:
@@ -188,7 +188,84 @@ class cut_transform final : public record_transform {
   cut_format format_;
 };
 
+class explode_transform final : public record_transform {
+ public:
+  explode_transform(const std::string& array_path, const std::vector<std::string>& inherit, const std::string& index_path)
+      : array_(for_option("path", [&] { return path::parse(array_path); })) {
+    if (array_.is_multi()) throw option_error("path", "a path to one array (no [] or [role=...] without an index)");
+    for (const auto& spec : inherit) {
+      const size_t eq = find_outside(spec, '=');
+      if (eq == std::string::npos) throw option_error("inherit", fmt::format("expected SRC=DEST, got '{}'", spec));
+      path src = for_option("inherit", [&] { return path::parse(std::string_view(spec).substr(0, eq)); });
+      path dest = for_option("inherit", [&] { return path::parse(std::string_view(spec).substr(eq + 1)); });
+      if (dest.steps().empty() || dest.is_multi()) throw option_error("inherit", fmt::format("DEST names one place in the new record: '{}'", spec));
+      inherit_.emplace_back(std::move(src), std::move(dest));
+    }
+    if (!index_path.empty()) {
+      index_ = for_option("index", [&] { return path::parse(index_path); });
+      if (index_->steps().empty() || index_->is_multi()) throw option_error("index", "a path to one place in the new record");
+    }
+  }
+  std::string name() const override { return "explode"; }
+
+  std::optional<size_t> apply(const record_ref& rec, std::string& out, uint64_t& skipped) const override {
+    std::vector<raw_span> at = raw_values(rec.line, array_);
+    if (at.empty() || rec.line[at[0].begin] != '[') return std::nullopt;
+    // The parent's values to inherit, once per record.
+    thread_local std::vector<std::pair<const path*, std::string>> values;
+    values.clear();
+    for (const auto& [src, dest] : inherit_) {
+      std::vector<raw_span> v = raw_values(rec.line, src);
+      if (v.empty()) continue;  // nothing to inherit
+      std::string text;
+      if (src.is_multi()) {
+        text = "[";
+        for (size_t i = 0; i < v.size(); ++i) text += (i ? "," : "") + std::string(v[i].of(rec.line));
+        text += "]";
+      } else {
+        text = v[0].of(rec.line);
+      }
+      values.emplace_back(&dest, std::move(text));
+    }
+    const std::string_view array = at[0].of(rec.line);
+    static const path each = path::parse(".[]");
+    const std::vector<raw_span> elements = raw_values(array, each);
+    size_t made = 0;
+    thread_local std::string text, why;
+    for (size_t i = 0; i < elements.size(); ++i) {
+      std::string_view e = elements[i].of(array);
+      if (e[0] != '{') {
+        ++skipped;
+        continue;
+      }
+      text.assign(e);
+      bool ok = true;
+      for (const auto& [dest, v] : values) ok = ok && raw_set(text, *dest, v, why) != edit_result::conflict;
+      if (index_) ok = ok && raw_set(text, *index_, std::to_string(i), why) != edit_result::conflict;
+      if (!ok) {
+        ++skipped;
+        continue;
+      }
+      out += text;
+      out += '\n';
+      ++made;
+    }
+    if (made == 0) return std::nullopt;
+    return made;
+  }
+
+ private:
+  path array_;
+  std::vector<std::pair<path, path>> inherit_;
+  std::optional<path> index_;
+};
+
 }  // namespace
+
+std::unique_ptr<record_transform> make_explode_transform(const std::string& array_path, const std::vector<std::string>& inherit,
+                                                         const std::string& index_path) {
+  return std::make_unique<explode_transform>(array_path, inherit, index_path);
+}
 
 bool looks_like_assignment(std::string_view arg) {
   return !arg.empty() && arg[0] == '.' && find_outside(arg, '=') != std::string_view::npos;

@@ -1,0 +1,67 @@
+// `jsift explode PATH`: one record per element of the array at PATH, with
+// values inherited from the parent record.
+#include <fmt/format.h>
+
+#include "../command.hpp"
+#include "../common_flags.hpp"
+#include "jsift/error.hpp"
+#include "jsift/io/units.hpp"
+#include "jsift/jobs/transform_job.hpp"
+
+namespace jsift::cli {
+namespace {
+
+class explode_command final : public command {
+ public:
+  command_info info() const override {
+    return {"explode", "One record per element of an array, with values copied from the parent record",
+            "The first argument is the array's PATH; each object element becomes a record, its bytes as written, with "
+            "--inherit SRC=DEST setting the parent's value at SRC at DEST (a path in the new record; created, added last). "
+            "Example: jsift explode .training_pairs --inherit .input_parameters.persona_key=.metadata.persona "
+            "--inherit .id=.parent_id --index .pair_index data.jsonl -o pairs.jsonl"};
+  }
+  void define(flag_list& f) override {
+    define_common(f, common_, output_flag::records);
+    f.texts("--inherit", "SRC=DEST", inherit_, "Copy the parent's value at SRC to DEST in every new record (repeatable)");
+    f.text("--index", "PATH", index_, "Set the element's index in the array (0-based) at PATH in every new record");
+  }
+  int run(const invocation&) override {
+    if (common_.inputs.empty() || common_.inputs[0].empty() || common_.inputs[0][0] != '.')
+      throw usage_error("explode: the first argument is the array's PATH (for example .training_pairs)");
+    const std::string array = common_.inputs[0];
+    common_.inputs.erase(common_.inputs.begin());
+    auto t = make_explode_transform(array, inherit_, index_);
+    run_settings s = make_settings(common_);
+    check_outputs(s, {{"-o", s.output}});
+    output_file out(s.output);
+    transform_job job(s.inputs, s.records, *t, out);
+    run_with_progress(s, s.inputs, job);
+    job.finish();
+    std::string tail = fmt::format("  -> {} records{}\n", with_commas(job.records_out()),
+                                   job.skipped() ? fmt::format(" ({} elements left out: not objects, or a DEST of the wrong type)",
+                                                               with_commas(job.skipped()))
+                                                 : "");
+    finish_command(
+        s, "explode", job,
+        [&](json_writer& w) {
+          w.key("explode").begin_object();
+          w.key("path").value(array);
+          w.key("records_out").value(job.records_out());
+          w.key("elements_left_out").value(job.skipped());
+          w.end_object();
+        },
+        tail);
+    return 0;
+  }
+
+ private:
+  common_args common_;
+  std::vector<std::string> inherit_;
+  std::string index_;
+};
+
+}  // namespace
+
+std::unique_ptr<command> make_explode_command() { return std::make_unique<explode_command>(); }
+
+}  // namespace jsift::cli
