@@ -29,6 +29,7 @@ EXAMPLES = [
     ("jsift set .source=oasst .meta.reviewed=false --del .debug data/ -o tagged.jsonl", (0,), False),
     ("jsift cut -f .id,.record_type,.input_parameters.persona_key=persona data/ -o summary.csv", (0,), False),
     ("jsift explode .turns --inherit .id=.parent_id --inherit .record_type=.source_type --index .turn_index data/ -o turns.jsonl", (0,), False),
+    ("jsift window --history 1..3 data/ -o pairs.jsonl", (0,), False),
     ("jsift dedup data/ -o unique.jsonl", (0,), False),
     ("jsift dedup --key '.turns[].content' --normalize ws,case data/ -o unique.jsonl --dups dups.jsonl", (0,), False),
     ("jsift dedup --index seen.idx new_batch.jsonl -o new_unique.jsonl", (0,), False),

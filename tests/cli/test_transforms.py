@@ -1,4 +1,4 @@
-"""jsift set, cut and explode: golden files, the bytes of untouched values kept,
+"""jsift set, cut, explode and window: golden files, the bytes of untouched values kept,
 every line accounted for, pipes, -j, CSV that Python's csv module reads back,
 and bad usage."""
 import csv
@@ -66,6 +66,44 @@ class transform_tests(jsift_case):
             r = self.run_jsift(*args)
             self.assertEqual(r.rc, 2, (args, r.err))
             self.assertIn(what, r.err, args)
+
+    def test_window_golden_and_oracle(self):
+        src = os.path.join(GOLDEN, "window-input.jsonl")
+        labels = {"user": "User", "assistant": "Assistant", "system": "System"}
+        roles = {"human": "user", "gpt": "assistant", "user": "user", "assistant": "assistant", "system": "system"}
+
+        def messages(rec):
+            conv = rec.get("conversations") or rec.get("messages") or []
+            out = []
+            for m in conv:
+                r = roles[m.get("role", m.get("from"))]
+                c = m.get("content", m.get("value"))
+                out.append((r, c if isinstance(c, str) else "\n".join(p["text"] for p in c)))
+            return out
+
+        for golden, args, lo, hi, fmt in (("window.golden.jsonl", (), 1, 3, "text"),
+                                          ("window.messages.golden.jsonl", ("--history", "2..2", "--format", "messages"), 2, 2, "messages")):
+            want = slurp(os.path.join(GOLDEN, golden))
+            for extra in (("-j1",), ("-j3", "--chunk-bytes", "64")):
+                r, rep = self.run_with_report("window", *args, *extra, src)
+                self.assertEqual(r.out, want, (golden, extra))
+            self.assertEqual(rep["dispositions"], {"kept": 2, "filtered:window": 1, "total": 3})
+            self.assertEqual(rep["window"]["records_out"], len(want.splitlines()))
+            expect = []
+            for line in read_lines(src):
+                rec = json.loads(line)
+                ms = messages(rec)
+                for k, (r, text) in enumerate(ms):
+                    if r != "assistant" or k < lo:
+                        continue
+                    hist = ms[k - min(hi, k):k]
+                    inp = ("\n".join("%s: %s" % (labels[hr], ht) for hr, ht in hist) if fmt == "text"
+                           else [{"role": hr, "content": ht} for hr, ht in hist])
+                    expect.append({"id": "%s#%d" % (rec["id"], k), "parent_id": rec["id"], "turn": k, "input": inp, "output": text})
+            self.assertEqual([json.loads(l) for l in want.splitlines()], expect, golden)
+        for bad in (("--history", "1.."), ("--history", "0"), ("--format", "html")):
+            r = self.run_jsift("window", *bad, src)
+            self.assertEqual(r.rc, 2, (bad, r.err))
 
     def test_set_changes_only_what_it_names(self):
         r, rep = self.run_with_report("set", *SET_ARGS, INPUT)

@@ -113,3 +113,26 @@ TEST_CASE("role-aware paths: every message of a role, or the N-th of them") {
   CHECK_THROWS_WITH(path::parse(".turns[role=robot]"), Catch::Contains("unknown role 'robot'"));
   CHECK_THROWS_WITH(path::parse(".turns[role=user"), Catch::Contains("expected ']'"));
 }
+
+TEST_CASE("messages with their text: typed parts joined, pairs split, text-marked dialogues cut at their markers") {
+  auto msgs = [](const std::string& json) {
+    simdjson::dom::element root = parser().parse(json);
+    std::vector<message> out;
+    auto conv = find_conversation(root);
+    REQUIRE(conv);
+    REQUIRE(messages_of(*conv, out));
+    std::vector<std::string> text;
+    for (const auto& m : out) text.push_back(std::string(role_name(m.role)) + "|" + m.text);
+    return text;
+  };
+  CHECK(msgs(openai) == V{"user|x", "assistant|c", "tool|t", "assistant|d"});
+  CHECK(msgs(sharegpt) == V{"system|s", "user|q1", "assistant|a1", "user|q2", "assistant|a2"});
+  CHECK(msgs(mt_bench) == V{"user|u1", "assistant|b1", "user|u2", "assistant|b2", "user|u3"});
+  CHECK(msgs(pairs) == V{"user|u1", "assistant|b1", "user|u2", "assistant|b2"});
+  CHECK(msgs(hh) == V{"user|hi", "assistant|hello", "user|more\nAssistant: not a marker", "assistant|sure"});
+  CHECK(msgs(R"({"turns":[{"role":"user","content":[{"type":"text","text":"a"},"b",{"type":"image"}]},7]})") ==
+        V{"user|a\nb", "other|"});
+  simdjson::dom::element s = parser().parse(std::string(R"({"x":"plain"})"));
+  std::vector<message> none;
+  CHECK_FALSE(messages_of(s.at_key("x").value_unsafe(), none));
+}

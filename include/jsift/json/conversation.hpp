@@ -22,7 +22,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include <simdjson.h>
 
@@ -80,5 +82,16 @@ std::optional<simdjson::dom::element> find_conversation(simdjson::dom::element r
 // The number of turns of a conversation value in unit `u`; nullopt when the
 // value is neither an array nor a text-marked dialogue.
 std::optional<uint64_t> count_turns(simdjson::dom::element conversation, turn_unit u);
+
+// A conversation's messages with their text: a message's "content", else
+// "value", else "text" (a list of typed parts: the texts of its parts,
+// joined by a newline); a {user, bot} pair or [user, bot] array gives two;
+// a text-marked dialogue is cut at its markers (text trimmed). False when
+// the value holds no conversation.
+struct message {
+  jsift::role role;
+  std::string text;
+};
+bool messages_of(simdjson::dom::element conversation, std::vector<message>& out);
 
 }  // namespace jsift

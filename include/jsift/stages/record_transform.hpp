@@ -53,6 +53,17 @@ bool looks_like_assignment(std::string_view arg);
 std::unique_ptr<record_transform> make_explode_transform(const std::string& array_path, const std::vector<std::string>& inherit,
                                                          const std::string& index_path);
 
+// `jsift window --history LO..HI --format text|messages`: one record per
+// assistant message that has at least LO messages before it:
+// {"id": "<parent id>#<k>", "parent_id": <parent id as written>, "turn": k,
+//  "input": the previous up-to-HI messages, "output": its text}, k the
+// message's 0-based position in the conversation (id and parent_id only when
+// the parent has an "id"). text: "User: ...\nAssistant: ..." lines (System:,
+// Tool:, Other: for the other roles); messages: [{"role", "content"}].
+enum class window_format { text, messages };
+std::unique_ptr<record_transform> make_window_transform(const std::string& history, window_format format,
+                                                        const std::string& turns_path);
+
 enum class cut_format { csv, tsv, jsonl };
 
 // `jsift cut -f PATH[=NAME],...`: one row (or smaller record) per record.

@@ -9,6 +9,7 @@
   X(set)                  \
   X(cut)                  \
   X(explode)              \
+  X(window)               \
   X(dedup)                \
   X(rebalance)            \
   X(sample)               \

@@ -185,4 +185,100 @@ std::optional<uint64_t> count_turns(dom::element conv, turn_unit u) {
   return n;
 }
 
+namespace {
+
+// The text of a message's content: a string, or a list of parts (strings,
+// or objects with "text", "value" or "content" strings) joined by newlines.
+std::string text_of(dom::element v) {
+  std::string_view sv;
+  if (!v.get_string().get(sv)) return std::string(sv);
+  dom::array parts;
+  if (v.get_array().get(parts)) return {};
+  std::string out;
+  for (dom::element p : parts) {
+    std::string_view t;
+    bool found = !p.get_string().get(t);
+    dom::object o;
+    if (!found && !p.get_object().get(o))
+      for (const char* k : {"text", "value", "content"})
+        if (auto s = string_member(o, k)) {
+          t = *s;
+          found = true;
+          break;
+        }
+    if (!found) continue;
+    if (!out.empty()) out += '\n';
+    out += t;
+  }
+  return out;
+}
+
+std::string_view trim(std::string_view t) {
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\n' || t.front() == '\r' || t.front() == '\t')) t.remove_prefix(1);
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\n' || t.back() == '\r' || t.back() == '\t')) t.remove_suffix(1);
+  return t;
+}
+
+}  // namespace
+
+bool messages_of(dom::element conv, std::vector<message>& out) {
+  out.clear();
+  std::string_view text;
+  if (!conv.get_string().get(text)) {
+    if (!is_text_dialogue(text)) return false;
+    // Marker positions in order, then each message runs to the next marker.
+    struct mark {
+      size_t at, body;
+      jsift::role r;
+    };
+    std::vector<mark> marks;
+    auto check = [&](size_t at) {
+      std::string_view rest = text.substr(at);
+      if (rest.starts_with("Human:")) marks.push_back({at, at + 6, role::user});
+      else if (rest.starts_with("Assistant:")) marks.push_back({at, at + 10, role::assistant});
+    };
+    check(0);
+    for (size_t at = text.find("\n\n"); at != std::string_view::npos; at = text.find("\n\n", at + 1)) check(at + 2);
+    for (size_t i = 0; i < marks.size(); ++i) {
+      size_t end = i + 1 < marks.size() ? marks[i + 1].at : text.size();
+      out.push_back({marks[i].r, std::string(trim(text.substr(marks[i].body, end - marks[i].body)))});
+    }
+    return true;
+  }
+  dom::array arr;
+  if (conv.get_array().get(arr)) return false;
+  for (dom::element m : arr) {
+    dom::object o;
+    if (!m.get_object().get(o)) {
+      dom::element v;
+      if (!o.at_key("role").get(v) || !o.at_key("from").get(v)) {
+        std::string t;
+        for (const char* k : {"content", "value", "text"})
+          if (!o.at_key(k).get(v)) {
+            t = text_of(v);
+            break;
+          }
+        out.push_back({role_of(m), std::move(t)});
+        continue;
+      }
+      const bool has_user = !o.at_key("user").get(v), has_bot = !o.at_key("bot").get(v);
+      if (has_user || has_bot) {
+        if (has_user && !o.at_key("user").get(v)) out.push_back({role::user, text_of(v)});
+        if (has_bot && !o.at_key("bot").get(v)) out.push_back({role::assistant, text_of(v)});
+        continue;
+      }
+      out.push_back({role::other, {}});
+      continue;
+    }
+    dom::array pair;
+    if (!m.get_array().get(pair) && pair.size() == 2) {
+      out.push_back({role::user, text_of(pair.at(0).value_unsafe())});
+      out.push_back({role::assistant, text_of(pair.at(1).value_unsafe())});
+      continue;
+    }
+    out.push_back({role::other, text_of(m)});
+  }
+  return true;
+}
+
 }  // namespace jsift

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "jsift/error.hpp"
+#include "jsift/json/conversation.hpp"
+#include "jsift/json/predicate.hpp"
 #include "jsift/json/raw_edit.hpp"
 
 namespace jsift {
@@ -260,7 +262,103 @@ class explode_transform final : public record_transform {
   std::optional<path> index_;
 };
 
+std::string json_text(std::string_view text) {
+  std::string out = "\"";
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') out += '\\', out += ch;
+    else if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20) out += fmt::format("\\u{:04x}", c);
+    else out += ch;
+  }
+  return out + '"';
+}
+
+std::string_view role_label(role r) {
+  switch (r) {
+    case role::user: return "User";
+    case role::assistant: return "Assistant";
+    case role::system: return "System";
+    case role::tool: return "Tool";
+    default: return "Other";
+  }
+}
+
+class window_transform final : public record_transform {
+ public:
+  window_transform(const std::string& history, window_format format, const std::string& turns_path)
+      : history_(range::parse(history, "history")), format_(format) {
+    if (!history_.hi) throw option_error("history", "give an upper bound (1..3): how many messages before the answer at most");
+    if (*history_.hi == 0) throw option_error("history", "at least one message of history (1..3)");
+    if (!turns_path.empty()) turns_path_ = for_option("turns_path", [&] { return path::parse(turns_path); });
+  }
+  std::string name() const override { return "window"; }
+
+  std::optional<size_t> apply(const record_ref& rec, std::string& out, uint64_t&) const override {
+    auto conv = turns_path_ ? turns_path_->first(rec.root) : find_conversation(rec.root);
+    thread_local std::vector<message> msgs;
+    if (!conv || !messages_of(*conv, msgs)) return std::nullopt;
+    std::vector<raw_span> id = raw_values(rec.line, id_path());
+    std::string parent_id;
+    if (!id.empty()) {
+      std::string_view raw = id[0].of(rec.line);
+      if (raw[0] == '"') parent_id = unescape_json_string(raw.substr(1, raw.size() - 2));
+      else if (raw[0] != '{' && raw[0] != '[' && raw != "null") parent_id = raw;
+    }
+    const uint64_t lo = history_.lo.value_or(1), hi = *history_.hi;
+    size_t made = 0;
+    for (size_t k = 0; k < msgs.size(); ++k) {
+      if (msgs[k].role != role::assistant || k < lo) continue;
+      const size_t from = k - std::min<uint64_t>(hi, k);
+      out += '{';
+      if (!parent_id.empty()) {
+        out += "\"id\":" + json_text(parent_id + "#" + std::to_string(k)) + ",\"parent_id\":";
+        out += id[0].of(rec.line);
+        out += ',';
+      }
+      out += "\"turn\":" + std::to_string(k) + ",\"input\":";
+      if (format_ == window_format::text) {
+        std::string text;
+        for (size_t j = from; j < k; ++j) {
+          if (j > from) text += '\n';
+          text += role_label(msgs[j].role);
+          text += ": ";
+          text += msgs[j].text;
+        }
+        out += json_text(text);
+      } else {
+        out += '[';
+        for (size_t j = from; j < k; ++j) {
+          if (j > from) out += ',';
+          out += "{\"role\":" + json_text(role_name(msgs[j].role)) + ",\"content\":" + json_text(msgs[j].text) + "}";
+        }
+        out += ']';
+      }
+      out += ",\"output\":" + json_text(msgs[k].text) + "}\n";
+      ++made;
+    }
+    if (made == 0) return std::nullopt;
+    return made;
+  }
+
+ private:
+  static const path& id_path() {
+    static const path p = path::parse(".id");
+    return p;
+  }
+  range history_;
+  window_format format_;
+  std::optional<path> turns_path_;
+};
+
 }  // namespace
+
+std::unique_ptr<record_transform> make_window_transform(const std::string& history, window_format format,
+                                                        const std::string& turns_path) {
+  return std::make_unique<window_transform>(history, format, turns_path);
+}
 
 std::unique_ptr<record_transform> make_explode_transform(const std::string& array_path, const std::vector<std::string>& inherit,
                                                          const std::string& index_path) {
