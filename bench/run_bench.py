@@ -251,6 +251,29 @@ def jobs(env):
              duck_int, ("duckdb",)),
     ]
 
+    # Transforms (target: >= 1 GB/s of input, within 1.2x of cat writing the
+    # same output bytes). Results compare line counts: jq's CSV and JSON
+    # spellings differ from jsift's byte-preserving ones.
+    yield "transform: cut to CSV (3 fields)", [
+        peer("jsift cut -f", f"{J} cut -q -f .id,.record_type,.input_parameters.persona_key=persona {q(data)} -o {q(out('cut.csv'))}; wc -l < {q(out('cut.csv'))}",
+             first_int),
+        peer("jq @csv", f"jq -r '[.id, .record_type, .input_parameters.persona_key] | @csv' {q(data)} > {q(out('jq_cut.csv'))}; echo $(( $(wc -l < {q(out('jq_cut.csv'))}) + 1 ))",
+             first_int, ("jq",)),
+        peer("cat of the same CSV (floor)", f"cat {q(out('cut.csv'))} > {q(out('cat_cut.csv'))}", lambda s: None),
+    ]
+    yield "transform: explode .turns, inheriting .id", [
+        peer("jsift explode", f"{J} explode -q .turns --inherit .id=.parent_id {q(data)} -o {q(out('turns.jsonl'))}; wc -l < {q(out('turns.jsonl'))}",
+             first_int),
+        peer("jq", f"jq -c '.id as $p | (.turns | if type == \"array\" then .[] else empty end) | objects | .parent_id = $p' {q(data)} > {q(out('jq_turns.jsonl'))}; wc -l < {q(out('jq_turns.jsonl'))}",
+             first_int, ("jq",)),
+        peer("cat of the same records (floor)", f"cat {q(out('turns.jsonl'))} > {q(out('cat_turns.jsonl'))}", lambda s: None),
+    ]
+    yield "transform: set .source on every record", [
+        peer("jsift set", f"{J} set -q .source=bench {q(data)} -o {q(out('set.jsonl'))}; wc -l < {q(out('set.jsonl'))}", first_int),
+        peer("jq", f"jq -c '.source = \"bench\"' {q(data)} > {q(out('jq_set.jsonl'))}; wc -l < {q(out('jq_set.jsonl'))}", first_int, ("jq",)),
+        peer("cat of the same records (floor)", f"cat {q(out('set.jsonl'))} > {q(out('cat_set.jsonl'))}", lambda s: None),
+    ]
+
     yield "uniqueness of the final turn per record type", [
         peer("jsift stats --unique", f"{J} stats --json --by .record_type --unique '.turns[-1].content' {q(data)}", jsift_unique),
         peer("jq | sort -u", f"jq -r 'select(.turns | type == \"array\" and length > 0) | select(.turns[-1] | type == \"object\" and has(\"content\")) | [.record_type, .turns[-1].content] | @json' {q(data)} | LC_ALL=C sort -u | jq -r '.[0]' | LC_ALL=C sort | uniq -c",

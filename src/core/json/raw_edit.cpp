@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <optional>
 
 #include <fmt/format.h>
@@ -21,15 +24,19 @@ size_t skip_ws(std::string_view s, size_t i) {
   return i;
 }
 
-// s[i] == '"': the index after the closing quote (memchr to each quote; a
-// quote after an odd run of backslashes is escaped).
+// s[i] == '"': the index after the closing quote. The first 16 bytes in
+// one compare (most keys and many values end there), then memchr to each
+// quote; a quote after an odd run of backslashes is escaped. (A byte loop
+// and a memchr call per string were 40 % of `explode`.)
 size_t string_end(std::string_view s, size_t i) {
-  // Most keys and many values are short: a plain loop before memchr (a call
-  // per string was a third of `cut`).
-  for (size_t k = i + 1, stop = std::min(s.size(), i + 33); k < stop; ++k) {
-    if (s[k] == '"') return k + 1;
-    if (s[k] == '\\') break;
+#ifdef __SSE2__
+  if (i + 17 <= s.size()) {
+    const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i + 1));
+    const unsigned q = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(c, _mm_set1_epi8('"'))));
+    const unsigned b = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(c, _mm_set1_epi8('\\'))));
+    if (q && (!b || __builtin_ctz(q) < __builtin_ctz(b))) return i + 1 + unsigned(__builtin_ctz(q)) + 1;
   }
+#endif
   for (size_t from = i + 1;;) {
     const void* q = std::memchr(s.data() + from, '"', s.size() - from);
     if (!q) return s.size();
@@ -41,7 +48,9 @@ size_t string_end(std::string_view s, size_t i) {
   }
 }
 
-// The index after the value that starts at s[i].
+// The index after the value that starts at s[i] (strings skipped whole;
+// a 16-bytes-at-a-time bracket scan measured slower on chat records, whose
+// structure is dense).
 size_t value_end(std::string_view s, size_t i) {
   const char c = s[i];
   if (c == '"') return string_end(s, i);
