@@ -46,6 +46,10 @@ void define_common(flag_list& f, common_args& a, output_flag output) {
   f.text("--chunk-bytes", "SIZE", a.chunk_bytes, "Work unit size; memory is about 2 x threads x this").shows_default("4MiB");
   f.toggle("--mmap", a.mmap, "Map regular files instead of reading them with read(2) (slower where measured: README)");
   f.toggle("--no-mmap", a.no_mmap, "Read files with read(2): the default (overrides --mmap)");
+  f.choice("--input-format", a.format,
+           {{"auto", input_format::auto_}, {"jsonl", input_format::jsonl}, {"json", input_format::json}},
+           "auto (JSONL, or the elements of a file that starts with '['), jsonl, or json (each file one JSON value, or an array of them)")
+      .shows_default("auto");
   f.toggle("--profile", a.profile,
            "On stderr at the end: wall time and the busy shares of the committing and the reading thread, the larger of "
            "which bounds the speed-up from more cores");
@@ -64,6 +68,7 @@ run_settings make_settings(const common_args& a) {
   if (s.pass.chunks.chunk_bytes < 64 || s.pass.chunks.chunk_bytes > (uint64_t(1) << 30))
     throw option_error("chunk_bytes", "expected between 64 and 1GiB");
   s.pass.chunks.use_mmap = a.mmap && !a.no_mmap;
+  s.pass.chunks.format = a.format;
   if (a.profile) s.pass.profile = &the_profile;
   if (a.threads > 1024) throw option_error("threads", "at most 1024");
   s.pass.threads = unsigned(a.threads);

@@ -33,6 +33,7 @@ struct common_args {
   std::string max_line_bytes = "64MiB";
   std::string chunk_bytes = "4MiB";
   bool mmap = false, no_mmap = false;
+  input_format format = input_format::auto_;
   bool profile = false;
   std::vector<std::string> globs;
 };

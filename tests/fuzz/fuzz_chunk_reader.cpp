@@ -1,11 +1,15 @@
 // The chunk reader over plain, zstd and gzip files, mapped or streamed, with
 // tiny chunks and line limits: the chunks give back exactly the file's lines
 // (an over-long line as its length and at most the limit's bytes), and
-// corrupt compressed bytes are a data_error, never a crash.
+// corrupt compressed bytes are a data_error, never a crash. Plain content
+// that starts like a JSON array is also read as JSON text: a valid array
+// comes back as its elements, minified, one per line; anything else is a
+// data_error or lines, never a crash.
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include <simdjson.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -52,6 +56,40 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string content(reinterpret_cast<const char*>(data) + 2, size - 2);
   std::string file = form == 1 ? zstd_of(content) : form == 2 ? gzip_of(content) : content;
   const std::string path = fuzz::write_file("input", file);
+  if (form == 0 && jsift::starts_json_text(reinterpret_cast<const unsigned char*>(content.data()), content.size(), jsift::input_format::auto_)) {
+    o.max_line_bytes = size_t(1) << 20;  // whole elements, to compare
+    std::string joined = "[";
+    try {
+      jsift::chunk_reader reader({{path}}, o);
+      jsift::chunk c;
+      size_t n = 0;
+      while (reader.next(c)) {
+        FUZZ_CHECK(c.json_text);
+        std::string_view d = c.data;
+        while (!d.empty()) {
+          size_t nl = d.find('\n');
+          if (n++) joined += ',';
+          joined += d.substr(0, nl);
+          d.remove_prefix(nl == std::string_view::npos ? d.size() : nl + 1);
+        }
+      }
+    } catch (const jsift::data_error&) {
+      joined.clear();  // a broken array: only a crash would be wrong
+    }
+    static simdjson::dom::parser parser;
+    std::string text = content.compare(0, 3, "\xEF\xBB\xBF") == 0 ? content.substr(3) : content;
+    simdjson::dom::element e;
+    if (!parser.parse(text).get(e) && e.type() == simdjson::dom::element_type::ARRAY) {
+      std::string min(text.size() + 64, '\0');
+      size_t m = 0;
+      FUZZ_CHECK(!simdjson::minify(text.data(), text.size(), min.data(), m));
+      min.resize(m);
+      FUZZ_CHECK(joined + "]" == min);
+    }
+    return 0;
+  }
+  o.format = jsift::input_format::jsonl;  // the lines as they are, '[' or not
+
   // Content is detected by magic bytes: plain or raw bytes that begin like
   // zstd or gzip are decoded (and may be corrupt).
   const bool looks_compressed = (form == 0 || form == 3) &&

@@ -122,6 +122,9 @@ class record_job : public chunk_job {
   const disposition_names& names() const { return names_; }
   const disposition_counts& counts() const { return counts_; }
   const line_tally& tally() const { return tally_; }
+  // What a "line" of the tally is: "line" (JSONL), "element" (every input
+  // was JSON text: its values are the records) or "line+element" (both).
+  std::string_view unit() const { return saw_elements_ ? (saw_lines_ ? "line+element" : "element") : "line"; }
   uint64_t invalid_total() const { return invalid_total_; }
   // The first keep_invalid invalid lines, with their line numbers.
   const std::vector<invalid_line>& first_invalid() const { return first_invalid_; }
@@ -168,6 +171,7 @@ class record_job : public chunk_job {
   disposition_names names_;
   disposition_counts counts_;
   line_tally tally_;
+  bool saw_lines_ = false, saw_elements_ = false;  // chunks of JSONL, of JSON text
   uint64_t invalid_total_ = 0;
   std::vector<invalid_line> first_invalid_;
   std::unique_ptr<output_file> quarantine_;

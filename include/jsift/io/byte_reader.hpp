@@ -31,11 +31,27 @@ class byte_reader {
   virtual uint64_t consumed() const = 0;
   // True when bytes are decoded (and the stream can be truncated mid-way).
   virtual bool compressed() const { return true; }
+  // True when the lines are JSON text's values converted (their unit is the element).
+  virtual bool json_text() const { return false; }
 };
 
+// How the content is laid out: JSONL, or JSON text whose values are the
+// records (a top-level array's elements, or with `json` one value).
+// `auto_`: JSONL unless the first byte that is not whitespace (after a
+// UTF-8 BOM) is '['.
+enum class input_format { auto_, jsonl, json };
+
 // Opens a stream over fd (owned; closed on destruction unless it is stdin),
-// sniffing the magic bytes and stacking a decompressor when they match.
+// sniffing the magic bytes and stacking a decompressor when they match, then
+// for JSON text a converter to JSONL: each record on one line, the
+// whitespace outside strings removed and nothing else changed. A JSON
+// stream that breaks off (no closing ']'), or holds something other than
+// ',' or ']' between elements, or text after its end, throws data_error.
 // `name` is used in messages.
-std::unique_ptr<byte_reader> open_stream(int fd, std::string name);
+std::unique_ptr<byte_reader> open_stream(int fd, std::string name, input_format format = input_format::auto_);
+
+// Whether these first bytes of a file start JSON text that `format` reads
+// as records (a '[' after whitespace and a BOM for auto_; anything for json).
+bool starts_json_text(const unsigned char* head, size_t n, input_format format) noexcept;
 
 }  // namespace jsift

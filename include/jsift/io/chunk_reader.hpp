@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "jsift/io/byte_reader.hpp"
 #include "jsift/io/input_list.hpp"
 
 namespace jsift {
@@ -42,6 +43,7 @@ struct chunk {
                             // and its '\n' (mapped files) or its first
                             // max_line_bytes (streams)
   bool oversized_newline = false;  // the oversized line ended with '\n' (not EOF)
+  bool json_text = false;   // the lines are a JSON text's values (byte_reader.hpp)
   std::shared_ptr<const void> keep_alive;
 };
 
@@ -53,6 +55,9 @@ struct chunk_options {
   // flushes of handing its pages back) cost more than read(2)'s copy into a
   // recycled, cache-warm buffer: 1.2-1.7x slower (README, "Performance").
   bool use_mmap = false;
+  // JSONL, or JSON text (a top-level array) converted to JSONL as it is read
+  // (byte_reader.hpp); such files are never mapped.
+  input_format format = input_format::auto_;
 };
 
 class chunk_reader {

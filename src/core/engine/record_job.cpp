@@ -163,6 +163,7 @@ std::string record_job::locate(const invalid_line& l) const {
 void record_job::commit(const chunk& c, result& r) {
   auto& rc = static_cast<record_chunk&>(r);
   cur_chunk_ = &c;
+  (c.json_text ? saw_elements_ : saw_lines_) = true;
   if (c.file_index != cur_file_) {
     cur_file_ = c.file_index;
     line_base_ = 0;

@@ -52,6 +52,13 @@ bool record_parser::parse(std::string_view line, simdjson::dom::element& root, l
                                        : invalid_reason::json_syntax;
     problem.column = p->offset + 1;
     problem.message = std::move(p->message);
+    // A line that only opens an object is the first line of a pretty-printed
+    // JSON file: name the option that reads one.
+    std::string_view t = line;
+    if (t.starts_with("\xEF\xBB\xBF")) t.remove_prefix(3);
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r')) t.remove_suffix(1);
+    while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+    if (t == "{") problem.message += " (a pretty-printed JSON file? --input-format json reads one JSON value per file)";
   } else {
     // Valid JSON the locator does not explain: say what simdjson said.
     problem.reason = invalid_reason::json_syntax;

@@ -2,6 +2,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <exception>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <system_error>
 #include <unistd.h>
 #include <vector>
@@ -165,19 +169,260 @@ class gzip_reader final : public byte_reader {
   bool mid_member_ = false;
 };
 
+// The first bytes of a stream, then the rest of it: what a sniffing reader
+// hands on when the content is not JSON text.
+// A stream that broke while its first bytes were sniffed gives those bytes,
+// then its error, where the reader can name the place.
+class prefixed_reader final : public byte_reader {
+ public:
+  prefixed_reader(std::unique_ptr<byte_reader> in, std::string head, std::exception_ptr error)
+      : in_(std::move(in)), head_(std::move(head)), error_(std::move(error)) {}
+  size_t read(char* buf, size_t n) override {
+    if (at_ < head_.size()) {
+      size_t k = std::min(n, head_.size() - at_);
+      std::memcpy(buf, head_.data() + at_, k);
+      at_ += k;
+      return k;
+    }
+    if (error_) std::rethrow_exception(error_);
+    return in_->read(buf, n);
+  }
+  uint64_t consumed() const override { return in_->consumed(); }
+  bool compressed() const override { return in_->compressed(); }
+
+ private:
+  std::unique_ptr<byte_reader> in_;
+  std::string head_;
+  size_t at_ = 0;
+  std::exception_ptr error_;
+};
+
+// JSON text to JSONL: a top-level array's elements (or one value), each on
+// a line of its own with the whitespace outside strings removed. A state
+// machine over the bytes; the record parser validates each value after.
+class json_values_reader final : public byte_reader {
+ public:
+  json_values_reader(std::unique_ptr<byte_reader> in, std::string head, bool one_value)
+      : in_(std::move(in)), buf_(std::move(head)), one_value_(one_value) {}
+
+  // A broken stream's error comes after the records before it: what this
+  // call wrote is returned first, the error thrown by the next call.
+  size_t read(char* out, size_t n) override {
+    if (error_) std::rethrow_exception(error_);
+    size_t w = 0;
+    try {
+      w = convert(out, n);
+    } catch (const data_error&) {
+      if (w_ == 0) throw;
+      error_ = std::current_exception();
+      return w_;
+    }
+    return w;
+  }
+  uint64_t consumed() const override { return in_->consumed(); }
+  bool compressed() const override { return true; }  // its lines are counted as it writes them
+  bool json_text() const override { return true; }
+
+ private:
+  size_t convert(char* out, size_t n) {
+    size_t& w = w_;
+    w = 0;
+    while (w < n) {
+      if (newline_due_) {
+        out[w++] = '\n';
+        newline_due_ = false;
+        continue;
+      }
+      if (at_ == buf_.size()) {
+        if (eof_) break;
+        buf_.resize(size_t(1) << 18);
+        buf_.resize(in_->read(buf_.data(), buf_.size()));
+        at_ = 0;
+        if (buf_.empty()) {
+          eof_ = true;
+          end_of_input();
+          continue;  // a last scalar's newline
+        }
+      }
+      if (state_ == state::value && in_string_ && !escape_) {  // a string's bytes in bulk, to its next quote or backslash
+        size_t end = at_;
+        const size_t stop = std::min(buf_.size(), at_ + (n - w));
+#ifdef __SSE2__
+        for (; end + 16 <= stop; end += 16) {
+          const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf_.data() + end));
+          const unsigned m = unsigned(_mm_movemask_epi8(
+              _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))));
+          if (m) {
+            end += unsigned(__builtin_ctz(m));
+            break;
+          }
+        }
+#endif
+        while (end < stop && buf_[end] != '"' && buf_[end] != '\\') ++end;
+        if (end > at_) {
+          std::memcpy(out + w, buf_.data() + at_, end - at_);
+          w += end - at_;
+          at_ = end;
+          continue;
+        }
+      }
+      const char c = buf_[at_++];
+      const bool ws = c == ' ' || c == '\n' || c == '\r' || c == '\t';
+      switch (state_) {
+        case state::start:
+          if (bom_ == seen_ && bom_ < 3 && static_cast<unsigned char>(c) == bom_bytes[bom_]) {
+            ++bom_, ++seen_;
+            continue;
+          }
+          ++seen_;
+          if (ws) continue;
+          if (c == '[') {
+            array_ = true;
+            state_ = state::before_value;
+            continue;
+          }
+          if (!one_value_) throw data_error("JSON text that is not an array: read it with --input-format json");
+          begin_value(c, out, w);
+          continue;
+        case state::before_value:
+          if (ws) continue;
+          if (c == ']' && values_ == 0 && !after_comma_) {
+            state_ = state::done;
+            continue;
+          }
+          if (c == ']' || c == ',') throw data_error(fmt::format("expected a value after element {} of the JSON array", values_));
+          begin_value(c, out, w);
+          continue;
+        case state::value:
+          if (in_string_) {
+            out[w++] = c;
+            if (escape_) escape_ = false;
+            else if (c == '\\') escape_ = true;
+            else if (c == '"') {
+              in_string_ = false;
+              if (depth_ == 0) end_value();
+            }
+            continue;
+          }
+          if (depth_ == 0) {  // a scalar: ends at whitespace, ',' or ']'
+            if (ws || c == ',' || c == ']') {
+              end_value();
+              --at_;  // the separator is the next state's
+              continue;
+            }
+            out[w++] = c;
+            continue;
+          }
+          if (ws) continue;
+          out[w++] = c;
+          if (c == '"') in_string_ = true;
+          else if (c == '{' || c == '[') ++depth_;
+          else if ((c == '}' || c == ']') && --depth_ == 0) end_value();
+          continue;
+        case state::after_value:
+          if (ws) continue;
+          if (!array_) throw data_error("more than one JSON value (--input-format json reads one)");
+          if (c == ',') {
+            state_ = state::before_value;
+            after_comma_ = true;
+            continue;
+          }
+          if (c == ']') {
+            state_ = state::done;
+            continue;
+          }
+          throw data_error(fmt::format("expected ',' or ']' after element {} of the JSON array", values_));
+        case state::done:
+          if (ws) continue;
+          throw data_error("text after the end of the JSON array");
+      }
+    }
+    return w;
+  }
+
+  enum class state { start, before_value, value, after_value, done };
+  static constexpr unsigned char bom_bytes[3] = {0xEF, 0xBB, 0xBF};
+
+  void begin_value(char c, char* out, size_t& w) {
+    state_ = state::value;
+    out[w++] = c;
+    if (c == '"') in_string_ = true;
+    else if (c == '{' || c == '[') depth_ = 1;
+  }
+  void end_value() {
+    state_ = state::after_value;
+    ++values_;
+    after_comma_ = false;
+    depth_ = 0;
+    newline_due_ = true;
+  }
+  void end_of_input() {
+    if (state_ == state::value && !array_ && depth_ == 0 && !in_string_) end_value();  // a last scalar
+    switch (state_) {
+      case state::start: return;  // empty, or whitespace only
+      case state::done: return;
+      case state::after_value:
+        if (!array_) return;
+        [[fallthrough]];
+      default:
+        if (!array_) throw data_error("truncated JSON value");
+        throw data_error(fmt::format("truncated JSON array: no closing ']' after element {}", values_));
+    }
+  }
+
+  std::unique_ptr<byte_reader> in_;
+  std::string buf_;
+  size_t at_ = 0;
+  bool one_value_;
+  bool array_ = false, eof_ = false;
+  state state_ = state::start;
+  size_t bom_ = 0, seen_ = 0;
+  int depth_ = 0;
+  bool in_string_ = false, escape_ = false, after_comma_ = false, newline_due_ = false;
+  uint64_t values_ = 0;
+  size_t w_ = 0;  // bytes the current call has written
+  std::exception_ptr error_;
+};
+
 }  // namespace
 
-std::unique_ptr<byte_reader> open_stream(int fd, std::string name) {
+bool starts_json_text(const unsigned char* head, size_t n, input_format format) noexcept {
+  if (format == input_format::jsonl) return false;
+  size_t i = n >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF ? 3 : 0;
+  while (i < n && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t')) ++i;
+  if (format == input_format::json) return true;
+  return i < n && head[i] == '[';
+}
+
+std::unique_ptr<byte_reader> open_stream(int fd, std::string name, input_format format) {
   auto raw = std::make_unique<fd_reader>(fd, std::move(name));
-  char head[4];
-  size_t n = raw->read_full(head, sizeof head);
-  raw->push_back(head, n);
-  switch (detect_compression(reinterpret_cast<unsigned char*>(head), n)) {
-    case compression::zstd: return std::make_unique<zstd_reader>(std::move(raw));
-    case compression::gzip: return std::make_unique<gzip_reader>(std::move(raw));
-    case compression::none: break;
+  char magic[4];
+  size_t n = raw->read_full(magic, sizeof magic);
+  raw->push_back(magic, n);
+  std::unique_ptr<byte_reader> in;
+  switch (detect_compression(reinterpret_cast<unsigned char*>(magic), n)) {
+    case compression::zstd: in = std::make_unique<zstd_reader>(std::move(raw)); break;
+    case compression::gzip: in = std::make_unique<gzip_reader>(std::move(raw)); break;
+    case compression::none: in = std::move(raw); break;
   }
-  return raw;
+  if (format == input_format::jsonl) return in;
+  // Up to 4 KiB of the content, to find its first byte that is not whitespace.
+  std::string head(4096, '\0');
+  size_t got = 0;
+  std::exception_ptr error;
+  try {
+    while (got < head.size()) {
+      size_t r = in->read(head.data() + got, head.size() - got);
+      if (r == 0) break;
+      got += r;
+    }
+  } catch (const data_error&) {
+    error = std::current_exception();  // thrown after these bytes, by the reader
+  }
+  head.resize(got);
+  if (!error && starts_json_text(reinterpret_cast<const unsigned char*>(head.data()), head.size(), format))
+    return std::make_unique<json_values_reader>(std::move(in), std::move(head), format == input_format::json);
+  return std::make_unique<prefixed_reader>(std::move(in), std::move(head), std::move(error));
 }
 
 }  // namespace jsift

@@ -179,7 +179,10 @@ void chunk_reader::state::open_file(const chunk_options& o, const input_file& f)
   if (o.use_mmap && S_ISREG(sb.st_mode)) {
     unsigned char head[4] = {0, 0, 0, 0};
     ssize_t n = ::pread(fd, head, sizeof head, 0);
-    if (n >= 0 && detect_compression(head, size_t(n)) == compression::none) {
+    unsigned char text[4096];
+    ssize_t t = o.format == input_format::jsonl ? 0 : ::pread(fd, text, sizeof text, 0);
+    const bool json_text = t > 0 && starts_json_text(text, size_t(t), o.format);
+    if (n >= 0 && detect_compression(head, size_t(n)) == compression::none && !json_text) {
       try {
         map = std::make_shared<mapped_file>(fd, size_t(sb.st_size), f.name());
       } catch (...) {
@@ -190,7 +193,7 @@ void chunk_reader::state::open_file(const chunk_options& o, const input_file& f)
       return;
     }
   }
-  stream = open_stream(fd, f.name());  // owns fd from here
+  stream = open_stream(fd, f.name(), o.format);  // owns fd from here
   count_lines = stream->compressed();
 }
 
@@ -301,6 +304,7 @@ bool chunk_reader::state::next_streamed(const chunk_options& o, chunk& out, cons
   out = chunk{};
   out.offset = pos;
   out.file_start = pos == 0;
+  out.json_text = stream->json_text();
   const char* nl = static_cast<const char*>(::memrchr(b, '\n', n));
   if (nl || eof) return emit_lines(out, std::move(buf), n, nl ? size_t(nl + 1 - b) : n);
   return next_long_line(o, out, name, std::move(buf), cap, n);

@@ -94,6 +94,7 @@ std::string run_report_json(std::string_view command, const record_job& job,
   w.key("jsift_version").value(JSIFT_VERSION);
   w.key("command").value(command);
   write_inputs_json(w, job);
+  w.key("unit").value(job.unit());
   w.key("lines").value(t.lines);
   w.key("dispositions");
   write_dispositions_json(w, job);

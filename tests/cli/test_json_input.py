@@ -1,0 +1,80 @@
+"""JSON text as input: a file whose first byte that is not whitespace is
+'[' is read as its elements (one record each, whitespace outside strings
+removed, nothing else changed), compressed or from a pipe, at any -j; one
+pretty-printed value with --input-format json; broken arrays are clear
+errors; the report's unit is the element."""
+import gzip
+import json
+import os
+import subprocess
+
+from harness import *  # noqa: F401,F403
+
+ARRAY = fixture("json", "alpaca-style.json")
+EXPECTED = slurp(fixture("json", "alpaca-style.expected.jsonl"))
+PRETTY = fixture("json", "pretty-object.json")
+
+
+class json_input_tests(jsift_case):
+    def test_elements_become_records_wherever_the_bytes_come_from(self):
+        gz = self.write("a.json.gz", gzip.compress(slurp(ARRAY)))
+        zst = self.path("a.json.zst")
+        subprocess.run(["zstd", "-q", "-f", ARRAY, "-o", zst], check=True)
+        for src in (ARRAY, gz, zst):
+            for extra in (("-j1",), ("-j3", "--chunk-bytes", "64"), ("--mmap",)):
+                r, rep = self.run_with_report("filter", "--on-invalid", "skip", *extra, src)
+                self.assertEqual(r.out, EXPECTED, (src, extra))
+                self.assertEqual(rep["unit"], "element")
+                self.assertEqual(rep["lines"], 4)
+                self.assertEqual(rep["dispositions"], {"kept": 3, "invalid:not_object": 1, "total": 4})
+        r = self.run_jsift("filter", "--on-invalid", "skip", stdin=slurp(ARRAY))
+        self.assertEqual((r.rc, r.out), (0, EXPECTED), r.err)
+        self.assertIn("<stdin>:3:1: not an object", r.err)  # the third element
+        # every command reads them: stats counts the elements' records
+        r = self.run_jsift("stats", "--json", "--on-invalid", "skip", ARRAY)
+        self.assertEqual(r.json()["records"], 3)
+        # Python agrees on the values
+        want = [e for e in json.loads(slurp(ARRAY).decode("utf-8-sig")) if isinstance(e, dict)]
+        self.assertEqual([json.loads(l) for l in EXPECTED.splitlines()], want)
+
+    def test_mixed_inputs_say_so_and_jsonl_stays_jsonl(self):
+        jl = self.write("x.jsonl", '{"a": 1}\n')
+        r, rep = self.run_with_report("filter", "--on-invalid", "skip", jl, ARRAY)
+        self.assertEqual(rep["unit"], "line+element")
+        self.assertEqual(r.out, b'{"a": 1}\n' + EXPECTED)
+        r, rep = self.run_with_report("filter", jl)
+        self.assertEqual(rep["unit"], "line")
+        # --input-format jsonl: the array's lines are lines
+        r = self.run_jsift("filter", "--input-format", "jsonl", "--on-invalid", "skip", "--report", self.path("r.json"), ARRAY)
+        self.assertEqual(r.rc, 0, r.err)
+        rep = json.loads(slurp(self.path("r.json")))
+        self.assertEqual(rep["unit"], "line")
+        self.assertEqual(rep["dispositions"].get("kept", 0), 1)  # only the last element is a line of its own with no comma
+        self.assertEqual(rep["lines"], len(slurp(ARRAY).splitlines()))
+
+    def test_one_pretty_value_with_input_format_json_and_a_hint_without(self):
+        r, rep = self.run_with_report("filter", "--input-format", "json", PRETTY)
+        self.assertEqual(r.out, b'{"id":"one","turns":[{"role":"user","content":"hi  there"}]}\n')
+        r = self.run_jsift("filter", PRETTY)
+        self.assertEqual(r.rc, 3)
+        self.assertIn("pretty-object.json:1:2:", r.err)
+        self.assertIn("--input-format json", r.err)
+        r = self.run_jsift("filter", "--input-format", "json", stdin=b'{"a":1}\n{"b":2}\n')
+        self.assertEqual(r.rc, 3)
+        self.assertIn("more than one JSON value", r.err)
+
+    def test_broken_arrays_are_clear_errors(self):
+        for data, what in ((b'[{"a":1},\n{"b":2}', "truncated JSON array: no closing ']' after element 2"),
+                           (b'[{"a":1} {"b":2}]', "expected ',' or ']' after element 1"),
+                           (b'[{"a":1}] x', "text after the end of the JSON array"),
+                           (b'[{"a":1},]', "expected a value after element 1"),
+                           (b'[{"a":"x]", "b":[1,2}', "truncated JSON array")):
+            r = self.run_jsift("filter", stdin=data)
+            self.assertEqual(r.rc, 3, (data, r.err))
+            self.assertIn(what, r.err, data)
+        r, rep = self.run_with_report("filter", stdin=b"  [ ]  \n")
+        self.assertEqual((r.out, rep["lines"], rep["unit"]), (b"", 0, "line"))
+
+
+if __name__ == "__main__":
+    unittest.main()
