@@ -150,10 +150,23 @@ class transform_tests(jsift_case):
         for args, what in ((("set", INPUT), "at least one PATH=VALUE"), (("set", "--del", ".", INPUT), "cannot be deleted"),
                            (("cut", INPUT), "at least one PATH"), (("cut", "-f", "nodot", INPUT), "invalid path"),
                            (("cut", "-f", ".a,,.b", INPUT), "empty field"), (("cut", "--format", "xml", "-f", ".a", INPUT), "xml"),
-                           (("set", ".a[role=robot].x=1", INPUT), "unknown role")):
+                           (("set", ".a[role=robot].x=1", INPUT), "unknown role"),
+                           (("cut", "-f", ".a.id,.b.id", INPUT), "two fields named 'id'")):
             r = self.run_jsift(*args)
             self.assertEqual(r.rc, 2, (args, r.err))
             self.assertIn(what, r.err, args)
+
+    def test_edge_names_ids_and_roles(self):
+        src = self.write("e.jsonl", '{"id":"","turns":[{"role":null,"from":"human","content":"q"},{"role":"assistant","content":"a"}],"a":1,"a":2}\n')
+        r, rep = self.run_with_report("window", src)
+        self.assertEqual(json.loads(r.out), {"id": "#1", "parent_id": "", "turn": 1, "input": "User: q", "output": "a"})
+        r, rep = self.run_with_report("cut", "--format", "jsonl", "-f", ".a=tab\there", src)
+        self.assertEqual(json.loads(r.out), {"tab\there": 1})  # the name escaped: valid JSON
+        r, rep = self.run_with_report("set", "--del", ".a", src)
+        self.assertNotIn(b'"a":', r.out)  # every repeat of the key, or the second would show
+        r, rep = self.run_with_report("filter", "--eq", ".turns[role=user][0].content=q", src)
+        r2, rep2 = self.run_with_report("cut", "-f", ".turns[role=user][0].content=q", src)
+        self.assertEqual((rep["dispositions"]["kept"], r2.out), (1, b"q\r\nq\r\n"))  # DOM and raw walks agree on the role
 
     def test_invalid_lines_are_accounted_for_and_cut_rows_stay_in_order(self):
         src = self.write("mixed.jsonl", '{"id":1}\nnot json\n{"id":2}\n')

@@ -51,6 +51,7 @@ TEST_CASE("set: replaces in place, adds members last, creates objects on the way
   CHECK(set(R"({"t":[{"role":"user"},{"role":"assistant"}]})", ".t[role=assistant][-1].ok", "true") ==
         R"({"t":[{"role":"user"},{"role":"assistant","ok":true}]})");
   CHECK(set(R"({"a":1})", ".a", "1", edit_result::unchanged) == R"({"a":1})");
+  CHECK(set(R"({"m":null,"z":0})", ".m.n.o", "1") == R"({"m":{"n":{"o":1}},"z":0})");  // null: as if missing
   CHECK(set(R"({"t":[]})", ".t[].r", "0", edit_result::unchanged) == R"({"t":[]})");
   std::string why;
   std::string doc = R"({"a":"text"})";
@@ -76,6 +77,7 @@ TEST_CASE("del: members and elements with their comma, wherever they stand") {
   CHECK(del(R"({"t":[{"role":"tool"},{"role":"user"},{"role":"tool"}]})", ".t[role=tool]") == R"({"t":[{"role":"user"}]})");
   CHECK(del(R"({"a":{"b":1,"c":2}})", ".a.c") == R"({"a":{"b":1}})");
   CHECK(del(R"({"a":1})", ".zz") == R"({"a":1})");
+  CHECK(del(R"({"a":1,"b":0,"a":2})", ".a") == R"({"b":0})");  // a repeat would come back into view
 }
 
 TEST_CASE("values given on the command line, and JSON string escapes") {

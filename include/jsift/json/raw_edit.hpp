@@ -43,7 +43,8 @@ std::string json_value_text(std::string_view text);
 enum class edit_result { changed, unchanged, conflict };
 
 // Sets the value at `p` to `value` (JSON text), where `p` reaches a value
-// or can be created (missing keys at its end); a missing key before an
+// or can be created (missing keys at its end, a null standing for the
+// object they go in); a missing key before an
 // index, or an index out of range, sets nothing there. conflict: a step
 // meets a value of the wrong type (a key into a string, an index into an
 // object): `why` says where.

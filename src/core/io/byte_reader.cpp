@@ -334,7 +334,7 @@ class json_values_reader final : public byte_reader {
           throw data_error(fmt::format("expected ',' or ']' after element {} of the JSON array", values_));
         case state::done:
           if (ws) continue;
-          throw data_error("text after the end of the JSON array");
+          throw data_error("text after the end of the JSON array (JSONL whose first line is an array? --input-format jsonl reads lines)");
       }
     }
     return w;

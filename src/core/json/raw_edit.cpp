@@ -110,14 +110,17 @@ bool key_is(std::string_view s, const raw_span& key, std::string_view name) {
 
 uint8_t raw_role(std::string_view s, const raw_span& v) {
   if (s[v.begin] != '{') return uint8_t(role::other);
-  std::optional<raw_span> role_value, from_value;  // "role" wins over "from", as in role_of()
+  // As role_of(): the first "role" member if it is a string, else the first
+  // "from" member if it is one.
+  std::optional<raw_span> role_value, from_value;
   for_each_item(s, v.begin, [&](const item& m) {
     if (!role_value && key_is(s, m.key, "role")) role_value = m.value;
     else if (!from_value && key_is(s, m.key, "from")) from_value = m.value;
-    return !role_value;
+    return !(role_value && s[role_value->begin] == '"');  // a string role settles it
   });
-  std::optional<raw_span> name = role_value ? role_value : from_value;
-  if (!name || s[name->begin] != '"') return uint8_t(role::other);
+  auto is_string = [&](const std::optional<raw_span>& x) { return x && s[x->begin] == '"'; };
+  std::optional<raw_span> name = is_string(role_value) ? role_value : is_string(from_value) ? from_value : std::nullopt;
+  if (!name) return uint8_t(role::other);
   std::string text = unescape_json_string(s.substr(name->begin + 1, name->end - name->begin - 2));
   return uint8_t(role_of_name(text).value_or(role::other));
 }
@@ -138,6 +141,7 @@ struct walker {
   bool create;  // set: missing keys become targets, wrong types conflicts
   std::vector<target> out;
   std::string conflict;
+  bool every_member = false;  // del: every member of a repeated key, not only the first
 
   bool only_keys_from(size_t i) const {
     for (; i < steps.size(); ++i)
@@ -157,12 +161,21 @@ struct walker {
     const path::step& st = steps[i];
     const char c = s[v.begin];
     if (st.kind == op::key) {
+      if (c == 'n' && create && only_keys_from(i)) {  // null becomes the object the keys create
+        out.push_back({v, item_begin, true, i});
+        return;
+      }
       if (c != '{') return create ? fail(i, fmt::format("'{}' is not in an object", st.name)) : void();
       std::optional<item> found;  // the first member of that name: stop there
+      std::vector<item> more;     // del: the repeats too, or a reader would see one of them next
       for_each_item(s, v.begin, [&](const item& m) {
-        if (key_is(s, m.key, st.name)) found = m;
-        return !found;
+        if (key_is(s, m.key, st.name)) {
+          if (!found) found = m;
+          else more.push_back(m);
+        }
+        return !found || every_member;
       });
+      for (const item& m : more) walk(m.value, m.begin, i + 1);
       if (found) return walk(found->value, found->begin, i + 1);
       if (create && only_keys_from(i)) out.push_back({v, item_begin, true, i});
       return;  // missing, and an index after it: nothing to set there
@@ -265,7 +278,7 @@ std::string unescape_json_string(std::string_view in) {
 }
 
 std::string minify_json(std::string_view json) {
-  std::string out(json.size(), '\0');
+  std::string out(json.size() + simdjson::SIMDJSON_PADDING, '\0');  // room the SIMD kernels may touch
   size_t n = 0;
   if (simdjson::minify(json.data(), json.size(), out.data(), n)) return std::string(json);
   out.resize(n);
@@ -298,11 +311,17 @@ edit_result raw_set(std::string& json, const path& p, std::string_view value, st
       changed = true;
       continue;
     }
-    // Add "key": {"key2": ... value} as the object's last member.
+    // Add "key": {"key2": ... value} as the object's last member (or as
+    // the only member of an object that replaces a null).
     std::string add = json_string(p.steps()[t.step].name) + ":";
     std::string close;
     for (size_t k = t.step + 1; k < p.steps().size(); ++k) add += "{" + json_string(p.steps()[k].name) + ":", close += "}";
     add += std::string(value) + close;
+    if (json[t.value.begin] == 'n') {
+      json.replace(t.value.begin, t.value.end - t.value.begin, "{" + add + "}");
+      changed = true;
+      continue;
+    }
     size_t end = t.value.end - 1;  // the object's '}'
     size_t last = end;
     while (last > t.value.begin && is_ws(json[last - 1])) --last;
@@ -315,7 +334,7 @@ edit_result raw_set(std::string& json, const path& p, std::string_view value, st
 
 edit_result raw_del(std::string& json, const path& p) {
   if (p.steps().empty()) return edit_result::unchanged;  // `.`: the record itself stays
-  walker w{json, p.steps(), false, {}, {}};
+  walker w{json, p.steps(), false, {}, {}, true};
   const size_t at = skip_ws(json, 0);
   w.walk({at, value_end(json, at)}, at, 0);
   if (w.out.empty()) return edit_result::unchanged;

@@ -68,6 +68,21 @@ struct field {
   std::string name;
 };
 
+// A JSON string of `text`.
+std::string json_text(std::string_view text) {
+  std::string out = "\"";
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') out += '\\', out += ch;
+    else if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20) out += fmt::format("\\u{:04x}", c);
+    else out += ch;
+  }
+  return out + '"';
+}
+
 void csv_cell(std::string& out, std::string_view v) {
   if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
     out += v;
@@ -110,6 +125,8 @@ class cut_transform final : public record_transform {
         else if (!p.steps().empty() && p.steps().back().kind == path::op::key) name = p.steps().back().name;
         else name = p.text();
         if (name.empty()) throw option_error("fields", fmt::format("an empty name in '{}'", one));
+        for (const field& f : fields_)
+          if (f.name == name) throw option_error("fields", fmt::format("two fields named '{}' (rename one: PATH=NAME)", name));
         fields_.push_back({std::move(p), std::move(name)});
       }
     }
@@ -137,7 +154,7 @@ class cut_transform final : public record_transform {
         if (vs.empty()) continue;
         if (!first) out += ',';
         first = false;
-        out += json_name(f.name);
+        out += json_text(f.name);
         out += ':';
         append_value(out, rec.line, vs, f.p.is_multi(), false);
       }
@@ -158,14 +175,6 @@ class cut_transform final : public record_transform {
   }
 
  private:
-  static std::string json_name(std::string_view name) {
-    std::string out = "\"";
-    for (char c : name) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    return out + '"';
-  }
   // One cell or JSONL value: for a cell, a single string's text, null as
   // nothing, containers minified; several values as a JSON array.
   static void append_value(std::string& out, std::string_view line, const std::vector<raw_span>& vs, bool multi, bool cell) {
@@ -262,19 +271,6 @@ class explode_transform final : public record_transform {
   std::optional<path> index_;
 };
 
-std::string json_text(std::string_view text) {
-  std::string out = "\"";
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') out += '\\', out += ch;
-    else if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\t') out += "\\t";
-    else if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-    else out += ch;
-  }
-  return out + '"';
-}
 
 std::string_view role_label(role r) {
   switch (r) {
@@ -302,10 +298,12 @@ class window_transform final : public record_transform {
     if (!conv || !messages_of(*conv, msgs)) return std::nullopt;
     std::vector<raw_span> id = raw_values(rec.line, id_path());
     std::string parent_id;
+    bool has_id = false;
     if (!id.empty()) {
       std::string_view raw = id[0].of(rec.line);
+      has_id = raw[0] == '"' || (raw[0] != '{' && raw[0] != '[' && raw != "null");
       if (raw[0] == '"') parent_id = unescape_json_string(raw.substr(1, raw.size() - 2));
-      else if (raw[0] != '{' && raw[0] != '[' && raw != "null") parent_id = raw;
+      else if (has_id) parent_id = raw;
     }
     const uint64_t lo = history_.lo.value_or(1), hi = *history_.hi;
     size_t made = 0;
@@ -313,7 +311,7 @@ class window_transform final : public record_transform {
       if (msgs[k].role != role::assistant || k < lo) continue;
       const size_t from = k - std::min<uint64_t>(hi, k);
       out += '{';
-      if (!parent_id.empty()) {
+      if (has_id) {
         out += "\"id\":" + json_text(parent_id + "#" + std::to_string(k)) + ",\"parent_id\":";
         out += id[0].of(rec.line);
         out += ',';
