@@ -17,6 +17,7 @@
 #include "jsift/engine/record_job.hpp"
 #include "jsift/io/input_list.hpp"
 #include "jsift/io/json_writer.hpp"
+#include "jsift/jobs/transform_job.hpp"
 #include "terminal.hpp"
 
 namespace jsift::cli {
@@ -72,5 +73,11 @@ void run_with_progress(const run_settings& s, const std::vector<input_file>& inp
 // unless -q the invalid-line warnings, the summary line and `tail` on stderr.
 void finish_command(const run_settings& s, std::string_view command, const record_job& job,
                     const std::function<void(json_writer&)>& extra = {}, std::string_view tail = {});
+
+// How set, cut, explode and window run: transform_job over the inputs into
+// -o, then finish_command with the job's own report section and summary tail.
+void run_transform(const common_args& a, const record_transform& t, std::string_view command,
+                   const std::function<void(const transform_job&, json_writer&)>& extra = {},
+                   const std::function<std::string(const transform_job&)>& tail = {});
 
 }  // namespace jsift::cli

@@ -156,6 +156,13 @@ class transform_tests(jsift_case):
             self.assertEqual(r.rc, 2, (args, r.err))
             self.assertIn(what, r.err, args)
 
+    def test_a_cut_field_no_record_has_is_said(self):
+        r, rep = self.run_with_report("cut", "-f", ".id,.nowhere", INPUT)
+        self.assertIn("no record has a value at .nowhere", r.err)
+        self.assertNotIn("at .id", r.err)
+        r, rep = self.run_with_report("cut", "-f", ".id", INPUT)
+        self.assertNotIn("warning", r.err)
+
     def test_edge_names_ids_and_roles(self):
         src = self.write("e.jsonl", '{"id":"","turns":[{"role":null,"from":"human","content":"q"},{"role":"assistant","content":"a"}],"a":1,"a":2}\n')
         r, rep = self.run_with_report("window", src)

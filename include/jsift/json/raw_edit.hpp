@@ -30,8 +30,10 @@ struct raw_span {
 // The spans of the values `p` reaches in `json`, in document order.
 std::vector<raw_span> raw_values(std::string_view json, const path& p);
 
-// A JSON string's content (without quotes) unescaped.
+// A JSON string's content (without quotes) unescaped, and the other way:
+// `text` as a JSON string, quotes included (json_writer's escaping).
 std::string unescape_json_string(std::string_view content);
+std::string json_string(std::string_view text);
 
 // `json` with whitespace outside strings removed (simdjson's minifier).
 std::string minify_json(std::string_view json);

@@ -5,6 +5,7 @@
 // (json/raw_edit.hpp).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -31,6 +32,9 @@ class record_transform {
   virtual std::optional<size_t> apply(const record_ref& rec, std::string& out, uint64_t& skipped) const = 0;
   // Written once before the records (a CSV header); empty for JSONL.
   virtual std::string header() const { return {}; }
+  // Once the run is over: warnings about what it measured nothing of
+  // ("jsift: warning: ...\n" lines; a cut field no record has).
+  virtual std::string warnings() const { return {}; }
 };
 
 // `jsift set PATH=VALUE... --del PATH...`: assignments first, in order, then

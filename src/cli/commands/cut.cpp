@@ -23,13 +23,7 @@ class cut_command final : public command {
   }
   int run(const invocation&) override {
     auto t = make_cut_transform(fields_, format_);
-    run_settings s = make_settings(common_);
-    check_outputs(s, {{"-o", s.output}});
-    output_file out(s.output);
-    transform_job job(s.inputs, s.records, *t, out);
-    run_with_progress(s, s.inputs, job);
-    job.finish();
-    finish_command(s, "cut", job);
+    run_transform(common_, *t, "cut");
     return 0;
   }
 

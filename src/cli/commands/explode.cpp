@@ -31,26 +31,21 @@ class explode_command final : public command {
     const std::string array = common_.inputs[0];
     common_.inputs.erase(common_.inputs.begin());
     auto t = make_explode_transform(array, inherit_, index_);
-    run_settings s = make_settings(common_);
-    check_outputs(s, {{"-o", s.output}});
-    output_file out(s.output);
-    transform_job job(s.inputs, s.records, *t, out);
-    run_with_progress(s, s.inputs, job);
-    job.finish();
-    std::string tail = fmt::format("  -> {} records{}\n", with_commas(job.records_out()),
-                                   job.skipped() ? fmt::format(" ({} elements left out: not objects, or a DEST of the wrong type)",
-                                                               with_commas(job.skipped()))
-                                                 : "");
-    finish_command(
-        s, "explode", job,
-        [&](json_writer& w) {
+    run_transform(
+        common_, *t, "explode",
+        [&](const transform_job& job, json_writer& w) {
           w.key("explode").begin_object();
           w.key("path").value(array);
           w.key("records_out").value(job.records_out());
           w.key("elements_left_out").value(job.skipped());
           w.end_object();
         },
-        tail);
+        [](const transform_job& job) {
+          return fmt::format("  -> {} records{}\n", with_commas(job.records_out()),
+                             job.skipped() ? fmt::format(" ({} elements left out: not objects, or a DEST of the wrong type)",
+                                                         with_commas(job.skipped()))
+                                           : "");
+        });
     return 0;
   }
 

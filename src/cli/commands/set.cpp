@@ -32,13 +32,7 @@ class set_command final : public command {
     }
     common_.inputs = inputs;
     auto t = make_set_transform(sets, dels_);
-    run_settings s = make_settings(common_);
-    check_outputs(s, {{"-o", s.output}});
-    output_file out(s.output);
-    transform_job job(s.inputs, s.records, *t, out);
-    run_with_progress(s, s.inputs, job);
-    job.finish();
-    finish_command(s, "set", job);
+    run_transform(common_, *t, "set");
     return 0;
   }
 

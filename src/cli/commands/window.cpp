@@ -27,20 +27,14 @@ class window_command final : public command {
   }
   int run(const invocation&) override {
     auto t = make_window_transform(history_, format_, turns_path_);
-    run_settings s = make_settings(common_);
-    check_outputs(s, {{"-o", s.output}});
-    output_file out(s.output);
-    transform_job job(s.inputs, s.records, *t, out);
-    run_with_progress(s, s.inputs, job);
-    job.finish();
-    finish_command(
-        s, "window", job,
-        [&](json_writer& w) {
+    run_transform(
+        common_, *t, "window",
+        [](const transform_job& job, json_writer& w) {
           w.key("window").begin_object();
           w.key("records_out").value(job.records_out());
           w.end_object();
         },
-        fmt::format("  -> {} records\n", with_commas(job.records_out())));
+        [](const transform_job& job) { return fmt::format("  -> {} records\n", with_commas(job.records_out())); });
     return 0;
   }
 

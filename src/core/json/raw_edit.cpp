@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "jsift/io/json_writer.hpp"
 #include "jsift/json/conversation.hpp"
 
 namespace jsift {
@@ -204,19 +205,6 @@ struct walker {
   }
 };
 
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') out += '\\', out += ch;
-    else if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\t') out += "\\t";
-    else if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-    else out += ch;
-  }
-  return out + '"';
-}
 
 }  // namespace
 
@@ -226,6 +214,12 @@ std::vector<raw_span> raw_values(std::string_view json, const path& p) {
   if (at < json.size()) w.walk({at, value_end(json, at)}, at, 0);
   std::vector<raw_span> out;
   for (const target& t : w.out) out.push_back(t.value);
+  return out;
+}
+
+std::string json_string(std::string_view text) {
+  std::string out;
+  json_writer::escape(out, text);
   return out;
 }
 

@@ -66,22 +66,11 @@ class set_transform final : public record_transform {
 struct field {
   path p;
   std::string name;
-};
-
-// A JSON string of `text`.
-std::string json_text(std::string_view text) {
-  std::string out = "\"";
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') out += '\\', out += ch;
-    else if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\t') out += "\\t";
-    else if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-    else out += ch;
+  std::unique_ptr<std::atomic<bool>> reached = std::make_unique<std::atomic<bool>>(false);  // by some record
+  void seen() const {
+    if (!reached->load(std::memory_order_relaxed)) reached->store(true, std::memory_order_relaxed);
   }
-  return out + '"';
-}
+};
 
 void csv_cell(std::string& out, std::string_view v) {
   if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
@@ -134,6 +123,14 @@ class cut_transform final : public record_transform {
   }
   std::string name() const override { return "cut"; }
 
+  std::string warnings() const override {
+    std::string out;
+    for (const field& f : fields_)
+      if (!f.reached->load())
+        out += fmt::format("jsift: warning: cut: no record has a value at {} (its column is empty)\n", f.p.text());
+    return out;
+  }
+
   std::string header() const override {
     if (format_ == cut_format::jsonl) return {};
     std::string h;
@@ -152,9 +149,10 @@ class cut_transform final : public record_transform {
       for (const field& f : fields_) {
         std::vector<raw_span> vs = raw_values(rec.line, f.p);
         if (vs.empty()) continue;
+        f.seen();
         if (!first) out += ',';
         first = false;
-        out += json_text(f.name);
+        out += json_string(f.name);
         out += ':';
         append_value(out, rec.line, vs, f.p.is_multi(), false);
       }
@@ -165,6 +163,7 @@ class cut_transform final : public record_transform {
     for (size_t i = 0; i < fields_.size(); ++i) {
       if (i) out += format_ == cut_format::csv ? ',' : '\t';
       std::vector<raw_span> vs = raw_values(rec.line, fields_[i].p);
+      if (!vs.empty()) fields_[i].seen();
       cell.clear();
       if (!vs.empty()) append_value(cell, rec.line, vs, fields_[i].p.is_multi(), true);
       if (format_ == cut_format::csv) csv_cell(out, cell);
@@ -312,7 +311,7 @@ class window_transform final : public record_transform {
       const size_t from = k - std::min<uint64_t>(hi, k);
       out += '{';
       if (has_id) {
-        out += "\"id\":" + json_text(parent_id + "#" + std::to_string(k)) + ",\"parent_id\":";
+        out += "\"id\":" + json_string(parent_id + "#" + std::to_string(k)) + ",\"parent_id\":";
         out += id[0].of(rec.line);
         out += ',';
       }
@@ -325,16 +324,16 @@ class window_transform final : public record_transform {
           text += ": ";
           text += msgs[j].text;
         }
-        out += json_text(text);
+        out += json_string(text);
       } else {
         out += '[';
         for (size_t j = from; j < k; ++j) {
           if (j > from) out += ',';
-          out += "{\"role\":" + json_text(role_name(msgs[j].role)) + ",\"content\":" + json_text(msgs[j].text) + "}";
+          out += "{\"role\":" + json_string(role_name(msgs[j].role)) + ",\"content\":" + json_string(msgs[j].text) + "}";
         }
         out += ']';
       }
-      out += ",\"output\":" + json_text(msgs[k].text) + "}\n";
+      out += ",\"output\":" + json_string(msgs[k].text) + "}\n";
       ++made;
     }
     if (made == 0) return std::nullopt;
