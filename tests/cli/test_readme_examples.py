@@ -30,6 +30,7 @@ EXAMPLES = [
     ("jsift cut -f .id,.record_type,.input_parameters.persona_key=persona data/ -o summary.csv", (0,), False),
     ("jsift explode .turns --inherit .id=.parent_id --inherit .record_type=.source_type --index .turn_index data/ -o turns.jsonl", (0,), False),
     ("jsift window --history 1..3 data/ -o pairs.jsonl", (0,), False),
+    ("jsift convert --to openai sharegpt_dump.json -o chat.jsonl", (0,), False),
     ("jsift dedup data/ -o unique.jsonl", (0,), False),
     ("jsift dedup --key '.turns[].content' --normalize ws,case data/ -o unique.jsonl --dups dups.jsonl", (0,), False),
     ("jsift dedup --index seen.idx new_batch.jsonl -o new_unique.jsonl", (0,), False),
@@ -76,6 +77,8 @@ class readme_examples_run(jsift_case):
         shutil.copytree(SAMPLE, os.path.join(work, "data"))
         shutil.copy(fixture("compressed", "conversations.jsonl.zst"), os.path.join(work, "in.jsonl.zst"))
         shutil.copy(PAIRS, os.path.join(work, "new_batch.jsonl"))
+        with open(os.path.join(work, "sharegpt_dump.json"), "wb") as f:  # a ShareGPT dump as one JSON array
+            f.write(b"[\n" + b",\n".join(read_lines(fixture("real", "sharegpt-medicalgpt-dpo-zh.jsonl"))) + b"\n]\n")
         shutil.copy(PAIRS, os.path.join(work, "eval.jsonl"))
         shutil.copy(CONV, os.path.join(work, "train.jsonl"))
         env = dict(os.environ, PATH=bindir + os.pathsep + os.environ["PATH"])

@@ -2,8 +2,8 @@
 // locator agree on what is valid JSON, a rejected line always gets a reason,
 // a column inside the line and words, and nothing crashes. A parsed record's
 // conversation counts agree with each other in every unit, the raw-text
-// walker (json/raw_edit) reaches the values the DOM walk reaches, and set
-// and del leave valid JSON.
+// walker (json/raw_edit) reaches the values the DOM walk reaches, and set,
+// del and convert (to every schema) leave valid JSON objects.
 #include <cstdint>
 #include <string>
 
@@ -15,6 +15,7 @@
 #include "jsift/json/conversation.hpp"
 #include "jsift/json/path.hpp"
 #include "jsift/json/raw_edit.hpp"
+#include "jsift/stages/record_transform.hpp"
 
 namespace {
 simdjson::dom::element& v_any() {
@@ -65,6 +66,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       edited.assign(line);
       jsift::raw_del(edited, p);
       FUZZ_CHECK(!plain.parse(edited).get(v_any()));
+    }
+    static const std::unique_ptr<jsift::record_transform> converts[] = {
+        jsift::make_convert_transform(jsift::chat_schema::openai, ""), jsift::make_convert_transform(jsift::chat_schema::sharegpt, ""),
+        jsift::make_convert_transform(jsift::chat_schema::alpaca, ""), jsift::make_convert_transform(jsift::chat_schema::jsonl, "")};
+    for (size_t k = 0; k < 4; ++k) {
+      const auto& t = converts[k];
+      std::string out;
+      jsift::transform_tally tally;
+      const jsift::record_ref rec{line, root, nullptr, 0, 0, 0, false};
+      if (auto n = t->apply(rec, out, tally)) {
+        FUZZ_CHECK(*n == 1 && !out.empty() && out.back() == '\n');
+        out.pop_back();
+        simdjson::dom::element converted;
+        FUZZ_CHECK(!plain.parse(out).get(converted) && converted.type() == simdjson::dom::element_type::OBJECT);
+      }
+      uint64_t counted = 0;  // one source shape or one reason per record (jsonl counts nothing)
+      for (uint64_t c : tally.counts) counted += c;
+      FUZZ_CHECK(counted == (k == 3 ? 0 : 1));
     }
     if (auto conv = jsift::find_conversation(root)) {
       using jsift::turn_unit;

@@ -33,11 +33,13 @@ class transform_job final : public record_job {
 
  public:
   uint64_t records_out() const { return records_out_; }
-  uint64_t skipped() const { return skipped_; }  // parts the transform left out
+  uint64_t skipped() const { return tally_.skipped; }  // parts the transform left out
+  const transform_tally& tally() const { return tally_; }
 
  private:
   const record_transform& t_;
-  uint64_t records_out_ = 0, skipped_ = 0;
+  uint64_t records_out_ = 0;
+  transform_tally tally_;
   size_t failed_;  // the disposition "filtered:<name>"
   output_file& out_;
   write_behind writer_;

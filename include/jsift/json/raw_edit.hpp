@@ -30,6 +30,16 @@ struct raw_span {
 // The spans of the values `p` reaches in `json`, in document order.
 std::vector<raw_span> raw_values(std::string_view json, const path& p);
 
+// The members of the object, or the elements of the array, that starts at
+// json[at]: each with its key's span, quotes included (empty for an array
+// element), and its value's span.
+struct raw_item {
+  raw_span key, value;
+};
+std::vector<raw_item> raw_items(std::string_view json, size_t at);
+// A key span's name, unescaped.
+std::string raw_key_name(std::string_view json, const raw_span& key);
+
 // A JSON string's content (without quotes) unescaped, and the other way:
 // `text` as a JSON string, quotes included (json_writer's escaping).
 std::string unescape_json_string(std::string_view content);

@@ -19,6 +19,24 @@
 
 namespace jsift {
 
+class json_writer;
+
+// What a transform counted over the records a worker saw; tallies merge by
+// adding, so the totals do not depend on the threads.
+struct transform_tally {
+  uint64_t skipped = 0;          // parts left out (explode's elements that are not objects)
+  std::vector<uint64_t> counts;  // the transform's own counters (convert: sources, reasons)
+  void add(size_t i, uint64_t n = 1) {
+    if (counts.size() <= i) counts.resize(i + 1);
+    counts[i] += n;
+  }
+  uint64_t at(size_t i) const { return i < counts.size() ? counts[i] : 0; }
+  void merge(const transform_tally& o) {
+    skipped += o.skipped;
+    for (size_t i = 0; i < o.counts.size(); ++i) add(i, o.counts[i]);
+  }
+};
+
 class record_transform {
  public:
   virtual ~record_transform() = default;
@@ -27,9 +45,14 @@ class record_transform {
   virtual std::string name() const = 0;
   // Appends the transformed record(s) (lines, each with its '\n') to `out`
   // and returns how many; nullopt, with nothing appended, when the record
-  // cannot be transformed. `skipped` counts parts left out (explode's
-  // elements that are not objects).
-  virtual std::optional<size_t> apply(const record_ref& rec, std::string& out, uint64_t& skipped) const = 0;
+  // cannot be transformed. Counts go to the worker's `tally`.
+  virtual std::optional<size_t> apply(const record_ref& rec, std::string& out, transform_tally& tally) const = 0;
+  // Whether a record may become more (or fewer) than one (explode, window).
+  virtual bool one_to_one() const { return true; }
+  // Its report members (inside its own object) and summary lines (each
+  // "  ...\n") from the run's tally; nothing by default.
+  virtual void write_report(json_writer&, const transform_tally&) const {}
+  virtual std::string summary(const transform_tally&) const { return {}; }
   // Written once before the records (a CSV header); empty for JSONL.
   virtual std::string header() const { return {}; }
   // Once the run is over: warnings about what it measured nothing of
@@ -77,5 +100,19 @@ enum class cut_format { csv, tsv, jsonl };
 // JSON; a path with [] gives a JSON array of its values. JSONL rows are
 // {"NAME": value as written, ...} with missing paths left out.
 std::unique_ptr<record_transform> make_cut_transform(const std::vector<std::string>& fields, cut_format format);
+
+// `jsift convert --to SCHEMA`: the record's conversation (found as --turns
+// finds it, or the top-level member --turns-path names) rewritten as
+// OpenAI "messages" [{role, content}], ShareGPT "conversations"
+// [{from, value}] (roles human, gpt, system, observation) or Alpaca
+// instruction/input/output/system/history members, in the conversation's
+// place; the record's other members keep their bytes, and so do a
+// message's other fields (name, tool_calls, weight...) and its text as
+// written. Sources: role/content and from/value messages, {user, bot} and
+// [user, bot] pairs, text-marked dialogues, Alpaca records. A record the
+// target cannot hold is not converted (see the reasons in the tally).
+// jsonl: every record with the whitespace outside its strings removed.
+enum class chat_schema { openai, sharegpt, alpaca, jsonl };
+std::unique_ptr<record_transform> make_convert_transform(chat_schema to, const std::string& turns_path);
 
 }  // namespace jsift

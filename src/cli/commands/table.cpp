@@ -10,6 +10,7 @@
   X(cut)                  \
   X(explode)              \
   X(window)               \
+  X(convert)              \
   X(dedup)                \
   X(rebalance)            \
   X(sample)               \

@@ -10,7 +10,8 @@ transform_job::transform_job(const std::vector<input_file>& files, record_job_op
 
 namespace {
 struct transform_chunk : record_chunk {
-  uint64_t records_out = 0, skipped = 0;
+  uint64_t records_out = 0;
+  transform_tally tally;
 };
 }  // namespace
 
@@ -18,7 +19,7 @@ std::unique_ptr<record_chunk> transform_job::make_chunk() const { return std::ma
 
 void transform_job::on_record(record_chunk& rc, const record_ref& rec) const {
   auto& tc = static_cast<transform_chunk&>(rc);
-  if (auto n = t_.apply(rec, rc.out, tc.skipped)) {
+  if (auto n = t_.apply(rec, rc.out, tc.tally)) {
     rc.counts.add(disposition_names::kept);
     tc.records_out += *n;
   } else {
@@ -29,7 +30,7 @@ void transform_job::on_record(record_chunk& rc, const record_ref& rec) const {
 void transform_job::on_commit(record_chunk& rc) {
   auto& tc = static_cast<transform_chunk&>(rc);
   records_out_ += tc.records_out;
-  skipped_ += tc.skipped;
+  tally_.merge(tc.tally);
   if (rc.out.empty()) return;
   const size_t n = rc.out.capacity();
   writer_.post(n, [&out = out_, bytes = std::move(rc.out)] { out.write(bytes); });

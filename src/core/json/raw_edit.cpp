@@ -217,6 +217,19 @@ std::vector<raw_span> raw_values(std::string_view json, const path& p) {
   return out;
 }
 
+std::vector<raw_item> raw_items(std::string_view json, size_t at) {
+  std::vector<raw_item> out;
+  for_each_item(json, at, [&](const item& it) {
+    out.push_back({it.key, it.value});
+    return true;
+  });
+  return out;
+}
+
+std::string raw_key_name(std::string_view json, const raw_span& key) {
+  return unescape_json_string(json.substr(key.begin + 1, key.end - key.begin - 2));
+}
+
 std::string json_string(std::string_view text) {
   std::string out;
   json_writer::escape(out, text);

@@ -47,7 +47,7 @@ class set_transform final : public record_transform {
     if (sets_.empty() && dels_.empty()) throw usage_error("set: give at least one PATH=VALUE or --del PATH");
   }
   std::string name() const override { return "set"; }
-  std::optional<size_t> apply(const record_ref& rec, std::string& out, uint64_t&) const override {
+  std::optional<size_t> apply(const record_ref& rec, std::string& out, transform_tally&) const override {
     thread_local std::string text, why;
     text.assign(rec.line);
     for (const auto& [p, v] : sets_)
@@ -142,7 +142,7 @@ class cut_transform final : public record_transform {
     return h + (format_ == cut_format::csv ? "\r\n" : "\n");
   }
 
-  std::optional<size_t> apply(const record_ref& rec, std::string& out, uint64_t&) const override {
+  std::optional<size_t> apply(const record_ref& rec, std::string& out, transform_tally&) const override {
     if (format_ == cut_format::jsonl) {
       out += '{';
       bool first = true;
@@ -217,8 +217,9 @@ class explode_transform final : public record_transform {
     }
   }
   std::string name() const override { return "explode"; }
+  bool one_to_one() const override { return false; }
 
-  std::optional<size_t> apply(const record_ref& rec, std::string& out, uint64_t& skipped) const override {
+  std::optional<size_t> apply(const record_ref& rec, std::string& out, transform_tally& tally) const override {
     std::vector<raw_span> at = raw_values(rec.line, array_);
     if (at.empty() || rec.line[at[0].begin] != '[') return std::nullopt;
     // The parent's values to inherit, once per record.
@@ -245,7 +246,7 @@ class explode_transform final : public record_transform {
     for (size_t i = 0; i < elements.size(); ++i) {
       std::string_view e = elements[i].of(array);
       if (e[0] != '{') {
-        ++skipped;
+        ++tally.skipped;
         continue;
       }
       text.assign(e);
@@ -253,7 +254,7 @@ class explode_transform final : public record_transform {
       for (const auto& [dest, v] : values) ok = ok && raw_set(text, *dest, v, why) != edit_result::conflict;
       if (index_) ok = ok && raw_set(text, *index_, std::to_string(i), why) != edit_result::conflict;
       if (!ok) {
-        ++skipped;
+        ++tally.skipped;
         continue;
       }
       out += text;
@@ -290,8 +291,9 @@ class window_transform final : public record_transform {
     if (!turns_path.empty()) turns_path_ = for_option("turns_path", [&] { return path::parse(turns_path); });
   }
   std::string name() const override { return "window"; }
+  bool one_to_one() const override { return false; }
 
-  std::optional<size_t> apply(const record_ref& rec, std::string& out, uint64_t&) const override {
+  std::optional<size_t> apply(const record_ref& rec, std::string& out, transform_tally&) const override {
     auto conv = turns_path_ ? turns_path_->first(rec.root) : find_conversation(rec.root);
     thread_local std::vector<message> msgs;
     if (!conv || !messages_of(*conv, msgs)) return std::nullopt;
