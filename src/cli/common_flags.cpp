@@ -108,17 +108,22 @@ void finish_command(const run_settings& s, std::string_view command, const recor
   if (!s.quiet) print_err(skipped_warnings(s.skipped) + invalid_warnings(job) + summary_line(command, job) + std::string(tail));
 }
 
-void run_transform(const common_args& a, const record_transform& t, std::string_view command,
-                   const std::function<void(const transform_job&, json_writer&)>& extra,
-                   const std::function<std::string(const transform_job&)>& tail) {
+void run_transform(const common_args& a, const record_transform& t) {
   run_settings s = make_settings(a);
   check_outputs(s, {{"-o", s.output}});
   output_file out(s.output);
   transform_job job(s.inputs, s.records, t, out);
   run_with_progress(s, s.inputs, job);
   job.finish();
+  const std::string name = t.name();
   finish_command(
-      s, command, job, [&](json_writer& w) { if (extra) extra(job, w); }, (tail ? tail(job) : std::string()) + t.warnings());
+      s, name, job,
+      [&](json_writer& w) {
+        w.key(name).begin_object();
+        t.write_report(w, job.tally());
+        w.end_object();
+      },
+      t.summary(job.tally()) + t.warnings());
 }
 
 }  // namespace jsift::cli

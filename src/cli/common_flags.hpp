@@ -74,10 +74,9 @@ void run_with_progress(const run_settings& s, const std::vector<input_file>& inp
 void finish_command(const run_settings& s, std::string_view command, const record_job& job,
                     const std::function<void(json_writer&)>& extra = {}, std::string_view tail = {});
 
-// How set, cut, explode and window run: transform_job over the inputs into
-// -o, then finish_command with the job's own report section and summary tail.
-void run_transform(const common_args& a, const record_transform& t, std::string_view command,
-                   const std::function<void(const transform_job&, json_writer&)>& extra = {},
-                   const std::function<std::string(const transform_job&)>& tail = {});
+// How set, cut, explode, window and convert run: transform_job over the
+// inputs into -o, then finish_command with the transform's report section
+// ("<name>": {...}) and summary lines.
+void run_transform(const common_args& a, const record_transform& t);
 
 }  // namespace jsift::cli

@@ -37,6 +37,7 @@
 #include "jsift/stages/gate_checks.hpp"
 #include "jsift/stages/predicate_chain.hpp"
 #include "jsift/stages/quota.hpp"
+#include "jsift/stages/record_transform.hpp"
 #include "jsift/stages/selection_planner.hpp"
 #include "jsift/stages/selector.hpp"
 #include "jsift/stages/split_router.hpp"
@@ -62,6 +63,9 @@ struct pipeline_output {
 
 struct pipeline_spec {
   std::string path, name;
+  // [[transform]] tables, in file order, before [filter]; at most one of
+  // them makes several records of a line (explode, window).
+  std::vector<std::shared_ptr<const record_transform>> transforms;
   std::optional<predicate_chain> filter;
   std::optional<pipeline_dedup> dedup;
   std::optional<pipeline_rebalance> rebalance;
@@ -69,6 +73,8 @@ struct pipeline_spec {
   pipeline_output output;
   gate_config gate;  // checks on the output (may be empty)
 };
+
+struct pipeline_chunk;  // a chunk's results (pipeline_job.cpp)
 
 class pipeline_job final : public record_job {
  public:
@@ -84,6 +90,12 @@ class pipeline_job final : public record_job {
   ~pipeline_job() override;
 
   const std::vector<uint64_t>& written() const { return written_; }
+  // With an explode or window in [[transform]]: the records it made (the
+  // lines it made them of are "expanded:<name>") and their dispositions.
+  bool has_records_ledger() const { return expanded_id_ != 0; }
+  uint64_t records_in() const { return records_in_; }
+  const disposition_counts& record_counts() const { return records_; }
+  const std::vector<transform_tally>& tallies() const { return tallies_; }
 
  protected:
   std::unique_ptr<record_chunk> make_chunk() const override;
@@ -99,6 +111,13 @@ class pipeline_job final : public record_job {
 
  private:
   void register_names();
+  void transform(pipeline_chunk& pc, const record_ref& rec, size_t i, bool made) const;
+  void through(pipeline_chunk& pc, const record_ref& rec, bool record) const;
+  std::vector<size_t> transform_failed_ids_;
+  size_t expanded_id_ = 0;
+  disposition_counts records_;
+  uint64_t records_in_ = 0;
+  std::vector<transform_tally> tallies_;
   const pipeline_spec& spec_;
   first_seen* seen_;
   bottom_k* survey_ = nullptr;

@@ -24,6 +24,7 @@ class json_writer;
 // What a transform counted over the records a worker saw; tallies merge by
 // adding, so the totals do not depend on the threads.
 struct transform_tally {
+  uint64_t made = 0;             // records written (the caller counts them)
   uint64_t skipped = 0;          // parts left out (explode's elements that are not objects)
   std::vector<uint64_t> counts;  // the transform's own counters (convert: sources, reasons)
   void add(size_t i, uint64_t n = 1) {
@@ -32,6 +33,7 @@ struct transform_tally {
   }
   uint64_t at(size_t i) const { return i < counts.size() ? counts[i] : 0; }
   void merge(const transform_tally& o) {
+    made += o.made;
     skipped += o.skipped;
     for (size_t i = 0; i < o.counts.size(); ++i) add(i, o.counts[i]);
   }
@@ -49,9 +51,9 @@ class record_transform {
   virtual std::optional<size_t> apply(const record_ref& rec, std::string& out, transform_tally& tally) const = 0;
   // Whether a record may become more (or fewer) than one (explode, window).
   virtual bool one_to_one() const { return true; }
-  // Its report members (inside its own object) and summary lines (each
-  // "  ...\n") from the run's tally; nothing by default.
-  virtual void write_report(json_writer&, const transform_tally&) const {}
+  // Its report members (inside its own object: "records_out" and what the
+  // transform adds) and summary lines (each "  ...\n") from the run's tally.
+  virtual void write_report(json_writer& w, const transform_tally& t) const;
   virtual std::string summary(const transform_tally&) const { return {}; }
   // Written once before the records (a CSV header); empty for JSONL.
   virtual std::string header() const { return {}; }

@@ -1,7 +1,6 @@
 // `jsift convert`: conversations from one schema to another (OpenAI, ShareGPT, Alpaca), or JSON text to JSONL.
 #include "../command.hpp"
 #include "../common_flags.hpp"
-#include "jsift/io/json_writer.hpp"
 #include "jsift/jobs/transform_job.hpp"
 
 namespace jsift::cli {
@@ -33,14 +32,7 @@ class convert_command final : public command {
   }
   int run(const invocation&) override {
     auto t = make_convert_transform(to_, turns_path_);
-    run_transform(
-        common_, *t, "convert",
-        [&](const transform_job& job, json_writer& w) {
-          w.key("convert").begin_object();
-          t->write_report(w, job.tally());
-          w.end_object();
-        },
-        [&](const transform_job& job) { return t->summary(job.tally()); });
+    run_transform(common_, *t);
     return 0;
   }
 

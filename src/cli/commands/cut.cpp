@@ -23,7 +23,7 @@ class cut_command final : public command {
   }
   int run(const invocation&) override {
     auto t = make_cut_transform(fields_, format_);
-    run_transform(common_, *t, "cut");
+    run_transform(common_, *t);
     return 0;
   }
 

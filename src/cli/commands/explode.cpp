@@ -1,11 +1,8 @@
 // `jsift explode PATH`: one record per element of the array at PATH, with
 // values inherited from the parent record.
-#include <fmt/format.h>
-
 #include "../command.hpp"
 #include "../common_flags.hpp"
 #include "jsift/error.hpp"
-#include "jsift/io/units.hpp"
 #include "jsift/jobs/transform_job.hpp"
 
 namespace jsift::cli {
@@ -31,21 +28,7 @@ class explode_command final : public command {
     const std::string array = common_.inputs[0];
     common_.inputs.erase(common_.inputs.begin());
     auto t = make_explode_transform(array, inherit_, index_);
-    run_transform(
-        common_, *t, "explode",
-        [&](const transform_job& job, json_writer& w) {
-          w.key("explode").begin_object();
-          w.key("path").value(array);
-          w.key("records_out").value(job.records_out());
-          w.key("elements_left_out").value(job.skipped());
-          w.end_object();
-        },
-        [](const transform_job& job) {
-          return fmt::format("  -> {} records{}\n", with_commas(job.records_out()),
-                             job.skipped() ? fmt::format(" ({} elements left out: not objects, or a DEST of the wrong type)",
-                                                         with_commas(job.skipped()))
-                                           : "");
-        });
+    run_transform(common_, *t);
     return 0;
   }
 

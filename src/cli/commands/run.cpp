@@ -23,13 +23,13 @@ namespace {
 class run_command final : public command {
  public:
   command_info info() const override {
-    return {"run", "A whole pipeline from a TOML file: filter, dedup, rebalance, split (and shard), then the gate on the output",
+    return {"run", "A whole pipeline from a TOML file: transforms, filter, dedup, rebalance, split (and shard), then the gate on the output",
             "Exit codes as for gate. Example: jsift run --config examples/pipeline.toml data/"};
   }
   void define(flag_list& f) override {
     define_common(f, common_, output_flag::none);
     f.text("--config", "FILE", config_,
-           "The pipeline file: [filter] [dedup] [rebalance] [split] [output] and [[check]] (see README 'jsift run')")
+           "The pipeline file: [[transform]] [filter] [dedup] [rebalance] [split] [output] and [[check]] (see README 'jsift run')")
         .files()
         .required();
     f.text("-o,--output", "DIR", dir_, "Output directory (overrides [output] dir)").dirs();
@@ -140,6 +140,13 @@ class run_command final : public command {
   void report() {
     summary_ = skipped_warnings(s_.skipped) + invalid_warnings(*job_) + (spec_.filter ? spec_.filter->conversation_warning() : "") +
                summary_line("run", *job_);
+    for (size_t i = 0; i < spec_.transforms.size(); ++i) summary_ += spec_.transforms[i]->summary(job_->tallies()[i]);
+    if (job_->has_records_ledger()) {
+      std::string parts;
+      for (const auto& [name, n] : job_->record_counts().listed(job_->names()))
+        parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", with_commas(n), name);
+      summary_ += fmt::format("  {} records made: {}\n", with_commas(job_->records_in()), parts.empty() ? "none" : parts);
+    }
     for (size_t i = 0; i < spec_.split.size(); ++i)
       summary_ += fmt::format("  {:<16}{:>12} records  -> {}\n", fit(spec_.split.name(i), 15), with_commas(job_->written()[i]), outputs_[i]);
     if (seen_) summary_ += seen_->summary("run");
@@ -153,6 +160,23 @@ class run_command final : public command {
                           w.end_object();
                         }
                         w.end_object();
+                        if (!spec_.transforms.empty()) {
+                          w.key("transforms").begin_array();
+                          for (size_t i = 0; i < spec_.transforms.size(); ++i) {
+                            w.begin_object();
+                            w.key("transform").value(spec_.transforms[i]->name());
+                            spec_.transforms[i]->write_report(w, job_->tallies()[i]);
+                            w.end_object();
+                          }
+                          w.end_array();
+                        }
+                        if (job_->has_records_ledger()) {  // the records explode or window made, each with one disposition
+                          w.key("records").begin_object();
+                          w.key("made").value(job_->records_in());
+                          w.key("dispositions");
+                          job_->record_counts().write_json(w, job_->names());
+                          w.end_object();
+                        }
                         if (seen_) w.key("dedup"), seen_->write_json(w);
                         if (spec_.filter) spec_.filter->write_conversations_json(w, false);
                         write_skipped_inputs_json(w, s_.skipped);

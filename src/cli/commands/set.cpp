@@ -32,7 +32,7 @@ class set_command final : public command {
     }
     common_.inputs = inputs;
     auto t = make_set_transform(sets, dels_);
-    run_transform(common_, *t, "set");
+    run_transform(common_, *t);
     return 0;
   }
 

@@ -1,9 +1,6 @@
 // `jsift window`: one chat record per assistant turn, its input the turns before it.
-#include <fmt/format.h>
-
 #include "../command.hpp"
 #include "../common_flags.hpp"
-#include "jsift/io/units.hpp"
 #include "jsift/jobs/transform_job.hpp"
 
 namespace jsift::cli {
@@ -27,14 +24,7 @@ class window_command final : public command {
   }
   int run(const invocation&) override {
     auto t = make_window_transform(history_, format_, turns_path_);
-    run_transform(
-        common_, *t, "window",
-        [](const transform_job& job, json_writer& w) {
-          w.key("window").begin_object();
-          w.key("records_out").value(job.records_out());
-          w.end_object();
-        },
-        [](const transform_job& job) { return fmt::format("  -> {} records\n", with_commas(job.records_out())); });
+    run_transform(common_, *t);
     return 0;
   }
 

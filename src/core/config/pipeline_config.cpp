@@ -79,6 +79,76 @@ void read_split(table_reader& r, pipeline_spec& spec) {
   });
 }
 
+// One [[transform]] table: the command's name as the key that holds its
+// main argument, the command's options as the other keys.
+void read_transform(table_reader& r, pipeline_spec& spec) {
+  static const char* kinds[] = {"set", "explode", "window", "convert", "cut"};
+  std::string kind;
+  for (const char* k : kinds)
+    if (r.has(k) || (std::string_view(k) == "set" && r.has("del"))) {
+      if (!kind.empty()) r.fail(k, fmt::format("one transform per [[transform]] table: this one has {} and {}", kind, k));
+      kind = k;
+    }
+  if (kind.empty()) r.fail("", "a [[transform]] names its transform: set (with del), explode, window, convert or cut");
+  std::unique_ptr<record_transform> t;
+  if (kind == "set") {
+    std::vector<std::string> sets = r.has("set") ? r.string_or_strings("set") : std::vector<std::string>{};
+    std::vector<std::string> dels = r.has("del") ? r.string_or_strings("del") : std::vector<std::string>{};
+    r.done({"set", "del"});
+    t = r.located([&] { return make_set_transform(sets, dels); });
+  } else if (kind == "explode") {
+    std::string array = r.str("explode"), index = r.str("index", "");
+    std::vector<std::string> inherit = r.has("inherit") ? r.string_or_strings("inherit") : std::vector<std::string>{};
+    r.done({"explode", "inherit", "index"});
+    t = r.located([&] {
+      try {
+        return make_explode_transform(array, inherit, index);
+      } catch (const option_error& e) {  // the command's positional PATH is this table's 'explode'
+        if (e.field == "path") throw option_error("explode", e.problem);
+        throw;
+      }
+    });
+  } else if (kind == "window") {
+    std::string history = r.str("window"), format = r.str("format", "text"), turns_path = r.str("turns_path", "");
+    if (format != "text" && format != "messages") r.fail("format", "'format' must be \"text\" or \"messages\"");
+    r.done({"window", "format", "turns_path"});
+    t = r.located([&] {
+      try {
+        return make_window_transform(history, format == "text" ? window_format::text : window_format::messages, turns_path);
+      } catch (const option_error& e) {
+        if (e.field == "history") throw option_error("window", e.problem);
+        throw;
+      }
+    });
+  } else if (kind == "convert") {
+    std::string to = r.str("convert"), turns_path = r.str("turns_path", "");
+    static const std::pair<const char*, chat_schema> schemas[] = {
+        {"openai", chat_schema::openai}, {"sharegpt", chat_schema::sharegpt}, {"alpaca", chat_schema::alpaca}, {"jsonl", chat_schema::jsonl}};
+    auto it = std::find_if(std::begin(schemas), std::end(schemas), [&](const auto& x) { return to == x.first; });
+    if (it == std::end(schemas)) r.fail("convert", "'convert' must be \"openai\", \"sharegpt\", \"alpaca\" or \"jsonl\"");
+    r.done({"convert", "turns_path"});
+    t = r.located([&] { return make_convert_transform(it->second, turns_path); });
+  } else {  // cut: smaller JSONL records (a run writes JSONL)
+    std::vector<std::string> fields = r.string_or_strings("cut");
+    r.done({"cut"});
+    t = r.located([&] {
+      try {
+        return make_cut_transform(fields, cut_format::jsonl);
+      } catch (const option_error& e) {
+        if (e.field == "fields") throw option_error("cut", e.problem);
+        throw;
+      }
+    });
+  }
+  if (!t->one_to_one())
+    for (const auto& earlier : spec.transforms)
+      if (!earlier->one_to_one())
+        r.fail(kind, fmt::format("one transform that makes several records per line ({} is the second, after {}): chain "
+                                 "another run or command with a pipe",
+                                 kind, earlier->name()));
+  spec.transforms.push_back(std::move(t));
+}
+
 void read_output(table_reader& r, pipeline_spec& spec) {
   pipeline_output& o = spec.output;
   o.dir = r.str("dir", "");
@@ -105,15 +175,24 @@ pipeline_spec load_pipeline(const std::string& file) {
   toml::table root = config::parse_file(file);
   for (const auto& [k, v] : root) {
     std::string key(k.str());
-    static const char* known[] = {"name", "filter", "dedup", "rebalance", "split", "output", "check"};
+    static const char* known[] = {"name", "transform", "filter", "dedup", "rebalance", "split", "output", "check"};
     if (std::none_of(std::begin(known), std::end(known), [&](const char* x) { return key == x; }))
-      throw usage_error(fmt::format("{}unknown key '{}' (a pipeline has name, [filter], [dedup], [rebalance], [split], "
-                                    "[output] and [[check]])",
+      throw usage_error(fmt::format("{}unknown key '{}' (a pipeline has name, [[transform]], [filter], [dedup], "
+                                    "[rebalance], [split], [output] and [[check]])",
                                     place(file, &v), key));
   }
   if (const toml::node* n = root.get("name")) {
     if (!n->is_string()) throw usage_error(fmt::format("{}'name' must be a string", place(file, n)));
     spec.name = spec.gate.name = std::string(*n->value<std::string_view>());
+  }
+  if (const toml::node* n = root.get("transform")) {
+    const toml::array* list = n->as_array();
+    if (!list || !list->is_array_of_tables())
+      throw usage_error(fmt::format("{}transforms are [[transform]] tables, applied in file order", place(file, n)));
+    for (size_t i = 0; i < list->size(); ++i) {
+      config::table_reader r(*list->get(i)->as_table(), file, fmt::format("[[transform]] {}", i + 1));
+      config::read_transform(r, spec);
+    }
   }
   using reader_fn = void (*)(config::table_reader&, pipeline_spec&);
   static const std::pair<const char*, reader_fn> tables[] = {{"filter", config::read_filter},

@@ -29,12 +29,13 @@ uint64_t disposition_counts::total() const { return std::accumulate(counts_.begi
 std::vector<std::pair<std::string, uint64_t>> disposition_counts::listed(const disposition_names& names) const {
   auto rank = [](const std::string& n) {
     if (n == "kept") return 0;
-    if (n.rfind("filtered:", 0) == 0) return 1;
-    if (n == "duplicate") return 2;
-    if (n == "sampled_out") return 3;
-    if (n.rfind("invalid:", 0) == 0) return 4;
-    if (n == "blank") return 5;
-    return 6;
+    if (n.rfind("expanded:", 0) == 0) return 1;
+    if (n.rfind("filtered:", 0) == 0) return 2;
+    if (n == "duplicate") return 3;
+    if (n == "sampled_out") return 4;
+    if (n.rfind("invalid:", 0) == 0) return 5;
+    if (n == "blank") return 6;
+    return 7;
   };
   std::vector<size_t> ids;
   for (size_t i = 0; i < counts_.size(); ++i)

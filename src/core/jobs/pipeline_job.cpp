@@ -1,5 +1,9 @@
 #include "jsift/jobs/pipeline_job.hpp"
 
+#include <deque>
+
+#include <fmt/format.h>
+
 #include "jsift/jobs/dedup_job.hpp"
 #include "jsift/jobs/split_job.hpp"
 #include "jsift/sets/string_counter.hpp"
@@ -17,6 +21,8 @@ const key_spec& no_key() {
 constexpr size_t flush_bytes = size_t(4) << 20;
 constexpr uint32_t no_bucket = UINT32_MAX;
 
+}  // namespace
+
 struct pipeline_chunk : record_chunk {
   explicit pipeline_chunk(const pipeline_spec& s)
       : dedup_hasher(s.dedup ? s.dedup->seen.key : no_key()),
@@ -33,18 +39,29 @@ struct pipeline_chunk : record_chunk {
     sel_key key;
     uint32_t bucket;  // no_bucket: no value at the split key
     uint32_t index;   // line index in the chunk
+    bool record;      // counted in the records ledger, not the lines'
   };
   std::vector<entry> entries;
   first_seen::chunk_keys keys;  // the entries' dedup keys, decided on the worker
+  // With [[transform]]: the records ledger (the records explode or window
+  // made, when one of them is in the chain), and each transform's tally.
+  disposition_counts records;
+  uint64_t records_in = 0;
+  std::vector<transform_tally> tallies;
 };
 
-}  // namespace
 
 void pipeline_job::register_names() {
+  for (const auto& t : spec_.transforms) {
+    transform_failed_ids_.push_back(names().add("filtered:" + t->name()));
+    if (!t->one_to_one()) expanded_id_ = names().add("expanded:" + t->name());
+  }
   if (spec_.filter) filtered_ids_ = spec_.filter->register_dispositions(names());
   duplicate_id_ = names().add("duplicate");
   sampled_out_id_ = names().add("sampled_out");
   keyless_id_ = names().add("filtered:keyless");
+  records_ = disposition_counts(names().size());
+  tallies_.resize(spec_.transforms.size());
 }
 
 pipeline_job::pipeline_job(const std::vector<input_file>& files, record_job_options ro, const pipeline_spec& spec,
@@ -69,17 +86,66 @@ pipeline_job::pipeline_job(const std::vector<input_file>& files, record_job_opti
 
 pipeline_job::~pipeline_job() = default;
 
-std::unique_ptr<record_chunk> pipeline_job::make_chunk() const { return std::make_unique<pipeline_chunk>(spec_); }
+std::unique_ptr<record_chunk> pipeline_job::make_chunk() const {
+  auto pc = std::make_unique<pipeline_chunk>(spec_);
+  pc->records = disposition_counts(names().size());
+  pc->tallies.resize(spec_.transforms.size());
+  return pc;
+}
 
 void pipeline_job::on_record(record_chunk& rc, const record_ref& rec) const {
   auto& pc = static_cast<pipeline_chunk&>(rc);
+  if (spec_.transforms.empty()) through(pc, rec, false);
+  else transform(pc, rec, 0, false);
+}
+
+// Transform i on a record (the line itself until a transform makes several
+// records of it: `made`), then the next, each output parsed for the next.
+void pipeline_job::transform(pipeline_chunk& pc, const record_ref& rec, size_t i, bool made) const {
+  if (i == spec_.transforms.size()) return through(pc, rec, made);
+  // Per depth, so that a record's text and DOM outlive the records made
+  // from it (a deque: growing it deeper moves nothing).
+  thread_local std::deque<std::string> outs;
+  thread_local std::deque<simdjson::dom::parser> parsers;
+  while (outs.size() <= i) outs.emplace_back(), parsers.emplace_back();
+  std::string& out = outs[i];
+  out.clear();
+  const record_transform& t = *spec_.transforms[i];
+  std::optional<size_t> n = t.apply(rec, out, pc.tallies[i]);
+  if (!n) {
+    (made ? pc.records : pc.counts).add(transform_failed_ids_[i]);
+    return;
+  }
+  pc.tallies[i].made += *n;
+  const bool expands = !made && !t.one_to_one();
+  if (expands) {
+    pc.counts.add(expanded_id_);
+    pc.records_in += *n;
+  }
+  out.reserve(out.size() + simdjson::SIMDJSON_PADDING);
+  simdjson::dom::parser& parser = parsers[i];
+  for (size_t at = 0; at < out.size();) {
+    const size_t end = out.find('\n', at);
+    simdjson::dom::element root;
+    if (auto err = parser.parse(out.data() + at, end - at, false).get(root))
+      throw std::logic_error(fmt::format("[[transform]] {} wrote a record that is not JSON ({})", t.name(), simdjson::error_message(err)));
+    const record_ref made_rec{std::string_view(out).substr(at, end - at), root, &parser.doc, rec.index, rec.file, rec.offset, false};
+    transform(pc, made_rec, i + 1, made || expands);
+    at = end + 1;
+  }
+}
+
+// The stages after the transforms: filter, then the keys the commit needs.
+void pipeline_job::through(pipeline_chunk& pc, const record_ref& rec, bool record) const {
+  disposition_counts& ledger = record ? pc.records : pc.counts;
   if (spec_.filter) {
     if (auto i = spec_.filter->rejecting(rec)) {
-      rc.drop(filtered_ids_[*i]);
+      ledger.add(filtered_ids_[*i]);
       return;
     }
   }
-  pipeline_chunk::entry e{rc.out.size(), rec.line.size() + 1, {}, false, 0, {}, 0, rec.index};
+  record_chunk& rc = pc;
+  pipeline_chunk::entry e{rc.out.size(), rec.line.size() + 1, {}, false, 0, {}, 0, rec.index, record};
   if (seen_) {
     e.keyless = !pc.dedup_hasher.hash(*rec.doc, e.h);
     pc.keys.add(e.h, e.keyless, rec.index);
@@ -94,7 +160,9 @@ void pipeline_job::on_record(record_chunk& rc, const record_ref& rec) const {
     e.bucket = b ? uint32_t(*b) : no_bucket;  // decided at commit, after dedup and the selection
   }
   pc.entries.push_back(e);
-  rc.keep(rec.line);
+  rc.out.append(rec.line);
+  rc.out.push_back('\n');
+  ledger.add(disposition_names::kept);
 }
 
 void pipeline_job::on_chunk_end(record_chunk& rc, const chunk& c) const {
@@ -108,8 +176,9 @@ void pipeline_job::on_commit(record_chunk& rc) {
   for (size_t k = 0; k < pc.entries.size(); ++k) {
     const auto& e = pc.entries[k];
     if (e.off >= limit) break;
+    disposition_counts& ledger = e.record ? pc.records : rc.counts;
     if (seen_ && seen_->take(pc.keys, k) != first_seen::verdict::kept) {
-      rc.counts.move(disposition_names::kept, duplicate_id_);
+      ledger.move(disposition_names::kept, duplicate_id_);
       continue;
     }
     uint64_t copies = 1;
@@ -122,14 +191,14 @@ void pipeline_job::on_commit(record_chunk& rc) {
       }
       copies = plan_->copies(g, e.key);
       if (copies == 0) {
-        rc.counts.move(disposition_names::kept, sampled_out_id_);
+        ledger.move(disposition_names::kept, sampled_out_id_);
         continue;
       }
     }
     if (survey_) continue;
     if (e.bucket == no_bucket) {  // [split] keyless: as `jsift split` after the same records
       if (spec_.split.keyless() == keyless_policy::fail) throw keyless_record(commit_file_name(), commit_line(e.index), spec_.split);
-      rc.counts.move(disposition_names::kept, keyless_id_);
+      ledger.move(disposition_names::kept, keyless_id_);
       continue;
     }
     std::string_view line(rc.out.data() + e.off, e.len);
@@ -144,6 +213,9 @@ void pipeline_job::on_commit(record_chunk& rc) {
   }
   if (seen_) seen_->flush();
   for (size_t b = 0; b < outs_.size(); ++b) write_behind_of(b);
+  records_.merge(pc.records);
+  records_in_ += pc.records_in;
+  for (size_t i = 0; i < pc.tallies.size(); ++i) tallies_[i].merge(pc.tallies[i]);
 }
 
 void pipeline_job::write_behind_of(size_t b) {

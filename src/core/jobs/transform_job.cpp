@@ -22,6 +22,7 @@ void transform_job::on_record(record_chunk& rc, const record_ref& rec) const {
   if (auto n = t_.apply(rec, rc.out, tc.tally)) {
     rc.counts.add(disposition_names::kept);
     tc.records_out += *n;
+    tc.tally.made += *n;
   } else {
     rc.drop(failed_);
   }

@@ -119,6 +119,7 @@ class convert_transform final : public record_transform {
 
   void write_report(json_writer& w, const transform_tally& t) const override {
     w.key("to").value(schema_name(to_));
+    record_transform::write_report(w, t);
     w.key("converted").begin_object();
     for (size_t i = 0; i < unchanged; ++i) w.key(counter_names[i]).value(t.at(i));
     w.end_object();

@@ -3,11 +3,16 @@
 #include <fmt/format.h>
 
 #include "jsift/error.hpp"
+#include "jsift/io/json_writer.hpp"
+#include "jsift/io/units.hpp"
 #include "jsift/json/conversation.hpp"
 #include "jsift/json/predicate.hpp"
 #include "jsift/json/raw_edit.hpp"
 
 namespace jsift {
+
+void record_transform::write_report(json_writer& w, const transform_tally& t) const { w.key("records_out").value(t.made); }
+
 namespace {
 
 // The index of the first `sep` outside quotes and brackets, or npos.
@@ -201,7 +206,7 @@ class cut_transform final : public record_transform {
 class explode_transform final : public record_transform {
  public:
   explode_transform(const std::string& array_path, const std::vector<std::string>& inherit, const std::string& index_path)
-      : array_(for_option("path", [&] { return path::parse(array_path); })) {
+      : array_(for_option("path", [&] { return path::parse(array_path); })), array_text_(array_path) {
     if (array_.is_multi()) throw option_error("path", "a path to one array (no [] or [role=...] without an index)");
     for (const auto& spec : inherit) {
       const size_t eq = find_outside(spec, '=');
@@ -217,6 +222,16 @@ class explode_transform final : public record_transform {
     }
   }
   std::string name() const override { return "explode"; }
+  void write_report(json_writer& w, const transform_tally& t) const override {
+    w.key("path").value(array_text_);
+    record_transform::write_report(w, t);
+    w.key("elements_left_out").value(t.skipped);
+  }
+  std::string summary(const transform_tally& t) const override {
+    return fmt::format("  -> {} records{}\n", with_commas(t.made),
+                       t.skipped ? fmt::format(" ({} elements left out: not objects, or a DEST of the wrong type)", with_commas(t.skipped))
+                                 : "");
+  }
   bool one_to_one() const override { return false; }
 
   std::optional<size_t> apply(const record_ref& rec, std::string& out, transform_tally& tally) const override {
@@ -267,6 +282,7 @@ class explode_transform final : public record_transform {
 
  private:
   path array_;
+  std::string array_text_;
   std::vector<std::pair<path, path>> inherit_;
   std::optional<path> index_;
 };
@@ -291,6 +307,7 @@ class window_transform final : public record_transform {
     if (!turns_path.empty()) turns_path_ = for_option("turns_path", [&] { return path::parse(turns_path); });
   }
   std::string name() const override { return "window"; }
+  std::string summary(const transform_tally& t) const override { return fmt::format("  -> {} records\n", with_commas(t.made)); }
   bool one_to_one() const override { return false; }
 
   std::optional<size_t> apply(const record_ref& rec, std::string& out, transform_tally&) const override {
