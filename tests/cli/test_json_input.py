@@ -29,7 +29,9 @@ class json_input_tests(jsift_case):
                 self.assertEqual(rep["dispositions"], {"kept": 3, "invalid:not_object": 1, "total": 4})
         r = self.run_jsift("filter", "--on-invalid", "skip", stdin=slurp(ARRAY))
         self.assertEqual((r.rc, r.out), (0, EXPECTED), r.err)
-        self.assertIn("<stdin>:3:1: not an object", r.err)  # the third element
+        self.assertIn("<stdin>: element 3, byte 1 of its minified text: not an object", r.err)  # a pipe cannot be read again
+        r = self.run_jsift("filter", "--on-invalid", "skip", ARRAY)
+        self.assertIn("alpaca-style.json:9:3: element 3: not an object", r.err)  # its line and column in the file
         # every command reads them: stats counts the elements' records
         r = self.run_jsift("stats", "--json", "--on-invalid", "skip", ARRAY)
         self.assertEqual(r.json()["records"], 3)
@@ -62,6 +64,44 @@ class json_input_tests(jsift_case):
         r = self.run_jsift("filter", "--input-format", "json", stdin=b'{"a":1}\n{"b":2}\n')
         self.assertEqual(r.rc, 3)
         self.assertIn("more than one JSON value", r.err)
+
+    def test_messages_name_the_elements_line_and_column_in_the_file(self):
+        # each element made invalid in turn, pretty-printed, BOM, CRLF, compressed: the place Python's decoder gives
+        elements = [{"id": i, "text": "caf\u00e9 %d" % i, "n": [1, 2.5, {"k": None}]} for i in range(6)]
+        for bad in range(6):
+            for crlf in (False, True):
+                text = json.dumps(elements, indent=2, ensure_ascii=False)
+                marker = '"n": [\n      1,'
+                # the bad element: a literal broken where its second 'n' array starts
+                at = 0
+                for _ in range(bad + 1):
+                    at = text.index(marker, at) + 1
+                at = text.index("1,", at)
+                text = text[:at] + "tru" + text[at + 1:]
+                data = text.encode()
+                if crlf:
+                    data = data.replace(b"\n", b"\r\n")
+                before = data.decode()[:data.decode().index("tru")]
+                line = before.count("\n") + 1
+                column = len(before.rsplit("\n", 1)[-1].encode()) + 1
+                for name, payload in (("e.json", b"\xef\xbb\xbf" + data), ("e.json.gz", gzip.compress(data))):
+                    f = self.write(name, payload)
+                    r = self.run_jsift("filter", "-q", f)
+                    self.assertEqual(r.rc, 3, r.err)
+                    self.assertIn("%s:%d:%d: element %d: invalid literal" % (name, line, column, bad + 1), r.err, (bad, crlf, name))
+        # the report says the element and where it is
+        f = self.write("two.json", '[\n {"a": 1},\n 7\n]\n')
+        r, rep = self.run_with_report("stats", "--json", "--on-invalid", "skip", f)
+        first = rep["invalid"]["first"][0]
+        self.assertEqual((first["element"], first["element_column"], first["line"], first["column"]), (2, 1, 3, 2))
+
+    def test_whitespace_between_two_scalars_is_not_removed(self):
+        # "2 3" inside a value is invalid JSON, and must not become 23
+        f = self.write("gap.json", '[{"a": [1,\n  2 3]}, {"b": [true\tfalse]}, {"c": [-1 .5]}, {"ok": [1 , 2]}]')
+        r, rep = self.run_with_report("filter", "--on-invalid", "skip", f)
+        self.assertEqual(r.out, b'{"ok":[1,2]}\n')
+        self.assertEqual(rep["dispositions"]["invalid:json_syntax"], 3)
+        self.assertIn("gap.json:2:5: element 1:", r.err)
 
     def test_broken_arrays_are_clear_errors(self):
         for data, what in ((b'[{"a":1},\n{"b":2}', "truncated JSON array: no closing ']' after element 2"),

@@ -64,6 +64,11 @@ struct invalid_line {
   std::string raw;  // the line as read (for quarantine), without its ending
   uint32_t index = 0;  // line index within its chunk
   size_t out_pos = 0;  // size of the chunk's output when the line was met
+  // From JSON text: `line` is the element's number and `column` a byte of
+  // its minified text; messages give the place in the file (source_line:
+  // source_column, 0 when the file cannot be read again).
+  bool element = false;
+  uint64_t source_line = 0, source_column = 0;
 };
 
 struct record_ref {
@@ -128,7 +133,7 @@ class record_job : public chunk_job {
   uint64_t invalid_total() const { return invalid_total_; }
   // The first keep_invalid invalid lines, with their line numbers.
   const std::vector<invalid_line>& first_invalid() const { return first_invalid_; }
-  // "FILE:LINE:COL: message"
+  // "FILE:LINE:COL: message" ("FILE:LINE:COL: element N: message" for JSON text)
   std::string locate(const invalid_line& l) const;
   const std::vector<input_file>& files() const { return files_; }
 
@@ -179,6 +184,7 @@ class record_job : public chunk_job {
   uint32_t cur_file_ = UINT32_MAX;
   const chunk* cur_chunk_ = nullptr;
   uint64_t line_base_ = 0;
+  void find_source(invalid_line& l) const;
 };
 
 }  // namespace jsift

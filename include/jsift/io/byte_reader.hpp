@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace jsift {
@@ -53,5 +54,16 @@ std::unique_ptr<byte_reader> open_stream(int fd, std::string name, input_format 
 // Whether these first bytes of a file start JSON text that `format` reads
 // as records (a '[' after whitespace and a BOM for auto_; anything for json).
 bool starts_json_text(const unsigned char* head, size_t n, input_format format) noexcept;
+
+// Where a record read from JSON text was in the text: the source line and
+// byte column (1-based) of the byte at `column` (1-based) of the
+// `element`-th value's minified text (the array's elements, or the one
+// value), found by reading the file `path` again from its start (and
+// decompressing it). Messages use it for the few lines they name; nullopt
+// when the file cannot be read again or no longer holds that element.
+struct text_position {
+  uint64_t line = 1, column = 1;
+};
+std::optional<text_position> json_text_position(const std::string& path, uint64_t element, uint64_t column);
 
 }  // namespace jsift

@@ -1,5 +1,7 @@
 #include "jsift/engine/record_job.hpp"
 
+#include "jsift/io/byte_reader.hpp"
+
 #include <algorithm>
 #include <cstring>
 
@@ -157,7 +159,19 @@ uint64_t record_job::expected_records(const record_chunk& rc, const chunk& c) co
 }
 
 std::string record_job::locate(const invalid_line& l) const {
-  return fmt::format("{}:{}:{}: {}", files_[l.file_index].name(), l.line, l.column, l.message);
+  if (!l.element) return fmt::format("{}:{}:{}: {}", files_[l.file_index].name(), l.line, l.column, l.message);
+  if (l.source_line)
+    return fmt::format("{}:{}:{}: element {}: {}", files_[l.file_index].name(), l.source_line, l.source_column, l.line, l.message);
+  return fmt::format("{}: element {}, byte {} of its minified text: {}", files_[l.file_index].name(), l.line, l.column, l.message);
+}
+
+// The place in the file of a record read from JSON text (read again: only
+// for the lines a message names).
+void record_job::find_source(invalid_line& l) const {
+  if (!l.element || l.source_line) return;
+  const input_file& f = files_[l.file_index];
+  if (!f.label.empty()) return;  // a spooled stdin
+  if (auto at = json_text_position(f.path, l.line, l.column)) l.source_line = at->line, l.source_column = at->column;
 }
 
 void record_job::commit(const chunk& c, result& r) {
@@ -171,10 +185,12 @@ void record_job::commit(const chunk& c, result& r) {
   for (auto& l : rc.invalid) {
     l.file_index = c.file_index;
     l.line = line_base_ + l.index + 1;
+    l.element = c.json_text;
   }
   if (!rc.invalid.empty() && opts_.invalid.action == on_invalid::fail) {
     // Emit what came before the bad line, then stop.
-    const invalid_line& first = rc.invalid.front();
+    invalid_line& first = rc.invalid.front();
+    find_source(first);
     rc.out.resize(first.out_pos);
     rc.emit_end = first.index;
     on_commit(rc);
@@ -194,8 +210,10 @@ void record_job::commit(const chunk& c, result& r) {
       json_writer::escape(why, l.message);
       why += "}\n";
     }
-    if (first_invalid_.size() < opts_.keep_invalid)  // reports need the place, not the bytes
-      first_invalid_.push_back(invalid_line{l.file_index, l.line, l.column, l.reason, l.message, {}, l.index, l.out_pos});
+    if (first_invalid_.size() < opts_.keep_invalid) {  // reports need the place, not the bytes
+      first_invalid_.push_back(invalid_line{l.file_index, l.line, l.column, l.reason, l.message, {}, l.index, l.out_pos, l.element});
+      find_source(first_invalid_.back());
+    }
   }
   if (quarantine_why_) quarantine_why_->write(why);
   on_commit(rc);  // may move records between dispositions (kept -> duplicate)

@@ -7,6 +7,7 @@
 #include <emmintrin.h>
 #endif
 #include <system_error>
+#include <fcntl.h>
 #include <unistd.h>
 #include <vector>
 
@@ -197,6 +198,11 @@ class prefixed_reader final : public byte_reader {
   std::exception_ptr error_;
 };
 
+// A byte of a number or a literal.
+bool scalar_byte(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '+' || c == '.';
+}
+
 // JSON text to JSONL: a top-level array's elements (or one value), each on
 // a line of its own with the whitespace outside strings removed. A state
 // machine over the bytes; the record parser validates each value after.
@@ -313,8 +319,20 @@ class json_values_reader final : public byte_reader {
             out[w++] = c;
             continue;
           }
-          if (ws) continue;
+          if (ws) {
+            gap_ = true;
+            continue;
+          }
+          if (gap_) {  // "2 3" must not become "23": one space stays between two scalars' bytes
+            gap_ = false;
+            if (last_scalar_ && scalar_byte(c)) {
+              out[w++] = ' ';
+              --at_;
+              continue;
+            }
+          }
           out[w++] = c;
+          last_scalar_ = scalar_byte(c);
           if (c == '"') in_string_ = true;
           else if (c == '{' || c == '[') ++depth_;
           else if ((c == '}' || c == ']') && --depth_ == 0) end_value();
@@ -345,6 +363,8 @@ class json_values_reader final : public byte_reader {
 
   void begin_value(char c, char* out, size_t& w) {
     state_ = state::value;
+    gap_ = false;
+    last_scalar_ = scalar_byte(c);
     out[w++] = c;
     if (c == '"') in_string_ = true;
     else if (c == '{' || c == '[') depth_ = 1;
@@ -379,6 +399,7 @@ class json_values_reader final : public byte_reader {
   size_t bom_ = 0, seen_ = 0;
   int depth_ = 0;
   bool in_string_ = false, escape_ = false, after_comma_ = false, newline_due_ = false;
+  bool gap_ = false, last_scalar_ = false;  // whitespace skipped after a scalar's byte, inside a value
   uint64_t values_ = 0;
   size_t w_ = 0;  // bytes the current call has written
   std::exception_ptr error_;
@@ -423,6 +444,83 @@ std::unique_ptr<byte_reader> open_stream(int fd, std::string name, input_format 
   if (!error && starts_json_text(reinterpret_cast<const unsigned char*>(head.data()), head.size(), format))
     return std::make_unique<json_values_reader>(std::move(in), std::move(head), format == input_format::json);
   return std::make_unique<prefixed_reader>(std::move(in), std::move(head), std::move(error));
+}
+
+std::optional<text_position> json_text_position(const std::string& path, uint64_t element, uint64_t column) {
+  if (path.empty() || path == "-" || element == 0 || column == 0) return std::nullopt;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  try {
+    std::unique_ptr<byte_reader> in = open_stream(fd, path, input_format::jsonl);  // decompressed, not converted
+    static constexpr unsigned char bom_bytes[3] = {0xEF, 0xBB, 0xBF};
+    std::string buf(size_t(1) << 16, '\0');
+    text_position at{1, 0};  // of the byte being read
+    size_t bom = 0;
+    bool started = false, array = false, in_value = false, in_string = false, escape = false, gap = false, last_scalar = false;
+    int depth = 0;  // inside the current value
+    uint64_t values = 0, minified = 0;
+    for (size_t n; (n = in->read(buf.data(), buf.size())) > 0;) {
+      for (size_t i = 0; i < n; ++i) {
+        const char c = buf[i];
+        if (c == '\n') ++at.line, at.column = 0;
+        else ++at.column;
+        if (bom < 3 && at.line == 1 && at.column == 1 && static_cast<unsigned char>(c) == bom_bytes[bom]) {
+          ++bom;  // a BOM's bytes are not columns
+          at.column = 0;
+          continue;
+        }
+        bom = 3;
+        const bool ws = c == ' ' || c == '\n' || c == '\r' || c == '\t';
+        if (!in_value) {
+          if (ws) continue;
+          if (!started && c == '[') {
+            started = array = true;
+            continue;
+          }
+          started = true;
+          if (c == ',') continue;
+          if (c == ']') return std::nullopt;  // fewer elements than that
+          in_value = true;
+          ++values;
+          if (!array && values > 1) return std::nullopt;
+        }
+        const bool mine = values == element;
+        if (!in_string && depth == 0 && c != '"' && c != '{' && c != '[' && (ws || c == ',' || c == ']')) {
+          in_value = false;  // a scalar's end
+          if (mine) return at;
+          continue;
+        }
+        if (mine && !in_string) {  // the converter's one space between two scalars' bytes counts
+          if (ws) {
+            gap = true;
+          } else {
+            if (gap && last_scalar && scalar_byte(c) && ++minified == column) return at;
+            gap = false;
+            last_scalar = scalar_byte(c);
+          }
+        }
+        if (mine && (in_string || !ws) && ++minified == column) return at;
+        if (in_string) {
+          if (escape) escape = false;
+          else if (c == '\\') escape = true;
+          else if (c == '"') in_string = false;
+        } else if (c == '"') {
+          in_string = true;
+        } else if (c == '{' || c == '[') {
+          ++depth;
+        } else if (c == '}' || c == ']') {
+          --depth;
+        }
+        if (!in_string && depth == 0 && (c == '"' || c == '}' || c == ']')) {  // a string's or a container's end
+          in_value = false;
+          if (mine) return text_position{at.line, at.column + 1};
+        }
+      }
+    }
+    return values == element ? std::optional<text_position>(at) : std::nullopt;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
 }
 
 }  // namespace jsift

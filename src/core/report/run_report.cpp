@@ -59,8 +59,15 @@ void write_invalid_json(json_writer& w, const record_job& job) {
   for (const auto& l : job.first_invalid()) {
     w.begin_object();
     w.key("file").value(job.files()[l.file_index].name());
-    w.key("line").value(l.line);
-    w.key("column").value(uint64_t(l.column));
+    if (l.element) {  // JSON text: the element, and its place in the file when it could be read again
+      w.key("element").value(l.line);
+      w.key("element_column").value(uint64_t(l.column));
+      if (l.source_line) w.key("line").value(l.source_line), w.key("column").value(l.source_column);
+      else w.key("line").null(), w.key("column").null();
+    } else {
+      w.key("line").value(l.line);
+      w.key("column").value(uint64_t(l.column));
+    }
     w.key("reason").value(reason_key(l.reason));
     w.key("message").value(l.message);
     w.end_object();
