@@ -39,6 +39,16 @@ class json_input_tests(jsift_case):
         want = [e for e in json.loads(slurp(ARRAY).decode("utf-8-sig")) if isinstance(e, dict)]
         self.assertEqual([json.loads(l) for l in EXPECTED.splitlines()], want)
 
+    def test_a_real_pretty_printed_array(self):
+        # gsm8k's first records as one indented JSON array: the same records as the dataset's JSONL lines
+        r, rep = self.run_with_report("convert", "--to", "jsonl", fixture("real", "array-gsm8k.json"))
+        lines = read_lines(fixture("real", "array-gsm8k.lines.jsonl"))
+        self.assertEqual([json.loads(l) for l in r.out.splitlines()], [json.loads(l) for l in lines])
+        self.assertEqual(r.out, self.run_jsift("convert", "--to", "jsonl", fixture("real", "array-gsm8k.lines.jsonl")).out)
+        self.assertEqual(rep["unit"], "element")
+        r = self.run_jsift("stats", "--json", fixture("real", "array-gsm8k.json"))
+        self.assertEqual(r.json()["records"], 4)
+
     def test_mixed_inputs_say_so_and_jsonl_stays_jsonl(self):
         jl = self.write("x.jsonl", '{"a": 1}\n')
         r, rep = self.run_with_report("filter", "--on-invalid", "skip", jl, ARRAY)

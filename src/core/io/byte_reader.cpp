@@ -218,6 +218,7 @@ class json_values_reader final : public byte_reader {
     size_t w = 0;
     try {
       w = convert(out, n);
+      if (w) last_out_ = out[w - 1];
     } catch (const data_error&) {
       if (w_ == 0) throw;
       error_ = std::current_exception();
@@ -319,20 +320,20 @@ class json_values_reader final : public byte_reader {
             out[w++] = c;
             continue;
           }
-          if (ws) {
-            gap_ = true;
+          if (ws) {  // the run of indentation at once
+            if (!gap_) gap_ = true, gap_after_scalar_ = scalar_byte(w ? out[w - 1] : last_out_);
+            while (at_ < buf_.size() && (buf_[at_] == ' ' || buf_[at_] == '\n' || buf_[at_] == '\r' || buf_[at_] == '\t')) ++at_;
             continue;
           }
           if (gap_) {  // "2 3" must not become "23": one space stays between two scalars' bytes
             gap_ = false;
-            if (last_scalar_ && scalar_byte(c)) {
+            if (gap_after_scalar_ && scalar_byte(c)) {
               out[w++] = ' ';
               --at_;
               continue;
             }
           }
           out[w++] = c;
-          last_scalar_ = scalar_byte(c);
           if (c == '"') in_string_ = true;
           else if (c == '{' || c == '[') ++depth_;
           else if ((c == '}' || c == ']') && --depth_ == 0) end_value();
@@ -364,7 +365,6 @@ class json_values_reader final : public byte_reader {
   void begin_value(char c, char* out, size_t& w) {
     state_ = state::value;
     gap_ = false;
-    last_scalar_ = scalar_byte(c);
     out[w++] = c;
     if (c == '"') in_string_ = true;
     else if (c == '{' || c == '[') depth_ = 1;
@@ -399,7 +399,8 @@ class json_values_reader final : public byte_reader {
   size_t bom_ = 0, seen_ = 0;
   int depth_ = 0;
   bool in_string_ = false, escape_ = false, after_comma_ = false, newline_due_ = false;
-  bool gap_ = false, last_scalar_ = false;  // whitespace skipped after a scalar's byte, inside a value
+  bool gap_ = false, gap_after_scalar_ = false;  // whitespace skipped inside a value (after a scalar's byte)
+  char last_out_ = '\n';                          // the last byte the previous call wrote
   uint64_t values_ = 0;
   size_t w_ = 0;  // bytes the current call has written
   std::exception_ptr error_;
