@@ -108,6 +108,14 @@ console.log(JSON.stringify(r.getRows(), (k, v) => typeof v === 'bigint' ? Number
 """
 
 JQ_CONV = "(.turns // .messages // .conversations // .training_pairs)"
+# `jsift window`: one record per assistant message with the 1-3 messages before it as "Role: text" lines.
+JQ_WINDOW = JQ_CONV + r""" as $c | .id as $id
+| (if ($c | type) == "array" then $c else [] end)
+| [.[] | if type == "object" then {role: (.role // .from), text: (.content // .value // .text // "")} else {role: null, text: ""} end] as $m
+| range(1; $m | length) as $k | select($m[$k].role == "assistant" or $m[$k].role == "gpt")
+| {id: "\($id)#\($k)", parent_id: $id, turn: $k,
+   input: ([$m[([0, $k - 3] | max):$k][] | "\(if .role == "user" or .role == "human" then "User" else "Assistant" end): \(.text)"] | join("\n")),
+   output: $m[$k].text}"""
 
 
 def sh_quote(s):
@@ -267,6 +275,12 @@ def jobs(env):
         peer("jq", f"jq -c '.id as $p | (.turns | if type == \"array\" then .[] else empty end) | objects | .parent_id = $p' {q(data)} > {q(out('jq_turns.jsonl'))}; wc -l < {q(out('jq_turns.jsonl'))}",
              first_int, ("jq",)),
         peer("cat of the same records (floor)", f"cat {q(out('turns.jsonl'))} > {q(out('cat_turns.jsonl'))}", lambda s: None),
+    ]
+    yield "transform: window, up to 3 messages of history as text", [
+        peer("jsift window", f"{J} window -q {q(data)} -o {q(out('window.jsonl'))}; wc -l < {q(out('window.jsonl'))}", first_int),
+        peer("jq", f"jq -c {q(JQ_WINDOW)} {q(data)} > {q(out('jq_window.jsonl'))}; wc -l < {q(out('jq_window.jsonl'))}",
+             first_int, ("jq",)),
+        peer("cat of the same records (floor)", f"cat {q(out('window.jsonl'))} > {q(out('cat_window.jsonl'))}", lambda s: None),
     ]
     yield "transform: set .source on every record", [
         peer("jsift set", f"{J} set -q .source=bench {q(data)} -o {q(out('set.jsonl'))}; wc -l < {q(out('set.jsonl'))}", first_int),

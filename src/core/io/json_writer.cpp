@@ -1,15 +1,45 @@
 #include "jsift/io/json_writer.hpp"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <cmath>
 
 #include <fmt/format.h>
 
 namespace jsift {
 
+namespace {
+
+bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+// The index of the first byte at or after i that needs an escape, or n:
+// 16 bytes at a time (a byte-at-a-time loop with a push_back each was 42 %
+// of `jsift window`).
+size_t next_special(std::string_view s, size_t i) {
+  const size_t n = s.size();
+#ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\'), high = _mm_set1_epi8(char(0xE0)), zero = _mm_setzero_si128();
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, slash)),
+                                         _mm_cmpeq_epi8(_mm_and_si128(v, high), zero));  // < 0x20
+    if (const unsigned m = unsigned(_mm_movemask_epi8(special))) return i + unsigned(__builtin_ctz(m));
+  }
+#endif
+  while (i < n && !needs_escape(static_cast<unsigned char>(s[i]))) ++i;
+  return i;
+}
+
+}  // namespace
+
 void json_writer::escape(std::string& out, std::string_view s) {
   out += '"';
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
+  size_t from = 0;
+  for (size_t i = next_special(s, 0); i < s.size(); i = next_special(s, from)) {
+    out.append(s.data() + from, i - from);
+    const auto c = static_cast<unsigned char>(s[i]);
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -18,11 +48,11 @@ void json_writer::escape(std::string& out, std::string_view s) {
       case '\t': out += "\\t"; break;
       case '\b': out += "\\b"; break;
       case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-        else out += ch;
+      default: out += fmt::format("\\u{:04x}", c);
     }
+    from = i + 1;
   }
+  out.append(s.data() + from, s.size() - from);
   out += '"';
 }
 

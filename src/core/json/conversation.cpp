@@ -187,14 +187,18 @@ std::optional<uint64_t> count_turns(dom::element conv, turn_unit u) {
 
 namespace {
 
-// The text of a message's content: a string, or a list of parts (strings,
-// or objects with "text", "value" or "content" strings) joined by newlines.
-std::string text_of(dom::element v) {
+// Appends the text of a message's content: a string, or a list of parts
+// (strings, or objects with "text", "value" or "content" strings) joined by
+// newlines.
+void text_into(dom::element v, std::string& out) {
   std::string_view sv;
-  if (!v.get_string().get(sv)) return std::string(sv);
+  if (!v.get_string().get(sv)) {
+    out += sv;
+    return;
+  }
   dom::array parts;
-  if (v.get_array().get(parts)) return {};
-  std::string out;
+  if (v.get_array().get(parts)) return;
+  bool first = true;
   for (dom::element p : parts) {
     std::string_view t;
     bool found = !p.get_string().get(t);
@@ -207,10 +211,10 @@ std::string text_of(dom::element v) {
           break;
         }
     if (!found) continue;
-    if (!out.empty()) out += '\n';
+    if (!first) out += '\n';
+    first = false;
     out += t;
   }
-  return out;
 }
 
 std::string_view trim(std::string_view t) {
@@ -222,10 +226,21 @@ std::string_view trim(std::string_view t) {
 }  // namespace
 
 bool messages_of(dom::element conv, std::vector<message>& out) {
-  out.clear();
+  // The vector's strings are reused (their capacity stays from record to record).
+  size_t n = 0;
+  auto next = [&](jsift::role r) -> std::string& {
+    if (n == out.size()) out.emplace_back();
+    message& m = out[n++];
+    m.role = r;
+    m.text.clear();
+    return m.text;
+  };
   std::string_view text;
   if (!conv.get_string().get(text)) {
-    if (!is_text_dialogue(text)) return false;
+    if (!is_text_dialogue(text)) {
+      out.clear();
+      return false;
+    }
     // Marker positions in order, then each message runs to the next marker.
     struct mark {
       size_t at, body;
@@ -241,43 +256,47 @@ bool messages_of(dom::element conv, std::vector<message>& out) {
     for (size_t at = text.find("\n\n"); at != std::string_view::npos; at = text.find("\n\n", at + 1)) check(at + 2);
     for (size_t i = 0; i < marks.size(); ++i) {
       size_t end = i + 1 < marks.size() ? marks[i + 1].at : text.size();
-      out.push_back({marks[i].r, std::string(trim(text.substr(marks[i].body, end - marks[i].body)))});
+      next(marks[i].r) = trim(text.substr(marks[i].body, end - marks[i].body));
     }
+    out.resize(n);
     return true;
   }
   dom::array arr;
-  if (conv.get_array().get(arr)) return false;
+  if (conv.get_array().get(arr)) {
+    out.clear();
+    return false;
+  }
   for (dom::element m : arr) {
     dom::object o;
     if (!m.get_object().get(o)) {
       dom::element v;
       if (!o.at_key("role").get(v) || !o.at_key("from").get(v)) {
-        std::string t;
+        std::string& t = next(role_of(m));
         for (const char* k : {"content", "value", "text"})
           if (!o.at_key(k).get(v)) {
-            t = text_of(v);
+            text_into(v, t);
             break;
           }
-        out.push_back({role_of(m), std::move(t)});
         continue;
       }
       const bool has_user = !o.at_key("user").get(v), has_bot = !o.at_key("bot").get(v);
       if (has_user || has_bot) {
-        if (has_user && !o.at_key("user").get(v)) out.push_back({role::user, text_of(v)});
-        if (has_bot && !o.at_key("bot").get(v)) out.push_back({role::assistant, text_of(v)});
+        if (has_user && !o.at_key("user").get(v)) text_into(v, next(role::user));
+        if (has_bot && !o.at_key("bot").get(v)) text_into(v, next(role::assistant));
         continue;
       }
-      out.push_back({role::other, {}});
+      next(role::other);
       continue;
     }
     dom::array pair;
     if (!m.get_array().get(pair) && pair.size() == 2) {
-      out.push_back({role::user, text_of(pair.at(0).value_unsafe())});
-      out.push_back({role::assistant, text_of(pair.at(1).value_unsafe())});
+      text_into(pair.at(0).value_unsafe(), next(role::user));
+      text_into(pair.at(1).value_unsafe(), next(role::assistant));
       continue;
     }
-    out.push_back({role::other, text_of(m)});
+    text_into(m, next(role::other));
   }
+  out.resize(n);
   return true;
 }
 

@@ -69,6 +69,15 @@ size_t value_end(std::string_view s, size_t i) {
   return i;
 }
 
+// Where the record's one value ends: before its trailing whitespace (the
+// text holds one validated value; scanning it to find its end, as
+// value_end() would, was half the time of `cut`).
+size_t root_end(std::string_view s) {
+  size_t end = s.size();
+  while (end > 0 && is_ws(s[end - 1])) --end;
+  return end;
+}
+
 struct item {
   size_t begin;     // the member's key (its quote) or the element
   raw_span key;     // the key with its quotes (objects only)
@@ -211,7 +220,7 @@ struct walker {
 std::vector<raw_span> raw_values(std::string_view json, const path& p) {
   walker w{json, p.steps(), false, {}, {}};
   const size_t at = skip_ws(json, 0);
-  if (at < json.size()) w.walk({at, value_end(json, at)}, at, 0);
+  if (at < json.size()) w.walk({at, root_end(json)}, at, 0);
   std::vector<raw_span> out;
   for (const target& t : w.out) out.push_back(t.value);
   return out;
@@ -302,7 +311,7 @@ std::string json_value_text(std::string_view text) {
 edit_result raw_set(std::string& json, const path& p, std::string_view value, std::string& why) {
   walker w{json, p.steps(), true, {}, {}};
   const size_t at = skip_ws(json, 0);
-  w.walk({at, value_end(json, at)}, at, 0);
+  w.walk({at, root_end(json)}, at, 0);
   if (!w.conflict.empty()) {
     why = w.conflict;
     return edit_result::conflict;
@@ -343,7 +352,7 @@ edit_result raw_del(std::string& json, const path& p) {
   if (p.steps().empty()) return edit_result::unchanged;  // `.`: the record itself stays
   walker w{json, p.steps(), false, {}, {}, true};
   const size_t at = skip_ws(json, 0);
-  w.walk({at, value_end(json, at)}, at, 0);
+  w.walk({at, root_end(json)}, at, 0);
   if (w.out.empty()) return edit_result::unchanged;
   std::sort(w.out.begin(), w.out.end(), [](const target& a, const target& b) { return a.value.begin > b.value.begin; });
   for (const target& t : w.out) {

@@ -325,34 +325,46 @@ class window_transform final : public record_transform {
     }
     const uint64_t lo = history_.lo.value_or(1), hi = *history_.hi;
     size_t made = 0;
+    thread_local std::string text;  // reused: an allocation per message was a tenth of the time
     for (size_t k = 0; k < msgs.size(); ++k) {
       if (msgs[k].role != role::assistant || k < lo) continue;
       const size_t from = k - std::min<uint64_t>(hi, k);
       out += '{';
       if (has_id) {
-        out += "\"id\":" + json_string(parent_id + "#" + std::to_string(k)) + ",\"parent_id\":";
+        out += "\"id\":";
+        text.assign(parent_id).append("#").append(std::to_string(k));
+        json_writer::escape(out, text);
+        out += ",\"parent_id\":";
         out += id[0].of(rec.line);
         out += ',';
       }
-      out += "\"turn\":" + std::to_string(k) + ",\"input\":";
+      out += "\"turn\":";
+      out += std::to_string(k);
+      out += ",\"input\":";
       if (format_ == window_format::text) {
-        std::string text;
+        text.clear();
         for (size_t j = from; j < k; ++j) {
           if (j > from) text += '\n';
           text += role_label(msgs[j].role);
           text += ": ";
           text += msgs[j].text;
         }
-        out += json_string(text);
+        json_writer::escape(out, text);
       } else {
         out += '[';
         for (size_t j = from; j < k; ++j) {
           if (j > from) out += ',';
-          out += "{\"role\":" + json_string(role_name(msgs[j].role)) + ",\"content\":" + json_string(msgs[j].text) + "}";
+          out += "{\"role\":\"";
+          out += role_name(msgs[j].role);  // plain ASCII names
+          out += "\",\"content\":";
+          json_writer::escape(out, msgs[j].text);
+          out += '}';
         }
         out += ']';
       }
-      out += ",\"output\":" + json_string(msgs[k].text) + "}\n";
+      out += ",\"output\":";
+      json_writer::escape(out, msgs[k].text);
+      out += "}\n";
       ++made;
     }
     if (made == 0) return std::nullopt;
