@@ -18,6 +18,7 @@ README = os.path.join(ROOT, "README.md")
 EXAMPLES = [
     ("jsift stats  data/", (0,), False),
     ("jsift stats  --unique '.turns[-1].content' --by .record_type data/", (0,), False),
+    ("jsift diversity data/ new_batch.jsonl", (0,), False),
     ("jsift filter --turns 5..10 data/ -o kept.jsonl", (0,), False),
     ("jsift dedup  --key '.turns[].content' data/ -o unique.jsonl", (0,), False),
     ("jsift rebalance --by .record_type --target chat=0.5,qa=0.3,preference=0.2 data/ -o mix.jsonl", (0,), False),
@@ -31,6 +32,8 @@ EXAMPLES = [
     ("jsift explode .turns --inherit .id=.parent_id --inherit .record_type=.source_type --index .turn_index data/ -o turns.jsonl", (0,), False),
     ("jsift window --history 1..3 data/ -o pairs.jsonl", (0,), False),
     ("jsift convert --to openai sharegpt_dump.json -o chat.jsonl", (0,), False),
+    ("jsift diversity --label ours data/ --label theirs new_batch.jsonl", (0,), False),
+    ("jsift diversity --text '.turns[role=assistant][-1].content' --text .output --json data/ > diversity.json", (0,), False),
     ("jsift dedup data/ -o unique.jsonl", (0,), False),
     ("jsift dedup --key '.turns[].content' --normalize ws,case data/ -o unique.jsonl --dups dups.jsonl", (0,), False),
     ("jsift dedup --index seen.idx new_batch.jsonl -o new_unique.jsonl", (0,), False),

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -38,6 +39,8 @@ class shared_key_set {
   void reserve(size_t n);
   size_t size() const;
   size_t memory_bytes() const;
+  // Every key, partition by partition (not while inserts run).
+  void for_each(const std::function<void(const hash128&)>& f) const;
 
   static constexpr unsigned partitions = 64;
 

@@ -5,6 +5,7 @@
 // Every subcommand, in the order `jsift --help` lists them: one line each.
 #define JSIFT_COMMANDS(X) \
   X(stats)                \
+  X(diversity)            \
   X(filter)               \
   X(set)                  \
   X(cut)                  \

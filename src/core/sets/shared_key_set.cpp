@@ -58,6 +58,10 @@ size_t shared_key_set::size() const {
   return s;
 }
 
+void shared_key_set::for_each(const std::function<void(const hash128&)>& f) const {
+  for (unsigned p = 0; p < partitions; ++p) parts_[p].set.for_each(f);
+}
+
 size_t shared_key_set::memory_bytes() const {
   size_t s = 0;
   for (unsigned p = 0; p < partitions; ++p) s += parts_[p].set.memory_bytes();

@@ -1,0 +1,28 @@
+// jsift/jobs/diversity_job.hpp — `jsift diversity`: one pass over one
+// dataset measuring its columns (stages/diversity.hpp): measure and flush
+// on the workers, merge in input order. The columns must outlive the job;
+// call their finish() after the pass.
+#pragma once
+
+#include <vector>
+
+#include "jsift/engine/record_job.hpp"
+#include "jsift/stages/diversity.hpp"
+
+namespace jsift {
+
+class diversity_job final : public record_job {
+ public:
+  diversity_job(const std::vector<input_file>& files, record_job_options ro, std::vector<diversity_column*> columns);
+
+ protected:
+  std::unique_ptr<record_chunk> make_chunk() const override;
+  void on_record(record_chunk& rc, const record_ref& rec) const override;
+  void on_chunk_end(record_chunk& rc, const chunk& c) const override;
+  void on_commit(record_chunk& rc) override;
+
+ private:
+  std::vector<diversity_column*> columns_;
+};
+
+}  // namespace jsift

@@ -1,0 +1,40 @@
+// jsift/json/tokens.hpp — the tokens `jsift diversity` counts n-grams of.
+//
+// words (the default): Unicode-aware words, lowercased. A token is a run of
+// letters, marks and digits (Unicode categories L*, M*, N*); whitespace,
+// punctuation, symbols and controls separate tokens; each CJK ideograph,
+// kana and Hangul syllable is a token of its own (Chinese and Japanese text
+// has no spaces). ASCII text never reaches utf8proc.
+//
+// whitespace: the Python `diversity` package's rule (Shaib et al. 2024):
+// split on the space character only, so "a  b" is three tokens, one empty.
+//
+// A token is identified by the XXH3-64 hash of its (lowercased) bytes; an
+// n-gram by the hash of its tokens' hashes (ngram_hash). Pure functions,
+// thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jsift {
+
+enum class token_mode : uint8_t { words, whitespace };
+
+// "words" or "whitespace"; throws option_error naming `flag`.
+token_mode parse_token_mode(std::string_view text, std::string_view flag);
+std::string_view token_mode_name(token_mode m);
+
+// Appends the hashes of `text`'s tokens to `hashes`; when `opening` is given
+// and holds fewer than `opening_tokens` tokens, appends the first tokens
+// (as counted, lowercased) to it, separated by one space, and counts them
+// in `opening_count`. Returns how many tokens the text has.
+size_t tokenize(std::string_view text, token_mode mode, std::vector<uint64_t>& hashes, std::string* opening = nullptr,
+                size_t* opening_count = nullptr, size_t opening_tokens = 5);
+
+// The hash of the n-gram of the n token hashes at `tokens`.
+uint64_t ngram_hash(const uint64_t* tokens, size_t n) noexcept;
+
+}  // namespace jsift

@@ -1,0 +1,145 @@
+// jsift/stages/diversity.hpp — how repetitive one column of text is: the
+// texts a record gives (text_source), and the measures over them
+// (diversity_column): counts and tokens per text, uniqueness, distinct-n
+// and the n-gram diversity score, the compression ratio, and the most
+// frequent openings.
+//
+// Thread model, as every stage: measure() on the workers into a
+// chunk-private diversity_partial, flush() still on the worker (the distinct
+// sets take any order), merge() on the committing thread in input order (the
+// order-dependent parts: n-grams across chunk boundaries in whitespace mode,
+// the compression sample, the openings), finish() once.
+//
+// Memory per text: 4 bytes of token-count histogram at most, its key in the
+// uniqueness set (20-30 bytes per distinct text) and its opening in the
+// openings table (the opening's bytes + about 40, per distinct opening);
+// the n-gram sets hold 20-30 bytes per distinct n-gram until `max_exact`
+// distinct n-grams, then 16 KiB (HyperLogLog); the compression sample
+// holds at most cr_sample bytes.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "jsift/engine/record_job.hpp"
+#include "jsift/json/normalize.hpp"
+#include "jsift/json/path.hpp"
+#include "jsift/json/tokens.hpp"
+#include "jsift/sets/distinct_sketch.hpp"
+
+namespace jsift {
+
+class json_writer;
+
+// The texts of a record for one column: the strings at a path (each string
+// one text), or `auto`: the assistant messages of the conversation (found as
+// --turns finds it; a message's content, value or text, typed parts joined
+// by newlines), else the first of .output .response .answer .chosen
+// .completion that is a string, else every top-level string.
+class text_source {
+ public:
+  static text_source automatic() { return text_source(); }
+  static text_source at(const std::string& path_text);
+  std::string name() const { return path_ ? path_text_ : "auto"; }
+  bool is_auto() const { return !path_; }
+  // Appends the record's texts to `out` (views into the record's DOM or into
+  // `storage`, valid until the next call on this thread); the auto rule that
+  // chose them (rule_names), or 0 for a path.
+  size_t texts(simdjson::dom::element root, std::vector<std::string_view>& out) const;
+  static constexpr std::string_view rule_names[] = {"assistant messages", "an answer field", "every top-level string"};
+
+ private:
+  text_source() = default;
+  std::optional<path> path_;
+  std::string path_text_;
+};
+
+struct diversity_options {
+  token_mode tokens = token_mode::words;
+  normalization normalize;          // for uniqueness
+  uint64_t cr_sample = 64ull << 20; // bytes of text compressed; 0: all
+  uint64_t seed = 0;                // of the compression sample
+  uint64_t max_exact = 8'000'000;   // distinct n-grams per set counted exactly
+  size_t top_openings = 10;
+  unsigned threads = 1;             // compress the sample's pieces on this many threads
+  static constexpr size_t opening_tokens = 5;
+  static constexpr size_t max_n = 4;
+};
+
+// One column's chunk partial.
+struct diversity_partial {
+  uint64_t records = 0, records_without = 0, texts = 0, tokens = 0, text_bytes = 0;
+  std::array<uint64_t, 3> rules{};
+  std::map<uint64_t, uint64_t> lengths;  // tokens per text -> texts
+  std::vector<hash128> text_keys;
+  std::array<std::vector<uint64_t>, diversity_options::max_n> ngrams;
+  std::array<uint64_t, diversity_options::max_n> ngram_total{};
+  std::vector<uint64_t> joined;  // whitespace mode: the chunk's tokens, texts joined (after flush: its last max_n - 1)
+  std::vector<uint64_t> head;    // whitespace mode: its first max_n - 1 tokens (set by flush)
+  std::unordered_map<std::string, uint64_t> openings;
+  struct sample {
+    uint64_t priority, file, offset, index;
+    std::string text;
+  };
+  std::vector<sample> cr;
+  void clear();
+};
+
+class diversity_column {
+ public:
+  diversity_column(text_source source, const diversity_options& o);
+  const text_source& source() const { return source_; }
+
+  void measure(const record_ref& rec, diversity_partial& p) const;  // workers
+  void flush(diversity_partial& p);                                 // workers, at a chunk's end
+  void merge(diversity_partial& p);                                 // committing thread, in order
+  void finish();  // the figures, then the sets are freed
+
+  // The figures (after finish()).
+  uint64_t texts() const { return texts_; }
+  double uniqueness() const;
+  double distinct(size_t n) const;  // distinct n-grams / n-grams, n = 1..4
+  double ngd() const;               // their sum
+  double compression_ratio() const { return cr_; }
+  bool exact() const;
+  uint64_t token_percentile(double q) const;
+  double tokens_mean() const { return texts_ ? double(tokens_) / double(texts_) : 0; }
+  // The most frequent openings, with their counts; and the share of texts
+  // opening with one of them.
+  const std::vector<std::pair<std::string, uint64_t>>& top_openings() const { return top_; }
+  double top_openings_share() const;
+  void write_json(json_writer& w) const;
+
+ private:
+  text_source source_;
+  const diversity_options& o_;
+  uint64_t records_ = 0, records_without_ = 0, texts_ = 0, tokens_ = 0;
+  std::array<uint64_t, 3> rules_{};
+  std::map<uint64_t, uint64_t> lengths_;
+  std::unique_ptr<distinct_sketch> unique_;
+  std::array<std::unique_ptr<distinct_sketch>, diversity_options::max_n> ngram_sets_;
+  std::array<uint64_t, diversity_options::max_n> ngram_total_{};
+  std::vector<uint64_t> tail_;  // whitespace mode: the last max_n - 1 tokens so far
+  std::unordered_map<std::string, uint64_t> openings_;
+  // The compression sample: the texts of lowest priority, at most cr_sample bytes.
+  std::vector<diversity_partial::sample> sample_;  // a max-heap by priority
+  uint64_t sample_bytes_ = 0, all_bytes_ = 0;
+  std::atomic<uint64_t> threshold_{UINT64_MAX};  // texts at or above it can no longer enter
+  double cr_ = 0;
+  uint64_t cr_bytes_ = 0;
+  // Kept by finish(), which frees the sets.
+  uint64_t distinct_texts_ = 0;
+  std::array<uint64_t, diversity_options::max_n> ngram_distinct_{};
+  std::array<bool, diversity_options::max_n> ngram_exact_{};
+  std::vector<std::pair<std::string, uint64_t>> top_;
+};
+
+}  // namespace jsift

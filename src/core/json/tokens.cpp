@@ -1,0 +1,121 @@
+#include "jsift/json/tokens.hpp"
+
+#include <fmt/format.h>
+#include <utf8proc.h>
+#include <xxhash.h>
+
+#include "jsift/error.hpp"
+
+namespace jsift {
+
+token_mode parse_token_mode(std::string_view text, std::string_view flag) {
+  if (text == "words") return token_mode::words;
+  if (text == "whitespace") return token_mode::whitespace;
+  throw option_error(std::string(flag), fmt::format("expected words or whitespace, got '{}'", text));
+}
+
+std::string_view token_mode_name(token_mode m) { return m == token_mode::words ? "words" : "whitespace"; }
+
+uint64_t ngram_hash(const uint64_t* tokens, size_t n) noexcept {
+  return n == 1 ? tokens[0] : XXH3_64bits_withSeed(tokens, n * sizeof(uint64_t), n);
+}
+
+namespace {
+
+// A code point that is a token by itself: CJK ideographs, kana, Hangul syllables.
+bool single_token(utf8proc_int32_t c) {
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x20000 && c <= 0x2EBEF) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x3040 && c <= 0x30FF) || (c >= 0x31F0 && c <= 0x31FF) ||
+         (c >= 0xFF66 && c <= 0xFF9F) || (c >= 0xAC00 && c <= 0xD7AF);
+}
+
+bool word_category(utf8proc_int32_t c) {
+  switch (utf8proc_category(c)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO: return true;
+    default: return false;
+  }
+}
+
+struct token_sink {
+  std::vector<uint64_t>& hashes;
+  std::string* opening;
+  size_t* opening_count;
+  size_t opening_tokens;
+  size_t n = 0;
+  void add(std::string_view token) {
+    hashes.push_back(XXH3_64bits(token.data(), token.size()));
+    ++n;
+    if (opening && *opening_count < opening_tokens) {
+      if (*opening_count) *opening += ' ';
+      *opening += token;
+      ++*opening_count;
+    }
+  }
+};
+
+}  // namespace
+
+size_t tokenize(std::string_view text, token_mode mode, std::vector<uint64_t>& hashes, std::string* opening, size_t* opening_count,
+                size_t opening_tokens) {
+  size_t none = 0;
+  token_sink sink{hashes, opening, opening_count ? opening_count : &none, opening_tokens};
+  if (mode == token_mode::whitespace) {
+    for (size_t at = 0;;) {
+      const size_t sp = text.find(' ', at);
+      sink.add(text.substr(at, sp == std::string_view::npos ? std::string_view::npos : sp - at));
+      if (sp == std::string_view::npos) break;
+      at = sp + 1;
+    }
+    return sink.n;
+  }
+  thread_local std::string word;
+  word.clear();
+  auto flush = [&] {
+    if (!word.empty()) sink.add(word);
+    word.clear();
+  };
+  const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char b = bytes[i];
+    if (b < 0x80) {  // ASCII: letters and digits, lowercased
+      if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9')) word += char(b);
+      else if (b >= 'A' && b <= 'Z') word += char(b | 0x20);
+      else flush();
+      ++i;
+      continue;
+    }
+    utf8proc_int32_t c = -1;
+    const utf8proc_ssize_t len = utf8proc_iterate(bytes + i, utf8proc_ssize_t(text.size() - i), &c);
+    if (len <= 0) {  // not UTF-8 (records are validated: only a cut string could): a separator
+      flush();
+      ++i;
+      continue;
+    }
+    i += size_t(len);
+    if (single_token(c)) {
+      flush();
+      word.assign(text.substr(i - size_t(len), size_t(len)));
+      flush();
+    } else if (word_category(c)) {
+      utf8proc_uint8_t out[4];
+      const utf8proc_ssize_t m = utf8proc_encode_char(utf8proc_tolower(c), out);
+      word.append(reinterpret_cast<const char*>(out), size_t(m));
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return sink.n;
+}
+
+}  // namespace jsift

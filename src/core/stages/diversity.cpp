@@ -1,0 +1,360 @@
+#include "jsift/stages/diversity.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <system_error>
+#include <thread>
+
+#include <fmt/format.h>
+#include <xxhash.h>
+#include <zlib.h>
+
+#include "jsift/error.hpp"
+#include "jsift/io/json_writer.hpp"
+#include "jsift/json/conversation.hpp"
+#include "jsift/json/value_hash.hpp"
+
+namespace jsift {
+
+text_source text_source::at(const std::string& path_text) {
+  text_source t;
+  t.path_ = for_option("text", [&] { return path::parse(path_text); });
+  t.path_text_ = path_text;
+  return t;
+}
+
+size_t text_source::texts(simdjson::dom::element root, std::vector<std::string_view>& out) const {
+  std::string_view s;
+  if (path_) {
+    path_->visit(root, [&](simdjson::dom::element e) {
+      if (!e.get_string().get(s)) out.push_back(s);
+    });
+    return 0;
+  }
+  thread_local std::vector<message> msgs;
+  if (auto conv = find_conversation(root); conv && messages_of(*conv, msgs)) {
+    for (const message& m : msgs)
+      if (m.role == role::assistant) out.push_back(m.text);
+    if (!out.empty()) return 0;
+  }
+  simdjson::dom::object obj;
+  if (root.get_object().get(obj)) return 0;
+  for (const char* k : {"output", "response", "answer", "chosen", "completion"}) {
+    simdjson::dom::element v;
+    if (!obj.at_key(k).get(v) && !v.get_string().get(s)) {
+      out.push_back(s);
+      return 1;
+    }
+  }
+  for (auto field : obj)
+    if (!field.value.get_string().get(s)) out.push_back(s);
+  return 2;
+}
+
+void diversity_partial::clear() {
+  records = records_without = texts = tokens = text_bytes = 0;
+  rules = {};
+  lengths.clear();
+  text_keys.clear();
+  for (auto& v : ngrams) v.clear();
+  ngram_total = {};
+  joined.clear();
+  head.clear();
+  openings.clear();
+  cr.clear();
+}
+
+diversity_column::diversity_column(text_source source, const diversity_options& o) : source_(std::move(source)), o_(o) {
+  unique_ = std::make_unique<distinct_sketch>(UINT64_MAX);  // texts: always exact (the memory per text is stated)
+  for (auto& s : ngram_sets_) s = std::make_unique<distinct_sketch>(o_.max_exact);
+}
+
+void diversity_column::measure(const record_ref& rec, diversity_partial& p) const {
+  thread_local std::vector<std::string_view> texts;
+  thread_local std::vector<uint64_t> tokens;
+  thread_local std::string norm, opening;
+  texts.clear();
+  const size_t rule = source_.texts(rec.root, texts);
+  ++p.records;
+  if (texts.empty()) {
+    ++p.records_without;
+    return;
+  }
+  if (source_.is_auto()) ++p.rules[rule];
+  for (size_t k = 0; k < texts.size(); ++k) {
+    const std::string_view t = texts[k];
+    ++p.texts;
+    p.text_bytes += t.size();
+    if (o_.normalize.any()) {
+      normalize_text(t, o_.normalize, norm);
+      p.text_keys.push_back(hash_bytes(norm));
+    } else {
+      p.text_keys.push_back(hash_bytes(t));
+    }
+    tokens.clear();
+    opening.clear();
+    size_t opened = 0;
+    const size_t n = tokenize(t, o_.tokens, tokens, &opening, &opened, diversity_options::opening_tokens);
+    p.tokens += n;
+    ++p.lengths[n];
+    if (opened) ++p.openings[opening];
+    if (o_.tokens == token_mode::words) {  // n-grams within the text
+      for (size_t g = 1; g <= diversity_options::max_n; ++g) {
+        if (n < g) break;
+        auto& out = p.ngrams[g - 1];
+        for (size_t i = 0; i + g <= n; ++i) out.push_back(ngram_hash(&tokens[i], g));
+        p.ngram_total[g - 1] += n - g + 1;
+      }
+      if (p.ngrams[0].size() > (size_t(1) << 18))  // bound a chunk's memory: the sets take them in any order
+        for (size_t g = 0; g < diversity_options::max_n; ++g) {
+          ngram_sets_[g]->insert(p.ngrams[g].data(), p.ngrams[g].size());
+          p.ngrams[g].clear();
+        }
+    } else {  // the texts joined: n-grams cross their boundaries
+      p.joined.insert(p.joined.end(), tokens.begin(), tokens.end());
+    }
+    const uint64_t where[3] = {rec.file, rec.offset, k};
+    const uint64_t priority = XXH3_64bits_withSeed(where, sizeof where, o_.seed);
+    if (o_.cr_sample == 0 || priority < threshold_.load(std::memory_order_relaxed))
+      p.cr.push_back({priority, rec.file, rec.offset, k, std::string(t)});
+  }
+}
+
+void diversity_column::flush(diversity_partial& p) {
+  unique_->insert(p.text_keys.data(), p.text_keys.size());
+  p.text_keys.clear();
+  if (o_.tokens == token_mode::words) {
+    for (size_t g = 0; g < diversity_options::max_n; ++g) {
+      ngram_sets_[g]->insert(p.ngrams[g].data(), p.ngrams[g].size());
+      p.ngrams[g].clear();
+    }
+    return;
+  }
+  const auto& j = p.joined;
+  auto& batch = p.ngrams[0];
+  for (size_t g = 1; g <= diversity_options::max_n; ++g) {
+    batch.clear();
+    for (size_t i = 0; i + g <= j.size(); ++i) batch.push_back(ngram_hash(&j[i], g));
+    ngram_sets_[g - 1]->insert(batch.data(), batch.size());
+  }
+  batch.clear();
+  const size_t keep = diversity_options::max_n - 1;
+  p.head.assign(j.begin(), j.begin() + std::min(keep, j.size()));
+  if (j.size() > keep) p.joined.erase(p.joined.begin(), p.joined.end() - keep);
+}
+
+void diversity_column::merge(diversity_partial& p) {
+  records_ += p.records;
+  records_without_ += p.records_without;
+  texts_ += p.texts;
+  tokens_ += p.tokens;
+  all_bytes_ += p.text_bytes;
+  for (size_t i = 0; i < rules_.size(); ++i) rules_[i] += p.rules[i];
+  for (const auto& [len, n] : p.lengths) lengths_[len] += n;
+  for (size_t g = 0; g < ngram_total_.size(); ++g) ngram_total_[g] += p.ngram_total[g];
+  if (o_.tokens == token_mode::whitespace && !p.head.empty()) {
+    // The n-grams that start before this chunk and end in it.
+    std::vector<uint64_t> seq = tail_;
+    seq.insert(seq.end(), p.head.begin(), p.head.end());
+    std::vector<uint64_t> cross;
+    for (size_t g = 2; g <= diversity_options::max_n; ++g) {
+      cross.clear();
+      for (size_t s = tail_.size() >= g - 1 ? tail_.size() - (g - 1) : 0; s < tail_.size() && s + g <= seq.size(); ++s)
+        cross.push_back(ngram_hash(&seq[s], g));
+      ngram_sets_[g - 1]->insert(cross.data(), cross.size());
+    }
+    // The last tokens so far: the chunk's own when it has enough.
+    const size_t keep = diversity_options::max_n - 1;
+    if (p.tokens >= keep) {
+      tail_ = p.joined;
+    } else {
+      tail_.insert(tail_.end(), p.joined.begin(), p.joined.end());
+      if (tail_.size() > keep) tail_.erase(tail_.begin(), tail_.end() - keep);
+    }
+  }
+  for (auto& [text, n] : p.openings) openings_[text] += n;
+  // The compression sample: the lowest priorities that fit in cr_sample bytes.
+  auto later = [](const diversity_partial::sample& a, const diversity_partial::sample& b) { return a.priority < b.priority; };
+  for (auto& s : p.cr) {
+    if (s.priority >= threshold_.load(std::memory_order_relaxed)) continue;
+    sample_bytes_ += s.text.size() + 1;
+    sample_.push_back(std::move(s));
+    std::push_heap(sample_.begin(), sample_.end(), later);
+    while (o_.cr_sample && sample_bytes_ > o_.cr_sample + 1 && !sample_.empty()) {
+      std::pop_heap(sample_.begin(), sample_.end(), later);
+      sample_bytes_ -= sample_.back().text.size() + 1;
+      threshold_.store(std::min(threshold_.load(), sample_.back().priority), std::memory_order_relaxed);
+      sample_.pop_back();
+    }
+  }
+  p.clear();
+}
+
+namespace {
+
+// Bytes of `text` compressed as gzip level 9 (Python's gzip.compress).
+uint64_t gzip_size(std::string_view text) {
+  z_stream zs{};
+  if (deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) throw std::runtime_error("zlib: deflateInit2 failed");
+  std::string out(size_t(1) << 16, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  zs.avail_in = uInt(text.size());  // the sample is capped well below 4 GiB by --cr-sample
+  int rc;
+  do {
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = uInt(out.size());
+    rc = deflate(&zs, Z_FINISH);
+  } while (rc == Z_OK);
+  const uint64_t n = zs.total_out;
+  deflateEnd(&zs);
+  if (rc != Z_STREAM_END) throw std::runtime_error("zlib: deflate failed");
+  return n;
+}
+
+// Up to one_stream bytes are compressed as one gzip stream (Python's figure
+// exactly); more is cut into pieces of that size compressed on `threads`
+// threads (zlib level 9 does about 17 MB/s: 64 MiB took 4 s on one). Deflate
+// looks back 32 KiB, so the pieces' sizes add up to within a few hundred
+// bytes of one stream's.
+constexpr size_t one_stream = size_t(8) << 20;
+uint64_t compressed_size(std::string_view text, unsigned threads) {
+  if (text.size() <= one_stream) return gzip_size(text);
+  const size_t pieces = (text.size() + one_stream - 1) / one_stream;
+  std::vector<uint64_t> sizes(pieces);
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next++) < pieces;) sizes[i] = gzip_size(text.substr(i * one_stream, one_stream));
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < std::max(1u, threads); ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  uint64_t total = 0;
+  for (uint64_t n : sizes) total += n;
+  return total;
+}
+
+}  // namespace
+
+void diversity_column::finish() {
+  unique_->finish();
+  distinct_texts_ = unique_->count();
+  unique_.reset();
+  for (size_t g = 0; g < diversity_options::max_n; ++g) {
+    ngram_sets_[g]->finish();
+    ngram_distinct_[g] = ngram_sets_[g]->count();
+    ngram_exact_[g] = ngram_sets_[g]->exact();
+    ngram_sets_[g].reset();
+  }
+  if (o_.tokens == token_mode::whitespace)  // one sequence: T tokens hold T - n + 1 n-grams
+    for (size_t g = 1; g <= diversity_options::max_n; ++g) ngram_total_[g - 1] = tokens_ >= g ? tokens_ - g + 1 : 0;
+  // The most frequent openings (ties: in byte order), then the table is freed.
+  top_.assign(openings_.begin(), openings_.end());
+  const size_t k = std::min(o_.top_openings, top_.size());
+  std::partial_sort(top_.begin(), top_.begin() + ptrdiff_t(k), top_.end(),
+                    [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+  top_.resize(k);
+  openings_ = {};
+  std::sort(sample_.begin(), sample_.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.file, a.offset, a.index) < std::tie(b.file, b.offset, b.index);
+  });
+  std::string joined;
+  joined.reserve(sample_bytes_);
+  for (size_t i = 0; i < sample_.size(); ++i) {
+    if (i) joined += ' ';
+    joined += sample_[i].text;
+  }
+  sample_.clear();
+  sample_.shrink_to_fit();
+  cr_bytes_ = joined.size();
+  if (!joined.empty()) cr_ = double(joined.size()) / double(compressed_size(joined, o_.threads));
+}
+
+double diversity_column::uniqueness() const { return texts_ ? double(distinct_texts_) / double(texts_) : 0; }
+
+double diversity_column::distinct(size_t n) const {
+  const uint64_t total = ngram_total_[n - 1];
+  return total ? double(ngram_distinct_[n - 1]) / double(total) : 0;
+}
+
+double diversity_column::ngd() const {
+  double s = 0;
+  for (size_t n = 1; n <= diversity_options::max_n; ++n) s += distinct(n);
+  return s;
+}
+
+bool diversity_column::exact() const {
+  return std::all_of(ngram_exact_.begin(), ngram_exact_.end(), [](bool e) { return e; });
+}
+
+uint64_t diversity_column::token_percentile(double q) const {
+  if (texts_ == 0) return 0;
+  const uint64_t rank = std::max<uint64_t>(1, uint64_t(std::ceil(q * double(texts_))));  // nearest rank
+  uint64_t seen = 0;
+  for (const auto& [len, n] : lengths_)
+    if ((seen += n) >= rank) return len;
+  return lengths_.rbegin()->first;
+}
+
+double diversity_column::top_openings_share() const {
+  uint64_t n = 0;
+  for (const auto& [text, c] : top_openings()) n += c;
+  return texts_ ? double(n) / double(texts_) : 0;
+}
+
+void diversity_column::write_json(json_writer& w) const {
+  w.begin_object();
+  w.key("text").value(source_.name());
+  if (source_.is_auto()) {
+    w.key("chosen").begin_object();
+    for (size_t i = 0; i < rules_.size(); ++i) w.key(text_source::rule_names[i]).value(rules_[i]);
+    w.end_object();
+  }
+  w.key("records").value(records_);
+  w.key("records_without_text").value(records_without_);
+  w.key("texts").value(texts_);
+  w.key("tokens").begin_object();
+  w.key("total").value(tokens_);
+  w.key("mean").value(tokens_mean());
+  w.key("p10").value(token_percentile(0.10));
+  w.key("p50").value(token_percentile(0.50));
+  w.key("p90").value(token_percentile(0.90));
+  w.end_object();
+  w.key("uniqueness").value(uniqueness());
+  w.key("distinct_texts").value(distinct_texts_);
+  w.key("distinct_n").begin_object();
+  for (size_t n = 1; n <= diversity_options::max_n; ++n) w.key(std::to_string(n)).value(distinct(n));
+  w.end_object();
+  w.key("ngd").value(ngd());
+  w.key("ngrams").begin_object();
+  for (size_t n = 1; n <= diversity_options::max_n; ++n) {
+    w.key(std::to_string(n)).begin_object();
+    w.key("distinct").value(ngram_distinct_[n - 1]);
+    w.key("total").value(ngram_total_[n - 1]);
+    w.key("exact").value(ngram_exact_[n - 1]);
+    w.end_object();
+  }
+  w.end_object();
+  w.key("compression_ratio").value(cr_);
+  w.key("compression_sample").begin_object();
+  w.key("bytes").value(cr_bytes_);
+  w.key("of_bytes").value(all_bytes_ + (texts_ ? texts_ - 1 : 0));
+  w.key("sampled").value(cr_bytes_ < all_bytes_ + (texts_ ? texts_ - 1 : 0));
+  w.end_object();
+  w.key("openings").begin_object();
+  w.key("tokens").value(uint64_t(diversity_options::opening_tokens));
+  w.key("top").begin_array();
+  for (const auto& [text, n] : top_openings()) {
+    w.begin_object();
+    w.key("opening").value(text);
+    w.key("texts").value(n);
+    w.key("share").value(texts_ ? double(n) / double(texts_) : 0);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("top_share").value(top_openings_share());
+  w.end_object();
+  w.end_object();
+}
+
+}  // namespace jsift

@@ -1,0 +1,214 @@
+"""jsift diversity against plain-Python references of each formula (the Python
+`diversity` package's rules in --tokens whitespace mode: texts joined by a space,
+split on the space character, gzip level 9), the default Unicode word tokens,
+datasets side by side, the auto text choice, sampling and sketches said in the
+report, the same numbers for every -j and chunk size, and bad usage."""
+import gzip
+import json
+import random
+
+from harness import *  # noqa: F401,F403
+
+WORDS = ("the cat sat on a mat and then it ran away from the dog who was not happy about it at all "
+         "quickly slowly maybe never always sometimes").split()
+
+
+def generate(n, seed, repeat_share=0.3):
+    """Records with an .output text: some repeated whole, some sharing openings, some with double spaces."""
+    rng = random.Random(seed)
+    out, texts = [], []
+    for i in range(n):
+        if texts and rng.random() < repeat_share:
+            t = rng.choice(texts)
+        else:
+            words = [rng.choice(WORDS) for _ in range(rng.randint(0, 14))]
+            if rng.random() < 0.3:
+                words = ["I", "am", "happy", "to", "help"] + words
+            t = " ".join(words)
+            if rng.random() < 0.1:
+                t = t.replace(" ", "  ", 1)  # an empty token in whitespace mode
+            if rng.random() < 0.1:
+                t += " Caf\u00e9, \u4f60\u597d\u4e16\u754c!"
+        texts.append(t)
+        out.append({"id": i, "output": t, "other": "x"})
+    return out
+
+
+def ngram_ratios(token_lists, cross):
+    """distinct n-grams / n-grams for n = 1..4; `cross`: one sequence (texts joined), else within each text."""
+    seqs = [[t for toks in token_lists for t in toks]] if cross else token_lists
+    ratios = {}
+    for n in range(1, 5):
+        grams = [tuple(s[i:i + n]) for s in seqs for i in range(len(s) - n + 1)]
+        ratios[str(n)] = len(set(grams)) / len(grams) if grams else 0
+    return ratios
+
+
+def whitespace_reference(texts):
+    joined = " ".join(texts)
+    return {
+        "distinct_n": ngram_ratios([joined.split(" ")], True),
+        "compression_ratio": len(joined.encode()) / len(gzip.compress(joined.encode(), compresslevel=9)),
+        "uniqueness": len(set(texts)) / len(texts),
+        "tokens": sum(len(t.split(" ")) for t in texts),
+    }
+
+
+def cjk(ch):
+    c = ord(ch)
+    return 0x4E00 <= c <= 0x9FFF or 0x3400 <= c <= 0x4DBF or 0x3040 <= c <= 0x30FF or 0xAC00 <= c <= 0xD7AF
+
+
+def words(text):
+    """The default tokens: letters and digits, lowercased; each CJK character a token; the rest separates."""
+    out, word = [], ""
+    for ch in text:
+        if cjk(ch):
+            if word:
+                out.append(word)
+            out.append(ch)
+            word = ""
+        elif ch.isalnum():
+            word += ch.lower()
+        else:
+            if word:
+                out.append(word)
+            word = ""
+    if word:
+        out.append(word)
+    return out
+
+
+class diversity_tests(jsift_case):
+    def dataset(self, name, records):
+        return self.write(name, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+
+    def measure(self, *args):
+        r = self.run_jsift("diversity", "--json", *args)
+        self.assertEqual(r.rc, 0, r.err)
+        return r.json()
+
+    def test_whitespace_mode_equals_the_python_reference_for_every_chunking(self):
+        recs = generate(400, 1)
+        f = self.dataset("a.jsonl", recs)
+        texts = [r["output"] for r in recs]
+        want = whitespace_reference(texts)
+        seen = set()
+        for extra in (("-j1",), ("-j3", "--chunk-bytes", "64"), ("-j2", "--chunk-bytes", "700")):
+            col = self.measure("--tokens", "whitespace", "--text", ".output", *extra, f)["datasets"][0]["columns"][0]
+            self.assertEqual(col["distinct_n"], want["distinct_n"], extra)  # n-grams across texts and chunks
+            self.assertEqual(col["compression_ratio"], want["compression_ratio"])
+            self.assertEqual(col["uniqueness"], want["uniqueness"])
+            self.assertEqual(col["tokens"]["total"], want["tokens"])
+            self.assertEqual(col["ngd"], sum(want["distinct_n"].values()))
+            self.assertFalse(col["compression_sample"]["sampled"])
+            seen.add(json.dumps(col, sort_keys=True))
+        self.assertEqual(len(seen), 1)
+
+    def test_word_tokens_within_each_text(self):
+        recs = generate(300, 2)
+        f = self.dataset("w.jsonl", recs)
+        toks = [words(r["output"]) for r in recs]
+        col = self.measure("--text", ".output", "-j2", "--chunk-bytes", "128", f)["datasets"][0]["columns"][0]
+        self.assertEqual(col["distinct_n"], ngram_ratios(toks, False))
+        self.assertEqual(col["tokens"]["total"], sum(map(len, toks)))
+        lengths = sorted(map(len, toks))
+        for q, key in ((0.1, "p10"), (0.5, "p50"), (0.9, "p90")):
+            rank = max(1, -(-int(q * 1000) * len(lengths) // 1000))  # nearest rank, ceil(q * N)
+            self.assertEqual(col["tokens"][key], lengths[rank - 1], key)
+        # openings: the first 5 tokens; "i am happy to help" is planted in about 30 % of the new texts
+        openings = {}
+        for t in toks:
+            if t:
+                k = " ".join(t[:5])
+                openings[k] = openings.get(k, 0) + 1
+        top = sorted(openings.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+        self.assertEqual([(o["opening"], o["texts"]) for o in col["openings"]["top"]], top)
+        self.assertEqual(col["openings"]["top"][0]["opening"], "i am happy to help")
+        self.assertEqual(col["openings"]["top_share"], sum(c for _, c in top) / len(recs))
+        # CJK characters are tokens of their own, lowercasing is Unicode's
+        one = self.dataset("cjk.jsonl", [{"output": "\u4f60\u597d\u4e16\u754c ÉCOLE école"}])
+        col = self.measure("--text", ".output", one)["datasets"][0]["columns"][0]
+        self.assertEqual(col["tokens"]["total"], 6)
+        self.assertEqual(col["ngrams"]["1"]["distinct"], 5)  # école twice
+
+    def test_datasets_side_by_side_with_labels_table_and_markdown(self):
+        a = self.dataset("a.jsonl", generate(200, 3, repeat_share=0.8))
+        b = self.dataset("b.jsonl", generate(200, 4, repeat_share=0.0))
+        rep = self.measure("--label", "repetitive", a, "--label", "varied", b, "--text", ".output")
+        labels = [d["label"] for d in rep["datasets"]]
+        self.assertEqual(labels, ["repetitive", "varied"])
+        u = [d["columns"][0]["uniqueness"] for d in rep["datasets"]]
+        self.assertLess(u[0], u[1])
+        cr = [d["columns"][0]["compression_ratio"] for d in rep["datasets"]]
+        self.assertGreater(cr[0], cr[1])  # more repetitive compresses better
+        self.assertEqual(rep["datasets"][1]["inputs"], [b])
+        self.assertEqual(rep["datasets"][0]["dispositions"], {"kept": 200, "total": 200})
+        r = self.run_jsift("diversity", "--format", "table", "--label", "repetitive", a, "--label", "varied", b)
+        self.assertEqual(r.rc, 0, r.err)
+        head = r.out.decode().splitlines()
+        self.assertIn("text: auto", head[0])
+        self.assertTrue(head[1].rstrip().endswith("repetitive        varied") or ("repetitive" in head[1] and "varied" in head[1]))
+        self.assertTrue(any(l.startswith("uniqueness") for l in head))
+        r = self.run_jsift("diversity", "--md", a, b)
+        self.assertIn("| uniqueness |", r.out.decode())
+        # the same dataset twice: the same figures
+        rep = self.measure(a, a)
+        self.assertEqual(rep["datasets"][0]["columns"], rep["datasets"][1]["columns"])
+
+    def test_auto_text_and_paths(self):
+        recs = [{"turns": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "Hello there"},
+                           {"role": "assistant", "content": [{"type": "text", "text": "part"}, {"type": "text", "text": "two"}]}]},
+                {"conversations": [{"from": "human", "value": "q"}, {"from": "gpt", "value": "Hello there"}]},
+                {"instruction": "x", "response": "An answer"},
+                {"title": "one", "body": "two", "n": 3}]
+        f = self.dataset("auto.jsonl", recs)
+        col = self.measure(f)["datasets"][0]["columns"][0]
+        self.assertEqual(col["text"], "auto")
+        self.assertEqual(col["chosen"], {"assistant messages": 2, "an answer field": 1, "every top-level string": 1})
+        self.assertEqual(col["texts"], 3 + 1 + 2)
+        self.assertEqual(col["distinct_texts"], 5)  # "Hello there" twice
+        rep = self.measure("--text", ".turns[role=assistant].content", "--text", ".nothing", f)
+        cols = rep["datasets"][0]["columns"]
+        self.assertEqual([c["texts"] for c in cols], [1, 0])  # a list of parts is not a string
+        self.assertEqual(cols[0]["records_without_text"], 3)
+        r = self.run_jsift("diversity", "--json", "--text", ".nothing", f)
+        self.assertIn("no texts at that path", r.err)
+
+    def test_sample_and_sketch_are_said_and_deterministic(self):
+        recs = generate(3000, 5, repeat_share=0.1)
+        f = self.dataset("big.jsonl", recs)
+        runs = [self.measure("--text", ".output", "--cr-sample", "2KiB", "--max-memory", "4KiB", *j, f)["datasets"][0]["columns"][0]
+                for j in (("-j1",), ("-j3", "--chunk-bytes", "256"))]
+        self.assertEqual(runs[0], runs[1])
+        col = runs[0]
+        self.assertTrue(col["compression_sample"]["sampled"])
+        self.assertLessEqual(col["compression_sample"]["bytes"], 2048)
+        self.assertGreater(col["compression_sample"]["bytes"], 1024)
+        self.assertFalse(col["ngrams"]["4"]["exact"])
+        toks = [words(r["output"]) for r in recs]
+        exact = ngram_ratios(toks, False)
+        for n in "1234":
+            self.assertAlmostEqual(col["distinct_n"][n], exact[n], delta=0.05 * exact[n])  # HyperLogLog, 0.8 % standard error
+        self.assertEqual(self.measure("--text", ".output", "--cr-sample", "2KiB", "--seed", "1", f)["datasets"][0]["columns"][0]["compression_sample"]["sampled"], True)
+
+    def test_bad_usage_and_inputs(self):
+        f = self.dataset("a.jsonl", generate(10, 6))
+        for args in (("--tokens", "chars", f), ("--label", "a", "--label", "b", f), ("--text", ".a[", f), ("--cr-sample", "lots", f)):
+            r = self.run_jsift("diversity", *args)
+            self.assertEqual(r.rc, 2, (args, r.err))
+        r = self.run_jsift("diversity", f, self.path("missing.jsonl"))
+        self.assertEqual(r.rc, 4, r.err)
+        bad = self.write("bad.jsonl", '{"output": "a"}\n{"output": \n')
+        r = self.run_jsift("diversity", "--json", bad)
+        self.assertEqual(r.rc, 3, r.err)
+        r = self.run_jsift("diversity", "--json", "--on-invalid", "skip", bad)
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertEqual(r.json()["datasets"][0]["dispositions"], {"kept": 1, "invalid:json_syntax": 1, "total": 2})
+        r = self.run_jsift("diversity", "--json", "--text", ".output", stdin=b'{"output": "from a pipe"}\n')
+        self.assertEqual(r.json()["datasets"][0]["columns"][0]["texts"], 1)
+
+
+if __name__ == "__main__":
+    import unittest
+    unittest.main()
