@@ -89,3 +89,12 @@ TEST_CASE("values given on the command line, and JSON string escapes") {
   CHECK(unescape_json_string(R"(a\"b\\c\/d\n\u00e9\ud83d\ude00)") == "a\"b\\c/d\né\xF0\x9F\x98\x80");
   CHECK(minify_json("{ \"a\" : [ 1 , \" x \" ] }") == "{\"a\":[1,\" x \"]}");
 }
+
+TEST_CASE("raw_append_member writes what raw_set writes for a missing key") {
+  for (const char* json : {R"({"a":1})", R"({ "a" : [1, {"b": 2}] , "c": "}" } )", "{}", "{ }", R"({"x":{"source":1}})"}) {
+    std::string fast(json), slow(json), why;
+    raw_append_member(fast, "source", "\"oasst\"");
+    CHECK(raw_set(slow, path::parse(".source"), "\"oasst\"", why) == edit_result::changed);
+    CHECK(fast == slow);
+  }
+}

@@ -63,5 +63,9 @@ enum class edit_result { changed, unchanged, conflict };
 edit_result raw_set(std::string& json, const path& p, std::string_view value, std::string& why);
 // Removes what `p` reaches; unchanged if it reaches nothing.
 edit_result raw_del(std::string& json, const path& p);
+// Adds "key":value as the last member of the record's object, where the
+// caller knows the key is not there (set's fast path: raw_set would walk
+// every member to find that out); the same bytes raw_set writes.
+void raw_append_member(std::string& json, std::string_view key, std::string_view value);
 
 }  // namespace jsift

@@ -308,6 +308,16 @@ std::string json_value_text(std::string_view text) {
   return json_string(text);
 }
 
+namespace {
+// Adds `member` ("key":value) as the last member of the object at `obj`.
+void insert_last(std::string& json, raw_span obj, const std::string& member) {
+  size_t last = obj.end - 1;  // the object's '}'
+  while (last > obj.begin && is_ws(json[last - 1])) --last;
+  const bool empty = json[last - 1] == '{';
+  json.insert(last, (empty ? "" : ",") + member);
+}
+}  // namespace
+
 edit_result raw_set(std::string& json, const path& p, std::string_view value, std::string& why) {
   walker w{json, p.steps(), true, {}, {}};
   const size_t at = skip_ws(json, 0);
@@ -338,14 +348,15 @@ edit_result raw_set(std::string& json, const path& p, std::string_view value, st
       changed = true;
       continue;
     }
-    size_t end = t.value.end - 1;  // the object's '}'
-    size_t last = end;
-    while (last > t.value.begin && is_ws(json[last - 1])) --last;
-    const bool empty = json[last - 1] == '{';
-    json.insert(last, (empty ? "" : ",") + add);
+    insert_last(json, t.value, add);
     changed = true;
   }
   return changed ? edit_result::changed : edit_result::unchanged;
+}
+
+void raw_append_member(std::string& json, std::string_view key, std::string_view value) {
+  const size_t at = skip_ws(json, 0);
+  insert_last(json, {at, root_end(json)}, json_string(key) + ":" + std::string(value));
 }
 
 edit_result raw_del(std::string& json, const path& p) {

@@ -55,9 +55,26 @@ class set_transform final : public record_transform {
   std::optional<size_t> apply(const record_ref& rec, std::string& out, transform_tally&) const override {
     thread_local std::string text, why;
     text.assign(rec.line);
-    for (const auto& [p, v] : sets_)
-      if (raw_set(text, p, v, why) == edit_result::conflict) return std::nullopt;
-    for (const auto& p : dels_) raw_del(text, p);
+    // A top-level key the record lacks (the parsed record says so) is
+    // added, or skipped by --del, without walking the text; unless an
+    // earlier assignment of this record made it.
+    simdjson::dom::object root;
+    const bool object = !rec.root.get_object().get(root);
+    auto absent = [&](const path& p, size_t before) {
+      if (!object || p.steps().size() != 1 || p.steps()[0].kind != path::op::key) return false;
+      simdjson::dom::element v;
+      if (!root.at_key(p.steps()[0].name).get(v)) return false;
+      for (size_t j = 0; j < before; ++j)
+        if (sets_[j].first.steps()[0].name == p.steps()[0].name) return false;
+      return true;
+    };
+    for (size_t i = 0; i < sets_.size(); ++i) {
+      const auto& [p, v] = sets_[i];
+      if (absent(p, i)) raw_append_member(text, p.steps()[0].name, v);
+      else if (raw_set(text, p, v, why) == edit_result::conflict) return std::nullopt;
+    }
+    for (const auto& p : dels_)
+      if (!absent(p, sets_.size())) raw_del(text, p);
     out += text;
     out += '\n';
     return 1;
