@@ -192,6 +192,40 @@ class diversity_tests(jsift_case):
             self.assertAlmostEqual(col["distinct_n"][n], exact[n], delta=0.05 * exact[n])  # HyperLogLog, 0.8 % standard error
         self.assertEqual(self.measure("--text", ".output", "--cr-sample", "2KiB", "--seed", "1", f)["datasets"][0]["columns"][0]["compression_sample"]["sampled"], True)
 
+    def test_gate_checks_use_the_same_figures(self):
+        recs = generate(500, 7, repeat_share=0.5)
+        f = self.dataset("g.jsonl", recs)
+        col = self.measure("--text", ".output", f)["datasets"][0]["columns"][0]
+        d2, cr = col["distinct_n"]["2"], col["compression_ratio"]
+        top = col["openings"]["top"][0]["share"]
+
+        def gate(checks, expect_rc):
+            cfg = self.write("gate.toml", checks)
+            r = self.run_jsift("gate", "--config", cfg, "--report-json", self.path("g.json"), f)
+            self.assertEqual(r.rc, expect_rc, (checks, r.out, r.err))
+            return json.loads(slurp(self.path("g.json")))
+
+        passing = ('[[check]]\ntype = "distinct_n"\npath = ".output"\nmin = %r\n'
+                   '[[check]]\ntype = "compression_ratio"\npath = ".output"\nmax = %r\n'
+                   '[[check]]\ntype = "openings"\npath = ".output"\nmax_share = %r\n') % (d2 - 1e-6, cr + 1e-6, top + 1e-6)
+        gate(passing, 0)
+        for failing in ('[[check]]\ntype = "distinct_n"\npath = ".output"\nmin = %r\n' % (d2 + 1e-3),
+                        '[[check]]\ntype = "compression_ratio"\npath = ".output"\nmax = %r\n' % (cr - 1e-3),
+                        '[[check]]\ntype = "openings"\npath = ".output"\nmax_share = %r\n' % (top - 1e-3),
+                        '[[check]]\ntype = "distinct_n"\nn = 3\npath = ".outptu"\nmin = 0\n'):  # a typo measures nothing
+            gate(failing, 1)
+        # auto texts: .output is the answer field; no texts at all fails unless allowed
+        gate('[[check]]\ntype = "distinct_n"\nmin = %r\n' % (d2 - 1e-6), 0)
+        empty = self.dataset("e.jsonl", [{"n": 1}])
+        for allow, rc in (("", 1), ("allow_missing = true\n", 0)):
+            cfg = self.write("gate2.toml", '[[check]]\ntype = "openings"\nmax_share = 0.5\n' + allow)
+            self.assertEqual(self.run_jsift("gate", "--config", cfg, empty).rc, rc, allow)
+        # bad keys name the line
+        cfg = self.write("bad.toml", '[[check]]\ntype = "distinct_n"\nn = 7\nmin = 0.1\n')
+        r = self.run_jsift("gate", "--config", cfg, f)
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("bad.toml:3:", r.err)
+
     def test_bad_usage_and_inputs(self):
         f = self.dataset("a.jsonl", generate(10, 6))
         for args in (("--tokens", "chars", f), ("--label", "a", "--label", "b", f), ("--text", ".a[", f), ("--cr-sample", "lots", f)):

@@ -121,4 +121,10 @@ std::string check_type_list();
 // Builds a check of `type` from its settings (throws as the settings do).
 std::unique_ptr<gate_check> make_check(std::string_view type, check_settings& s);
 
+// The diversity checks (stages/diversity_checks.cpp): the figures of
+// `jsift diversity` over the texts at `path` (default: auto) against a limit.
+std::unique_ptr<gate_check> make_distinct_n_check(check_settings& s);
+std::unique_ptr<gate_check> make_compression_ratio_check(check_settings& s);
+std::unique_ptr<gate_check> make_openings_check(check_settings& s);
+
 }  // namespace jsift

@@ -1,0 +1,133 @@
+// The gate's diversity checks (`distinct_n`, `compression_ratio`,
+// `openings`): a diversity_column (stages/diversity.hpp) filled as the
+// gate reads, then its figure against the limit.
+#include <fmt/format.h>
+
+#include "jsift/error.hpp"
+#include "jsift/io/units.hpp"
+#include "jsift/stages/diversity.hpp"
+#include "jsift/stages/gate_checks.hpp"
+
+namespace jsift {
+namespace {
+
+struct column_state : check_state {
+  diversity_partial part;
+};
+
+class diversity_check : public gate_check {
+ public:
+  // Reads the keys every diversity check shares: path (default: the texts
+  // `jsift diversity` takes by default), tokens, allow_missing.
+  explicit diversity_check(check_settings& r) {
+    text_source src = text_source::automatic();
+    if (r.has("path")) {
+      const path p = r.path_of("path");
+      watch("path", p);
+      src = text_source::at(p.text());
+    }
+    o_.tokens = parse_token_mode(r.str("tokens", "words"), "tokens");
+    read_allow_missing(r);
+    allow_missing_ = r.flag("allow_missing", false);
+    col_ = std::make_unique<diversity_column>(std::move(src), o_);  // reads o_ as the check sets it
+  }
+  std::unique_ptr<check_state> make_state() const override { return std::make_unique<column_state>(); }
+  void add(check_state* s, const record_ref& rec) const override { col_->measure(rec, static_cast<column_state*>(s)->part); }
+  void close(check_state* s) const override { col_->flush(static_cast<column_state*>(s)->part); }
+  void merge(check_state* s, const std::function<std::string(uint32_t)>&) override { col_->merge(static_cast<column_state*>(s)->part); }
+  check_result evaluate(const gate_totals&) const override {
+    if (!finished_) col_->finish(), finished_ = true;
+    check_result r{name, type(), true, "", limit_text(), {}};
+    if (col_->texts() == 0) {  // a check that measured nothing must not pass
+      r.measured = "no texts";
+      r.passed = allow_missing_;
+      if (!allow_missing_ && col_->source().is_auto())  // a path reaching nothing is said by the coverage
+        r.details.push_back("measured nothing: no texts (allow_missing = true accepts it)");
+      return r;
+    }
+    r.measured = measure(*col_, r.passed);
+    r.details.push_back(fmt::format("{} texts at {} ({} tokens{})", with_commas(col_->texts()), col_->source().name(),
+                                    token_mode_name(o_.tokens), col_->exact() ? "" : "; distinct n-grams estimated with HyperLogLog"));
+    return r;
+  }
+
+ protected:
+  virtual std::string limit_text() const = 0;
+  virtual std::string measure(const diversity_column& c, bool& passed) const = 0;
+  diversity_options o_;
+
+ private:
+  bool allow_missing_ = false;
+  mutable std::unique_ptr<diversity_column> col_;  // evaluate() finishes it once
+  mutable bool finished_ = false;
+};
+
+class distinct_n_check final : public diversity_check {
+ public:
+  explicit distinct_n_check(check_settings& r) : diversity_check(r) {
+    n_ = r.count("n").value_or(2);
+    if (n_ < 1 || n_ > diversity_options::max_n) r.fail("n", "'n' must be 1, 2, 3 or 4");
+    min_ = r.num("min");
+    r.done({"path", "n", "min", "tokens", "allow_missing"});
+  }
+  std::string type() const override { return "distinct_n"; }
+
+ private:
+  std::string limit_text() const override { return fmt::format("distinct-{} >= {:.4g}", n_, min_); }
+  std::string measure(const diversity_column& c, bool& passed) const override {
+    const double v = c.distinct(size_t(n_));
+    passed = v + 1e-12 >= min_;
+    return fmt::format("distinct-{} {:.4g}", n_, v);
+  }
+  uint64_t n_;
+  double min_;
+};
+
+class compression_ratio_check final : public diversity_check {
+ public:
+  explicit compression_ratio_check(check_settings& r) : diversity_check(r) {
+    max_ = r.num("max");
+    if (r.has("cr_sample")) {
+      const std::string s = r.str("cr_sample");
+      o_.cr_sample = parse_size(s, "cr_sample");
+    }
+    r.done({"path", "max", "tokens", "cr_sample", "allow_missing"});
+  }
+  std::string type() const override { return "compression_ratio"; }
+
+ private:
+  std::string limit_text() const override { return fmt::format("<= {:.4g}", max_); }
+  std::string measure(const diversity_column& c, bool& passed) const override {
+    passed = c.compression_ratio() <= max_ + 1e-12;
+    return fmt::format("{:.4g}", c.compression_ratio());
+  }
+  double max_;
+};
+
+class openings_check final : public diversity_check {
+ public:
+  explicit openings_check(check_settings& r) : diversity_check(r) {
+    max_share_ = r.num("max_share");
+    o_.top_openings = 1;
+    r.done({"path", "max_share", "tokens", "allow_missing"});
+  }
+  std::string type() const override { return "openings"; }
+
+ private:
+  std::string limit_text() const override { return fmt::format("top opening's share <= {:.4g}", max_share_); }
+  std::string measure(const diversity_column& c, bool& passed) const override {
+    const auto& top = c.top_openings();
+    const double share = top.empty() ? 0 : double(top[0].second) / double(c.texts());
+    passed = share <= max_share_ + 1e-12;
+    return top.empty() ? std::string("no openings") : fmt::format("\"{}\" {:.4g}", top[0].first, share);
+  }
+  double max_share_;
+};
+
+}  // namespace
+
+std::unique_ptr<gate_check> make_distinct_n_check(check_settings& r) { return std::make_unique<distinct_n_check>(r); }
+std::unique_ptr<gate_check> make_compression_ratio_check(check_settings& r) { return std::make_unique<compression_ratio_check>(r); }
+std::unique_ptr<gate_check> make_openings_check(check_settings& r) { return std::make_unique<openings_check>(r); }
+
+}  // namespace jsift
