@@ -19,6 +19,9 @@ class hyperloglog {
   static constexpr unsigned precision = 14;
   void add(uint64_t hash);
   double estimate() const;
+  // The registers of both: the sketch of the union (order-free).
+  void merge(const hyperloglog& o);
+  void clear() { reg_.assign(reg_.size(), 0); }
   size_t memory_bytes() const { return reg_.size(); }
 
  private:

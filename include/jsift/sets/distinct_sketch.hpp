@@ -35,6 +35,7 @@ class distinct_sketch {
   shared_key_set set_;
   std::atomic<uint64_t> size_{0};
   std::atomic<bool> approx_{false};
+  std::atomic<bool> dedup_{true};  // batches are deduplicated before the set (off once they prove mostly distinct)
   std::mutex hll_m_;
   hyperloglog hll_;
 };

@@ -1,5 +1,6 @@
 #include "jsift/sets/distinct_counter.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 
@@ -14,6 +15,12 @@ void hyperloglog::add(uint64_t h) {
   uint64_t w = (h << precision) | (uint64_t(1) << (precision - 1));
   uint8_t rho = uint8_t(std::countl_zero(w) + 1);
   if (rho > reg_[idx]) reg_[idx] = rho;
+}
+
+void hyperloglog::merge(const hyperloglog& o) {
+  if (o.reg_.empty()) return;
+  if (reg_.empty()) reg_.assign(o.reg_.size(), 0);
+  for (size_t i = 0; i < reg_.size(); ++i) reg_[i] = std::max(reg_[i], o.reg_[i]);
 }
 
 double hyperloglog::estimate() const {

@@ -1,5 +1,6 @@
 #include "jsift/sets/distinct_sketch.hpp"
 
+#include <bit>
 #include <cmath>
 #include <vector>
 
@@ -31,15 +32,49 @@ void distinct_sketch::insert(const hash128* keys, size_t n) {
       return;  // these keys were in the set
     }
   }
+  // A batch's own registers, then one merge under the lock (threads adding
+  // key by key under it waited on each other).
+  thread_local hyperloglog local;
+  local.clear();
+  for (size_t i = 0; i < n; ++i) local.add(keys[i].hi);
   std::lock_guard lock(hll_m_);
-  for (size_t i = 0; i < n; ++i) hll_.add(keys[i].hi);
+  hll_.merge(local);
 }
 
 void distinct_sketch::insert(const uint64_t* hashes, size_t n) {
   thread_local std::vector<hash128> keys;
-  keys.resize(n);
-  for (size_t i = 0; i < n; ++i) keys[i] = spread(hashes[i]);
-  insert(keys.data(), n);
+  keys.clear();
+  if (approx_.load(std::memory_order_relaxed) || !dedup_.load(std::memory_order_relaxed)) {
+    for (size_t i = 0; i < n; ++i) keys.push_back(spread(hashes[i]));
+    insert(keys.data(), keys.size());
+    return;
+  }
+  // The batch's distinct hashes first, in a small table of its own: most
+  // unigrams and bigrams repeat within a chunk, and the shared set's insert
+  // costs more than this probe. A batch that is mostly distinct (long
+  // n-grams) turns it off for this set.
+  thread_local std::vector<uint64_t> table;
+  size_t cap = 1024;
+  while (cap < 2 * n) cap *= 2;
+  table.assign(cap, 0);
+  bool zero = false;
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t h = hashes[i];
+    if (h == 0) {
+      if (!zero) zero = true, keys.push_back(spread(0));
+      continue;
+    }
+    for (size_t at = (h * 0x9E3779B97F4A7C15ull) >> (64 - std::countr_zero(cap));; at = (at + 1) & (cap - 1)) {
+      if (table[at] == h) break;
+      if (table[at] == 0) {
+        table[at] = h;
+        keys.push_back(spread(h));
+        break;
+      }
+    }
+  }
+  if (n >= 4096 && keys.size() * 10 > n * 9) dedup_.store(false, std::memory_order_relaxed);
+  insert(keys.data(), keys.size());
 }
 
 void distinct_sketch::to_sketch() {
