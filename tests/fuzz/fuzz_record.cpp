@@ -3,7 +3,10 @@
 // a column inside the line and words, and nothing crashes. A parsed record's
 // conversation counts agree with each other in every unit, the raw-text
 // walker (json/raw_edit) reaches the values the DOM walk reaches, and set,
-// del and convert (to every schema) leave valid JSON objects.
+// del and convert (to every schema) leave valid JSON objects. The diversity
+// tokenizer takes any bytes (the line as text): a token per space-separated
+// piece in whitespace mode, at most one per byte in word mode.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -15,6 +18,7 @@
 #include "jsift/json/conversation.hpp"
 #include "jsift/json/path.hpp"
 #include "jsift/json/raw_edit.hpp"
+#include "jsift/json/tokens.hpp"
 #include "jsift/stages/record_transform.hpp"
 
 namespace {
@@ -30,6 +34,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static jsift::record_parser parser(size_t(1) << 20);
   simdjson::dom::element root;
   jsift::line_problem problem;
+  {
+    std::vector<uint64_t> hashes;
+    std::string opening;
+    size_t opened = 0;
+    const size_t words = jsift::tokenize(line, jsift::token_mode::words, hashes, &opening, &opened, 5);
+    FUZZ_CHECK(words == hashes.size() && words <= size && opened <= 5 && opened <= words);
+    hashes.clear();
+    const size_t pieces = jsift::tokenize(line, jsift::token_mode::whitespace, hashes);
+    FUZZ_CHECK(pieces == hashes.size() && pieces == size_t(std::count(line.begin(), line.end(), ' ')) + 1);
+  }
   const bool ok = parser.parse(line, root, problem);
   if (!ok) {
     FUZZ_CHECK(!problem.message.empty());
