@@ -105,6 +105,23 @@ class json_input_tests(jsift_case):
         first = rep["invalid"]["first"][0]
         self.assertEqual((first["element"], first["element_column"], first["line"], first["column"]), (2, 1, 3, 2))
 
+    def test_a_fifo_is_not_read_twice_for_a_message(self):
+        # the place of a bad element is found by reading the file again: never a pipe's bytes
+        import threading
+        fifo = self.path("in.json")
+        os.mkfifo(fifo)
+        data = ("[" + ",".join(['{"i": %d}' % i if i != 3 else '{"i": tru}' for i in range(2000)]) + "]").encode()
+
+        def feed():
+            with open(fifo, "wb") as f:
+                f.write(data)
+        t = threading.Thread(target=feed)
+        t.start()
+        r, rep = self.run_with_report("filter", "--on-invalid", "skip", fifo)
+        t.join()
+        self.assertEqual(len(r.out.splitlines()), 1999)
+        self.assertIn("in.json: element 4, byte", r.err)
+
     def test_whitespace_between_two_scalars_is_not_removed(self):
         # "2 3" inside a value is invalid JSON, and must not become 23
         f = self.write("gap.json", '[{"a": [1,\n  2 3]}, {"b": [true\tfalse]}, {"c": [-1 .5]}, {"ok": [1 , 2]}]')

@@ -67,6 +67,13 @@ class transform_tests(jsift_case):
             self.assertEqual(r.rc, 2, (args, r.err))
             self.assertIn(what, r.err, args)
 
+    def test_window_joins_text_parts_between_parts_with_text(self):
+        src = self.write("parts.jsonl", json.dumps({"messages": [
+            {"role": "user", "content": [{"type": "text", "text": ""}, {"type": "text", "text": "b"}, {"type": "image_url"}]},
+            {"role": "assistant", "content": [{"type": "text", "text": "x"}, {"type": "text", "text": "y"}]}]}) + "\n")
+        r = self.run_jsift("window", "-q", src)
+        self.assertEqual(json.loads(r.out), {"turn": 1, "input": "User: b", "output": "x\ny"})
+
     def test_window_golden_and_oracle(self):
         src = os.path.join(GOLDEN, "window-input.jsonl")
         labels = {"user": "User", "assistant": "Assistant", "system": "System"}

@@ -184,7 +184,7 @@ class record_job : public chunk_job {
   uint32_t cur_file_ = UINT32_MAX;
   const chunk* cur_chunk_ = nullptr;
   uint64_t line_base_ = 0;
-  void find_source(invalid_line& l) const;
+  void find_sources(std::vector<invalid_line>& lines) const;
 };
 
 }  // namespace jsift

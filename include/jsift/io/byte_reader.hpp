@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <vector>
+#include <utility>
 #include <string>
 
 namespace jsift {
@@ -65,5 +67,10 @@ struct text_position {
   uint64_t line = 1, column = 1;
 };
 std::optional<text_position> json_text_position(const std::string& path, uint64_t element, uint64_t column);
+// The same for several (element, column) pairs, sorted by element, in one
+// reading of the file. Only a regular file is read again (a pipe or FIFO
+// named on the command line would lose its bytes): nullopt otherwise.
+std::vector<std::optional<text_position>> json_text_positions(const std::string& path,
+                                                              const std::vector<std::pair<uint64_t, uint64_t>>& wanted);
 
 }  // namespace jsift

@@ -3,6 +3,7 @@
 #include "jsift/io/byte_reader.hpp"
 
 #include <algorithm>
+#include <map>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -165,13 +166,20 @@ std::string record_job::locate(const invalid_line& l) const {
   return fmt::format("{}: element {}, byte {} of its minified text: {}", files_[l.file_index].name(), l.line, l.column, l.message);
 }
 
-// The place in the file of a record read from JSON text (read again: only
-// for the lines a message names).
-void record_job::find_source(invalid_line& l) const {
-  if (!l.element || l.source_line) return;
-  const input_file& f = files_[l.file_index];
-  if (!f.label.empty()) return;  // a spooled stdin
-  if (auto at = json_text_position(f.path, l.line, l.column)) l.source_line = at->line, l.source_column = at->column;
+// The places in their files of records read from JSON text (read again:
+// only for the lines messages name, one reading per file).
+void record_job::find_sources(std::vector<invalid_line>& lines) const {
+  std::map<uint32_t, std::vector<invalid_line*>> by_file;
+  for (auto& l : lines)
+    if (l.element && !l.source_line && files_[l.file_index].label.empty()) by_file[l.file_index].push_back(&l);  // not a spooled stdin
+  for (auto& [file, ls] : by_file) {
+    std::sort(ls.begin(), ls.end(), [](const invalid_line* a, const invalid_line* b) { return a->line < b->line; });
+    std::vector<std::pair<uint64_t, uint64_t>> wanted;
+    for (const invalid_line* l : ls) wanted.emplace_back(l->line, l->column);
+    auto at = json_text_positions(files_[file].path, wanted);
+    for (size_t i = 0; i < ls.size(); ++i)
+      if (at[i]) ls[i]->source_line = at[i]->line, ls[i]->source_column = at[i]->column;
+  }
 }
 
 void record_job::commit(const chunk& c, result& r) {
@@ -189,8 +197,9 @@ void record_job::commit(const chunk& c, result& r) {
   }
   if (!rc.invalid.empty() && opts_.invalid.action == on_invalid::fail) {
     // Emit what came before the bad line, then stop.
-    invalid_line& first = rc.invalid.front();
-    find_source(first);
+    std::vector<invalid_line> first_only{rc.invalid.front()};
+    find_sources(first_only);
+    const invalid_line& first = first_only.front();
     rc.out.resize(first.out_pos);
     rc.emit_end = first.index;
     on_commit(rc);
@@ -212,7 +221,6 @@ void record_job::commit(const chunk& c, result& r) {
     }
     if (first_invalid_.size() < opts_.keep_invalid) {  // reports need the place, not the bytes
       first_invalid_.push_back(invalid_line{l.file_index, l.line, l.column, l.reason, l.message, {}, l.index, l.out_pos, l.element});
-      find_source(first_invalid_.back());
     }
   }
   if (quarantine_why_) quarantine_why_->write(why);
@@ -224,6 +232,7 @@ void record_job::commit(const chunk& c, result& r) {
 }
 
 void record_job::finish() {
+  find_sources(first_invalid_);  // for the messages and reports that follow
   finish_records();
   if (quarantine_) quarantine_->commit();
   if (quarantine_why_) quarantine_why_->commit();

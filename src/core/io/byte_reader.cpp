@@ -8,6 +8,7 @@
 #endif
 #include <system_error>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -447,21 +448,31 @@ std::unique_ptr<byte_reader> open_stream(int fd, std::string name, input_format 
   return std::make_unique<prefixed_reader>(std::move(in), std::move(head), std::move(error));
 }
 
-std::optional<text_position> json_text_position(const std::string& path, uint64_t element, uint64_t column) {
-  if (path.empty() || path == "-" || element == 0 || column == 0) return std::nullopt;
+std::vector<std::optional<text_position>> json_text_positions(const std::string& path,
+                                                              const std::vector<std::pair<uint64_t, uint64_t>>& wanted) {
+  std::vector<std::optional<text_position>> out(wanted.size());
+  if (wanted.empty()) return out;
+  struct stat sb;
+  if (path.empty() || path == "-" || ::stat(path.c_str(), &sb) != 0 || !S_ISREG(sb.st_mode)) return out;  // a pipe cannot be read twice
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
+  if (fd < 0) return out;
   try {
     std::unique_ptr<byte_reader> in = open_stream(fd, path, input_format::jsonl);  // decompressed, not converted
     static constexpr unsigned char bom_bytes[3] = {0xEF, 0xBB, 0xBF};
     std::string buf(size_t(1) << 16, '\0');
     text_position at{1, 0};  // of the byte being read
-    size_t bom = 0;
+    size_t bom = 0, k = 0;   // k: the wanted place looked for
     bool started = false, array = false, in_value = false, in_string = false, escape = false, gap = false, last_scalar = false;
     int depth = 0;  // inside the current value
     uint64_t values = 0, minified = 0;
-    for (size_t n; (n = in->read(buf.data(), buf.size())) > 0;) {
-      for (size_t i = 0; i < n; ++i) {
+    auto mine = [&] { return k < wanted.size() && values == wanted[k].first; };
+    auto found = [&](text_position p) {
+      out[k++] = p;
+      minified = 0;
+      gap = last_scalar = false;
+    };
+    for (size_t n; k < wanted.size() && (n = in->read(buf.data(), buf.size())) > 0;) {
+      for (size_t i = 0; i < n && k < wanted.size(); ++i) {
         const char c = buf[i];
         if (c == '\n') ++at.line, at.column = 0;
         else ++at.column;
@@ -480,27 +491,27 @@ std::optional<text_position> json_text_position(const std::string& path, uint64_
           }
           started = true;
           if (c == ',') continue;
-          if (c == ']') return std::nullopt;  // fewer elements than that
+          if (c == ']') return out;  // fewer elements than that
           in_value = true;
           ++values;
-          if (!array && values > 1) return std::nullopt;
+          if (!array && values > 1) return out;
+          while (k < wanted.size() && wanted[k].first < values) ++k;  // unsorted or repeated: not found
         }
-        const bool mine = values == element;
         if (!in_string && depth == 0 && c != '"' && c != '{' && c != '[' && (ws || c == ',' || c == ']')) {
           in_value = false;  // a scalar's end
-          if (mine) return at;
+          if (mine()) found(at);
           continue;
         }
-        if (mine && !in_string) {  // the converter's one space between two scalars' bytes counts
+        if (mine() && !in_string) {  // the converter's one space between two scalars' bytes counts
           if (ws) {
             gap = true;
           } else {
-            if (gap && last_scalar && scalar_byte(c) && ++minified == column) return at;
+            if (gap && last_scalar && scalar_byte(c) && ++minified == wanted[k].second) found(at);
             gap = false;
             last_scalar = scalar_byte(c);
           }
         }
-        if (mine && (in_string || !ws) && ++minified == column) return at;
+        if (mine() && (in_string || !ws) && ++minified == wanted[k].second) found(at);
         if (in_string) {
           if (escape) escape = false;
           else if (c == '\\') escape = true;
@@ -514,14 +525,19 @@ std::optional<text_position> json_text_position(const std::string& path, uint64_
         }
         if (!in_string && depth == 0 && (c == '"' || c == '}' || c == ']')) {  // a string's or a container's end
           in_value = false;
-          if (mine) return text_position{at.line, at.column + 1};
+          if (mine()) found(text_position{at.line, at.column + 1});
         }
       }
     }
-    return values == element ? std::optional<text_position>(at) : std::nullopt;
+    if (mine()) found(at);
   } catch (const std::exception&) {
-    return std::nullopt;
   }
+  return out;
+}
+
+std::optional<text_position> json_text_position(const std::string& path, uint64_t element, uint64_t column) {
+  if (element == 0 || column == 0) return std::nullopt;
+  return json_text_positions(path, {{element, column}})[0];
 }
 
 }  // namespace jsift

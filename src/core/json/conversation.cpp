@@ -198,7 +198,7 @@ void text_into(dom::element v, std::string& out) {
   }
   dom::array parts;
   if (v.get_array().get(parts)) return;
-  bool first = true;
+  const size_t start = out.size();
   for (dom::element p : parts) {
     std::string_view t;
     bool found = !p.get_string().get(t);
@@ -211,8 +211,7 @@ void text_into(dom::element v, std::string& out) {
           break;
         }
     if (!found) continue;
-    if (!first) out += '\n';
-    first = false;
+    if (out.size() > start) out += '\n';  // between the parts that have text
     out += t;
   }
 }

@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cmath>
+#include <memory>
 #include <vector>
 
 namespace jsift {
@@ -13,15 +14,16 @@ hash128 spread(uint64_t h) { return {h * 0x9E3779B97F4A7C15ull, h}; }  // an odd
 void distinct_sketch::insert(const hash128* keys, size_t n) {
   if (n == 0) return;
   if (!approx_.load(std::memory_order_acquire)) {
-    thread_local std::vector<char> fresh;
-    fresh.resize(n);
+    thread_local std::unique_ptr<bool[]> fresh;
+    thread_local size_t room = 0;
+    if (room < n) fresh = std::make_unique<bool[]>(room = n);
     bool over = false;
     {
       std::shared_lock lock(m_);
       if (!approx_.load(std::memory_order_relaxed)) {
-        set_.insert(keys, n, reinterpret_cast<bool*>(fresh.data()));
+        set_.insert(keys, n, fresh.get());
         uint64_t added = 0;
-        for (size_t i = 0; i < n; ++i) added += fresh[i] != 0;
+        for (size_t i = 0; i < n; ++i) added += fresh[i];
         if (size_.fetch_add(added) + added <= max_) return;
         over = true;
       }

@@ -146,8 +146,9 @@ class convert_transform final : public record_transform {
  private:
   counter convert(const record_ref& rec, std::string& out) const {
     const std::string_view s = rec.line;
+    if (rec.root.type() != simdjson::dom::element_type::OBJECT) return why_no_conversation;  // records are objects; said for safety
     size_t open = 0;
-    while (open < s.size() && s[open] != '{') ++open;
+    while (open < s.size() && (s[open] == ' ' || s[open] == '\t' || s[open] == '\r' || s[open] == '\n')) ++open;
     const std::vector<raw_item> top = raw_items(s, open);
     std::vector<std::string> names;
     names.reserve(top.size());
