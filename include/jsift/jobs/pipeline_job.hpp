@@ -1,9 +1,11 @@
-// jsift/jobs/pipeline_job.hpp — `jsift run`: the stages of filter, dedup,
-// rebalance and split chained in one job, per record, from a pipeline spec
-// (read from TOML by config/pipeline_config.hpp). They are the very stage
-// objects the single commands use: a predicate_chain, first_seen, a
-// selector with bottom_k or an emit_plan, a split_router; so the result is
-// the same as chaining the commands with pipes.
+// jsift/jobs/pipeline_job.hpp — `jsift run`: the stages of the transforms,
+// filter, dedup, rebalance and split chained in one job, per record, from a
+// pipeline spec (read from TOML by config/pipeline_config.hpp). They are the
+// very stage objects the single commands use: record_transforms, a
+// predicate_chain, first_seen, a selector with bottom_k or an emit_plan, a
+// split_router; so the result is the same as chaining the commands with
+// pipes. The transforms run on the workers; the records they make are
+// parsed again for the stages after them.
 //
 // Workers evaluate the predicates and compute every key the later stages
 // need (dedup key, group and selection key, split bucket); the ordered commit

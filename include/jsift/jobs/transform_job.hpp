@@ -1,4 +1,5 @@
-// jsift/jobs/transform_job.hpp — `jsift set`, `jsift cut`: a record
+// jsift/jobs/transform_job.hpp — `jsift set`, `cut`, `explode`, `window`,
+// `convert`: a record
 // transform (stages/record_transform.hpp) on every record, the results
 // written in input order (after the transform's header) to an output_file.
 // A record the transform cannot handle is dropped as "filtered:<name>";

@@ -1,5 +1,6 @@
 // jsift/stages/record_transform.hpp — the record transforms (`jsift set`,
-// `jsift cut`): one record's text in, its new text (or a row) out, built
+// `cut`, `explode`, `window`, `convert`, and `run`'s [[transform]] tables):
+// one record's text in, its new text (or records, or a row) out, built
 // once from the options as the user wrote them and shared read-only by the
 // workers. Values a transform does not touch keep their bytes
 // (json/raw_edit.hpp).
