@@ -12,6 +12,7 @@ packages=(
   zsh fish man-db   # the generated completions and man page are checked in their own tools
   clang-14 libclang-rt-14-dev   # libFuzzer targets (tests/fuzz)
   python3-zstandard             # the test that Python reads every record of a shard
+  python3-numpy python3-xxhash  # the near-duplicate reference (tests/reference), run with /usr/bin/python3
 )
 
 missing=()

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "flag_spec.hpp"
+#include "jsift/json/minhash.hpp"
 #include "jsift/engine/pass.hpp"
 #include "jsift/engine/record_job.hpp"
 #include "jsift/io/input_list.hpp"
@@ -78,5 +79,15 @@ void finish_command(const run_settings& s, std::string_view command, const recor
 // inputs into -o, then finish_command with the transform's report section
 // ("<name>": {...}) and summary lines.
 void run_transform(const common_args& a, const record_transform& t);
+
+// The MinHash flags of `dedup --near` and `diversity --near`: --threshold T
+// or --bands B --rows R (datatrove's 14 x 8 by default), and --ngram N.
+struct near_flags {
+  std::optional<double> threshold;
+  std::optional<uint64_t> bands, rows;
+  uint64_t ngram = 5;
+  void define(flag_list& f);
+  minhash_params params() const;  // option_error on a bad combination
+};
 
 }  // namespace jsift::cli

@@ -34,6 +34,12 @@ std::string_view token_mode_name(token_mode m);
 size_t tokenize(std::string_view text, token_mode mode, std::vector<uint64_t>& hashes, std::string* opening = nullptr,
                 size_t* opening_count = nullptr, size_t opening_tokens = 5);
 
+// The words of `text` (words mode), each ASCII digit 1-9 made 0 when
+// `digits_to_zero`, written to `joined` separated by one space; `ends` gets
+// each word's end offset in `joined`. Returns the number of words. The
+// shingles of MinHash (json/minhash.hpp).
+size_t split_words(std::string_view text, bool digits_to_zero, std::string& joined, std::vector<uint32_t>& ends);
+
 // The hash of the n-gram of the n token hashes at `tokens`.
 uint64_t ngram_hash(const uint64_t* tokens, size_t n) noexcept;
 

@@ -32,35 +32,13 @@
 #include "jsift/engine/record_job.hpp"
 #include "jsift/json/normalize.hpp"
 #include "jsift/json/path.hpp"
+#include "jsift/json/text_source.hpp"
 #include "jsift/json/tokens.hpp"
 #include "jsift/sets/distinct_sketch.hpp"
 
 namespace jsift {
 
 class json_writer;
-
-// The texts of a record for one column: the strings at a path (each string
-// one text), or `auto`: the assistant messages of the conversation (found as
-// --turns finds it; a message's content, value or text, typed parts joined
-// by newlines), else the first of .output .response .answer .chosen
-// .completion that is a string, else every top-level string.
-class text_source {
- public:
-  static text_source automatic() { return text_source(); }
-  static text_source at(const std::string& path_text);
-  std::string name() const { return path_ ? path_text_ : "auto"; }
-  bool is_auto() const { return !path_; }
-  // Appends the record's texts to `out` (views into the record's DOM or into
-  // `storage`, valid until the next call on this thread); the auto rule that
-  // chose them (rule_names), or 0 for a path.
-  size_t texts(simdjson::dom::element root, std::vector<std::string_view>& out) const;
-  static constexpr std::string_view rule_names[] = {"assistant messages", "an answer field", "every top-level string"};
-
- private:
-  text_source() = default;
-  std::optional<path> path_;
-  std::string path_text_;
-};
 
 struct diversity_options {
   token_mode tokens = token_mode::words;

@@ -63,25 +63,15 @@ struct token_sink {
   }
 };
 
-}  // namespace
-
-size_t tokenize(std::string_view text, token_mode mode, std::vector<uint64_t>& hashes, std::string* opening, size_t* opening_count,
-                size_t opening_tokens) {
-  size_t none = 0;
-  token_sink sink{hashes, opening, opening_count ? opening_count : &none, opening_tokens};
-  if (mode == token_mode::whitespace) {
-    for (size_t at = 0;;) {
-      const size_t sp = text.find(' ', at);
-      sink.add(text.substr(at, sp == std::string_view::npos ? std::string_view::npos : sp - at));
-      if (sp == std::string_view::npos) break;
-      at = sp + 1;
-    }
-    return sink.n;
-  }
+// Calls add(word) for each word of `text`, in order (the words mode of
+// tokens.hpp): runs of letters, marks and digits, lowercased; each CJK
+// ideograph, kana and Hangul syllable alone.
+template <class Add>
+void each_word(std::string_view text, Add&& add) {
   thread_local std::string word;
   word.clear();
   auto flush = [&] {
-    if (!word.empty()) sink.add(word);
+    if (!word.empty()) add(std::string_view(word));
     word.clear();
   };
   const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
@@ -115,7 +105,40 @@ size_t tokenize(std::string_view text, token_mode mode, std::vector<uint64_t>& h
     }
   }
   flush();
+}
+
+}  // namespace
+
+size_t tokenize(std::string_view text, token_mode mode, std::vector<uint64_t>& hashes, std::string* opening, size_t* opening_count,
+                size_t opening_tokens) {
+  size_t none = 0;
+  token_sink sink{hashes, opening, opening_count ? opening_count : &none, opening_tokens};
+  if (mode == token_mode::whitespace) {
+    for (size_t at = 0;;) {
+      const size_t sp = text.find(' ', at);
+      sink.add(text.substr(at, sp == std::string_view::npos ? std::string_view::npos : sp - at));
+      if (sp == std::string_view::npos) break;
+      at = sp + 1;
+    }
+    return sink.n;
+  }
+  each_word(text, [&](std::string_view w) { sink.add(w); });
   return sink.n;
+}
+
+size_t split_words(std::string_view text, bool digits_to_zero, std::string& joined, std::vector<uint32_t>& ends) {
+  joined.clear();
+  ends.clear();
+  each_word(text, [&](std::string_view w) {
+    if (!joined.empty()) joined += ' ';
+    const size_t at = joined.size();
+    joined += w;
+    if (digits_to_zero)
+      for (size_t i = at; i < joined.size(); ++i)
+        if (joined[i] >= '1' && joined[i] <= '9') joined[i] = '0';
+    ends.push_back(uint32_t(joined.size()));
+  });
+  return ends.size();
 }
 
 }  // namespace jsift

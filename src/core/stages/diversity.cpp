@@ -16,41 +16,6 @@
 
 namespace jsift {
 
-text_source text_source::at(const std::string& path_text) {
-  text_source t;
-  t.path_ = for_option("text", [&] { return path::parse(path_text); });
-  t.path_text_ = path_text;
-  return t;
-}
-
-size_t text_source::texts(simdjson::dom::element root, std::vector<std::string_view>& out) const {
-  std::string_view s;
-  if (path_) {
-    path_->visit(root, [&](simdjson::dom::element e) {
-      if (!e.get_string().get(s)) out.push_back(s);
-    });
-    return 0;
-  }
-  thread_local std::vector<message> msgs;
-  if (auto conv = find_conversation(root); conv && messages_of(*conv, msgs)) {
-    for (const message& m : msgs)
-      if (m.role == role::assistant) out.push_back(m.text);
-    if (!out.empty()) return 0;
-  }
-  simdjson::dom::object obj;
-  if (root.get_object().get(obj)) return 0;
-  for (const char* k : {"output", "response", "answer", "chosen", "completion"}) {
-    simdjson::dom::element v;
-    if (!obj.at_key(k).get(v) && !v.get_string().get(s)) {
-      out.push_back(s);
-      return 1;
-    }
-  }
-  for (auto field : obj)
-    if (!field.value.get_string().get(s)) out.push_back(s);
-  return 2;
-}
-
 void diversity_partial::clear() {
   records = records_without = texts = tokens = text_bytes = 0;
   rules = {};
