@@ -194,6 +194,43 @@ class near_tests(jsift_case):
         self.assertEqual(r.rc, 2, r.err)
         self.assertIn("go with --near", r.err)
 
+    def test_diversity_near_and_the_gate_check_give_the_reference_s_clusters_and_rate(self):
+        texts = generate(1200, 5)
+        src = self.dataset("in.jsonl", texts)
+        ref = reference(texts)
+        near = ref["verdicts"].count("near")
+        want = sorted(((size, int(first)) for first, size in ref["clusters"].items()), key=lambda c: (-c[0], c[1]))[:10]
+        for args in (["-j", "1"], ["-j", "3", "--chunk-bytes", "4KiB"]):
+            r = self.run_jsift("diversity", "--near", "--json", src, *args)
+            self.assertEqual(r.rc, 0, r.err)
+            got = r.json()["datasets"][0]["columns"][0]["near_duplicates"]
+            self.assertEqual((got["items"], got["near_duplicates"], got["keyless"]), (len(texts), near, ref["verdicts"].count("keyless")))
+            self.assertEqual(got["clusters"], len(ref["clusters"]))
+            self.assertEqual([(c["size"], c["first"]["line"] - 1) for c in got["largest"]], want)
+            self.assertTrue(all(c["excerpt"] for c in got["largest"]), got["largest"])
+        r = self.run_jsift("diversity", "--near", "--format", "table", src)
+        self.assertIn("near-dup rate", r.out.decode())
+        self.assertIn("%.4f" % (near / len(texts)), r.out.decode())
+        # The gate's check: the same rate, against its limit.
+        rate = near / len(texts)
+        for limit, rc in ((rate + 1e-6, 0), (rate - 1e-3, 1)):
+            cfg = self.write("g.toml", '[[check]]\ntype = "near_duplicates"\nmax_rate = %r\n' % limit)
+            r = self.run_jsift("gate", "--config", cfg, "--report-json", self.path("g.json"), src)
+            self.assertEqual(r.rc, rc, r.out + r.err.encode())
+            check = json.loads(slurp(self.path("g.json")))["checks"][0]
+            self.assertIn("%d of %d texts" % (near, len(texts)), check["measured"].replace(",", ""))
+        # Its own MinHash parameters, checked like the flags.
+        ref = reference(texts, "--bands", "20", "--rows", "5")
+        rate = ref["verdicts"].count("near") / len(texts)
+        cfg = self.write("g.toml", '[[check]]\ntype = "near_duplicates"\nbands = 20\nrows = 5\nmax_rate = %r\n' % (rate + 1e-6))
+        self.assertEqual(self.run_jsift("gate", "--config", cfg, src).rc, 0)
+        cfg = self.write("g.toml", '[[check]]\ntype = "near_duplicates"\nbands = 20\nmax_rate = 0.5\n')
+        r = self.run_jsift("gate", "--config", cfg, src)
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("go together", r.err)
+        r = self.run_jsift("diversity", "--bands", "20", src)
+        self.assertEqual(r.rc, 2, r.err)
+
 
 def jaccard_of(x, y):
     """The true Jaccard similarity of two texts' shingle sets, by the reference's words."""

@@ -35,6 +35,7 @@
 #include "jsift/json/text_source.hpp"
 #include "jsift/json/tokens.hpp"
 #include "jsift/sets/distinct_sketch.hpp"
+#include "jsift/stages/near_seen.hpp"
 
 namespace jsift {
 
@@ -48,12 +49,17 @@ struct diversity_options {
   uint64_t max_exact = 8'000'000;   // distinct n-grams per set counted exactly
   size_t top_openings = 10;
   unsigned threads = 1;             // compress the sample's pieces on this many threads
+  bool near = false;                // near-duplicates (MinHash LSH, stages/near_seen.hpp)
+  minhash_params near_params;
+  size_t top_clusters = 10;
   static constexpr size_t opening_tokens = 5;
   static constexpr size_t max_n = 4;
 };
 
 // One column's chunk partial.
 struct diversity_partial {
+  uint64_t seq = 0;  // the chunk's sequence number: set before flush()
+  std::unique_ptr<near_seen::chunk_items> near;  // with near: the chunk's texts' band keys
   uint64_t records = 0, records_without = 0, texts = 0, tokens = 0, text_bytes = 0;
   std::array<uint64_t, 3> rules{};
   std::map<uint64_t, uint64_t> lengths;  // tokens per text -> texts
@@ -77,9 +83,13 @@ class diversity_column {
   const text_source& source() const { return source_; }
 
   void measure(const record_ref& rec, diversity_partial& p) const;  // workers
-  void flush(diversity_partial& p);                                 // workers, at a chunk's end
-  void merge(diversity_partial& p);                                 // committing thread, in order
+  void flush(diversity_partial& p);                                 // workers, at a chunk's end (p.seq set)
+  // Committing thread, in order; the chunk starts at line `first_line` of
+  // input `file` (near-duplicate clusters name their first member by it).
+  void merge(diversity_partial& p, uint32_t file = 0, uint64_t first_line = 1);
   void finish();  // the figures, then the sets are freed
+  // With near: the inputs, for naming cluster members (copied); before the pass.
+  void set_inputs(const std::vector<input_file>& files);
 
   // The figures (after finish()).
   uint64_t texts() const { return texts_; }
@@ -94,6 +104,8 @@ class diversity_column {
   // opening with one of them.
   const std::vector<std::pair<std::string, uint64_t>>& top_openings() const { return top_; }
   double top_openings_share() const;
+  // With near (after finish()): the near-duplicate stage's figures.
+  const near_seen* near() const { return near_.get(); }
   void write_json(json_writer& w) const;
 
  private:
@@ -118,6 +130,9 @@ class diversity_column {
   std::array<uint64_t, diversity_options::max_n> ngram_distinct_{};
   std::array<bool, diversity_options::max_n> ngram_exact_{};
   std::vector<std::pair<std::string, uint64_t>> top_;
+  memory_budget near_budget_;
+  std::unique_ptr<near_seen> near_;
+  std::vector<input_file> inputs_;
 };
 
 }  // namespace jsift

@@ -44,6 +44,7 @@ struct gate_totals {
 // A check's per-chunk state (derived per check type).
 struct check_state {
   virtual ~check_state() = default;
+  uint64_t seq = 0;  // the chunk's sequence number (set before close())
 };
 
 // What a check reads of its settings. Getters check the type of the value and
@@ -126,5 +127,6 @@ std::unique_ptr<gate_check> make_check(std::string_view type, check_settings& s)
 std::unique_ptr<gate_check> make_distinct_n_check(check_settings& s);
 std::unique_ptr<gate_check> make_compression_ratio_check(check_settings& s);
 std::unique_ptr<gate_check> make_openings_check(check_settings& s);
+std::unique_ptr<gate_check> make_near_duplicates_check(check_settings& s);
 
 }  // namespace jsift

@@ -60,6 +60,10 @@ class diversity_command final : public command {
              {{"auto", diversity_format::auto_}, {"table", diversity_format::table}, {"json", diversity_format::json}, {"md", diversity_format::md}},
              "auto (table on a terminal, JSON otherwise), table, json or md")
         .shows_default("auto");
+    f.toggle("--near", near_,
+             "Near-duplicates too: MinHash LSH as dedup --near (word 5-grams, 14 x 8 bands): the share of texts with an "
+             "earlier near-duplicate and the largest clusters (about 350 bytes per distinct text more)");
+    near_flags_.define(f);
     f.toggle("--json", json_, "Same as --format json");
     f.toggle("--md", md_, "Same as --format md");
   }
@@ -76,6 +80,10 @@ class diversity_command final : public command {
     opts_.cr_sample = parse_size(cr_sample_, "cr_sample");
     opts_.seed = seed_;
     opts_.top_openings = size_t(top_);
+    opts_.near = near_;
+    if (near_) opts_.near_params = near_flags_.params();
+    else if (near_flags_.threshold || near_flags_.bands || near_flags_.rows || near_flags_.ngram != 5)
+      throw option_error("threshold", "--threshold, --bands, --rows and --ngram go with --near");
     opts_.threads = s.pass.threads ? s.pass.threads : std::max(1u, std::thread::hardware_concurrency());
     std::vector<text_source> sources;
     for (const auto& t : texts_) sources.push_back(text_source::at(t));
@@ -96,6 +104,7 @@ class diversity_command final : public command {
       std::vector<diversity_column*> cols;
       for (const auto& src : sources) {
         r.columns.push_back(std::make_unique<diversity_column>(src, opts_));
+        r.columns.back()->set_inputs(files);
         cols.push_back(r.columns.back().get());
       }
       diversity_job job(files, s.records, cols);
@@ -171,6 +180,13 @@ class diversity_command final : public command {
     row("NGD (sum)", [&](const diversity_column& c) { return num(c.ngd()) + (c.exact() ? "" : "~"); });
     row("compression ratio", [](const diversity_column& c) { return fmt::format("{:.3f}", c.compression_ratio()); });
     row("top-10 openings", [](const diversity_column& c) { return fmt::format("{:.1f} %", 100 * c.top_openings_share()); });
+    if (results[0].columns[col]->near()) {
+      row("near-dup rate", [&](const diversity_column& c) { return num(c.near()->rate()); });
+      row("near-dup clusters", [](const diversity_column& c) { return with_commas(c.near()->clusters()); });
+      row("largest cluster", [](const diversity_column& c) {
+        return c.near()->largest().empty() ? std::string("-") : with_commas(c.near()->largest()[0].size);
+      });
+    }
     row("top opening", [](const diversity_column& c) {
       auto top = c.top_openings();
       if (top.empty()) return std::string("-");
@@ -252,7 +268,8 @@ class diversity_command final : public command {
   std::string tokens_ = "words", normalize_ = "none", cr_sample_ = "64MiB", max_memory_ = "1GiB";
   uint64_t seed_ = 0, top_ = 10;
   diversity_format format_ = diversity_format::auto_;
-  bool json_ = false, md_ = false;
+  bool json_ = false, md_ = false, near_ = false;
+  near_flags near_flags_;
   diversity_options opts_;
 };
 

@@ -20,14 +20,17 @@ void diversity_job::on_record(record_chunk& rc, const record_ref& rec) const {
   rc.counts.add(disposition_names::kept);
 }
 
-void diversity_job::on_chunk_end(record_chunk& rc, const chunk&) const {
+void diversity_job::on_chunk_end(record_chunk& rc, const chunk& c) const {
   auto& dc = static_cast<diversity_chunk&>(rc);
-  for (size_t i = 0; i < columns_.size(); ++i) columns_[i]->flush(dc.parts[i]);
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    dc.parts[i].seq = c.seq;
+    columns_[i]->flush(dc.parts[i]);
+  }
 }
 
 void diversity_job::on_commit(record_chunk& rc) {
   auto& dc = static_cast<diversity_chunk&>(rc);
-  for (size_t i = 0; i < columns_.size(); ++i) columns_[i]->merge(dc.parts[i]);
+  for (size_t i = 0; i < columns_.size(); ++i) columns_[i]->merge(dc.parts[i], commit_file(), commit_line(0));
 }
 
 }  // namespace jsift

@@ -36,10 +36,13 @@ void gate_job::on_record(record_chunk& rc, const record_ref& rec) const {
   rc.counts.add(disposition_names::kept);
 }
 
-void gate_job::on_chunk_end(record_chunk& rc, const chunk&) const {
+void gate_job::on_chunk_end(record_chunk& rc, const chunk& c) const {
   auto& gc = static_cast<gate_chunk&>(rc);
   for (size_t i = 0; i < cfg_.checks.size(); ++i)
-    if (gc.states[i]) cfg_.checks[i]->close(gc.states[i].get());
+    if (gc.states[i]) {
+      gc.states[i]->seq = c.seq;
+      cfg_.checks[i]->close(gc.states[i].get());
+    }
 }
 
 void gate_job::on_commit(record_chunk& rc) {

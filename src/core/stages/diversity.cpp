@@ -27,11 +27,24 @@ void diversity_partial::clear() {
   head.clear();
   openings.clear();
   cr.clear();
+  if (near) near->clear();
 }
 
 diversity_column::diversity_column(text_source source, const diversity_options& o) : source_(std::move(source)), o_(o) {
   unique_ = std::make_unique<distinct_sketch>(UINT64_MAX);  // texts: always exact (the memory per text is stated)
   for (auto& s : ngram_sets_) s = std::make_unique<distinct_sketch>(o_.max_exact);
+  if (o_.near) set_inputs({});
+}
+
+void diversity_column::set_inputs(const std::vector<input_file>& files) {
+  if (!o_.near) return;
+  inputs_ = files;
+  near_seen_options no;
+  no.params = o_.near_params;
+  no.key_text = source_.name();
+  no.clusters = true;
+  no.top_clusters = o_.top_clusters;
+  near_ = std::make_unique<near_seen>(no, inputs_, near_budget_);
 }
 
 void diversity_column::measure(const record_ref& rec, diversity_partial& p) const {
@@ -78,6 +91,10 @@ void diversity_column::measure(const record_ref& rec, diversity_partial& p) cons
     } else {  // the texts joined: n-grams cross their boundaries
       p.joined.insert(p.joined.end(), tokens.begin(), tokens.end());
     }
+    if (near_) {
+      if (!p.near) p.near = std::make_unique<near_seen::chunk_items>(*near_);
+      p.near->add(t, rec.index);
+    }
     const uint64_t where[3] = {rec.file, rec.offset, k};
     const uint64_t priority = XXH3_64bits_withSeed(where, sizeof where, o_.seed);
     if (o_.cr_sample == 0 || priority < threshold_.load(std::memory_order_relaxed))
@@ -86,6 +103,10 @@ void diversity_column::measure(const record_ref& rec, diversity_partial& p) cons
 }
 
 void diversity_column::flush(diversity_partial& p) {
+  if (near_) {  // every chunk, texts or not
+    if (!p.near) p.near = std::make_unique<near_seen::chunk_items>(*near_);
+    near_->resolve(p.seq, *p.near);
+  }
   unique_->insert(p.text_keys.data(), p.text_keys.size());
   p.text_keys.clear();
   if (o_.tokens == token_mode::words) {
@@ -108,7 +129,11 @@ void diversity_column::flush(diversity_partial& p) {
   if (j.size() > keep) p.joined.erase(p.joined.begin(), p.joined.end() - keep);
 }
 
-void diversity_column::merge(diversity_partial& p) {
+void diversity_column::merge(diversity_partial& p, uint32_t file, uint64_t first_line) {
+  if (near_) {
+    near_->begin_chunk(p.seq, file, first_line);
+    for (size_t i = 0; i < p.near->size(); ++i) near_->take(*p.near, i);
+  }
   records_ += p.records;
   records_without_ += p.records_without;
   texts_ += p.texts;
@@ -202,6 +227,7 @@ uint64_t compressed_size(std::string_view text, unsigned threads) {
 }  // namespace
 
 void diversity_column::finish() {
+  if (near_) near_->finish();
   unique_->finish();
   distinct_texts_ = unique_->count();
   unique_.reset();
@@ -319,6 +345,7 @@ void diversity_column::write_json(json_writer& w) const {
   w.end_array();
   w.key("top_share").value(top_openings_share());
   w.end_object();
+  if (near_) w.key("near_duplicates"), near_->write_json(w);
   w.end_object();
 }
 

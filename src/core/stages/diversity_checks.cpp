@@ -1,5 +1,5 @@
 // The gate's diversity checks (`distinct_n`, `compression_ratio`,
-// `openings`): a diversity_column (stages/diversity.hpp) filled as the
+// `openings`, `near_duplicates`): a diversity_column (stages/diversity.hpp) filled as the
 // gate reads, then its figure against the limit.
 #include <fmt/format.h>
 
@@ -20,20 +20,22 @@ class diversity_check : public gate_check {
   // Reads the keys every diversity check shares: path (default: the texts
   // `jsift diversity` takes by default), tokens, allow_missing.
   explicit diversity_check(check_settings& r) {
-    text_source src = text_source::automatic();
     if (r.has("path")) {
       const path p = r.path_of("path");
       watch("path", p);
-      src = text_source::at(p.text());
+      src_ = text_source::at(p.text());
     }
     o_.tokens = parse_token_mode(r.str("tokens", "words"), "tokens");
     read_allow_missing(r);
     allow_missing_ = r.flag("allow_missing", false);
-    col_ = std::make_unique<diversity_column>(std::move(src), o_);  // reads o_ as the check sets it
   }
   std::unique_ptr<check_state> make_state() const override { return std::make_unique<column_state>(); }
   void add(check_state* s, const record_ref& rec) const override { col_->measure(rec, static_cast<column_state*>(s)->part); }
-  void close(check_state* s) const override { col_->flush(static_cast<column_state*>(s)->part); }
+  void close(check_state* s) const override {
+    auto& part = static_cast<column_state*>(s)->part;
+    part.seq = s->seq;
+    col_->flush(part);
+  }
   void merge(check_state* s, const std::function<std::string(uint32_t)>&) override { col_->merge(static_cast<column_state*>(s)->part); }
   check_result evaluate(const gate_totals&) const override {
     if (!finished_) col_->finish(), finished_ = true;
@@ -54,7 +56,10 @@ class diversity_check : public gate_check {
  protected:
   virtual std::string limit_text() const = 0;
   virtual std::string measure(const diversity_column& c, bool& passed) const = 0;
+  // The end of each check's constructor: the column, with o_ as the check set it.
+  void ready() { col_ = std::make_unique<diversity_column>(src_, o_); }
   diversity_options o_;
+  text_source src_ = text_source::automatic();
 
  private:
   bool allow_missing_ = false;
@@ -69,6 +74,7 @@ class distinct_n_check final : public diversity_check {
     if (n_ < 1 || n_ > diversity_options::max_n) r.fail("n", "'n' must be 1, 2, 3 or 4");
     min_ = r.num("min");
     r.done({"path", "n", "min", "tokens", "allow_missing"});
+    ready();
   }
   std::string type() const override { return "distinct_n"; }
 
@@ -92,6 +98,7 @@ class compression_ratio_check final : public diversity_check {
       o_.cr_sample = parse_size(s, "cr_sample");
     }
     r.done({"path", "max", "tokens", "cr_sample", "allow_missing"});
+    ready();
   }
   std::string type() const override { return "compression_ratio"; }
 
@@ -110,6 +117,7 @@ class openings_check final : public diversity_check {
     max_share_ = r.num("max_share");
     o_.top_openings = 1;
     r.done({"path", "max_share", "tokens", "allow_missing"});
+    ready();
   }
   std::string type() const override { return "openings"; }
 
@@ -124,8 +132,38 @@ class openings_check final : public diversity_check {
   double max_share_;
 };
 
+class near_duplicates_check final : public diversity_check {
+ public:
+  explicit near_duplicates_check(check_settings& r) : diversity_check(r) {
+    max_rate_ = r.num("max_rate");
+    o_.near = true;
+    const bool rows = r.has("bands") || r.has("rows");
+    if (r.has("threshold") && rows) r.fail("threshold", "give threshold or bands and rows, not both");
+    if (r.has("bands") != r.has("rows")) r.fail(r.has("bands") ? "rows" : "bands", "bands and rows go together");
+    const unsigned ngram = unsigned(r.count("ngram").value_or(5));
+    o_.near_params.ngram = ngram;
+    if (r.has("threshold")) o_.near_params = for_option("threshold", [&] { return minhash_params::for_threshold(r.num("threshold"), ngram); });
+    if (rows) o_.near_params.bands = unsigned(r.count("bands").value_or(0)), o_.near_params.rows = unsigned(r.count("rows").value_or(0));
+    for_option("bands", [&] { o_.near_params.check(); return 0; });
+    r.done({"path", "max_rate", "threshold", "bands", "rows", "ngram", "allow_missing"});
+    ready();
+  }
+  std::string type() const override { return "near_duplicates"; }
+
+ private:
+  std::string limit_text() const override { return fmt::format("near-duplicate rate <= {:.4g}", max_rate_); }
+  std::string measure(const diversity_column& c, bool& passed) const override {
+    const near_seen& n = *c.near();
+    passed = n.rate() <= max_rate_ + 1e-12;
+    return fmt::format("{:.4g} ({} of {} texts; MinHash {} x {})", n.rate(), with_commas(n.near_duplicates()), with_commas(n.items()),
+                       o_.near_params.bands, o_.near_params.rows);
+  }
+  double max_rate_;
+};
+
 }  // namespace
 
+std::unique_ptr<gate_check> make_near_duplicates_check(check_settings& r) { return std::make_unique<near_duplicates_check>(r); }
 std::unique_ptr<gate_check> make_distinct_n_check(check_settings& r) { return std::make_unique<distinct_n_check>(r); }
 std::unique_ptr<gate_check> make_compression_ratio_check(check_settings& r) { return std::make_unique<compression_ratio_check>(r); }
 std::unique_ptr<gate_check> make_openings_check(check_settings& r) { return std::make_unique<openings_check>(r); }

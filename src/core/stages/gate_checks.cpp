@@ -612,6 +612,7 @@ const std::vector<check_type>& check_types() {
       {"distinct_n", {"path", "n", "min", "tokens", "allow_missing"}, make_distinct_n_check},
       {"compression_ratio", {"path", "max", "tokens", "cr_sample", "allow_missing"}, make_compression_ratio_check},
       {"openings", {"path", "max_share", "tokens", "allow_missing"}, make_openings_check},
+      {"near_duplicates", {"path", "max_rate", "threshold", "bands", "rows", "ngram", "allow_missing"}, make_near_duplicates_check},
   };
   return types;
 }
