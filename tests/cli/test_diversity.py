@@ -208,7 +208,10 @@ class diversity_tests(jsift_case):
         passing = ('[[check]]\ntype = "distinct_n"\npath = ".output"\nmin = %r\n'
                    '[[check]]\ntype = "compression_ratio"\npath = ".output"\nmax = %r\n'
                    '[[check]]\ntype = "openings"\npath = ".output"\nmax_share = %r\n') % (d2 - 1e-6, cr + 1e-6, top + 1e-6)
-        gate(passing, 0)
+        rep = gate(passing, 0)
+        # The figures as numbers beside the prose, for CI to track.
+        self.assertEqual([(c["value"], c["limit"]) for c in rep["checks"]],
+                         [(d2, {"min": d2 - 1e-6}), (cr, {"max": cr + 1e-6}), (top, {"max": top + 1e-6})])
         for failing in ('[[check]]\ntype = "distinct_n"\npath = ".output"\nmin = %r\n' % (d2 + 1e-3),
                         '[[check]]\ntype = "compression_ratio"\npath = ".output"\nmax = %r\n' % (cr - 1e-3),
                         '[[check]]\ntype = "openings"\npath = ".output"\nmax_share = %r\n' % (top - 1e-3),

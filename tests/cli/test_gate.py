@@ -61,6 +61,45 @@ class gate_tests(jsift_case):
             self.assertEqual(r.rc, 1, (ctype, r.out.decode(), r.err))
             self.assertIn(b"FAIL", r.out)
 
+    def test_every_check_reports_its_figure_and_limits_as_numbers(self):
+        # check type -> (value, limit, groups) on its failing records
+        want = {
+            "invalid_lines": (1, {"max": 0}, {}),
+            "records": (1, {"min": 2, "max": 3}, {}),
+            "line_bytes": (len(rec(pad="x" * 700).encode()), {"max": 600}, {}),
+            "turns": (0.5, {"min": 1.0}, {}),
+            "unique": (1 / 3, {"min": 0.6}, {}),
+            "mix": (0.25, {"tolerance": 0.1}, {"chat": 0.75, "qa": 0.25}),
+            "ratio": (2 / 3, {"target": 0.5, "tolerance": 0.02}, {}),
+            "required": (1, {"max": 0}, {".input_parameters.persona_key": 1, ".outcome": 0}),
+            "nonempty": (1, {"max": 0}, {}),
+            "duplicates": (0.5, {"max": 0}, {}),
+            "coverage": (1, {"min": 1}, {"p1": 1}),
+            "consistent": (1, {"max": 0}, {}),
+            "match": (1, {"max": 0}, {}),
+        }
+        self.assertEqual(set(want), set(CHECKS))
+        for ctype, (body, good, bad) in CHECKS.items():
+            cfg = f'[[check]]\ntype = "{ctype}"\n{body}\n'
+            self.gate(cfg, bad, "--report-json", self.path("g.json"))
+            c = json.loads(slurp(self.path("g.json")))["checks"][0]
+            value, limit, groups = want[ctype]
+            self.assertAlmostEqual(c["value"], value, 9, (ctype, c))
+            self.assertEqual(c["limit"], limit, ctype)
+            self.assertEqual(c["groups"], groups, ctype)
+        # A check that measured nothing has no figure.
+        self.gate('[[check]]\ntype = "unique"\npath = ".nowhere"\nmin_ratio = 0.5\n', [rec()], "--report-json", self.path("g.json"))
+        c = json.loads(slurp(self.path("g.json")))["checks"][0]
+        self.assertIsNone(c["value"])
+        self.assertEqual(c["limit"], {"min": 0.5})
+        # Per group: the worst group's figure, and each group's.
+        self.gate('[[check]]\ntype = "unique"\npath = ".turns[-1].content"\nby = ".record_type"\nmin_ratio = 0.5\n',
+                  [rec(turns=[{"content": "a"}]), rec(turns=[{"content": "a"}]), rec(record_type="qa", turns=[{"content": "b"}])],
+                  "--report-json", self.path("g.json"))
+        c = json.loads(slurp(self.path("g.json")))["checks"][0]
+        self.assertEqual(c["groups"], {"chat": 0.5, "qa": 1.0})
+        self.assertEqual(c["value"], 0.5)
+
     def test_examples_pass_and_fail(self):
         cases = {"chat-gate": "chat", "persona-coverage": "coverage", "metadata-consistency": "consistency", "safety": "safety"}
         for gate, data in cases.items():

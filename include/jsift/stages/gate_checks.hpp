@@ -31,10 +31,23 @@
 namespace jsift {
 
 struct check_result {
+  check_result() = default;
+  check_result(std::string name_, std::string type_, bool passed_, std::string measured_, std::string threshold_,
+               std::vector<std::string> details_)
+      : name(std::move(name_)), type(std::move(type_)), passed(passed_), measured(std::move(measured_)),
+        threshold(std::move(threshold_)), details(std::move(details_)) {}
   std::string name, type;
   bool passed = false;
   std::string measured, threshold;
   std::vector<std::string> details;  // failing groups, first offending lines...
+  // The same figures as numbers, for CI to track from build to build (the
+  // JSON report's "value", "limit" and "groups"): the check's one figure
+  // (for group checks the worst group's; none when it measured nothing),
+  // its limits by name ("min", "max", "target", "tolerance"...), and each
+  // group's figure.
+  std::optional<double> value;
+  std::map<std::string, double> limit;
+  std::map<std::string, double> groups;
 };
 
 struct gate_totals {

@@ -120,6 +120,15 @@ std::string gate_json(const std::vector<check_result>& r, const gate_job& job) {
     w.key("passed").value(c.passed);
     w.key("measured").value(c.measured);
     w.key("threshold").value(c.threshold);
+    w.key("value");
+    if (c.value) w.value(*c.value);
+    else w.null();
+    w.key("limit").begin_object();
+    for (const auto& [k, v] : c.limit) w.key(k).value(v);
+    w.end_object();
+    w.key("groups").begin_object();
+    for (const auto& [k, v] : c.groups) w.key(k).value(v);
+    w.end_object();
     w.key("details").begin_array();
     for (const auto& d : c.details) w.value(d);
     w.end_array();

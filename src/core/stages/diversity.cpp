@@ -310,6 +310,23 @@ void diversity_column::write_json(json_writer& w) const {
   w.key("p10").value(token_percentile(0.10));
   w.key("p50").value(token_percentile(0.50));
   w.key("p90").value(token_percentile(0.90));
+  // Texts by tokens, in power-of-two buckets: bucket i holds lengths from
+  // edges[i] up to the next edge (0, 1, 2-3, 4-7...).
+  std::vector<uint64_t> edges{0}, counts;
+  for (const auto& [len, n] : lengths_) {
+    while (len >= (edges.back() ? edges.back() * 2 : 1)) edges.push_back(edges.back() ? edges.back() * 2 : 1);
+    counts.resize(edges.size(), 0);
+    counts.back() += n;
+  }
+  counts.resize(edges.size(), 0);
+  w.key("histogram").begin_object();
+  w.key("edges").begin_array();
+  for (uint64_t e : edges) w.value(e);
+  w.end_array();
+  w.key("counts").begin_array();
+  for (uint64_t c : counts) w.value(c);
+  w.end_array();
+  w.end_object();
   w.end_object();
   w.key("uniqueness").value(uniqueness());
   w.key("distinct_texts").value(distinct_texts_);

@@ -48,6 +48,8 @@ class diversity_check : public gate_check {
       return r;
     }
     r.measured = measure(*col_, r.passed);
+    r.value = value_;
+    r.limit = limits();
     r.details.push_back(fmt::format("{} texts at {} ({} tokens{})", with_commas(col_->texts()), col_->source().name(),
                                     token_mode_name(o_.tokens), col_->exact() ? "" : "; distinct n-grams estimated with HyperLogLog"));
     return r;
@@ -55,7 +57,10 @@ class diversity_check : public gate_check {
 
  protected:
   virtual std::string limit_text() const = 0;
+  // The figure (also kept in value_) against the limit, in words.
   virtual std::string measure(const diversity_column& c, bool& passed) const = 0;
+  virtual std::map<std::string, double> limits() const = 0;
+  mutable double value_ = 0;
   // The end of each check's constructor: the column, with o_ as the check set it.
   void ready() { col_ = std::make_unique<diversity_column>(src_, o_); }
   diversity_options o_;
@@ -80,9 +85,11 @@ class distinct_n_check final : public diversity_check {
 
  private:
   std::string limit_text() const override { return fmt::format("distinct-{} >= {:.4g}", n_, min_); }
+  std::map<std::string, double> limits() const override { return {{"min", min_}}; }
   std::string measure(const diversity_column& c, bool& passed) const override {
     const double v = c.distinct(size_t(n_));
     passed = v + 1e-12 >= min_;
+    value_ = v;
     return fmt::format("distinct-{} {:.4g}", n_, v);
   }
   uint64_t n_;
@@ -104,8 +111,10 @@ class compression_ratio_check final : public diversity_check {
 
  private:
   std::string limit_text() const override { return fmt::format("<= {:.4g}", max_); }
+  std::map<std::string, double> limits() const override { return {{"max", max_}}; }
   std::string measure(const diversity_column& c, bool& passed) const override {
     passed = c.compression_ratio() <= max_ + 1e-12;
+    value_ = c.compression_ratio();
     return fmt::format("{:.4g}", c.compression_ratio());
   }
   double max_;
@@ -123,10 +132,12 @@ class openings_check final : public diversity_check {
 
  private:
   std::string limit_text() const override { return fmt::format("top opening's share <= {:.4g}", max_share_); }
+  std::map<std::string, double> limits() const override { return {{"max", max_share_}}; }
   std::string measure(const diversity_column& c, bool& passed) const override {
     const auto& top = c.top_openings();
     const double share = top.empty() ? 0 : double(top[0].second) / double(c.texts());
     passed = share <= max_share_ + 1e-12;
+    value_ = share;
     return top.empty() ? std::string("no openings") : fmt::format("\"{}\" {:.4g}", top[0].first, share);
   }
   double max_share_;
@@ -152,9 +163,11 @@ class near_duplicates_check final : public diversity_check {
 
  private:
   std::string limit_text() const override { return fmt::format("near-duplicate rate <= {:.4g}", max_rate_); }
+  std::map<std::string, double> limits() const override { return {{"max", max_rate_}}; }
   std::string measure(const diversity_column& c, bool& passed) const override {
     const near_seen& n = *c.near();
     passed = n.rate() <= max_rate_ + 1e-12;
+    value_ = n.rate();
     return fmt::format("{:.4g} ({} of {} texts; MinHash {} x {})", n.rate(), with_commas(n.near_duplicates()), with_commas(n.items()),
                        o_.near_params.bands, o_.near_params.rows);
   }

@@ -59,7 +59,10 @@ class invalid_lines_check final : public gate_check {
   explicit invalid_lines_check(check_reader& r) : max_(r.count("max").value_or(0)) { r.done({"max"}); }
   std::string type() const override { return "invalid_lines"; }
   check_result evaluate(const gate_totals& t) const override {
-    return {name, type(), t.invalid <= max_, fmt::format("{} invalid lines", t.invalid), fmt::format("<= {}", max_), {}};
+    check_result r{name, type(), t.invalid <= max_, fmt::format("{} invalid lines", t.invalid), fmt::format("<= {}", max_), {}};
+    r.value = double(t.invalid);
+    r.limit["max"] = double(max_);
+    return r;
   }
 
  private:
@@ -80,7 +83,11 @@ class records_check final : public gate_check {
     bool ok = (!min_ || t.records >= *min_) && (!max_ || t.records <= *max_);
     std::string th = min_ && max_ && *min_ == *max_ ? fmt::format("== {}", *min_)
                                                    : fmt::format("{}..{}", min_ ? std::to_string(*min_) : "", max_ ? std::to_string(*max_) : "");
-    return {name, type(), ok, fmt::format("{} records", t.records), th, {}};
+    check_result r{name, type(), ok, fmt::format("{} records", t.records), th, {}};
+    r.value = double(t.records);
+    if (min_) r.limit["min"] = double(*min_);
+    if (max_) r.limit["max"] = double(*max_);
+    return r;
   }
 
  private:
@@ -111,6 +118,8 @@ class line_bytes_check final : public gate_check {
   }
   check_result evaluate(const gate_totals&) const override {
     check_result r{name, type(), longest_ <= max_, fmt::format("longest {} bytes", longest_), fmt::format("<= {}", max_), {}};
+    r.value = double(longest_);
+    r.limit["max"] = double(max_);
     if (!r.passed) r.details.push_back(fmt::format("longest record at {}", where_));
     return r;
   }
@@ -154,6 +163,8 @@ class turns_check final : public counting_check {
                    fmt::format("{:.2f}% of {} records have {} turns{}", 100 * share, seen_, range_.text(),
                                unit_ == turn_unit::elements ? "" : fmt::format(" (counted as {})", turn_unit_name(unit_))),
                    fmt::format(">= {:.2f}%", 100 * min_share_), {}};
+    r.value = share;
+    r.limit["min"] = min_share_;
     if (!r.passed)
       for (auto& e : examples_) r.details.push_back("out of range: " + e);
     return r;
@@ -204,14 +215,19 @@ class mix_check final : public group_counting_check {
     for (auto& [g, n] : counts_) share[g] = total ? double(n) / double(total) : 0;
     for (auto& [g, t] : target_) share.emplace(g, 0.0);
     check_result r{name, type(), true, "", fmt::format("target +/- {}", fmt_share(tol_)), {}};
+    r.limit["tolerance"] = tol_;
+    double worst = 0;
     for (auto& [g, s] : share) {
       double t = target_.count(g) ? target_.at(g) : 0.0;
+      r.groups[g] = s;
+      worst = std::max(worst, std::fabs(s - t));
       r.measured += fmt::format("{}{} {}", r.measured.empty() ? "" : ", ", g, fmt_share(s));
       if (std::fabs(s - t) > tol_ + 1e-12) {
         r.passed = false;
         r.details.push_back(fmt::format("{}: {} (target {})", g, fmt_share(s), fmt_share(t)));
       }
     }
+    if (total) r.value = worst;  // the largest distance from a target share
     return r;
   }
 
@@ -232,6 +248,10 @@ class coverage_check final : public group_counting_check {
     if (min_ || max_) th = fmt::format("{}..{} per group", min_ ? std::to_string(*min_) : "", max_ ? std::to_string(*max_) : "");
     if (!require_.empty()) th += fmt::format("{}{} required present", th.empty() ? "" : ", ", require_.size());
     check_result r{name, type(), true, fmt::format("{} groups", counts_.size()), th, {}};
+    r.value = double(counts_.size());
+    if (min_) r.limit["min"] = double(*min_);
+    if (max_) r.limit["max"] = double(*max_);
+    for (auto& [g, n] : counts_) r.groups[g] = double(n);
     for (auto& g : require_)
       if (!counts_.count(g)) r.passed = false, r.details.push_back(fmt::format("{}: missing", g));
     for (auto& [g, n] : counts_)
@@ -305,9 +325,12 @@ class unique_check final : public gate_check {
   }
   check_result evaluate(const gate_totals&) const override {
     check_result r{name, type(), true, "", fmt::format(">= {}", fmt_share(min_ratio_)), {}};
+    r.limit["min"] = min_ratio_;
     for (auto& [g, e] : groups_) {
       if (!only_.empty() && !only_.count(g)) continue;
       double ratio = e.first ? double(e.second) / double(e.first) : 1.0;
+      if (by_) r.groups[g] = ratio;
+      r.value = std::min(r.value.value_or(ratio), ratio);  // the worst group's
       r.measured += fmt::format("{}{} {}", r.measured.empty() ? "" : ", ", g, fmt_share(ratio));
       if (ratio + 1e-12 < min_ratio_)
         r.passed = false, r.details.push_back(fmt::format("{}: {} distinct of {} ({})", g, e.second, e.first, fmt_share(ratio)));
@@ -352,8 +375,11 @@ class duplicates_check final : public gate_check {
   }
   check_result evaluate(const gate_totals&) const override {
     double rate = total_ ? double(dups_) / double(total_) : 0.0;
-    return {name, type(), rate <= max_rate_ + 1e-12, fmt::format("{} duplicates of {} ({})", dups_, total_, fmt_share(rate)),
-            fmt::format("rate <= {}", fmt_share(max_rate_)), {}};
+    check_result r{name, type(), rate <= max_rate_ + 1e-12, fmt::format("{} duplicates of {} ({})", dups_, total_, fmt_share(rate)),
+                   fmt::format("rate <= {}", fmt_share(max_rate_)), {}};
+    if (total_) r.value = rate;
+    r.limit["max"] = max_rate_;
+    return r;
   }
 
  private:
@@ -389,9 +415,13 @@ class ratio_check final : public counting_check {
   }
   check_result evaluate(const gate_totals&) const override {
     double share = seen_ ? double(hits_) / double(seen_) : 0.0;
-    return {name, type(), std::fabs(share - target_) <= tol_ + 1e-12,
-            fmt::format("{} = {} in {} of {} ({})", path_, value_, hits_, seen_, fmt_share(share)),
-            fmt::format("{} +/- {}", fmt_share(target_), fmt_share(tol_)), {}};
+    check_result r{name, type(), std::fabs(share - target_) <= tol_ + 1e-12,
+                   fmt::format("{} = {} in {} of {} ({})", path_, value_, hits_, seen_, fmt_share(share)),
+                   fmt::format("{} +/- {}", fmt_share(target_), fmt_share(tol_)), {}};
+    if (seen_) r.value = share;
+    r.limit["target"] = target_;
+    r.limit["tolerance"] = tol_;
+    return r;
   }
 
  private:
@@ -444,6 +474,9 @@ class required_check final : public gate_check {
     }
     r.measured = worst ? fmt::format("{} field{} missing somewhere", r.details.size(), r.details.size() == 1 ? "" : "s")
                        : fmt::format("{} fields present", paths_.size());
+    r.value = double(worst);  // records missing the most-missed field
+    r.limit["max"] = 0;
+    for (size_t i = 0; i < paths_.size(); ++i) r.groups[paths_[i].text()] = double(missing_[i]);
     return r;
   }
 
@@ -489,6 +522,9 @@ class nonempty_check final : public counting_check {
     bool ok = (!max_count_ || hits_ <= *max_count_) && (!max_share_ || share <= *max_share_ + 1e-12);
     check_result r{name, type(), ok, fmt::format("{} records with an empty {}", hits_, path_.text()),
                    max_share_ ? fmt::format("share <= {}", fmt_share(*max_share_)) : fmt::format("<= {}", *max_count_), {}};
+    r.value = double(hits_);
+    if (max_count_) r.limit["max"] = double(*max_count_);
+    if (max_share_) r.limit["max_share"] = *max_share_, r.groups["share"] = share;
     if (!ok)
       for (auto& e : examples_) r.details.push_back("empty: " + e);
     return r;
@@ -531,6 +567,8 @@ class consistent_check final : public counting_check {
   check_result evaluate(const gate_totals&) const override {
     check_result r{name, type(), hits_ <= max_, fmt::format("{} of {} records disagree", hits_, seen_),
                    fmt::format("<= {} disagree", max_), {}};
+    r.value = double(hits_);
+    r.limit["max"] = double(max_);
     if (!r.passed)
       for (auto& e : examples_) r.details.push_back("disagrees: " + e);
     return r;
@@ -565,6 +603,8 @@ class match_check final : public counting_check {
   }
   check_result evaluate(const gate_totals&) const override {
     check_result r{name, type(), hits_ <= max_, fmt::format("{} records match /{}/", hits_, rx_), fmt::format("<= {}", max_), {}};
+    r.value = double(hits_);
+    r.limit["max"] = double(max_);
     if (!r.passed)
       for (auto& e : examples_) r.details.push_back("match: " + e);
     return r;
@@ -640,6 +680,8 @@ void gate_check::apply_coverage(check_result& r, const std::vector<uint64_t>& re
   if (nothing.empty() || allow_missing_) return;
   r.passed = false;
   r.measured = nothing + " (allow_missing = true accepts it)";
+  r.value.reset();  // no figure to track
+  r.groups.clear();
   r.details.insert(r.details.begin(), coverage.begin(), coverage.end());
 }
 
