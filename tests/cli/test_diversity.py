@@ -5,7 +5,9 @@ datasets side by side, the auto text choice, sampling and sketches said in the
 report, the same numbers for every -j and chunk size, and bad usage."""
 import gzip
 import json
+import math
 import random
+import subprocess
 
 from harness import *  # noqa: F401,F403
 
@@ -79,6 +81,37 @@ def words(text):
     return out
 
 
+def self_repetition_reference(token_lists, n=4):
+    """Salkar et al. 2022 as the Python diversity package computes it: per text, its set of n-grams;
+    sum over them of how many other texts hold each; the mean of log(1 + that)."""
+    sets = [set(tuple(t[i:i + n]) for i in range(len(t) - n + 1)) for t in token_lists]
+    df = {}
+    for s in sets:
+        for g in s:
+            df[g] = df.get(g, 0) + 1
+    return sum(math.log(1 + sum(df[g] - 1 for g in s)) for s in sets) / len(sets)
+
+
+NLTK_SELF_BLEU = """
+import json, sys
+from nltk.translate.bleu_score import sentence_bleu, SmoothingFunction
+docs = json.load(sys.stdin)
+smooth = SmoothingFunction().method1
+scores = [sentence_bleu(docs[:i] + docs[i + 1:], d, weights=(1 / 3, 1 / 3, 1 / 3), smoothing_function=smooth)
+          for i, d in enumerate(docs)]
+print(json.dumps(sum(scores) / len(scores)))
+"""
+
+
+def nltk_self_bleu(token_lists):
+    """Texygen's self-BLEU with NLTK itself (Debian's python3-nltk, run with /usr/bin/python3)."""
+    proc = subprocess.run(["/usr/bin/python3", "-c", NLTK_SELF_BLEU], input=json.dumps(token_lists).encode(),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if proc.returncode != 0:
+        raise AssertionError("NLTK failed (scripts/setup.sh installs python3-nltk): " + proc.stderr.decode())
+    return json.loads(proc.stdout)
+
+
 class diversity_tests(jsift_case):
     def dataset(self, name, records):
         return self.write(name, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
@@ -104,6 +137,96 @@ class diversity_tests(jsift_case):
             self.assertFalse(col["compression_sample"]["sampled"])
             seen.add(json.dumps(col, sort_keys=True))
         self.assertEqual(len(seen), 1)
+
+    def test_self_repetition_and_self_bleu_equal_the_references(self):
+        recs = generate(300, 11)
+        f = self.dataset("d.jsonl", recs)
+        texts = [r["output"] for r in recs]
+        ws = [t.split(" ") for t in texts]
+        want_rep = self_repetition_reference(ws)
+        want_bleu = nltk_self_bleu(ws)
+        for args in (["-j", "1"], ["-j", "3", "--chunk-bytes", "2KiB"]):
+            c = self.measure("--tokens", "whitespace", "--text", ".output", "--cr-sample", "0", f, *args)["datasets"][0]["columns"][0]
+            self.assertAlmostEqual(c["self_repetition"], want_rep, 9)
+            self.assertEqual(c["self_repetition_texts"], len(texts))
+            self.assertAlmostEqual(c["self_bleu"]["value"], want_bleu, 9)
+            self.assertEqual(c["self_bleu"]["sample"], len(texts))
+        # Word tokens: the same formulas over the default tokens.
+        wt = [words(t) for t in texts]
+        c = self.measure("--text", ".output", "--cr-sample", "0", f)["datasets"][0]["columns"][0]
+        self.assertAlmostEqual(c["self_repetition"], self_repetition_reference(wt), 9)
+        self.assertAlmostEqual(c["self_bleu"]["value"], nltk_self_bleu(wt), 9)
+        # A seeded sample: its size, the same for every -j, and another seed... the same figure type.
+        got = [self.measure("--sample", "25", "--text", ".output", f, *a)["datasets"][0]["columns"][0]["self_bleu"]
+               for a in (["-j", "1"], ["-j", "2", "--chunk-bytes", "2KiB"])]
+        self.assertEqual(got[0], got[1])
+        self.assertEqual(got[0]["sample"], 25)
+        self.assertNotAlmostEqual(got[0]["value"], want_bleu, 6)
+        self.assertIsNone(self.measure("--sample", "0", "--text", ".output", f)["datasets"][0]["columns"][0]["self_bleu"]["value"])
+        # 4-gram counts past --max-memory: no figure rather than a wrong one.
+        c = self.measure("--max-memory", "1KiB", "--text", ".output", f)["datasets"][0]["columns"][0]
+        self.assertIsNone(c["self_repetition"])
+        r = self.run_jsift("diversity", "--format", "table", "--text", ".output", f)
+        self.assertIn("self-BLEU", r.out.decode())
+
+    def test_groups_their_balance_and_the_divergence_between_datasets(self):
+        a, b = generate(240, 21), generate(160, 22)
+        for i, r in enumerate(a):
+            r["kind"] = ["chat", "qa", "qa", "tool"][i % 4]
+        for i, r in enumerate(b):
+            r["kind"] = ["chat", "qa"][i % 2]
+        fa, fb = self.dataset("a.jsonl", a), self.dataset("b.jsonl", b)
+        got = self.measure("--tokens", "whitespace", "--text", ".output", "--cr-sample", "0", "--by", ".kind", fa, fb, "-j", "3",
+                           "--chunk-bytes", "2KiB")
+        shares = []
+        for ds, recs in zip(got["datasets"], (a, b)):
+            g = ds["columns"][0]["groups"]
+            self.assertEqual(g["by"], ".kind")
+            kinds = sorted(set(r["kind"] for r in recs))
+            self.assertEqual([x["group"] for x in g["groups"]], kinds)
+            share = {k: sum(r["kind"] == k for r in recs) / len(recs) for k in kinds}
+            shares.append(share)
+            self.assertEqual({x["group"]: x["share"] for x in g["groups"]}, share)
+            h = -sum(p * math.log(p) for p in share.values())
+            self.assertAlmostEqual(g["entropy"], h / math.log(len(kinds)), 12)
+            for x in g["groups"]:  # each group's figures are the reference's over its texts
+                texts = [r["output"] for r in recs if r["kind"] == x["group"]]
+                want = whitespace_reference(texts)
+                f = x["figures"]
+                self.assertEqual(f["texts"], len(texts))
+                for n in "1234":
+                    self.assertAlmostEqual(f["distinct_n"][n], want["distinct_n"][n], 12)
+                self.assertAlmostEqual(f["compression_ratio"], want["compression_ratio"], 12)
+                self.assertAlmostEqual(f["uniqueness"], want["uniqueness"], 12)
+        # Jensen-Shannon divergence (base 2) of b's shares from a's.
+        p, q = shares[1], shares[0]
+        keys = set(p) | set(q)
+        m = {k: (p.get(k, 0) + q.get(k, 0)) / 2 for k in keys}
+        jsd = sum(0.5 * p.get(k, 0) * math.log2(p.get(k, 0) / m[k]) for k in keys if p.get(k, 0)) + \
+            sum(0.5 * q.get(k, 0) * math.log2(q.get(k, 0) / m[k]) for k in keys if q.get(k, 0))
+        self.assertAlmostEqual(got["datasets"][1]["columns"][0]["groups"]["jsd"], jsd, 12)
+        self.assertNotIn("jsd", got["datasets"][0]["columns"][0]["groups"])
+        r = self.run_jsift("diversity", "--format", "table", "--by", ".kind", "--text", ".output", fa, fb)
+        self.assertIn("JSD vs first", r.out.decode())
+        self.assertIn(".kind = tool", r.out.decode())
+        # The gate's diversity checks per group: each group's figure, the worst as the value.
+        per = {x["group"]: x["figures"]["distinct_n"]["2"] for x in got["datasets"][0]["columns"][0]["groups"]["groups"]}
+        worst = min(per.values())
+        for limit, rc in ((worst - 1e-9, 0), (worst + 1e-9, 1)):
+            cfg = self.write("g.toml", '[[check]]\ntype = "distinct_n"\npath = ".output"\ntokens = "whitespace"\nby = ".kind"\n'
+                             'min = %r\n' % limit)
+            r = self.run_jsift("gate", "--config", cfg, "--report-json", self.path("g.json"), fa)
+            self.assertEqual(r.rc, rc, r.out)
+            c = json.loads(slurp(self.path("g.json")))["checks"][0]
+            self.assertAlmostEqual(c["value"], worst, 12)
+            self.assertEqual(set(c["groups"]), set(per))
+        cfg = self.write("g.toml", '[[check]]\ntype = "distinct_n"\npath = ".output"\ntokens = "whitespace"\nby = ".kind"\n'
+                         'groups = ["qa", "missing"]\nmin = 0\n')
+        r = self.run_jsift("gate", "--config", cfg, "--report-json", self.path("g.json"), fa)
+        self.assertEqual(r.rc, 1, r.out)
+        c = json.loads(slurp(self.path("g.json")))["checks"][0]
+        self.assertEqual(set(c["groups"]), {"qa"})
+        self.assertIn("missing: no texts", c["details"])
 
     def test_word_tokens_within_each_text(self):
         recs = generate(300, 2)

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,7 @@
 #include "jsift/json/text_source.hpp"
 #include "jsift/json/tokens.hpp"
 #include "jsift/sets/distinct_sketch.hpp"
+#include "jsift/sets/key_counter.hpp"
 #include "jsift/stages/near_seen.hpp"
 
 namespace jsift {
@@ -47,14 +49,19 @@ struct diversity_options {
   uint64_t cr_sample = 64ull << 20; // bytes of text compressed; 0: all
   uint64_t seed = 0;                // of the compression sample
   uint64_t max_exact = 8'000'000;   // distinct n-grams per set counted exactly
+  uint64_t max_counted = 16'000'000;  // distinct 4-grams whose text counts self-repetition keeps
+  size_t bleu_sample = 1000;        // texts of the self-BLEU sample (0: none)
   size_t top_openings = 10;
   unsigned threads = 1;             // compress the sample's pieces on this many threads
   bool near = false;                // near-duplicates (MinHash LSH, stages/near_seen.hpp)
   minhash_params near_params;
   size_t top_clusters = 10;
+  std::optional<path> by;           // the same figures per group of this field (not near-duplicates)
   static constexpr size_t opening_tokens = 5;
   static constexpr size_t max_n = 4;
 };
+
+class diversity_column;
 
 // One column's chunk partial.
 struct diversity_partial {
@@ -73,7 +80,10 @@ struct diversity_partial {
     uint64_t priority, file, offset, index;
     std::string text;
   };
-  std::vector<sample> cr;
+  std::vector<sample> cr, bleu;
+  std::vector<uint64_t> text_grams;  // each text's distinct 4-grams (self-repetition's counts)
+  // With `by`: each group's column (owned by the column) and partial.
+  std::map<std::string, std::pair<diversity_column*, std::unique_ptr<diversity_partial>>> groups;
   void clear();
 };
 
@@ -97,6 +107,16 @@ class diversity_column {
   double distinct(size_t n) const;  // distinct n-grams / n-grams, n = 1..4
   double ngd() const;               // their sum
   double compression_ratio() const { return cr_; }
+  // Self-repetition (Salkar et al. 2022): over the texts of the compression
+  // sample (all texts when they fit), the mean of log(1 + the number of
+  // other texts holding each of its 4-grams, summed); empty when the 4-gram
+  // counts outgrew --max-memory.
+  std::optional<double> self_repetition() const { return self_rep_; }
+  uint64_t self_repetition_texts() const { return self_rep_texts_; }
+  // Self-BLEU (stages/self_bleu.hpp, BLEU-3) over a seeded sample of
+  // bleu_sample texts; empty with fewer than two.
+  std::optional<double> self_bleu() const { return self_bleu_; }
+  uint64_t self_bleu_texts() const { return bleu_texts_; }
   bool exact() const;
   uint64_t token_percentile(double q) const;
   double tokens_mean() const { return texts_ ? double(tokens_) / double(texts_) : 0; }
@@ -104,9 +124,19 @@ class diversity_column {
   // opening with one of them.
   const std::vector<std::pair<std::string, uint64_t>>& top_openings() const { return top_; }
   double top_openings_share() const;
+  // With `by` (after finish()): each group's column, by group name; the
+  // normalised entropy of the records' groups (1: even, 0: one group).
+  const std::map<std::string, std::unique_ptr<diversity_column>>& groups() const { return groups_; }
+  uint64_t records() const { return records_; }
+  double group_entropy() const;
+  // The Jensen-Shannon divergence (base 2, 0..1) of this column's group
+  // shares and `other`'s, over the union of their groups.
+  double group_jsd(const diversity_column& other) const;
   // With near (after finish()): the near-duplicate stage's figures.
   const near_seen* near() const { return near_.get(); }
-  void write_json(json_writer& w) const;
+  // With `reference` (the first dataset's same column) and `by`: the
+  // Jensen-Shannon divergence of the group shares goes in too.
+  void write_json(json_writer& w, const diversity_column* reference = nullptr) const;
 
  private:
   text_source source_;
@@ -123,6 +153,11 @@ class diversity_column {
   std::vector<diversity_partial::sample> sample_;  // a max-heap by priority
   uint64_t sample_bytes_ = 0, all_bytes_ = 0;
   std::atomic<uint64_t> threshold_{UINT64_MAX};  // texts at or above it can no longer enter
+  std::vector<diversity_partial::sample> bleu_;    // the self-BLEU sample: a max-heap by priority
+  std::atomic<uint64_t> bleu_threshold_{UINT64_MAX};
+  std::unique_ptr<key_counter> text_grams_;        // texts per 4-gram
+  std::optional<double> self_rep_, self_bleu_;
+  uint64_t self_rep_texts_ = 0, bleu_texts_ = 0;
   double cr_ = 0;
   uint64_t cr_bytes_ = 0;
   // Kept by finish(), which frees the sets.
@@ -133,6 +168,10 @@ class diversity_column {
   memory_budget near_budget_;
   std::unique_ptr<near_seen> near_;
   std::vector<input_file> inputs_;
+  diversity_options group_options_;  // o_ without by and near
+  mutable std::mutex groups_m_;      // groups_ grows on the workers
+  mutable std::map<std::string, std::unique_ptr<diversity_column>> groups_;
+  diversity_column* group_column(const std::string& name) const;
 };
 
 }  // namespace jsift

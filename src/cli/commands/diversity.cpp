@@ -1,5 +1,7 @@
 // `jsift diversity`: how repetitive datasets are, side by side: each INPUT
 // one dataset, one pass each, then a table, JSON or Markdown.
+#include <map>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -11,6 +13,7 @@
 #include "jsift/io/sys.hpp"
 #include "jsift/io/units.hpp"
 #include "jsift/jobs/diversity_job.hpp"
+#include "jsift/report/diversity_html.hpp"
 #include "jsift/report/run_report.hpp"
 
 namespace jsift::cli {
@@ -24,24 +27,34 @@ struct dataset_result {
   uint64_t lines = 0;
   std::string dispositions;  // JSON
   std::vector<std::unique_ptr<diversity_column>> columns;
+  std::vector<const diversity_column*> borrowed;  // a view's columns (a group's), instead of `columns`
+  const diversity_column& column(size_t i) const { return borrowed.empty() ? *columns[i] : *borrowed[i]; }
 };
 
 class diversity_command final : public command {
  public:
   command_info info() const override {
-    return {"diversity", "How repetitive datasets are, side by side: uniqueness, distinct-n, compression ratio, openings",
+    return {"diversity",
+            "How repetitive datasets are, side by side: uniqueness, distinct-n, compression ratio, self-repetition, self-BLEU, "
+            "openings, near-duplicates",
             "Every INPUT (a file, a directory, -) is one dataset, shown as its own column; the first is the reference. "
             "This is the one command where several inputs are not one stream.\n"
             "Memory per text: its key in the uniqueness set (20-30 bytes per distinct text), its opening in the openings "
             "table (per distinct opening: its bytes + ~40), 4 bytes at most of length histogram; per distinct n-gram 20-30 "
-            "bytes up to --max-memory, then 16 KiB per n (HyperLogLog, 0.8 % error, said in the report); the compression "
-            "sample: --cr-sample. Example: jsift diversity --label ours build/data.jsonl --label oasst oasst.jsonl"};
+            "bytes up to --max-memory, then 16 KiB per n (HyperLogLog, 0.8 % error, said in the report); per distinct 4-gram "
+            "16 bytes more for self-repetition (none past --max-memory: said as null); the compression sample: --cr-sample; "
+            "the self-BLEU sample: --sample texts. Example: jsift diversity --label ours build/data.jsonl --label oasst oasst.jsonl"};
   }
   void define(flag_list& f) override {
     define_common(f, common_, output_flag::none);
     f.texts("--text", "PATH", texts_,
             "Measure the strings at PATH (repeatable, each its own column; [] gives one text per element). Default: auto, "
             "the assistant messages, else .output .response .answer .chosen .completion, else every top-level string")
+        .paths();
+    f.text("--by", "PATH", by_,
+           "The same figures per group of the value at PATH (record type, persona...), with each group's share, the "
+           "normalised entropy of the shares and, between datasets, their Jensen-Shannon divergence from the first's "
+           "(each group keeps sets of its own)")
         .paths();
     f.texts("--label", "NAME", labels_, "The next dataset's name in the report (repeatable, in INPUT order; default: its path)");
     f.text("--tokens", "MODE", tokens_,
@@ -56,6 +69,8 @@ class diversity_command final : public command {
     f.text("--max-memory", "SIZE", max_memory_, "Exact distinct n-gram counts up to this much memory per dataset; HyperLogLog past it")
         .shows_default("1GiB");
     f.count("--top", "N", top_, "How many openings (first 5 tokens) to list").shows_default("10");
+    f.count("--sample", "N", bleu_sample_, "Texts of the seeded self-BLEU sample (BLEU-3 of each against the others; 0: no self-BLEU)")
+        .shows_default("1000");
     f.choice("--format", format_,
              {{"auto", diversity_format::auto_}, {"table", diversity_format::table}, {"json", diversity_format::json}, {"md", diversity_format::md}},
              "auto (table on a terminal, JSON otherwise), table, json or md")
@@ -66,6 +81,9 @@ class diversity_command final : public command {
     near_flags_.define(f);
     f.toggle("--json", json_, "Same as --format json");
     f.toggle("--md", md_, "Same as --format md");
+    f.text("--html", "FILE", html_,
+           "Also write the report as one self-contained HTML page (charts per text column, datasets side by side) to FILE")
+        .files();
   }
 
   int run(const invocation&) override {
@@ -81,6 +99,7 @@ class diversity_command final : public command {
     opts_.seed = seed_;
     opts_.top_openings = size_t(top_);
     opts_.near = near_;
+    if (!by_.empty()) opts_.by = for_option("by", [&] { return path::parse(by_); });
     if (near_) opts_.near_params = near_flags_.params();
     else if (near_flags_.threshold || near_flags_.bands || near_flags_.rows || near_flags_.ngram != 5)
       throw option_error("threshold", "--threshold, --bands, --rows and --ngram go with --near");
@@ -89,10 +108,15 @@ class diversity_command final : public command {
     for (const auto& t : texts_) sources.push_back(text_source::at(t));
     if (sources.empty()) sources.push_back(text_source::automatic());
     // Each n-gram set's share of the memory, at 30 bytes per distinct n-gram.
-    opts_.max_exact = std::max<uint64_t>(1, parse_size(max_memory_, "max_memory") / (30 * diversity_options::max_n * sources.size()));
+    // Each column's share of the memory, in five parts: the four n-gram sets
+    // at 30 bytes per distinct n-gram, and self-repetition's 4-gram counts at 16.
+    const uint64_t share = parse_size(max_memory_, "max_memory") / (5 * sources.size());
+    opts_.max_exact = std::max<uint64_t>(1, share / 30);
+    opts_.max_counted = std::max<uint64_t>(1, share / 16);
+    opts_.bleu_sample = size_t(bleu_sample_);
     const bool json = json_ || format_ == diversity_format::json || (format_ == diversity_format::auto_ && !md_ && !is_terminal(1));
     const bool md = md_ || format_ == diversity_format::md;
-    check_outputs(s, {{"stdout", "-"}});
+    check_outputs(s, {{"stdout", "-"}, {"--html", html_}});
 
     std::vector<dataset_result> results;
     std::vector<skipped_input> skipped;
@@ -120,6 +144,7 @@ class diversity_command final : public command {
     }
 
     std::string report = json_report(results, sources);
+    if (!html_.empty()) write_file_atomic(html_, diversity_html(report));
     std::string shown = json ? report : md ? markdown(results, sources) : table(results, sources);
     sys::write_all(1, shown.data(), shown.size(), "to stdout");
     if (!s.report.empty()) write_file_atomic(s.report, report);
@@ -150,7 +175,8 @@ class diversity_command final : public command {
       w.key("lines").value(r.lines);
       w.key("dispositions").raw(std::string_view(r.dispositions).substr(0, r.dispositions.size() - 1));
       w.key("columns").begin_array();
-      for (const auto& c : r.columns) c->write_json(w);
+      for (size_t i = 0; i < r.columns.size(); ++i)
+        r.columns[i]->write_json(w, opts_.by && &r != &results[0] ? results[0].columns[i].get() : nullptr);
       w.end_array();
       w.end_object();
     }
@@ -165,7 +191,7 @@ class diversity_command final : public command {
     rows out;
     auto row = [&](std::string name, auto f) {
       std::vector<std::string> v;
-      for (const auto& r : results) v.push_back(f(*r.columns[col]));
+      for (const auto& r : results) v.push_back(f(r.column(col)));
       out.emplace_back(std::move(name), std::move(v));
     };
     auto num = [](double x) { return fmt::format("{:.4f}", x); };
@@ -179,8 +205,11 @@ class diversity_command final : public command {
       row(fmt::format("distinct-{}", n), [&](const diversity_column& c) { return num(c.distinct(n)) + (c.exact() ? "" : "~"); });
     row("NGD (sum)", [&](const diversity_column& c) { return num(c.ngd()) + (c.exact() ? "" : "~"); });
     row("compression ratio", [](const diversity_column& c) { return fmt::format("{:.3f}", c.compression_ratio()); });
+    auto maybe = [](std::optional<double> x) { return x ? fmt::format("{:.4f}", *x) : std::string("-"); };
+    row("self-repetition", [&](const diversity_column& c) { return maybe(c.self_repetition()); });
+    row("self-BLEU", [&](const diversity_column& c) { return maybe(c.self_bleu()); });
     row("top-10 openings", [](const diversity_column& c) { return fmt::format("{:.1f} %", 100 * c.top_openings_share()); });
-    if (results[0].columns[col]->near()) {
+    if (results[0].column(col).near()) {
       row("near-dup rate", [&](const diversity_column& c) { return num(c.near()->rate()); });
       row("near-dup clusters", [](const diversity_column& c) { return with_commas(c.near()->clusters()); });
       row("largest cluster", [](const diversity_column& c) {
@@ -200,7 +229,70 @@ class diversity_command final : public command {
     std::string out;
     for (size_t col = 0; col < sources.size(); ++col) {
       out += fmt::format("{}text: {} ({} tokens)\n", col ? "\n" : "", sources[col].name(), token_mode_name(opts_.tokens));
-      rows r = figures(results, col);
+      out += table_rows(results, figures(results, col));
+      if (!opts_.by) continue;
+      out += fmt::format("\nby {}\n", opts_.by->text());
+      out += table_rows(results, balance(results, col));
+      for (const auto& g : group_names(results, col)) {
+        out += fmt::format("\ntext: {}, {} = {}\n", sources[col].name(), opts_.by->text(), g);
+        out += table_rows(results, figures(group_results(results, col, g), 0));
+      }
+    }
+    return out;
+  }
+
+  // Every group of a column in any dataset, in byte order.
+  static std::vector<std::string> group_names(const std::vector<dataset_result>& results, size_t col) {
+    std::set<std::string> names;
+    for (const auto& r : results)
+      for (const auto& [name, c] : r.columns[col]->groups()) names.insert(name);
+    return {names.begin(), names.end()};
+  }
+  // Stand-ins for the datasets holding only group `g`'s column (an empty
+  // column where a dataset has no such group).
+  std::vector<dataset_result> group_results(const std::vector<dataset_result>& results, size_t col, const std::string& g) const {
+    std::vector<dataset_result> out;
+    for (const auto& r : results) {
+      dataset_result d;
+      d.label = r.label;
+      auto it = r.columns[col]->groups().find(g);
+      d.borrowed.push_back(it != r.columns[col]->groups().end() ? it->second.get() : empty_column(col));
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
+  const diversity_column* empty_column(size_t col) const {
+    static std::map<size_t, std::unique_ptr<diversity_column>> empty;
+    auto& c = empty[col];
+    if (!c) c = std::make_unique<diversity_column>(text_source::automatic(), opts_), c->finish();
+    return c.get();
+  }
+  // Rows of each group's share, the entropy and the divergence from the first dataset.
+  static rows balance(const std::vector<dataset_result>& results, size_t col) {
+    rows out;
+    for (const auto& g : group_names(results, col)) {
+      std::vector<std::string> v;
+      for (const auto& r : results) {
+        const auto& c = *r.columns[col];
+        auto it = c.groups().find(g);
+        const uint64_t n = it == c.groups().end() ? 0 : it->second->records();
+        v.push_back(fmt::format("{} ({:.1f} %)", with_commas(n), c.records() ? 100.0 * double(n) / double(c.records()) : 0.0));
+      }
+      out.emplace_back(g, std::move(v));
+    }
+    std::vector<std::string> e, j;
+    for (const auto& r : results) {
+      e.push_back(fmt::format("{:.4f}", r.columns[col]->group_entropy()));
+      j.push_back(&r == &results[0] ? std::string("-") : fmt::format("{:.4f}", r.columns[col]->group_jsd(*results[0].columns[col])));
+    }
+    out.emplace_back("entropy (normalised)", std::move(e));
+    out.emplace_back("JSD vs first", std::move(j));
+    return out;
+  }
+
+  static std::string table_rows(const std::vector<dataset_result>& results, const rows& r) {
+    std::string out;
+    {
       std::vector<size_t> width;
       for (const auto& d : results) width.push_back(std::max<size_t>(12, display_width(d.label)));
       for (const auto& [name, v] : r)
@@ -265,8 +357,9 @@ class diversity_command final : public command {
 
   common_args common_;
   std::vector<std::string> texts_, labels_;
-  std::string tokens_ = "words", normalize_ = "none", cr_sample_ = "64MiB", max_memory_ = "1GiB";
-  uint64_t seed_ = 0, top_ = 10;
+  std::string by_, tokens_ = "words", normalize_ = "none", cr_sample_ = "64MiB", max_memory_ = "1GiB";
+  std::string html_;
+  uint64_t seed_ = 0, top_ = 10, bleu_sample_ = 1000;
   diversity_format format_ = diversity_format::auto_;
   bool json_ = false, md_ = false, near_ = false;
   near_flags near_flags_;

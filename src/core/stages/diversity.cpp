@@ -13,6 +13,7 @@
 #include "jsift/io/json_writer.hpp"
 #include "jsift/json/conversation.hpp"
 #include "jsift/json/value_hash.hpp"
+#include "jsift/stages/self_bleu.hpp"
 
 namespace jsift {
 
@@ -27,12 +28,19 @@ void diversity_partial::clear() {
   head.clear();
   openings.clear();
   cr.clear();
+  bleu.clear();
+  text_grams.clear();
   if (near) near->clear();
+  groups.clear();
 }
 
 diversity_column::diversity_column(text_source source, const diversity_options& o) : source_(std::move(source)), o_(o) {
+  group_options_ = o_;
+  group_options_.by.reset();
+  group_options_.near = false;
   unique_ = std::make_unique<distinct_sketch>(UINT64_MAX);  // texts: always exact (the memory per text is stated)
   for (auto& s : ngram_sets_) s = std::make_unique<distinct_sketch>(o_.max_exact);
+  text_grams_ = std::make_unique<key_counter>(o_.max_counted);
   if (o_.near) set_inputs({});
 }
 
@@ -47,7 +55,32 @@ void diversity_column::set_inputs(const std::vector<input_file>& files) {
   near_ = std::make_unique<near_seen>(no, inputs_, near_budget_);
 }
 
+diversity_column* diversity_column::group_column(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(groups_m_);
+  auto& c = groups_[name];
+  if (!c) c = std::make_unique<diversity_column>(source_, group_options_);
+  return c.get();
+}
+
+double diversity_column::group_entropy() const {
+  if (groups_.size() < 2 || records_ == 0) return 0;
+  double h = 0;
+  for (const auto& [name, c] : groups_)
+    if (c->records_) {
+      const double q = double(c->records_) / double(records_);
+      h -= q * std::log(q);
+    }
+  return h / std::log(double(groups_.size()));
+}
+
 void diversity_column::measure(const record_ref& rec, diversity_partial& p) const {
+  if (o_.by) {  // the record's group measures it too
+    thread_local std::string group;
+    group = group_text(*o_.by, rec.root);
+    auto& g = p.groups[group];
+    if (!g.first) g.first = group_column(group), g.second = std::make_unique<diversity_partial>();
+    g.first->measure(rec, *g.second);
+  }
   thread_local std::vector<std::string_view> texts;
   thread_local std::vector<uint64_t> tokens;
   thread_local std::string norm, opening;
@@ -75,6 +108,12 @@ void diversity_column::measure(const record_ref& rec, diversity_partial& p) cons
     const size_t n = tokenize(t, o_.tokens, tokens, &opening, &opened, diversity_options::opening_tokens);
     p.tokens += n;
     ++p.lengths[n];
+    if (n >= 4) {  // the text's distinct 4-grams: self-repetition counts texts per 4-gram
+      const size_t from = p.text_grams.size();
+      for (size_t i = 0; i + 4 <= n; ++i) p.text_grams.push_back(ngram_hash(&tokens[i], 4));
+      std::sort(p.text_grams.begin() + ptrdiff_t(from), p.text_grams.end());
+      p.text_grams.erase(std::unique(p.text_grams.begin() + ptrdiff_t(from), p.text_grams.end()), p.text_grams.end());
+    }
     if (opened) ++p.openings[opening];
     if (o_.tokens == token_mode::words) {  // n-grams within the text
       for (size_t g = 1; g <= diversity_options::max_n; ++g) {
@@ -99,10 +138,18 @@ void diversity_column::measure(const record_ref& rec, diversity_partial& p) cons
     const uint64_t priority = XXH3_64bits_withSeed(where, sizeof where, o_.seed);
     if (o_.cr_sample == 0 || priority < threshold_.load(std::memory_order_relaxed))
       p.cr.push_back({priority, rec.file, rec.offset, k, std::string(t)});
+    if (o_.bleu_sample && priority < bleu_threshold_.load(std::memory_order_relaxed))
+      p.bleu.push_back({priority, rec.file, rec.offset, k, std::string(t)});
   }
 }
 
 void diversity_column::flush(diversity_partial& p) {
+  for (auto& [name, g] : p.groups) {
+    g.second->seq = p.seq;
+    g.first->flush(*g.second);
+  }
+  text_grams_->add(p.text_grams.data(), p.text_grams.size());
+  p.text_grams.clear();
   if (near_) {  // every chunk, texts or not
     if (!p.near) p.near = std::make_unique<near_seen::chunk_items>(*near_);
     near_->resolve(p.seq, *p.near);
@@ -130,6 +177,7 @@ void diversity_column::flush(diversity_partial& p) {
 }
 
 void diversity_column::merge(diversity_partial& p, uint32_t file, uint64_t first_line) {
+  for (auto& [name, g] : p.groups) g.first->merge(*g.second, file, first_line);
   if (near_) {
     near_->begin_chunk(p.seq, file, first_line);
     for (size_t i = 0; i < p.near->size(); ++i) near_->take(*p.near, i);
@@ -163,8 +211,19 @@ void diversity_column::merge(diversity_partial& p, uint32_t file, uint64_t first
     }
   }
   for (auto& [text, n] : p.openings) openings_[text] += n;
-  // The compression sample: the lowest priorities that fit in cr_sample bytes.
   auto later = [](const diversity_partial::sample& a, const diversity_partial::sample& b) { return a.priority < b.priority; };
+  // The self-BLEU sample: the bleu_sample lowest priorities.
+  for (auto& s : p.bleu) {
+    if (s.priority >= bleu_threshold_.load(std::memory_order_relaxed)) continue;
+    bleu_.push_back(std::move(s));
+    std::push_heap(bleu_.begin(), bleu_.end(), later);
+    if (bleu_.size() > o_.bleu_sample) {
+      std::pop_heap(bleu_.begin(), bleu_.end(), later);
+      bleu_.pop_back();
+      bleu_threshold_.store(bleu_.front().priority, std::memory_order_relaxed);
+    }
+  }
+  // The compression sample: the lowest priorities that fit in cr_sample bytes.
   for (auto& s : p.cr) {
     if (s.priority >= threshold_.load(std::memory_order_relaxed)) continue;
     sample_bytes_ += s.text.size() + 1;
@@ -227,6 +286,7 @@ uint64_t compressed_size(std::string_view text, unsigned threads) {
 }  // namespace
 
 void diversity_column::finish() {
+  for (auto& [name, c] : groups_) c->finish();
   if (near_) near_->finish();
   unique_->finish();
   distinct_texts_ = unique_->count();
@@ -246,9 +306,42 @@ void diversity_column::finish() {
                     [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
   top_.resize(k);
   openings_ = {};
-  std::sort(sample_.begin(), sample_.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.file, a.offset, a.index) < std::tie(b.file, b.offset, b.index);
-  });
+  auto by_place = [](const auto& a, const auto& b) { return std::tie(a.file, a.offset, a.index) < std::tie(b.file, b.offset, b.index); };
+  std::sort(sample_.begin(), sample_.end(), by_place);
+  if (!text_grams_->overflowed()) {
+    // Self-repetition of each sampled text (on `threads` threads), summed in order.
+    std::vector<double> score(sample_.size());
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+      std::vector<uint64_t> tokens, grams;
+      for (size_t i; (i = next++) < sample_.size();) {
+        tokens.clear();
+        grams.clear();
+        const size_t n = tokenize(sample_[i].text, o_.tokens, tokens);
+        for (size_t j = 0; j + 4 <= n; ++j) grams.push_back(ngram_hash(&tokens[j], 4));
+        std::sort(grams.begin(), grams.end());
+        grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
+        uint64_t others = 0;
+        for (uint64_t g : grams) others += std::max<uint32_t>(1, text_grams_->count(g)) - 1;
+        score[i] = std::log1p(double(others));
+      }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < std::max(1u, o_.threads) && sample_.size() > 1000; ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+    double sum = 0;
+    for (double x : score) sum += x;
+    self_rep_texts_ = sample_.size();
+    if (!sample_.empty()) self_rep_ = sum / double(sample_.size());
+  }
+  text_grams_.reset();
+  std::sort(bleu_.begin(), bleu_.end(), by_place);
+  std::vector<std::vector<uint64_t>> docs(bleu_.size());
+  for (size_t i = 0; i < bleu_.size(); ++i) tokenize(bleu_[i].text, o_.tokens, docs[i]);
+  bleu_texts_ = bleu_.size();
+  self_bleu_ = jsift::self_bleu(docs);
+  bleu_ = {};
   std::string joined;
   joined.reserve(sample_bytes_);
   for (size_t i = 0; i < sample_.size(); ++i) {
@@ -293,7 +386,17 @@ double diversity_column::top_openings_share() const {
   return texts_ ? double(n) / double(texts_) : 0;
 }
 
-void diversity_column::write_json(json_writer& w) const {
+double diversity_column::group_jsd(const diversity_column& other) const {
+  std::map<std::string, std::pair<double, double>> shares;
+  for (const auto& [name, c] : groups_) shares[name].first = records_ ? double(c->records_) / double(records_) : 0;
+  for (const auto& [name, c] : other.groups_) shares[name].second = other.records_ ? double(c->records_) / double(other.records_) : 0;
+  auto kl_to_mean = [](double p, double q) { return p > 0 ? p * std::log2(p / ((p + q) / 2)) : 0; };
+  double jsd = 0;
+  for (const auto& [name, pq] : shares) jsd += 0.5 * kl_to_mean(pq.first, pq.second) + 0.5 * kl_to_mean(pq.second, pq.first);
+  return std::clamp(jsd, 0.0, 1.0);
+}
+
+void diversity_column::write_json(json_writer& w, const diversity_column* reference) const {
   w.begin_object();
   w.key("text").value(source_.name());
   if (source_.is_auto()) {
@@ -362,7 +465,35 @@ void diversity_column::write_json(json_writer& w) const {
   w.end_array();
   w.key("top_share").value(top_openings_share());
   w.end_object();
+  w.key("self_repetition");
+  if (self_rep_) w.value(*self_rep_);
+  else w.null();
+  w.key("self_repetition_texts").value(self_rep_texts_);
+  w.key("self_bleu").begin_object();
+  w.key("value");
+  if (self_bleu_) w.value(*self_bleu_);
+  else w.null();
+  w.key("sample").value(bleu_texts_);
+  w.end_object();
   if (near_) w.key("near_duplicates"), near_->write_json(w);
+  if (o_.by) {
+    w.key("groups").begin_object();
+    w.key("by").value(o_.by->text());
+    w.key("entropy").value(group_entropy());
+    if (reference) w.key("jsd").value(group_jsd(*reference));
+    w.key("groups").begin_array();
+    for (const auto& [name, c] : groups_) {
+      w.begin_object();
+      w.key("group").value(name);
+      w.key("records").value(c->records_);
+      w.key("share").value(records_ ? double(c->records_) / double(records_) : 0);
+      w.key("figures");
+      c->write_json(w);
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
   w.end_object();
 }
 

@@ -1,6 +1,8 @@
 // The gate's diversity checks (`distinct_n`, `compression_ratio`,
 // `openings`, `near_duplicates`): a diversity_column (stages/diversity.hpp) filled as the
 // gate reads, then its figure against the limit.
+#include <set>
+
 #include <fmt/format.h>
 
 #include "jsift/error.hpp"
@@ -18,8 +20,15 @@ struct column_state : check_state {
 class diversity_check : public gate_check {
  public:
   // Reads the keys every diversity check shares: path (default: the texts
-  // `jsift diversity` takes by default), tokens, allow_missing.
+  // `jsift diversity` takes by default), tokens, by, groups, allow_missing.
   explicit diversity_check(check_settings& r) {
+    if (r.has("by")) {
+      const path b = r.path_of("by");
+      watch("by", b);
+      o_.by = b;
+    }
+    for (auto& g : r.strings("groups")) only_.insert(g);
+    if (!only_.empty() && !o_.by) r.fail("groups", "'groups' names groups of 'by': give 'by' too");
     if (r.has("path")) {
       const path p = r.path_of("path");
       watch("path", p);
@@ -40,6 +49,7 @@ class diversity_check : public gate_check {
   check_result evaluate(const gate_totals&) const override {
     if (!finished_) col_->finish(), finished_ = true;
     check_result r{name, type(), true, "", limit_text(), {}};
+    r.limit = limits();
     if (col_->texts() == 0) {  // a check that measured nothing must not pass
       r.measured = "no texts";
       r.passed = allow_missing_;
@@ -47,9 +57,12 @@ class diversity_check : public gate_check {
         r.details.push_back("measured nothing: no texts (allow_missing = true accepts it)");
       return r;
     }
-    r.measured = measure(*col_, r.passed);
-    r.value = value_;
-    r.limit = limits();
+    if (o_.by) {
+      by_groups(r);
+    } else {
+      r.measured = measure(*col_, r.passed);
+      r.value = value_;
+    }
     r.details.push_back(fmt::format("{} texts at {} ({} tokens{})", with_commas(col_->texts()), col_->source().name(),
                                     token_mode_name(o_.tokens), col_->exact() ? "" : "; distinct n-grams estimated with HyperLogLog"));
     return r;
@@ -61,6 +74,24 @@ class diversity_check : public gate_check {
   virtual std::string measure(const diversity_column& c, bool& passed) const = 0;
   virtual std::map<std::string, double> limits() const = 0;
   mutable double value_ = 0;
+  // With `by`: each group's figure (only `groups` when given; a listed
+  // group without texts fails); the check's value is the worst group's.
+  void by_groups(check_result& r) const {
+    const bool at_least = limits().count("min") > 0;
+    for (const auto& [g, c] : col_->groups()) {
+      if ((!only_.empty() && !only_.count(g)) || c->texts() == 0) continue;
+      bool ok = true;
+      const std::string m = measure(*c, ok);
+      r.groups[g] = value_;
+      r.value = r.value ? (at_least ? std::min(*r.value, value_) : std::max(*r.value, value_)) : value_;
+      r.measured += fmt::format("{}{} {}", r.measured.empty() ? "" : ", ", g, m);
+      if (!ok) r.passed = false, r.details.push_back(fmt::format("{}: {}", g, m));
+    }
+    for (const auto& g : only_)
+      if (!r.groups.count(g)) r.passed = false, r.details.push_back(fmt::format("{}: no texts", g));
+    if (r.measured.empty()) r.measured = "no texts in the groups";
+  }
+  std::set<std::string> only_;
   // The end of each check's constructor: the column, with o_ as the check set it.
   void ready() { col_ = std::make_unique<diversity_column>(src_, o_); }
   diversity_options o_;
@@ -78,7 +109,7 @@ class distinct_n_check final : public diversity_check {
     n_ = r.count("n").value_or(2);
     if (n_ < 1 || n_ > diversity_options::max_n) r.fail("n", "'n' must be 1, 2, 3 or 4");
     min_ = r.num("min");
-    r.done({"path", "n", "min", "tokens", "allow_missing"});
+    r.done({"path", "by", "groups", "n", "min", "tokens", "allow_missing"});
     ready();
   }
   std::string type() const override { return "distinct_n"; }
@@ -104,7 +135,7 @@ class compression_ratio_check final : public diversity_check {
       const std::string s = r.str("cr_sample");
       o_.cr_sample = parse_size(s, "cr_sample");
     }
-    r.done({"path", "max", "tokens", "cr_sample", "allow_missing"});
+    r.done({"path", "by", "groups", "max", "tokens", "cr_sample", "allow_missing"});
     ready();
   }
   std::string type() const override { return "compression_ratio"; }
@@ -125,7 +156,7 @@ class openings_check final : public diversity_check {
   explicit openings_check(check_settings& r) : diversity_check(r) {
     max_share_ = r.num("max_share");
     o_.top_openings = 1;
-    r.done({"path", "max_share", "tokens", "allow_missing"});
+    r.done({"path", "by", "groups", "max_share", "tokens", "allow_missing"});
     ready();
   }
   std::string type() const override { return "openings"; }

@@ -649,9 +649,9 @@ const std::vector<check_type>& check_types() {
       {"coverage", {"by", "min", "max", "require", "allow_missing"}, build<coverage_check>},
       {"consistent", {"path", "with", "max", "allow_missing"}, build<consistent_check>},
       {"match", {"path", "regex", "max", "allow_missing"}, build<match_check>},
-      {"distinct_n", {"path", "n", "min", "tokens", "allow_missing"}, make_distinct_n_check},
-      {"compression_ratio", {"path", "max", "tokens", "cr_sample", "allow_missing"}, make_compression_ratio_check},
-      {"openings", {"path", "max_share", "tokens", "allow_missing"}, make_openings_check},
+      {"distinct_n", {"path", "by", "groups", "n", "min", "tokens", "allow_missing"}, make_distinct_n_check},
+      {"compression_ratio", {"path", "by", "groups", "max", "tokens", "cr_sample", "allow_missing"}, make_compression_ratio_check},
+      {"openings", {"path", "by", "groups", "max_share", "tokens", "allow_missing"}, make_openings_check},
       {"near_duplicates", {"path", "max_rate", "threshold", "bands", "rows", "ngram", "allow_missing"}, make_near_duplicates_check},
   };
   return types;

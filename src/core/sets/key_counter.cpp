@@ -1,0 +1,77 @@
+#include "jsift/sets/key_counter.hpp"
+
+#include <algorithm>
+
+namespace jsift {
+namespace {
+uint64_t stored(uint64_t key) { return key ? key : 1; }
+size_t slot_of(uint64_t key, size_t mask) { return size_t((key * 0x9E3779B97F4A7C15ull) >> 20) & mask; }
+unsigned partition_of(uint64_t key) { return unsigned(key >> 58); }
+}  // namespace
+
+key_counter::key_counter(uint64_t max_keys) : max_(max_keys), parts_(new partition[partitions]) {}
+key_counter::~key_counter() = default;
+
+void key_counter::grow(partition& p) {
+  std::vector<uint64_t> keys(std::max<size_t>(1024, p.keys.size() * 2), 0);
+  std::vector<uint32_t> counts(keys.size(), 0);
+  const size_t mask = keys.size() - 1;
+  for (size_t i = 0; i < p.keys.size(); ++i) {
+    if (!p.keys[i]) continue;
+    size_t s = slot_of(p.keys[i], mask);
+    while (keys[s]) s = (s + 1) & mask;
+    keys[s] = p.keys[i];
+    counts[s] = p.counts[i];
+  }
+  p.keys.swap(keys);
+  p.counts.swap(counts);
+}
+
+void key_counter::add(const uint64_t* keys, size_t n) {
+  // By partition, so each lock is taken once per batch.
+  thread_local std::vector<uint64_t> sorted;
+  sorted.assign(keys, keys + n);
+  std::sort(sorted.begin(), sorted.end(), [](uint64_t a, uint64_t b) { return partition_of(a) < partition_of(b); });
+  for (size_t i = 0; i < sorted.size();) {
+    const unsigned pi = partition_of(sorted[i]);
+    partition& p = parts_[pi];
+    std::lock_guard<std::mutex> lock(p.m);
+    for (; i < sorted.size() && partition_of(sorted[i]) == pi; ++i) {
+      if ((p.used + 1) * 4 > p.keys.size() * 3) grow(p);
+      const uint64_t k = stored(sorted[i]);
+      const size_t mask = p.keys.size() - 1;
+      size_t s = slot_of(k, mask);
+      while (p.keys[s] && p.keys[s] != k) s = (s + 1) & mask;
+      if (p.keys[s]) {
+        if (p.counts[s] != UINT32_MAX) ++p.counts[s];
+        continue;
+      }
+      if (size_.load(std::memory_order_relaxed) >= max_) {
+        overflow_.store(true);
+        continue;
+      }
+      p.keys[s] = k;
+      p.counts[s] = 1;
+      ++p.used;
+      size_.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+}
+
+uint32_t key_counter::count(uint64_t key) const {
+  const partition& p = parts_[partition_of(key)];
+  if (p.keys.empty()) return 0;
+  const uint64_t k = stored(key);
+  const size_t mask = p.keys.size() - 1;
+  for (size_t s = slot_of(k, mask); p.keys[s]; s = (s + 1) & mask)
+    if (p.keys[s] == k) return p.counts[s];
+  return 0;
+}
+
+size_t key_counter::memory_bytes() const {
+  size_t n = 0;
+  for (unsigned i = 0; i < partitions; ++i) n += parts_[i].keys.capacity() * 12;
+  return n;
+}
+
+}  // namespace jsift
