@@ -13,6 +13,7 @@ packages=(
   clang-14 libclang-rt-14-dev   # libFuzzer targets (tests/fuzz)
   python3-zstandard             # the test that Python reads every record of a shard
   python3-numpy python3-xxhash  # the near-duplicate reference (tests/reference), run with /usr/bin/python3
+  python3-nltk                  # self-BLEU checked against NLTK itself (tests/cli/test_diversity.py)
   chromium                      # the HTML page's test (tests/system): renders `diversity --html` headless
 )
 
