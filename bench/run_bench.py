@@ -99,6 +99,47 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.jsonl.zst"))):
 print(n)
 """
 
+# The diversity figures as the Python `diversity` package computes them
+# (Shaib et al. 2024): texts joined by a space and split on it, sets of
+# n-gram tuples, gzip level 9 of the whole text, self-repetition over 4-gram
+# sets (Salkar et al. 2022).
+PY_DIVERSITY = r"""
+import collections, gzip, json, math, sys
+texts = []
+with open(sys.argv[1], encoding="utf-8") as f:
+    for line in f:
+        t = json.loads(line).get("turns")
+        if isinstance(t, list) and t and isinstance(t[-1], dict) and isinstance(t[-1].get("content"), str):
+            texts.append(t[-1]["content"])
+joined = " ".join(texts)
+tokens = joined.split(" ")
+out = {}
+for n in range(1, 5):
+    grams = len(tokens) - n + 1
+    out["distinct-%d" % n] = round(len(set(zip(*(tokens[i:] for i in range(n))))) / grams, 6)
+data = joined.encode()
+out["compression_ratio"] = round(len(data) / len(gzip.compress(data, compresslevel=9)), 6)
+sets = [set(zip(*(w[i:] for i in range(4)))) for w in (t.split(" ") for t in texts)]
+df = collections.Counter(g for s in sets for g in s)
+out["self_repetition"] = round(sum(math.log(1 + sum(df[g] - 1 for g in s)) for s in sets) / len(sets), 6)
+print(json.dumps(out, sort_keys=True))
+"""
+
+# Near-duplicates with tests/reference/near_duplicates.py (numpy + python3-xxhash,
+# datatrove's parameters): how many final turns have an earlier near-duplicate.
+PY_NEAR = r"""
+import json, sys
+sys.path.insert(0, sys.argv[2])
+from near_duplicates import near_duplicates
+texts = []
+with open(sys.argv[1], encoding="utf-8") as f:
+    for line in f:
+        t = json.loads(line).get("turns")
+        ok = isinstance(t, list) and t and isinstance(t[-1], dict) and isinstance(t[-1].get("content"), str)
+        texts.append(t[-1]["content"] if ok else "")
+print(near_duplicates(texts)["verdicts"].count("near"))
+"""
+
 DUCK_QUERY = r"""
 import { DuckDBInstance } from '@duckdb/node-api';
 const inst = await DuckDBInstance.create(':memory:');
@@ -184,6 +225,9 @@ def available(needs, env):
     for n in needs:
         if n == "duckdb":
             if not env["duck"]:
+                return False
+        elif n == "pynear":  # Debian's python3-numpy and python3-xxhash
+            if subprocess.run(["/usr/bin/python3", "-c", "import numpy, xxhash"], stderr=subprocess.DEVNULL).returncode != 0:
                 return False
         elif n == "pyzstd":  # Debian's python3-zstandard
             if subprocess.run(["/usr/bin/python3", "-c", "import zstandard"], stderr=subprocess.DEVNULL).returncode != 0:
@@ -286,6 +330,32 @@ def jobs(env):
         peer("jsift set", f"{J} set -q .source=bench {q(data)} -o {q(out('set.jsonl'))}; wc -l < {q(out('set.jsonl'))}", first_int),
         peer("jq", f"jq -c '.source = \"bench\"' {q(data)} > {q(out('jq_set.jsonl'))}; wc -l < {q(out('jq_set.jsonl'))}", first_int, ("jq",)),
         peer("cat of the same records (floor)", f"cat {q(out('set.jsonl'))} > {q(out('cat_set.jsonl'))}", lambda s: None),
+    ]
+
+    def jsift_diversity(s):
+        c = json.loads(s)["datasets"][0]["columns"][0]
+        out = {"distinct-%s" % n: round(v, 6) for n, v in c["distinct_n"].items()}
+        out["compression_ratio"] = round(c["compression_ratio"], 6)
+        out["self_repetition"] = round(c["self_repetition"], 6)
+        return dict(sorted(out.items()))
+
+    def near_count(s):
+        return int(re.search(r"([\d,]+) near-duplicates?", s).group(1).replace(",", ""))
+
+    # The Python package's figures exactly (whitespace tokens, all the text
+    # compressed, exact sets); then jsift's defaults (word tokens, 64 MiB
+    # compression sample, self-BLEU), which have no peer.
+    yield "diversity of the final turn (distinct-1..4, compression ratio, self-repetition)", [
+        peer("jsift diversity (as the Python package)", f"{J} diversity --json --tokens whitespace --text '.turns[-1].content' --cr-sample 0 "
+             f"--sample 0 --max-memory 8GiB {q(data)}", jsift_diversity),
+        peer("python (Shaib et al.'s formulas)", f"/usr/bin/python3 -c {q(PY_DIVERSITY)} {q(data)}", json.loads, ("python3",)),
+        peer("jsift diversity (defaults)", f"{J} diversity --json --text '.turns[-1].content' {q(data)}", lambda s: None),
+        peer("jsift diversity --near (defaults)", f"{J} diversity --json --near --text '.turns[-1].content' {q(data)}", lambda s: None),
+    ]
+    yield "near-duplicates of the final turn (MinHash LSH, 14 x 8 bands)", [
+        peer("jsift dedup --near --count-only", f"{J} dedup --near --count-only --key '.turns[-1].content' {q(data)}", near_count),
+        peer("python numpy reference", f"/usr/bin/python3 -c {q(PY_NEAR)} {q(data)} {q(os.path.join(HERE, '..', 'tests', 'reference'))}",
+             first_int, ("pynear",)),
     ]
 
     yield "uniqueness of the final turn per record type", [

@@ -24,7 +24,8 @@ class key_counter {
   ~key_counter();
   void add(const uint64_t* keys, size_t n);  // each key's count + 1
   uint32_t count(uint64_t key) const;        // 0: never added (or dropped by an overflow)
-  bool overflowed() const { return overflow_.load(); }
+  bool overflowed() const { return overflow_.load(std::memory_order_relaxed); }
+  void release();  // frees the tables (after an overflow: the counts are of no use)
   uint64_t size() const { return size_.load(); }
   size_t memory_bytes() const;
 

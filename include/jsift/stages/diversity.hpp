@@ -75,7 +75,13 @@ struct diversity_partial {
   std::array<uint64_t, diversity_options::max_n> ngram_total{};
   std::vector<uint64_t> joined;  // whitespace mode: the chunk's tokens, texts joined (after flush: its last max_n - 1)
   std::vector<uint64_t> head;    // whitespace mode: its first max_n - 1 tokens (set by flush)
-  std::unordered_map<std::string, uint64_t> openings;
+  // Openings by their hash: count, and the text's place in opening_text.
+  struct opening_count {
+    uint64_t n;
+    uint32_t at, len;
+  };
+  std::unordered_map<uint64_t, opening_count> openings;
+  std::string opening_text;
   struct sample {
     uint64_t priority, file, offset, index;
     std::string text;
@@ -148,7 +154,11 @@ class diversity_column {
   std::array<std::unique_ptr<distinct_sketch>, diversity_options::max_n> ngram_sets_;
   std::array<uint64_t, diversity_options::max_n> ngram_total_{};
   std::vector<uint64_t> tail_;  // whitespace mode: the last max_n - 1 tokens so far
-  std::unordered_map<std::string, uint64_t> openings_;
+  struct opening_total {
+    uint64_t n;
+    std::string text;
+  };
+  std::unordered_map<uint64_t, opening_total> openings_;  // by the opening's hash (XXH3-64)
   // The compression sample: the texts of lowest priority, at most cr_sample bytes.
   std::vector<diversity_partial::sample> sample_;  // a max-heap by priority
   uint64_t sample_bytes_ = 0, all_bytes_ = 0;

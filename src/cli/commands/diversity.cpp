@@ -67,7 +67,7 @@ class diversity_command final : public command {
         .shows_default("64MiB");
     f.count("--seed", "N", seed_, "Seed of the compression sample").shows_default("0");
     f.text("--max-memory", "SIZE", max_memory_, "Exact distinct n-gram counts up to this much memory per dataset; HyperLogLog past it")
-        .shows_default("1GiB");
+        .shows_default("256MiB");
     f.count("--top", "N", top_, "How many openings (first 5 tokens) to list").shows_default("10");
     f.count("--sample", "N", bleu_sample_, "Texts of the seeded self-BLEU sample (BLEU-3 of each against the others; 0: no self-BLEU)")
         .shows_default("1000");
@@ -357,7 +357,7 @@ class diversity_command final : public command {
 
   common_args common_;
   std::vector<std::string> texts_, labels_;
-  std::string by_, tokens_ = "words", normalize_ = "none", cr_sample_ = "64MiB", max_memory_ = "1GiB";
+  std::string by_, tokens_ = "words", normalize_ = "none", cr_sample_ = "64MiB", max_memory_ = "256MiB";
   std::string html_;
   uint64_t seed_ = 0, top_ = 10, bleu_sample_ = 1000;
   diversity_format format_ = diversity_format::auto_;

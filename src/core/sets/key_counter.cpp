@@ -28,15 +28,22 @@ void key_counter::grow(partition& p) {
 }
 
 void key_counter::add(const uint64_t* keys, size_t n) {
-  // By partition, so each lock is taken once per batch.
+  if (overflow_.load(std::memory_order_relaxed)) return;  // the counts are of no use any more
+  // By partition (a counting sort on the top six bits), so each lock is taken once per batch.
   thread_local std::vector<uint64_t> sorted;
-  sorted.assign(keys, keys + n);
-  std::sort(sorted.begin(), sorted.end(), [](uint64_t a, uint64_t b) { return partition_of(a) < partition_of(b); });
-  for (size_t i = 0; i < sorted.size();) {
-    const unsigned pi = partition_of(sorted[i]);
+  size_t start[partitions + 1] = {};
+  for (size_t i = 0; i < n; ++i) ++start[partition_of(keys[i]) + 1];
+  for (unsigned p = 0; p < partitions; ++p) start[p + 1] += start[p];
+  sorted.resize(n);
+  size_t at[partitions];
+  std::copy(start, start + partitions, at);
+  for (size_t i = 0; i < n; ++i) sorted[at[partition_of(keys[i])]++] = keys[i];
+  for (unsigned pi = 0; pi < partitions; ++pi) {
+    if (start[pi] == start[pi + 1]) continue;
     partition& p = parts_[pi];
     std::lock_guard<std::mutex> lock(p.m);
-    for (; i < sorted.size() && partition_of(sorted[i]) == pi; ++i) {
+    if (overflow_.load(std::memory_order_relaxed)) return;
+    for (size_t i = start[pi]; i < start[pi + 1]; ++i) {
       if ((p.used + 1) * 4 > p.keys.size() * 3) grow(p);
       const uint64_t k = stored(sorted[i]);
       const size_t mask = p.keys.size() - 1;
@@ -46,15 +53,23 @@ void key_counter::add(const uint64_t* keys, size_t n) {
         if (p.counts[s] != UINT32_MAX) ++p.counts[s];
         continue;
       }
-      if (size_.load(std::memory_order_relaxed) >= max_) {
+      if (size_.fetch_add(1, std::memory_order_relaxed) >= max_) {
         overflow_.store(true);
-        continue;
+        return;
       }
       p.keys[s] = k;
       p.counts[s] = 1;
       ++p.used;
-      size_.fetch_add(1, std::memory_order_relaxed);
     }
+  }
+}
+
+void key_counter::release() {
+  for (unsigned i = 0; i < partitions; ++i) {
+    std::lock_guard<std::mutex> lock(parts_[i].m);
+    parts_[i].keys = {};
+    parts_[i].counts = {};
+    parts_[i].used = 0;
   }
 }
 

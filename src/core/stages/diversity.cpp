@@ -27,6 +27,7 @@ void diversity_partial::clear() {
   joined.clear();
   head.clear();
   openings.clear();
+  opening_text.clear();
   cr.clear();
   bleu.clear();
   text_grams.clear();
@@ -108,13 +109,20 @@ void diversity_column::measure(const record_ref& rec, diversity_partial& p) cons
     const size_t n = tokenize(t, o_.tokens, tokens, &opening, &opened, diversity_options::opening_tokens);
     p.tokens += n;
     ++p.lengths[n];
-    if (n >= 4) {  // the text's distinct 4-grams: self-repetition counts texts per 4-gram
+    if (n >= 4 && !text_grams_->overflowed()) {  // the text's distinct 4-grams: self-repetition counts texts per 4-gram
       const size_t from = p.text_grams.size();
       for (size_t i = 0; i + 4 <= n; ++i) p.text_grams.push_back(ngram_hash(&tokens[i], 4));
-      std::sort(p.text_grams.begin() + ptrdiff_t(from), p.text_grams.end());
-      p.text_grams.erase(std::unique(p.text_grams.begin() + ptrdiff_t(from), p.text_grams.end()), p.text_grams.end());
+      if (n > 4) {
+        std::sort(p.text_grams.begin() + ptrdiff_t(from), p.text_grams.end());
+        p.text_grams.erase(std::unique(p.text_grams.begin() + ptrdiff_t(from), p.text_grams.end()), p.text_grams.end());
+      }
     }
-    if (opened) ++p.openings[opening];
+    if (opened) {
+      auto [it, fresh] = p.openings.try_emplace(XXH3_64bits(opening.data(), opening.size()),
+                                                diversity_partial::opening_count{0, uint32_t(p.opening_text.size()), uint32_t(opening.size())});
+      if (fresh) p.opening_text += opening;
+      ++it->second.n;
+    }
     if (o_.tokens == token_mode::words) {  // n-grams within the text
       for (size_t g = 1; g <= diversity_options::max_n; ++g) {
         if (n < g) break;
@@ -148,7 +156,8 @@ void diversity_column::flush(diversity_partial& p) {
     g.second->seq = p.seq;
     g.first->flush(*g.second);
   }
-  text_grams_->add(p.text_grams.data(), p.text_grams.size());
+  if (!text_grams_->overflowed()) text_grams_->add(p.text_grams.data(), p.text_grams.size());
+  if (text_grams_->overflowed()) text_grams_->release();
   p.text_grams.clear();
   if (near_) {  // every chunk, texts or not
     if (!p.near) p.near = std::make_unique<near_seen::chunk_items>(*near_);
@@ -210,7 +219,11 @@ void diversity_column::merge(diversity_partial& p, uint32_t file, uint64_t first
       if (tail_.size() > keep) tail_.erase(tail_.begin(), tail_.end() - keep);
     }
   }
-  for (auto& [text, n] : p.openings) openings_[text] += n;
+  for (const auto& [h, c] : p.openings) {
+    auto [it, fresh] = openings_.try_emplace(h, opening_total{0, {}});
+    if (fresh) it->second.text.assign(p.opening_text, c.at, c.len);
+    it->second.n += c.n;
+  }
   auto later = [](const diversity_partial::sample& a, const diversity_partial::sample& b) { return a.priority < b.priority; };
   // The self-BLEU sample: the bleu_sample lowest priorities.
   for (auto& s : p.bleu) {
@@ -300,7 +313,9 @@ void diversity_column::finish() {
   if (o_.tokens == token_mode::whitespace)  // one sequence: T tokens hold T - n + 1 n-grams
     for (size_t g = 1; g <= diversity_options::max_n; ++g) ngram_total_[g - 1] = tokens_ >= g ? tokens_ - g + 1 : 0;
   // The most frequent openings (ties: in byte order), then the table is freed.
-  top_.assign(openings_.begin(), openings_.end());
+  top_.clear();
+  top_.reserve(openings_.size());
+  for (auto& [h, o] : openings_) top_.emplace_back(std::move(o.text), o.n);
   const size_t k = std::min(o_.top_openings, top_.size());
   std::partial_sort(top_.begin(), top_.begin() + ptrdiff_t(k), top_.end(),
                     [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
