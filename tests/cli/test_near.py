@@ -231,6 +231,57 @@ class near_tests(jsift_case):
         r = self.run_jsift("diversity", "--bands", "20", src)
         self.assertEqual(r.rc, 2, r.err)
 
+    def test_run_near_equals_dedup_near_and_takes_the_same_keys(self):
+        texts = generate(800, 9)
+        recs = [{"id": i, "output": t, "kind": ["a", "b"][i % 2]} for i, t in enumerate(texts)]
+        src = self.write("in.jsonl", "".join(json.dumps(r) + "\n" for r in recs))
+        kept, dups, _ = self.dedup(src, "--bands", "20", "--rows", "5")
+        for j in (["-j", "1"], ["-j", "3", "--chunk-bytes", "4KiB"]):
+            cfg = self.write("p.toml", '[dedup]\nnear = true\nbands = 20\nrows = 5\ndups = "%s"\n[output]\ndir = "%s"\n'
+                             % (self.path("run-dups.jsonl"), self.path("out" + j[1])))
+            r, rep = self.run_with_report("run", "--config", cfg, src, *j)
+            self.assertEqual(read_lines(self.path("out%s/data.jsonl" % j[1])), kept)
+            self.assertEqual([json.loads(l) for l in read_lines(self.path("run-dups.jsonl"))], dups)
+            self.assertEqual(rep["dispositions"]["duplicate:near"], len(dups))
+            self.assertEqual(rep["near"]["near_duplicates"], len(dups))
+        # With a rebalance: its survey passes decide duplicates as the emitting pass does.
+        cfg = self.write("p.toml", '[dedup]\nnear = true\n[rebalance]\nby = ".kind"\nequal = true\n[output]\ndir = "%s"\n'
+                         % self.path("out2"))
+        r, rep = self.run_with_report("run", "--config", cfg, src, "-j", "2")
+        want = pipe_out([JSIFT, "dedup", "-q", "--near", src], [JSIFT, "rebalance", "-q", "--by", ".kind", "--equal", "-"])
+        self.assertEqual(slurp(self.path("out2/data.jsonl")), want)
+        # against: the reference's band keys, as dedup --near --against.
+        ev = self.write("ev.jsonl", "".join(json.dumps({"output": t}) + "\n" for t in texts[:50]))
+        kept, _, _ = self.dedup(src, "--against", ev)
+        cfg = self.write("p.toml", '[dedup]\nnear = true\nagainst = ["%s"]\n[output]\ndir = "%s"\n' % (ev, self.path("against-out")))
+        r, rep = self.run_with_report("run", "--config", cfg, src)
+        self.assertEqual(read_lines(self.path("against-out/data.jsonl")), kept)
+        self.assertGreaterEqual(rep["near"]["against"], 50)
+        # Keys that go with near only, and normalize, are refused with the line.
+        for body, word in (('[dedup]\nthreshold = 0.8\n', "goes with near = true"),
+                           ('[dedup]\nnear = true\nnormalize = "ws"\n', "already normalised"),
+                           ('[dedup]\nnear = true\nbands = 3\n', "go together")):
+            cfg = self.write("bad.toml", body + '[output]\ndir = "%s"\n' % self.path("x"))
+            r = self.run_jsift("run", "--config", cfg, src)
+            self.assertEqual(r.rc, 2, r.err)
+            self.assertIn(word, r.err)
+            self.assertIn("bad.toml:", r.err)
+
+
+def pipe_out(*commands):
+    """The stdout of commands chained with pipes."""
+    procs, prev = [], None
+    for args in commands:
+        p = subprocess.Popen(args, stdin=prev, stdout=subprocess.PIPE)
+        if prev:
+            prev.close()
+        prev = p.stdout
+        procs.append(p)
+    out = prev.read()
+    prev.close()
+    for p in procs:
+        assert p.wait() == 0, p.args
+    return out
 
 def jaccard_of(x, y):
     """The true Jaccard similarity of two texts' shingle sets, by the reference's words."""

@@ -34,6 +34,7 @@ EXAMPLES = [
     ("jsift convert --to openai sharegpt_dump.json -o chat.jsonl", (0,), False),
     ("jsift diversity --label ours data/ --label theirs new_batch.jsonl", (0,), False),
     ("jsift diversity --text '.turns[role=assistant][-1].content' --text .output --json data/ > diversity.json", (0,), False),
+    ("jsift diversity --by .record_type --near --html diversity.html data/ new_batch.jsonl", (0,), False),
     ("jsift dedup data/ -o unique.jsonl", (0,), False),
     ("jsift dedup --key '.turns[].content' --normalize ws,case data/ -o unique.jsonl --dups dups.jsonl", (0,), False),
     ("jsift dedup --index seen.idx new_batch.jsonl -o new_unique.jsonl", (0,), False),

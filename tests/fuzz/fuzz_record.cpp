@@ -5,7 +5,10 @@
 // walker (json/raw_edit) reaches the values the DOM walk reaches, and set,
 // del and convert (to every schema) leave valid JSON objects. The diversity
 // tokenizer takes any bytes (the line as text): a token per space-separated
-// piece in whitespace mode, at most one per byte in word mode.
+// piece in whitespace mode, at most one per byte in word mode; so does
+// MinHash: its shingle words are the tokenizer's words, one space between
+// them and none empty; a text with words signs, the same text signs the
+// same, and its b-bit estimate against itself is 1.
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -16,6 +19,7 @@
 #include "jsift/engine/error_locator.hpp"
 #include "jsift/engine/record_parser.hpp"
 #include "jsift/json/conversation.hpp"
+#include "jsift/json/minhash.hpp"
 #include "jsift/json/path.hpp"
 #include "jsift/json/raw_edit.hpp"
 #include "jsift/json/tokens.hpp"
@@ -43,6 +47,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     hashes.clear();
     const size_t pieces = jsift::tokenize(line, jsift::token_mode::whitespace, hashes);
     FUZZ_CHECK(pieces == hashes.size() && pieces == size_t(std::count(line.begin(), line.end(), ' ')) + 1);
+    std::string joined;
+    std::vector<uint32_t> ends;
+    const size_t n = jsift::split_words(line, true, joined, ends);
+    FUZZ_CHECK(n == ends.size() && n == words && (n == 0 ? joined.empty() : ends.back() == joined.size()));
+    for (size_t i = 0; i < n; ++i) {
+      const size_t from = i ? ends[i - 1] + 1 : 0;
+      FUZZ_CHECK(ends[i] > from && (i == 0 || joined[ends[i - 1]] == ' '));
+      FUZZ_CHECK(joined.find(' ', from) >= ends[i]);
+    }
+    static jsift::minhasher mh({});
+    jsift::hash128 a[14], b[14];
+    uint8_t la[112], lb[112];
+    const bool signed_a = mh.sign(line, a, la);
+    FUZZ_CHECK(signed_a == (n > 0));
+    if (signed_a) {
+      FUZZ_CHECK(mh.sign(line, b, lb));
+      FUZZ_CHECK(std::equal(a, a + 14, b) && jsift::minhasher::estimate(la, lb, 112) == 1.0);
+    }
   }
   const bool ok = parser.parse(line, root, problem);
   if (!ok) {

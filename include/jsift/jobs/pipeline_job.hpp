@@ -35,7 +35,9 @@
 #include "jsift/jobs/shard_job.hpp"
 #include "jsift/stages/bottom_k.hpp"
 #include "jsift/stages/emit_plan.hpp"
+#include "jsift/json/text_source.hpp"
 #include "jsift/stages/first_seen.hpp"
+#include "jsift/stages/near_seen.hpp"
 #include "jsift/stages/gate_checks.hpp"
 #include "jsift/stages/predicate_chain.hpp"
 #include "jsift/stages/quota.hpp"
@@ -46,10 +48,35 @@
 
 namespace jsift {
 
+struct pipeline_spec;
+
 struct pipeline_dedup {
   first_seen_options seen;           // key, index, dups
   std::vector<std::string> against;  // reference sets
   uint64_t max_memory = 0;           // bytes; 0: unlimited
+  // near = true: near-duplicates (dedup --near) on the texts at `key`
+  // joined (auto without key); `seen`'s index and dups paths apply.
+  std::optional<near_seen_options> near;
+  std::vector<text_source> near_key;
+};
+
+// A pass's [dedup] stage: exact keys, or near-duplicates (one of them, or neither).
+struct pipeline_dedup_stage {
+  first_seen* exact = nullptr;
+  near_seen* near = nullptr;
+  explicit operator bool() const { return exact || near; }
+};
+
+// Makes a fresh [dedup] stage for a pass of `spec` (none without [dedup]);
+// `emitting`: the pass that writes --dups.
+struct pipeline_dedup_owner {
+  std::unique_ptr<first_seen> exact;
+  std::unique_ptr<near_seen> near;
+  pipeline_dedup_owner(const pipeline_spec& spec, const std::vector<input_file>& inputs, memory_budget& budget,
+                       const key_set* reference, bool emitting);
+  pipeline_dedup_stage stage() const { return {exact.get(), near.get()}; }
+  void write_json(json_writer& w) const;  // the report's "dedup" (or "near") section
+  std::string summary() const;
 };
 
 struct pipeline_rebalance {
@@ -81,13 +108,13 @@ struct pipeline_chunk;  // a chunk's results (pipeline_job.cpp)
 class pipeline_job final : public record_job {
  public:
   // Survey pass: offers the survivors of filter and dedup to `survey`.
-  pipeline_job(const std::vector<input_file>& files, record_job_options ro, const pipeline_spec& spec, first_seen* seen,
+  pipeline_job(const std::vector<input_file>& files, record_job_options ro, const pipeline_spec& spec, pipeline_dedup_stage dedup,
                bottom_k& survey);
   // Emitting pass: writes the survivors (as many copies as `plan` says, with
   // [rebalance]), outs[i] for split i; finish() renames them into place
   // (unless `keep_temporary`: run shards them from their temporaries) and
   // commits --dups and the index.
-  pipeline_job(const std::vector<input_file>& files, record_job_options ro, const pipeline_spec& spec, first_seen* seen,
+  pipeline_job(const std::vector<input_file>& files, record_job_options ro, const pipeline_spec& spec, pipeline_dedup_stage dedup,
                const emit_plan* plan, std::vector<output_file*> outs, bool keep_temporary = false);
   ~pipeline_job() override;
 
@@ -122,6 +149,7 @@ class pipeline_job final : public record_job {
   std::vector<transform_tally> tallies_;
   const pipeline_spec& spec_;
   first_seen* seen_;
+  near_seen* near_;
   bottom_k* survey_ = nullptr;
   const emit_plan* plan_ = nullptr;
   std::vector<size_t> filtered_ids_;

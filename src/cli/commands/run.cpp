@@ -106,9 +106,9 @@ class run_command final : public command {
       files_.push_back(std::make_unique<output_file>((fs::path(spec_.output.dir) / (name + ".jsonl")).string()));
       outs.push_back(files_.back().get());
     }
-    if (spec_.dedup)
-      seen_ = std::make_unique<first_seen>(spec_.dedup->seen, s_.inputs, budget_, spec_.dedup->against.empty() ? nullptr : &reference_);
-    job_ = std::make_unique<pipeline_job>(s_.inputs, s_.records, spec_, seen_.get(), spec_.rebalance ? &planned.plan : nullptr, outs,
+    dedup_ = std::make_unique<pipeline_dedup_owner>(spec_, s_.inputs, budget_,
+                                                    spec_.dedup && !spec_.dedup->against.empty() ? &reference_ : nullptr, true);
+    job_ = std::make_unique<pipeline_job>(s_.inputs, s_.records, spec_, dedup_->stage(), spec_.rebalance ? &planned.plan : nullptr, outs,
                                           spec_.output.shard);
     run_with_progress(s_, s_.inputs, *job_);
     job_->finish();
@@ -149,7 +149,7 @@ class run_command final : public command {
     }
     for (size_t i = 0; i < spec_.split.size(); ++i)
       summary_ += fmt::format("  {:<16}{:>12} records  -> {}\n", fit(spec_.split.name(i), 15), with_commas(job_->written()[i]), outputs_[i]);
-    if (seen_) summary_ += seen_->summary("run");
+    if (dedup_) summary_ += dedup_->summary();
     if (s_.report.empty()) return;
     write_file_atomic(s_.report, run_report_json("run", *job_, [&](json_writer& w) {
                         w.key("outputs").begin_object();
@@ -177,7 +177,7 @@ class run_command final : public command {
                           job_->record_counts().write_json(w, job_->names());
                           w.end_object();
                         }
-                        if (seen_) w.key("dedup"), seen_->write_json(w);
+                        if (dedup_) dedup_->write_json(w);
                         if (spec_.filter) spec_.filter->write_conversations_json(w, false);
                         write_skipped_inputs_json(w, s_.skipped);
                       }));
@@ -211,7 +211,7 @@ class run_command final : public command {
   run_settings s_;
   memory_budget budget_;
   key_set reference_{false, &budget_};
-  std::unique_ptr<first_seen> seen_;
+  std::unique_ptr<pipeline_dedup_owner> dedup_;
   std::vector<std::unique_ptr<output_file>> files_;
   std::unique_ptr<pipeline_job> job_;
   std::vector<std::string> outputs_;

@@ -38,7 +38,31 @@ void read_dedup(table_reader& r, pipeline_spec& spec) {
     std::string mm = r.str("max_memory");
     d.max_memory = r.located([&] { return parse_size(mm, "max_memory"); });
   }
-  r.done({"key", "normalize", "index", "dups", "against", "max_memory"});
+  if (r.flag("near", false)) {  // dedup --near: key paths are texts
+    if (norm != "none") r.fail("normalize", "does not apply to near = true: its shingles are already normalised");
+    near_seen_options o;
+    const unsigned ngram = unsigned(r.count("ngram").value_or(5));
+    o.params.ngram = ngram;
+    if (r.has("threshold") && (r.has("bands") || r.has("rows"))) r.fail("threshold", "give threshold or bands and rows, not both");
+    if (r.has("bands") != r.has("rows")) r.fail(r.has("bands") ? "rows" : "bands", "bands and rows go together");
+    if (r.has("threshold")) {
+      const double t = r.num("threshold");
+      o.params = r.located([&] { return minhash_params::for_threshold(t, ngram); });
+    }
+    if (r.has("bands")) o.params.bands = unsigned(r.count("bands").value_or(0)), o.params.rows = unsigned(r.count("rows").value_or(0));
+    r.located([&] { o.params.check(); return 0; });
+    for (const auto& k : keys) d.near_key.push_back(r.located([&] { return text_source::at(k); }));
+    if (d.near_key.empty()) d.near_key.push_back(text_source::automatic());
+    o.key_text.clear();
+    for (const auto& k : d.near_key) o.key_text += (o.key_text.empty() ? "" : ",") + k.name();
+    o.index_path = d.seen.index_path;
+    o.dups_path = d.seen.dups_path;
+    d.near = o;
+  } else {
+    for (const char* k : {"threshold", "bands", "rows", "ngram"})
+      if (r.has(k)) r.fail(k, "goes with near = true");
+  }
+  r.done({"key", "normalize", "index", "dups", "against", "max_memory", "near", "threshold", "bands", "rows", "ngram"});
   spec.dedup = std::move(d);
 }
 

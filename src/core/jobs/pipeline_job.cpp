@@ -43,6 +43,8 @@ struct pipeline_chunk : record_chunk {
   };
   std::vector<entry> entries;
   first_seen::chunk_keys keys;  // the entries' dedup keys, decided on the worker
+  std::unique_ptr<near_seen::chunk_items> items;  // with near = true: instead of keys
+  std::string text;                               // with near = true: a record's texts joined
   // With [[transform]]: the records ledger (the records explode or window
   // made, when one of them is in the chain), and each transform's tally.
   disposition_counts records;
@@ -57,7 +59,7 @@ void pipeline_job::register_names() {
     if (!t->one_to_one()) expanded_id_ = names().add("expanded:" + t->name());
   }
   if (spec_.filter) filtered_ids_ = spec_.filter->register_dispositions(names());
-  duplicate_id_ = names().add("duplicate");
+  duplicate_id_ = names().add(spec_.dedup && spec_.dedup->near ? "duplicate:near" : "duplicate");
   sampled_out_id_ = names().add("sampled_out");
   keyless_id_ = names().add("filtered:keyless");
   records_ = disposition_counts(names().size());
@@ -65,16 +67,17 @@ void pipeline_job::register_names() {
 }
 
 pipeline_job::pipeline_job(const std::vector<input_file>& files, record_job_options ro, const pipeline_spec& spec,
-                           first_seen* seen, bottom_k& survey)
-    : record_job(files, std::move(ro)), spec_(spec), seen_(seen), survey_(&survey) {
+                           pipeline_dedup_stage dedup, bottom_k& survey)
+    : record_job(files, std::move(ro)), spec_(spec), seen_(dedup.exact), near_(dedup.near), survey_(&survey) {
   register_names();
 }
 
 pipeline_job::pipeline_job(const std::vector<input_file>& files, record_job_options ro, const pipeline_spec& spec,
-                           first_seen* seen, const emit_plan* plan, std::vector<output_file*> outs, bool keep_temporary)
+                           pipeline_dedup_stage dedup, const emit_plan* plan, std::vector<output_file*> outs, bool keep_temporary)
     : record_job(files, std::move(ro)),
       spec_(spec),
-      seen_(seen),
+      seen_(dedup.exact),
+      near_(dedup.near),
       plan_(plan),
       outs_(std::move(outs)),
       keep_temporary_(keep_temporary),
@@ -149,6 +152,10 @@ void pipeline_job::through(pipeline_chunk& pc, const record_ref& rec, bool recor
   if (seen_) {
     e.keyless = !pc.dedup_hasher.hash(*rec.doc, e.h);
     pc.keys.add(e.h, e.keyless, rec.index);
+  } else if (near_) {
+    if (!pc.items) pc.items = std::make_unique<near_seen::chunk_items>(*near_);
+    joined_texts(spec_.dedup->near_key, rec.root, pc.text);
+    pc.items->add(pc.text, rec.index);
   }
   if (spec_.rebalance) {
     select_record(spec_.rebalance->sel, pc.sel_hasher, rec, pc.scratch);
@@ -166,18 +173,26 @@ void pipeline_job::through(pipeline_chunk& pc, const record_ref& rec, bool recor
 }
 
 void pipeline_job::on_chunk_end(record_chunk& rc, const chunk& c) const {
-  if (seen_) seen_->resolve(c.seq, static_cast<pipeline_chunk&>(rc).keys, c.seq == 0 ? expected_records(rc, c) : 0);
+  auto& pc = static_cast<pipeline_chunk&>(rc);
+  if (seen_) seen_->resolve(c.seq, pc.keys, c.seq == 0 ? expected_records(rc, c) : 0);
+  if (near_) {  // every chunk, records or not
+    if (!pc.items) pc.items = std::make_unique<near_seen::chunk_items>(*near_);
+    near_->resolve(c.seq, *pc.items);
+  }
 }
 
 void pipeline_job::on_commit(record_chunk& rc) {
   auto& pc = static_cast<pipeline_chunk&>(rc);
   const size_t limit = rc.out.size();  // under --on-invalid fail, output stops at the bad line
   if (seen_) seen_->begin_chunk(commit_chunk().seq, commit_file(), commit_line(0));
+  if (near_) near_->begin_chunk(commit_chunk().seq, commit_file(), commit_line(0));
+  size_t item = 0;  // with near: the entry's place among the chunk's items
   for (size_t k = 0; k < pc.entries.size(); ++k) {
     const auto& e = pc.entries[k];
     if (e.off >= limit) break;
     disposition_counts& ledger = e.record ? pc.records : rc.counts;
-    if (seen_ && seen_->take(pc.keys, k) != first_seen::verdict::kept) {
+    if ((seen_ && seen_->take(pc.keys, k) != first_seen::verdict::kept) ||
+        (near_ && near_->take(*pc.items, item++) != near_seen::verdict::kept)) {
       ledger.move(disposition_names::kept, duplicate_id_);
       continue;
     }
@@ -212,6 +227,7 @@ void pipeline_job::on_commit(record_chunk& rc) {
     written_[e.bucket] += copies;
   }
   if (seen_) seen_->flush();
+  if (near_) near_->flush();
   for (size_t b = 0; b < outs_.size(); ++b) write_behind_of(b);
   records_.merge(pc.records);
   records_in_ += pc.records_in;
@@ -235,12 +251,45 @@ void pipeline_job::finish_records() {
 
 void pipeline_job::finish_outputs() {
   if (seen_) seen_->finish();
+  if (near_) near_->finish();
 }
 
 std::string load_pipeline_references(const pipeline_spec& spec, const record_job_options& ro, unsigned threads, key_set& into) {
   if (!spec.dedup || spec.dedup->against.empty()) return {};
   const auto& against = spec.dedup->against;
+  if (spec.dedup->near) {
+    // A stage for its parameters and index spec only.
+    near_seen_options o = *spec.dedup->near;
+    o.index_path.clear(), o.dups_path.clear();
+    static const std::vector<input_file> no_inputs;
+    memory_budget none;
+    near_seen bands(o, no_inputs, none);
+    return empty_reference_warnings(against, load_reference_bands(against, bands, spec.dedup->near_key, ro.for_survey(), threads, into));
+  }
   return empty_reference_warnings(against, load_reference_keys(against, spec.dedup->seen.key, ro.for_survey(), threads, into));
+}
+
+pipeline_dedup_owner::pipeline_dedup_owner(const pipeline_spec& spec, const std::vector<input_file>& inputs, memory_budget& budget,
+                                           const key_set* reference, bool emitting) {
+  if (!spec.dedup) return;
+  if (spec.dedup->near) {
+    near_seen_options o = *spec.dedup->near;
+    if (!emitting) o.dups_path.clear();  // only the emitting pass writes --dups
+    near = std::make_unique<near_seen>(o, inputs, budget, reference);
+    return;
+  }
+  first_seen_options o = spec.dedup->seen;
+  if (!emitting) o.dups_path.clear();  // only the emitting pass writes --dups
+  exact = std::make_unique<first_seen>(o, inputs, budget, reference);
+}
+
+void pipeline_dedup_owner::write_json(json_writer& w) const {
+  if (exact) w.key("dedup"), exact->write_json(w);
+  if (near) w.key("near"), near->write_json(w);
+}
+
+std::string pipeline_dedup_owner::summary() const {
+  return exact ? exact->summary("run") : near ? near->summary("run") : std::string();
 }
 
 planned_selection plan_pipeline_selection(const pipeline_spec& spec, const std::vector<input_file>& inputs,
@@ -248,13 +297,8 @@ planned_selection plan_pipeline_selection(const pipeline_spec& spec, const std::
                                           const key_set* reference) {
   return plan_selection(spec.rebalance->quota, [&](const survey_request& ask) {
     bottom_k found(ask.k, ask.default_k, &budget);
-    std::unique_ptr<first_seen> seen;
-    if (spec.dedup) {
-      first_seen_options o = spec.dedup->seen;
-      o.dups_path.clear();  // only the emitting pass writes --dups
-      seen = std::make_unique<first_seen>(o, inputs, budget, reference);
-    }
-    pipeline_job job(inputs, ro.for_survey(), spec, seen.get(), found);
+    pipeline_dedup_owner dedup(spec, inputs, budget, reference, false);
+    pipeline_job job(inputs, ro.for_survey(), spec, dedup.stage(), found);
     run_pass(inputs, po, job);
     return found;
   });
