@@ -118,7 +118,7 @@ for n in range(1, 5):
     grams = len(tokens) - n + 1
     out["distinct-%d" % n] = round(len(set(zip(*(tokens[i:] for i in range(n))))) / grams, 6)
 data = joined.encode()
-out["compression_ratio"] = round(len(data) / len(gzip.compress(data, compresslevel=9)), 6)
+out["compression_ratio"] = round(len(data) / len(gzip.compress(data, compresslevel=9)), 2)
 sets = [set(zip(*(w[i:] for i in range(4)))) for w in (t.split(" ") for t in texts)]
 df = collections.Counter(g for s in sets for g in s)
 out["self_repetition"] = round(sum(math.log(1 + sum(df[g] - 1 for g in s)) for s in sets) / len(sets), 6)
@@ -335,7 +335,8 @@ def jobs(env):
     def jsift_diversity(s):
         c = json.loads(s)["datasets"][0]["columns"][0]
         out = {"distinct-%s" % n: round(v, 6) for n, v in c["distinct_n"].items()}
-        out["compression_ratio"] = round(c["compression_ratio"], 6)
+        # Past 8 MiB jsift compresses 8 MiB pieces in parallel: within 0.1 % of one stream's ratio.
+        out["compression_ratio"] = round(c["compression_ratio"], 2)
         out["self_repetition"] = round(c["self_repetition"], 6)
         return dict(sorted(out.items()))
 

@@ -8,6 +8,7 @@ import json
 import math
 import random
 import subprocess
+import unicodedata
 
 from harness import *  # noqa: F401,F403
 
@@ -70,8 +71,10 @@ def words(text):
                 out.append(word)
             out.append(ch)
             word = ""
-        elif ch.isalnum():
+        elif ch.isalnum() or (unicodedata.category(ch)[0] == "M" and word):  # a mark joins the letter before it
             word += ch.lower()
+        elif unicodedata.category(ch)[0] == "M":  # a mark without one is ignored
+            continue
         else:
             if word:
                 out.append(word)
@@ -340,6 +343,13 @@ class diversity_tests(jsift_case):
                         '[[check]]\ntype = "openings"\npath = ".output"\nmax_share = %r\n' % (top - 1e-3),
                         '[[check]]\ntype = "distinct_n"\nn = 3\npath = ".outptu"\nmin = 0\n'):  # a typo measures nothing
             gate(failing, 1)
+        # self_repetition: the command's figure against max; past max_memory it measured nothing and fails.
+        sr = self.measure("--text", ".output", f)["datasets"][0]["columns"][0]["self_repetition"]
+        for limit, rc in ((sr + 1e-9, 0), (sr - 1e-6, 1)):
+            rep = gate('[[check]]\ntype = "self_repetition"\npath = ".output"\nmax = %r\n' % limit, rc)
+            self.assertAlmostEqual(rep["checks"][0]["value"], sr, 12)
+        rep = gate('[[check]]\ntype = "self_repetition"\npath = ".output"\nmax = 100\nmax_memory = "16"\n', 1)
+        self.assertIn("not measured", rep["checks"][0]["measured"])
         # auto texts: .output is the answer field; no texts at all fails unless allowed
         gate('[[check]]\ntype = "distinct_n"\nmin = %r\n' % (d2 - 1e-6), 0)
         empty = self.dataset("e.jsonl", [{"n": 1}])

@@ -15,6 +15,7 @@ their shingle sets, and the b-bit estimate jsift prints; clusters of 2+ at the e
 import argparse
 import json
 import sys
+import unicodedata
 
 import numpy as np
 import xxhash
@@ -48,7 +49,7 @@ def cjk(c):
 
 
 def words(text):
-    """Lowercased runs of letters and digits, each CJK character alone, ASCII digits 1-9 made 0."""
+    """Lowercased runs of letters, marks and digits, each CJK character alone, ASCII digits 1-9 made 0."""
     out, word = [], ""
     for ch in text:
         if cjk(ch):
@@ -56,8 +57,10 @@ def words(text):
                 out.append(word)
             out.append(ch)
             word = ""
-        elif ch.isalnum():
+        elif ch.isalnum() or (unicodedata.category(ch)[0] == "M" and word):  # a mark joins the letter before it
             word += "0" if "1" <= ch <= "9" else ch.lower()
+        elif unicodedata.category(ch)[0] == "M":  # a mark without one is ignored
+            continue
         else:
             if word:
                 out.append(word)

@@ -1,7 +1,9 @@
 // jsift/json/tokens.hpp — the tokens `jsift diversity` counts n-grams of.
 //
 // words (the default): Unicode-aware words, lowercased. A token is a run of
-// letters, marks and digits (Unicode categories L*, M*, N*); whitespace,
+// letters, marks and digits (Unicode categories L*, M*, N*; a mark with no
+// letter or digit before it, such as an emoji's variation selector, is
+// ignored); whitespace,
 // punctuation, symbols and controls separate tokens; each CJK ideograph,
 // kana and Hangul syllable is a token of its own (Chinese and Japanese text
 // has no spaces). ASCII text never reaches utf8proc.

@@ -51,6 +51,8 @@ struct diversity_options {
   uint64_t max_exact = 8'000'000;   // distinct n-grams per set counted exactly
   uint64_t max_counted = 16'000'000;  // distinct 4-grams whose text counts self-repetition keeps
   size_t bleu_sample = 1000;        // texts of the self-BLEU sample (0: none)
+  bool compress = true;             // the compression ratio (false: the sample only serves self-repetition)
+  bool self_repetition = true;      // count texts per 4-gram
   size_t top_openings = 10;
   unsigned threads = 1;             // compress the sample's pieces on this many threads
   bool near = false;                // near-duplicates (MinHash LSH, stages/near_seen.hpp)

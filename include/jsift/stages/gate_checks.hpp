@@ -141,5 +141,6 @@ std::unique_ptr<gate_check> make_distinct_n_check(check_settings& s);
 std::unique_ptr<gate_check> make_compression_ratio_check(check_settings& s);
 std::unique_ptr<gate_check> make_openings_check(check_settings& s);
 std::unique_ptr<gate_check> make_near_duplicates_check(check_settings& s);
+std::unique_ptr<gate_check> make_self_repetition_check(check_settings& s);
 
 }  // namespace jsift

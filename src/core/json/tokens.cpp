@@ -29,6 +29,11 @@ bool single_token(utf8proc_int32_t c) {
          (c >= 0xFF66 && c <= 0xFF9F) || (c >= 0xAC00 && c <= 0xD7AF);
 }
 
+bool is_mark(utf8proc_int32_t c) {
+  const auto cat = utf8proc_category(c);
+  return cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC || cat == UTF8PROC_CATEGORY_ME;
+}
+
 bool word_category(utf8proc_int32_t c) {
   switch (utf8proc_category(c)) {
     case UTF8PROC_CATEGORY_LU:
@@ -96,6 +101,9 @@ void each_word(std::string_view text, Add&& add) {
       flush();
       word.assign(text.substr(i - size_t(len), size_t(len)));
       flush();
+    } else if (is_mark(c) && word.empty()) {
+      // A mark belongs to the letter before it; with none (a variation
+      // selector after an emoji, say) it is ignored, not a word.
     } else if (word_category(c)) {
       utf8proc_uint8_t out[4];
       const utf8proc_ssize_t m = utf8proc_encode_char(utf8proc_tolower(c), out);

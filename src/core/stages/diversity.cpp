@@ -41,7 +41,7 @@ diversity_column::diversity_column(text_source source, const diversity_options& 
   group_options_.near = false;
   unique_ = std::make_unique<distinct_sketch>(UINT64_MAX);  // texts: always exact (the memory per text is stated)
   for (auto& s : ngram_sets_) s = std::make_unique<distinct_sketch>(o_.max_exact);
-  text_grams_ = std::make_unique<key_counter>(o_.max_counted);
+  if (o_.self_repetition) text_grams_ = std::make_unique<key_counter>(o_.max_counted);
   if (o_.near) set_inputs({});
 }
 
@@ -109,7 +109,7 @@ void diversity_column::measure(const record_ref& rec, diversity_partial& p) cons
     const size_t n = tokenize(t, o_.tokens, tokens, &opening, &opened, diversity_options::opening_tokens);
     p.tokens += n;
     ++p.lengths[n];
-    if (n >= 4 && !text_grams_->overflowed()) {  // the text's distinct 4-grams: self-repetition counts texts per 4-gram
+    if (n >= 4 && text_grams_ && !text_grams_->overflowed()) {  // the text's distinct 4-grams: self-repetition counts texts per 4-gram
       const size_t from = p.text_grams.size();
       for (size_t i = 0; i + 4 <= n; ++i) p.text_grams.push_back(ngram_hash(&tokens[i], 4));
       if (n > 4) {
@@ -144,7 +144,7 @@ void diversity_column::measure(const record_ref& rec, diversity_partial& p) cons
     }
     const uint64_t where[3] = {rec.file, rec.offset, k};
     const uint64_t priority = XXH3_64bits_withSeed(where, sizeof where, o_.seed);
-    if (o_.cr_sample == 0 || priority < threshold_.load(std::memory_order_relaxed))
+    if ((o_.compress || o_.self_repetition) && (o_.cr_sample == 0 || priority < threshold_.load(std::memory_order_relaxed)))
       p.cr.push_back({priority, rec.file, rec.offset, k, std::string(t)});
     if (o_.bleu_sample && priority < bleu_threshold_.load(std::memory_order_relaxed))
       p.bleu.push_back({priority, rec.file, rec.offset, k, std::string(t)});
@@ -156,8 +156,8 @@ void diversity_column::flush(diversity_partial& p) {
     g.second->seq = p.seq;
     g.first->flush(*g.second);
   }
-  if (!text_grams_->overflowed()) text_grams_->add(p.text_grams.data(), p.text_grams.size());
-  if (text_grams_->overflowed()) text_grams_->release();
+  if (text_grams_ && !text_grams_->overflowed()) text_grams_->add(p.text_grams.data(), p.text_grams.size());
+  if (text_grams_ && text_grams_->overflowed()) text_grams_->release();
   p.text_grams.clear();
   if (near_) {  // every chunk, texts or not
     if (!p.near) p.near = std::make_unique<near_seen::chunk_items>(*near_);
@@ -323,7 +323,7 @@ void diversity_column::finish() {
   openings_ = {};
   auto by_place = [](const auto& a, const auto& b) { return std::tie(a.file, a.offset, a.index) < std::tie(b.file, b.offset, b.index); };
   std::sort(sample_.begin(), sample_.end(), by_place);
-  if (!text_grams_->overflowed()) {
+  if (text_grams_ && !text_grams_->overflowed()) {
     // Self-repetition of each sampled text (on `threads` threads), summed in order.
     std::vector<double> score(sample_.size());
     std::atomic<size_t> next{0};
@@ -366,7 +366,7 @@ void diversity_column::finish() {
   sample_.clear();
   sample_.shrink_to_fit();
   cr_bytes_ = joined.size();
-  if (!joined.empty()) cr_ = double(joined.size()) / double(compressed_size(joined, o_.threads));
+  if (o_.compress && !joined.empty()) cr_ = double(joined.size()) / double(compressed_size(joined, o_.threads));
 }
 
 double diversity_column::uniqueness() const { return texts_ ? double(distinct_texts_) / double(texts_) : 0; }

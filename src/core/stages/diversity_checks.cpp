@@ -35,6 +35,10 @@ class diversity_check : public gate_check {
       src_ = text_source::at(p.text());
     }
     o_.tokens = parse_token_mode(r.str("tokens", "words"), "tokens");
+    // Only what the check reads: each check type turns its figure back on.
+    o_.compress = false;
+    o_.self_repetition = false;
+    o_.bleu_sample = 0;
     read_allow_missing(r);
     allow_missing_ = r.flag("allow_missing", false);
   }
@@ -131,6 +135,7 @@ class compression_ratio_check final : public diversity_check {
  public:
   explicit compression_ratio_check(check_settings& r) : diversity_check(r) {
     max_ = r.num("max");
+    o_.compress = true;
     if (r.has("cr_sample")) {
       const std::string s = r.str("cr_sample");
       o_.cr_sample = parse_size(s, "cr_sample");
@@ -174,6 +179,40 @@ class openings_check final : public diversity_check {
   double max_share_;
 };
 
+class self_repetition_check final : public diversity_check {
+ public:
+  explicit self_repetition_check(check_settings& r) : diversity_check(r) {
+    max_ = r.num("max");
+    if (r.has("max_memory")) {
+      const std::string m = r.str("max_memory");
+      o_.max_counted = std::max<uint64_t>(1, for_option("max_memory", [&] { return parse_size(m, "max_memory"); }) / 16);
+    }
+    o_.self_repetition = true;
+    if (r.has("cr_sample")) {
+      const std::string s = r.str("cr_sample");
+      o_.cr_sample = parse_size(s, "cr_sample");
+    }
+    r.done({"path", "by", "groups", "max", "tokens", "cr_sample", "max_memory", "allow_missing"});
+    ready();
+  }
+  std::string type() const override { return "self_repetition"; }
+
+ private:
+  std::string limit_text() const override { return fmt::format("self-repetition <= {:.4g}", max_); }
+  std::map<std::string, double> limits() const override { return {{"max", max_}}; }
+  std::string measure(const diversity_column& c, bool& passed) const override {
+    if (!c.self_repetition()) {  // the 4-gram counts outgrew max_memory: nothing measured, so no pass
+      passed = false;
+      value_ = 0;
+      return "not measured: the 4-gram counts outgrew max_memory (raise it)";
+    }
+    value_ = *c.self_repetition();
+    passed = value_ <= max_ + 1e-12;
+    return fmt::format("{:.4g} (over {} texts)", value_, with_commas(c.self_repetition_texts()));
+  }
+  double max_;
+};
+
 class near_duplicates_check final : public diversity_check {
  public:
   explicit near_duplicates_check(check_settings& r) : diversity_check(r) {
@@ -207,6 +246,7 @@ class near_duplicates_check final : public diversity_check {
 
 }  // namespace
 
+std::unique_ptr<gate_check> make_self_repetition_check(check_settings& r) { return std::make_unique<self_repetition_check>(r); }
 std::unique_ptr<gate_check> make_near_duplicates_check(check_settings& r) { return std::make_unique<near_duplicates_check>(r); }
 std::unique_ptr<gate_check> make_distinct_n_check(check_settings& r) { return std::make_unique<distinct_n_check>(r); }
 std::unique_ptr<gate_check> make_compression_ratio_check(check_settings& r) { return std::make_unique<compression_ratio_check>(r); }
