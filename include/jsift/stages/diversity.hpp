@@ -160,12 +160,18 @@ class diversity_column {
     uint64_t n;
     std::string text;
   };
-  std::unordered_map<uint64_t, opening_total> openings_;  // by the opening's hash (XXH3-64)
+  // By the opening's hash (XXH3-64), in 64 partitions by its top bits,
+  // filled by the workers (counts add up in any order).
+  struct opening_partition {
+    std::mutex m;
+    std::unordered_map<uint64_t, opening_total> counts;
+  };
+  std::unique_ptr<opening_partition[]> openings_;
   // The compression sample: the texts of lowest priority, at most cr_sample bytes.
-  std::vector<diversity_partial::sample> sample_;  // a max-heap by priority
+  std::vector<diversity_partial::sample> sample_;  // candidates: trim_samples() keeps the lowest priorities
   uint64_t sample_bytes_ = 0, all_bytes_ = 0;
   std::atomic<uint64_t> threshold_{UINT64_MAX};  // texts at or above it can no longer enter
-  std::vector<diversity_partial::sample> bleu_;    // the self-BLEU sample: a max-heap by priority
+  std::vector<diversity_partial::sample> bleu_;    // the self-BLEU sample's candidates
   std::atomic<uint64_t> bleu_threshold_{UINT64_MAX};
   std::unique_ptr<key_counter> text_grams_;        // texts per 4-gram
   std::optional<double> self_rep_, self_bleu_;
@@ -184,6 +190,7 @@ class diversity_column {
   mutable std::mutex groups_m_;      // groups_ grows on the workers
   mutable std::map<std::string, std::unique_ptr<diversity_column>> groups_;
   diversity_column* group_column(const std::string& name) const;
+  void trim_samples();  // both samples to what they keep (committing thread)
 };
 
 }  // namespace jsift

@@ -42,6 +42,7 @@ diversity_column::diversity_column(text_source source, const diversity_options& 
   unique_ = std::make_unique<distinct_sketch>(UINT64_MAX);  // texts: always exact (the memory per text is stated)
   for (auto& s : ngram_sets_) s = std::make_unique<distinct_sketch>(o_.max_exact);
   if (o_.self_repetition) text_grams_ = std::make_unique<key_counter>(o_.max_counted);
+  openings_ = std::make_unique<opening_partition[]>(64);
   if (o_.near) set_inputs({});
 }
 
@@ -152,6 +153,24 @@ void diversity_column::measure(const record_ref& rec, diversity_partial& p) cons
 }
 
 void diversity_column::flush(diversity_partial& p) {
+  if (!p.openings.empty()) {  // into the shared table, a partition at a time
+    std::vector<std::pair<uint64_t, const diversity_partial::opening_count*>> by_part;
+    by_part.reserve(p.openings.size());
+    for (const auto& [h, c] : p.openings) by_part.emplace_back(h, &c);
+    std::sort(by_part.begin(), by_part.end(), [](const auto& a, const auto& b) { return (a.first >> 58) < (b.first >> 58); });
+    for (size_t i = 0; i < by_part.size();) {
+      opening_partition& part = openings_[by_part[i].first >> 58];
+      std::lock_guard<std::mutex> lock(part.m);
+      for (const size_t pi = by_part[i].first >> 58; i < by_part.size() && (by_part[i].first >> 58) == pi; ++i) {
+        const auto& c = *by_part[i].second;
+        auto [it, fresh] = part.counts.try_emplace(by_part[i].first, opening_total{0, {}});
+        if (fresh) it->second.text.assign(p.opening_text, c.at, c.len);
+        it->second.n += c.n;
+      }
+    }
+    p.openings.clear();
+    p.opening_text.clear();
+  }
   for (auto& [name, g] : p.groups) {
     g.second->seq = p.seq;
     g.first->flush(*g.second);
@@ -219,37 +238,37 @@ void diversity_column::merge(diversity_partial& p, uint32_t file, uint64_t first
       if (tail_.size() > keep) tail_.erase(tail_.begin(), tail_.end() - keep);
     }
   }
-  for (const auto& [h, c] : p.openings) {
-    auto [it, fresh] = openings_.try_emplace(h, opening_total{0, {}});
-    if (fresh) it->second.text.assign(p.opening_text, c.at, c.len);
-    it->second.n += c.n;
-  }
-  auto later = [](const diversity_partial::sample& a, const diversity_partial::sample& b) { return a.priority < b.priority; };
-  // The self-BLEU sample: the bleu_sample lowest priorities.
-  for (auto& s : p.bleu) {
-    if (s.priority >= bleu_threshold_.load(std::memory_order_relaxed)) continue;
-    bleu_.push_back(std::move(s));
-    std::push_heap(bleu_.begin(), bleu_.end(), later);
-    if (bleu_.size() > o_.bleu_sample) {
-      std::pop_heap(bleu_.begin(), bleu_.end(), later);
-      bleu_.pop_back();
-      bleu_threshold_.store(bleu_.front().priority, std::memory_order_relaxed);
-    }
-  }
-  // The compression sample: the lowest priorities that fit in cr_sample bytes.
-  for (auto& s : p.cr) {
-    if (s.priority >= threshold_.load(std::memory_order_relaxed)) continue;
-    sample_bytes_ += s.text.size() + 1;
-    sample_.push_back(std::move(s));
-    std::push_heap(sample_.begin(), sample_.end(), later);
-    while (o_.cr_sample && sample_bytes_ > o_.cr_sample + 1 && !sample_.empty()) {
-      std::pop_heap(sample_.begin(), sample_.end(), later);
-      sample_bytes_ -= sample_.back().text.size() + 1;
-      threshold_.store(std::min(threshold_.load(), sample_.back().priority), std::memory_order_relaxed);
-      sample_.pop_back();
-    }
-  }
+  // The samples: candidates gather, and are cut back to the lowest
+  // priorities whenever they hold twice what is kept (a sort per cut, not a
+  // heap operation per text on this thread).
+  for (auto& s : p.bleu)
+    if (s.priority < bleu_threshold_.load(std::memory_order_relaxed)) bleu_.push_back(std::move(s));
+  if (bleu_.size() > 2 * o_.bleu_sample + 64) trim_samples();
+  for (auto& s : p.cr)
+    if (s.priority < threshold_.load(std::memory_order_relaxed)) sample_bytes_ += s.text.size() + 1, sample_.push_back(std::move(s));
+  if (o_.cr_sample && sample_bytes_ > 2 * o_.cr_sample + 4096) trim_samples();
   p.clear();
+}
+
+void diversity_column::trim_samples() {
+  auto by_priority = [](const diversity_partial::sample& a, const diversity_partial::sample& b) { return a.priority < b.priority; };
+  // Self-BLEU: the bleu_sample lowest priorities.
+  if (bleu_.size() > o_.bleu_sample) {
+    std::nth_element(bleu_.begin(), bleu_.begin() + ptrdiff_t(o_.bleu_sample), bleu_.end(), by_priority);
+    bleu_threshold_.store(bleu_[o_.bleu_sample].priority, std::memory_order_relaxed);
+    bleu_.resize(o_.bleu_sample);
+  }
+  // Compression: the longest run of lowest priorities within cr_sample bytes
+  // (texts joined by a space: each counts its bytes + 1, the last one's space
+  // is the + 1 of the limit).
+  if (!o_.cr_sample || sample_bytes_ <= o_.cr_sample + 1) return;
+  std::sort(sample_.begin(), sample_.end(), by_priority);
+  uint64_t bytes = 0;
+  size_t keep = 0;
+  while (keep < sample_.size() && bytes + sample_[keep].text.size() + 1 <= o_.cr_sample + 1) bytes += sample_[keep++].text.size() + 1;
+  if (keep < sample_.size()) threshold_.store(sample_[keep].priority, std::memory_order_relaxed);
+  sample_.resize(keep);
+  sample_bytes_ = bytes;
 }
 
 namespace {
@@ -314,13 +333,14 @@ void diversity_column::finish() {
     for (size_t g = 1; g <= diversity_options::max_n; ++g) ngram_total_[g - 1] = tokens_ >= g ? tokens_ - g + 1 : 0;
   // The most frequent openings (ties: in byte order), then the table is freed.
   top_.clear();
-  top_.reserve(openings_.size());
-  for (auto& [h, o] : openings_) top_.emplace_back(std::move(o.text), o.n);
+  for (unsigned i = 0; i < 64; ++i)
+    for (auto& [h, o] : openings_[i].counts) top_.emplace_back(std::move(o.text), o.n);
   const size_t k = std::min(o_.top_openings, top_.size());
   std::partial_sort(top_.begin(), top_.begin() + ptrdiff_t(k), top_.end(),
                     [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
   top_.resize(k);
-  openings_ = {};
+  openings_.reset();
+  trim_samples();
   auto by_place = [](const auto& a, const auto& b) { return std::tie(a.file, a.offset, a.index) < std::tie(b.file, b.offset, b.index); };
   std::sort(sample_.begin(), sample_.end(), by_place);
   if (text_grams_ && !text_grams_->overflowed()) {
