@@ -231,6 +231,30 @@ class near_tests(jsift_case):
         r = self.run_jsift("diversity", "--bands", "20", src)
         self.assertEqual(r.rc, 2, r.err)
 
+    def test_near_duplicates_per_group_are_within_each_group(self):
+        texts = generate(900, 12)
+        kinds = ["a", "b", "c"]
+        recs = [{"output": t, "kind": kinds[(i * 7) % 3]} for i, t in enumerate(texts)]
+        src = self.write("in.jsonl", "".join(json.dumps(r) + "\n" for r in recs))
+        want = {}
+        for k in kinds:
+            group = [r["output"] for r in recs if r["kind"] == k]
+            want[k] = reference(group)["verdicts"].count("near") / len(group)
+        for j in (["-j", "1"], ["-j", "3", "--chunk-bytes", "4KiB"]):
+            r = self.run_jsift("diversity", "--near", "--by", ".kind", "--json", src, *j)
+            self.assertEqual(r.rc, 0, r.err)
+            col = r.json()["datasets"][0]["columns"][0]
+            self.assertEqual({g["group"]: g["near_duplicates"] for g in col["groups"]["groups"]}, want)
+            # The column's own rate stays the whole dataset's, across groups.
+            self.assertEqual(col["near_duplicates"]["near_duplicates"], reference(texts)["verdicts"].count("near"))
+        worst = max(want.values())
+        for limit, rc in ((worst + 1e-9, 0), (worst - 1e-9, 1)):
+            cfg = self.write("g.toml", '[[check]]\ntype = "near_duplicates"\nby = ".kind"\nmax_rate = %r\n' % limit)
+            r = self.run_jsift("gate", "--config", cfg, "--report-json", self.path("g.json"), src)
+            self.assertEqual(r.rc, rc, r.out)
+            c = json.loads(slurp(self.path("g.json")))["checks"][0]
+            self.assertEqual((c["value"], c["groups"]), (worst, want))
+
     def test_run_near_equals_dedup_near_and_takes_the_same_keys(self):
         texts = generate(800, 9)
         recs = [{"id": i, "output": t, "kind": ["a", "b"][i % 2]} for i, t in enumerate(texts)]

@@ -69,6 +69,8 @@ class diversity_column;
 struct diversity_partial {
   uint64_t seq = 0;  // the chunk's sequence number: set before flush()
   std::unique_ptr<near_seen::chunk_items> near;  // with near: the chunk's texts' band keys
+  std::unique_ptr<near_seen::chunk_items> group_near;  // with near and by: the same, salted by group
+  std::vector<std::string> near_groups;                // ... and each text's group
   uint64_t records = 0, records_without = 0, texts = 0, tokens = 0, text_bytes = 0;
   std::array<uint64_t, 3> rules{};
   std::map<uint64_t, uint64_t> lengths;  // tokens per text -> texts
@@ -140,6 +142,9 @@ class diversity_column {
   // The Jensen-Shannon divergence (base 2, 0..1) of this column's group
   // shares and `other`'s, over the union of their groups.
   double group_jsd(const diversity_column& other) const;
+  // With near and by (after finish()): a group's share of texts with an
+  // earlier near-duplicate in the same group; empty for a group without texts.
+  std::optional<double> group_near_rate(const std::string& group) const;
   // With near (after finish()): the near-duplicate stage's figures.
   const near_seen* near() const { return near_.get(); }
   // With `reference` (the first dataset's same column) and `by`: the
@@ -185,6 +190,8 @@ class diversity_column {
   std::vector<std::pair<std::string, uint64_t>> top_;
   memory_budget near_budget_;
   std::unique_ptr<near_seen> near_;
+  std::unique_ptr<near_seen> group_near_;                           // with by: keys salted by group
+  std::map<std::string, std::pair<uint64_t, uint64_t>> group_near_counts_;  // group: texts, near-duplicates
   std::vector<input_file> inputs_;
   diversity_options group_options_;  // o_ without by and near
   mutable std::mutex groups_m_;      // groups_ grows on the workers

@@ -62,7 +62,8 @@ class near_seen {
     explicit chunk_items(const near_seen& owner);
     // The item at line `index` of the chunk; an empty or wordless text has
     // no key (it is kept and counted as keyless).
-    void add(std::string_view text, uint32_t index);
+    // With `salt` (a group's hash), its keys meet only keys of the same salt.
+    void add(std::string_view text, uint32_t index, uint64_t salt = 0);
     size_t size() const { return index_.size(); }
     void clear();
     // Every band key added (a reference set's collection).

@@ -263,8 +263,12 @@ class diversity_command final : public command {
   }
   const diversity_column* empty_column(size_t col) const {
     static std::map<size_t, std::unique_ptr<diversity_column>> empty;
+    static diversity_options plain;  // as a group's column: without by and near
+    plain = opts_;
+    plain.by.reset();
+    plain.near = false;
     auto& c = empty[col];
-    if (!c) c = std::make_unique<diversity_column>(text_source::automatic(), opts_), c->finish();
+    if (!c) c = std::make_unique<diversity_column>(text_source::automatic(), plain), c->finish();
     return c.get();
   }
   // Rows of each group's share, the entropy and the divergence from the first dataset.
@@ -285,6 +289,15 @@ class diversity_command final : public command {
       e.push_back(fmt::format("{:.4f}", r.columns[col]->group_entropy()));
       j.push_back(&r == &results[0] ? std::string("-") : fmt::format("{:.4f}", r.columns[col]->group_jsd(*results[0].columns[col])));
     }
+    if (results[0].column(col).near())
+      for (const auto& g : group_names(results, col)) {
+        std::vector<std::string> v;
+        for (const auto& r : results) {
+          auto rate = r.column(col).group_near_rate(g);
+          v.push_back(rate ? fmt::format("{:.4f}", *rate) : std::string("-"));
+        }
+        out.emplace_back("near-dups: " + g, std::move(v));
+      }
     out.emplace_back("entropy (normalised)", std::move(e));
     out.emplace_back("JSD vs first", std::move(j));
     return out;
@@ -321,10 +334,27 @@ class diversity_command final : public command {
       out += "\n|---|";
       for (size_t i = 0; i < results.size(); ++i) out += "---:|";
       out += '\n';
-      for (const auto& [name, v] : figures(results, col)) {
-        out += "| " + name + " |";
-        for (const auto& x : v) out += " " + cell(x) + " |";
+      auto section = [&](const rows& r) {
+        for (const auto& [name, v] : r) {
+          out += "| " + cell(name) + " |";
+          for (const auto& x : v) out += " " + cell(x) + " |";
+          out += '\n';
+        }
+      };
+      section(figures(results, col));
+      if (!opts_.by) continue;
+      auto header = [&](const std::string& title) {
+        out += fmt::format("\n### {}\n\n| |", title);
+        for (const auto& d : results) out += " " + cell(d.label) + " |";
+        out += "\n|---|";
+        for (size_t i = 0; i < results.size(); ++i) out += "---:|";
         out += '\n';
+      };
+      header(fmt::format("by `{}`", opts_.by->text()));
+      section(balance(results, col));
+      for (const auto& g : group_names(results, col)) {
+        header(fmt::format("`{}` = {}", opts_.by->text(), cell(g)));
+        section(figures(group_results(results, col, g), 0));
       }
     }
     return out;

@@ -32,6 +32,8 @@ void diversity_partial::clear() {
   bleu.clear();
   text_grams.clear();
   if (near) near->clear();
+  if (group_near) group_near->clear();
+  near_groups.clear();
   groups.clear();
 }
 
@@ -55,6 +57,16 @@ void diversity_column::set_inputs(const std::vector<input_file>& files) {
   no.clusters = true;
   no.top_clusters = o_.top_clusters;
   near_ = std::make_unique<near_seen>(no, inputs_, near_budget_);
+  if (o_.by) {
+    no.clusters = false;
+    group_near_ = std::make_unique<near_seen>(no, inputs_, near_budget_);
+  }
+}
+
+std::optional<double> diversity_column::group_near_rate(const std::string& group) const {
+  auto it = group_near_counts_.find(group);
+  if (it == group_near_counts_.end() || it->second.first == 0) return std::nullopt;
+  return double(it->second.second) / double(it->second.first);
 }
 
 diversity_column* diversity_column::group_column(const std::string& name) const {
@@ -143,6 +155,13 @@ void diversity_column::measure(const record_ref& rec, diversity_partial& p) cons
       if (!p.near) p.near = std::make_unique<near_seen::chunk_items>(*near_);
       p.near->add(t, rec.index);
     }
+    if (group_near_) {  // the same text's keys, salted by its group
+      thread_local std::string group_name;
+      group_name = group_text(*o_.by, rec.root);
+      if (!p.group_near) p.group_near = std::make_unique<near_seen::chunk_items>(*group_near_);
+      p.group_near->add(t, rec.index, XXH3_64bits_withSeed(group_name.data(), group_name.size(), 1) | 1);
+      p.near_groups.push_back(group_name);
+    }
     const uint64_t where[3] = {rec.file, rec.offset, k};
     const uint64_t priority = XXH3_64bits_withSeed(where, sizeof where, o_.seed);
     if ((o_.compress || o_.self_repetition) && (o_.cr_sample == 0 || priority < threshold_.load(std::memory_order_relaxed)))
@@ -182,6 +201,10 @@ void diversity_column::flush(diversity_partial& p) {
     if (!p.near) p.near = std::make_unique<near_seen::chunk_items>(*near_);
     near_->resolve(p.seq, *p.near);
   }
+  if (group_near_) {
+    if (!p.group_near) p.group_near = std::make_unique<near_seen::chunk_items>(*group_near_);
+    group_near_->resolve(p.seq, *p.group_near);
+  }
   unique_->insert(p.text_keys.data(), p.text_keys.size());
   p.text_keys.clear();
   if (o_.tokens == token_mode::words) {
@@ -209,6 +232,14 @@ void diversity_column::merge(diversity_partial& p, uint32_t file, uint64_t first
   if (near_) {
     near_->begin_chunk(p.seq, file, first_line);
     for (size_t i = 0; i < p.near->size(); ++i) near_->take(*p.near, i);
+  }
+  if (group_near_) {
+    group_near_->begin_chunk(p.seq, file, first_line);
+    for (size_t i = 0; i < p.group_near->size(); ++i) {
+      auto& c = group_near_counts_[p.near_groups[i]];
+      ++c.first;
+      c.second += group_near_->take(*p.group_near, i) == near_seen::verdict::near;
+    }
   }
   records_ += p.records;
   records_without_ += p.records_without;
@@ -320,6 +351,7 @@ uint64_t compressed_size(std::string_view text, unsigned threads) {
 void diversity_column::finish() {
   for (auto& [name, c] : groups_) c->finish();
   if (near_) near_->finish();
+  if (group_near_) group_near_->finish();
   unique_->finish();
   distinct_texts_ = unique_->count();
   unique_.reset();
@@ -522,6 +554,11 @@ void diversity_column::write_json(json_writer& w, const diversity_column* refere
       w.key("group").value(name);
       w.key("records").value(c->records_);
       w.key("share").value(records_ ? double(c->records_) / double(records_) : 0);
+      if (group_near_) {
+        w.key("near_duplicates");
+        if (auto r = group_near_rate(name)) w.value(*r);
+        else w.null();
+      }
       w.key("figures");
       c->write_json(w);
       w.end_object();

@@ -77,6 +77,12 @@ class diversity_check : public gate_check {
   // The figure (also kept in value_) against the limit, in words.
   virtual std::string measure(const diversity_column& c, bool& passed) const = 0;
   virtual std::map<std::string, double> limits() const = 0;
+  // A group's figure: its column's, unless the check measures groups otherwise.
+  virtual std::string measure_group(const std::string& group, const diversity_column& c, bool& passed) const {
+    (void)group;
+    return measure(c, passed);
+  }
+  const diversity_column& column() const { return *col_; }
   mutable double value_ = 0;
   // With `by`: each group's figure (only `groups` when given; a listed
   // group without texts fails); the check's value is the worst group's.
@@ -85,7 +91,7 @@ class diversity_check : public gate_check {
     for (const auto& [g, c] : col_->groups()) {
       if ((!only_.empty() && !only_.count(g)) || c->texts() == 0) continue;
       bool ok = true;
-      const std::string m = measure(*c, ok);
+      const std::string m = measure_group(g, *c, ok);
       r.groups[g] = value_;
       r.value = r.value ? (at_least ? std::min(*r.value, value_) : std::max(*r.value, value_)) : value_;
       r.measured += fmt::format("{}{} {}", r.measured.empty() ? "" : ", ", g, m);
@@ -226,7 +232,7 @@ class near_duplicates_check final : public diversity_check {
     if (r.has("threshold")) o_.near_params = for_option("threshold", [&] { return minhash_params::for_threshold(r.num("threshold"), ngram); });
     if (rows) o_.near_params.bands = unsigned(r.count("bands").value_or(0)), o_.near_params.rows = unsigned(r.count("rows").value_or(0));
     for_option("bands", [&] { o_.near_params.check(); return 0; });
-    r.done({"path", "max_rate", "threshold", "bands", "rows", "ngram", "allow_missing"});
+    r.done({"path", "by", "groups", "max_rate", "threshold", "bands", "rows", "ngram", "allow_missing"});
     ready();
   }
   std::string type() const override { return "near_duplicates"; }
@@ -240,6 +246,12 @@ class near_duplicates_check final : public diversity_check {
     value_ = n.rate();
     return fmt::format("{:.4g} ({} of {} texts; MinHash {} x {})", n.rate(), with_commas(n.near_duplicates()), with_commas(n.items()),
                        o_.near_params.bands, o_.near_params.rows);
+  }
+  // Per group: near-duplicates within the group (keys salted by it).
+  std::string measure_group(const std::string& group, const diversity_column&, bool& passed) const override {
+    value_ = column().group_near_rate(group).value_or(0);
+    passed = value_ <= max_rate_ + 1e-12;
+    return fmt::format("{:.4g}", value_);
   }
   double max_rate_;
 };

@@ -653,7 +653,7 @@ const std::vector<check_type>& check_types() {
       {"compression_ratio", {"path", "by", "groups", "max", "tokens", "cr_sample", "allow_missing"}, make_compression_ratio_check},
       {"openings", {"path", "by", "groups", "max_share", "tokens", "allow_missing"}, make_openings_check},
       {"self_repetition", {"path", "by", "groups", "max", "tokens", "cr_sample", "max_memory", "allow_missing"}, make_self_repetition_check},
-      {"near_duplicates", {"path", "max_rate", "threshold", "bands", "rows", "ngram", "allow_missing"}, make_near_duplicates_check},
+      {"near_duplicates", {"path", "by", "groups", "max_rate", "threshold", "bands", "rows", "ngram", "allow_missing"}, make_near_duplicates_check},
   };
   return types;
 }

@@ -34,7 +34,7 @@ std::string_view excerpt_of(std::string_view text) {
 
 near_seen::chunk_items::chunk_items(const near_seen& owner) : owner_(owner), mh_(owner.o_.params) {}
 
-void near_seen::chunk_items::add(std::string_view text, uint32_t index) {
+void near_seen::chunk_items::add(std::string_view text, uint32_t index, uint64_t salt) {
   const auto& p = owner_.o_.params;
   index_.push_back(index);
   const size_t at = keys_.size();
@@ -44,6 +44,8 @@ void near_seen::chunk_items::add(std::string_view text, uint32_t index) {
   if (dups) low_.resize(low_at + p.permutations());
   if (mh_.sign(text, keys_.data() + at, dups ? low_.data() + low_at : nullptr)) {
     at_.push_back(uint32_t(at));
+    if (salt)
+      for (size_t b = at; b < keys_.size(); ++b) keys_[b] = hash_pair(keys_[b], {salt, 0});
   } else {
     at_.push_back(no_key);
     keys_.resize(at);
