@@ -67,8 +67,8 @@ void key_counter::add(const uint64_t* keys, size_t n) {
 void key_counter::release() {
   for (unsigned i = 0; i < partitions; ++i) {
     std::lock_guard<std::mutex> lock(parts_[i].m);
-    parts_[i].keys = {};
-    parts_[i].counts = {};
+    std::vector<uint64_t>().swap(parts_[i].keys);  // `= {}` would keep the capacity
+    std::vector<uint32_t>().swap(parts_[i].counts);
     parts_[i].used = 0;
   }
 }

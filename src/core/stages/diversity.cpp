@@ -88,8 +88,8 @@ double diversity_column::group_entropy() const {
 }
 
 void diversity_column::measure(const record_ref& rec, diversity_partial& p) const {
-  if (o_.by) {  // the record's group measures it too
-    thread_local std::string group;
+  thread_local std::string group;  // with by: the record's group, which measures it too
+  if (o_.by) {
     group = group_text(*o_.by, rec.root);
     auto& g = p.groups[group];
     if (!g.first) g.first = group_column(group), g.second = std::make_unique<diversity_partial>();
@@ -156,11 +156,9 @@ void diversity_column::measure(const record_ref& rec, diversity_partial& p) cons
       p.near->add(t, rec.index);
     }
     if (group_near_) {  // the same text's keys, salted by its group
-      thread_local std::string group_name;
-      group_name = group_text(*o_.by, rec.root);
       if (!p.group_near) p.group_near = std::make_unique<near_seen::chunk_items>(*group_near_);
-      p.group_near->add(t, rec.index, XXH3_64bits_withSeed(group_name.data(), group_name.size(), 1) | 1);
-      p.near_groups.push_back(group_name);
+      p.group_near->add(t, rec.index, XXH3_64bits_withSeed(group.data(), group.size(), 1) | 1);
+      p.near_groups.push_back(group);
     }
     const uint64_t where[3] = {rec.file, rec.offset, k};
     const uint64_t priority = XXH3_64bits_withSeed(where, sizeof where, o_.seed);
