@@ -45,6 +45,22 @@ def conversation(rec):
     return None
 
 
+def pipe_argvs(*commands):
+    """The stdout of the commands (argv lists) chained with pipes; each must exit 0."""
+    procs, prev = [], None
+    for args in commands:
+        p = subprocess.Popen(args, stdin=prev, stdout=subprocess.PIPE)
+        if prev:
+            prev.close()
+        prev = p.stdout
+        procs.append(p)
+    out = prev.read()
+    prev.close()
+    for p in procs:
+        assert p.wait() == 0, p.args
+    return out
+
+
 class result:
     def __init__(self, proc):
         self.rc = proc.returncode

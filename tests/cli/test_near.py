@@ -272,7 +272,7 @@ class near_tests(jsift_case):
         cfg = self.write("p.toml", '[dedup]\nnear = true\n[rebalance]\nby = ".kind"\nequal = true\n[output]\ndir = "%s"\n'
                          % self.path("out2"))
         r, rep = self.run_with_report("run", "--config", cfg, src, "-j", "2")
-        want = pipe_out([JSIFT, "dedup", "-q", "--near", src], [JSIFT, "rebalance", "-q", "--by", ".kind", "--equal", "-"])
+        want = pipe_argvs([JSIFT, "dedup", "-q", "--near", src], [JSIFT, "rebalance", "-q", "--by", ".kind", "--equal", "-"])
         self.assertEqual(slurp(self.path("out2/data.jsonl")), want)
         # against: the reference's band keys, as dedup --near --against.
         ev = self.write("ev.jsonl", "".join(json.dumps({"output": t}) + "\n" for t in texts[:50]))
@@ -291,21 +291,6 @@ class near_tests(jsift_case):
             self.assertIn(word, r.err)
             self.assertIn("bad.toml:", r.err)
 
-
-def pipe_out(*commands):
-    """The stdout of commands chained with pipes."""
-    procs, prev = [], None
-    for args in commands:
-        p = subprocess.Popen(args, stdin=prev, stdout=subprocess.PIPE)
-        if prev:
-            prev.close()
-        prev = p.stdout
-        procs.append(p)
-    out = prev.read()
-    prev.close()
-    for p in procs:
-        assert p.wait() == 0, p.args
-    return out
 
 def jaccard_of(x, y):
     """The true Jaccard similarity of two texts' shingle sets, by the reference's words."""

@@ -4,7 +4,6 @@ explode or window made) has one disposition; -j changes nothing; config errors
 name the line."""
 import json
 import os
-import subprocess
 
 from harness import *  # noqa: F401,F403
 
@@ -16,18 +15,7 @@ EXPLODE_INPUT = fixture("golden", "explode-input.jsonl")
 
 def pipe(*commands, inputs):
     """The stdout of jsift commands chained with pipes, the first reading `inputs`."""
-    procs, prev = [], None
-    for i, args in enumerate(commands):
-        p = subprocess.Popen([JSIFT, args[0], "-q", *args[1:], *(inputs if i == 0 else [])], stdin=prev, stdout=subprocess.PIPE)
-        if prev:
-            prev.close()
-        prev = p.stdout
-        procs.append(p)
-    out = prev.read()
-    prev.close()
-    for p in procs:
-        assert p.wait() == 0, p.args
-    return out
+    return pipe_argvs(*([JSIFT, args[0], "-q", *args[1:], *(inputs if i == 0 else [])] for i, args in enumerate(commands)))
 
 
 class run_transform_tests(jsift_case):
