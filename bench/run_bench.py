@@ -119,7 +119,7 @@ for n in range(1, 5):
     out["distinct-%d" % n] = round(len(set(zip(*(tokens[i:] for i in range(n))))) / grams, 6)
 data = joined.encode()
 out["compression_ratio"] = round(len(data) / len(gzip.compress(data, compresslevel=9)), 2)
-sets = [set(zip(*(w[i:] for i in range(4)))) for w in (t.split(" ") for t in texts)]
+sets = [set(zip(*(w[i:] for i in range(4)))) for w in (t.split() for t in texts)]
 df = collections.Counter(g for s in sets for g in s)
 out["self_repetition"] = round(sum(math.log(1 + sum(df[g] - 1 for g in s)) for s in sets) / len(sets), 6)
 print(json.dumps(out, sort_keys=True))

@@ -134,20 +134,6 @@ void near_flags::define(flag_list& f) {
   f.count("--ngram", "N", ngram, "Words per shingle").shows_default("5");
 }
 
-minhash_params near_flags::params() const {
-  if (threshold && (bands || rows)) throw option_error("threshold", "give --threshold or --bands and --rows, not both");
-  if (bands.has_value() != rows.has_value()) throw option_error(bands ? "rows" : "bands", "--bands and --rows go together");
-  if (ngram < 1 || ngram > 64) throw option_error("ngram", fmt::format("expected 1 to 64 words, got {}", ngram));
-  minhash_params p;
-  p.ngram = unsigned(ngram);
-  if (threshold) p = minhash_params::for_threshold(*threshold, p.ngram);
-  if (bands) {
-    if (*bands < 1 || *rows < 1 || *bands * *rows > minhash_params::max_permutations)
-      throw option_error("bands", fmt::format("expected bands x rows between 1 and {}, got {} x {}", minhash_params::max_permutations, *bands, *rows));
-    p.bands = unsigned(*bands), p.rows = unsigned(*rows);
-  }
-  p.check();
-  return p;
-}
+minhash_params near_flags::params() const { return minhash_params::from(threshold, bands, rows, ngram); }
 
 }  // namespace jsift::cli

@@ -106,6 +106,29 @@ print(json.dumps(sum(scores) / len(scores)))
 """
 
 
+SAMPLE_SELF_BLEU = """
+import json, struct, sys, xxhash
+from nltk.translate.bleu_score import sentence_bleu, SmoothingFunction
+arg = json.load(sys.stdin)
+prio = [xxhash.xxh3_64_intdigest(struct.pack("<QQQ", 0, off, 0), seed=arg["seed"]) for off in arg["offsets"]]
+chosen = sorted(sorted(range(len(prio)), key=lambda i: prio[i])[:arg["n"]])
+docs = [arg["docs"][i] for i in chosen]
+smooth = SmoothingFunction().method1
+print(json.dumps(sum(sentence_bleu(docs[:i] + docs[i + 1:], d, weights=(1 / 3, 1 / 3, 1 / 3), smoothing_function=smooth)
+                     for i, d in enumerate(docs)) / len(docs)))
+"""
+
+
+def nltk_self_bleu_of_sample(token_lists, offsets, n, seed):
+    """Self-BLEU of the seeded sample jsift documents, chosen and scored in Python (xxhash, NLTK)."""
+    proc = subprocess.run(["/usr/bin/python3", "-c", SAMPLE_SELF_BLEU],
+                          input=json.dumps({"docs": token_lists, "offsets": offsets, "n": n, "seed": seed}).encode(),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if proc.returncode != 0:
+        raise AssertionError("the sample's reference failed: " + proc.stderr.decode())
+    return json.loads(proc.stdout)
+
+
 def nltk_self_bleu(token_lists):
     """Texygen's self-BLEU with NLTK itself (Debian's python3-nltk, run with /usr/bin/python3)."""
     proc = subprocess.run(["/usr/bin/python3", "-c", NLTK_SELF_BLEU], input=json.dumps(token_lists).encode(),
@@ -146,7 +169,7 @@ class diversity_tests(jsift_case):
         f = self.dataset("d.jsonl", recs)
         texts = [r["output"] for r in recs]
         ws = [t.split(" ") for t in texts]
-        want_rep = self_repetition_reference(ws)
+        want_rep = self_repetition_reference([t.split() for t in texts])  # the package splits on whitespace runs here
         want_bleu = nltk_self_bleu(ws)
         for args in (["-j", "1"], ["-j", "3", "--chunk-bytes", "2KiB"]):
             c = self.measure("--tokens", "whitespace", "--text", ".output", "--cr-sample", "0", f, *args)["datasets"][0]["columns"][0]
@@ -159,13 +182,25 @@ class diversity_tests(jsift_case):
         c = self.measure("--text", ".output", "--cr-sample", "0", f)["datasets"][0]["columns"][0]
         self.assertAlmostEqual(c["self_repetition"], self_repetition_reference(wt), 9)
         self.assertAlmostEqual(c["self_bleu"]["value"], nltk_self_bleu(wt), 9)
-        # A seeded sample: its size, the same for every -j, and another seed... the same figure type.
-        got = [self.measure("--sample", "25", "--text", ".output", f, *a)["datasets"][0]["columns"][0]["self_bleu"]
-               for a in (["-j", "1"], ["-j", "2", "--chunk-bytes", "2KiB"])]
-        self.assertEqual(got[0], got[1])
-        self.assertEqual(got[0]["sample"], 25)
-        self.assertNotAlmostEqual(got[0]["value"], want_bleu, 6)
+        # A seeded sample: the 25 texts of lowest priority, XXH3-64 (seed --seed) of (file, line offset,
+        # text number) as little-endian 64-bit words; NLTK on exactly those, for every -j and seed.
+        offsets, at = [], 0
+        for line in slurp(f).split(b"\n")[:-1]:
+            offsets.append(at)
+            at += len(line) + 1
+        for seed in ("0", "7"):
+            want = nltk_self_bleu_of_sample(ws, offsets, 25, int(seed))
+            got = [self.measure("--sample", "25", "--seed", seed, "--tokens", "whitespace", "--text", ".output", f, *a)
+                   ["datasets"][0]["columns"][0]["self_bleu"] for a in (["-j", "1"], ["-j", "2", "--chunk-bytes", "2KiB"])]
+            self.assertEqual(got[0], got[1])
+            self.assertEqual(got[0]["sample"], 25)
+            self.assertAlmostEqual(got[0]["value"], want, 9)
         self.assertIsNone(self.measure("--sample", "0", "--text", ".output", f)["datasets"][0]["columns"][0]["self_bleu"]["value"])
+        # A sample smaller than any text keeps one text, so both figures are measured.
+        c = self.measure("--cr-sample", "1", "--text", ".output", f)["datasets"][0]["columns"][0]
+        self.assertGreater(c["compression_sample"]["bytes"], 1)
+        self.assertIsNotNone(c["self_repetition"])
+        self.assertEqual(c["self_repetition_texts"], 1)
         # 4-gram counts past --max-memory: no figure rather than a wrong one.
         c = self.measure("--max-memory", "1KiB", "--text", ".output", f)["datasets"][0]["columns"][0]
         self.assertIsNone(c["self_repetition"])
@@ -350,6 +385,7 @@ class diversity_tests(jsift_case):
             self.assertAlmostEqual(rep["checks"][0]["value"], sr, 12)
         rep = gate('[[check]]\ntype = "self_repetition"\npath = ".output"\nmax = 100\nmax_memory = "16"\n', 1)
         self.assertIn("not measured", rep["checks"][0]["measured"])
+        self.assertIsNone(rep["checks"][0]["value"])  # no figure, not a perfect 0
         # auto texts: .output is the answer field; no texts at all fails unless allowed
         gate('[[check]]\ntype = "distinct_n"\nmin = %r\n' % (d2 - 1e-6), 0)
         empty = self.dataset("e.jsonl", [{"n": 1}])

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,11 @@ struct minhash_params {
   // the least false-positive plus false-negative area, as text-dedup
   // chooses them. Throws option_error naming "threshold" outside (0, 1).
   static minhash_params for_threshold(double threshold, unsigned ngram = 5);
+  // From the options as given (flags or config keys of these names):
+  // `threshold`, or `bands` and `rows` together, and `ngram`; option_error
+  // on a bad combination or value.
+  static minhash_params from(std::optional<double> threshold, std::optional<uint64_t> bands, std::optional<uint64_t> rows,
+                             uint64_t ngram = 5);
   // Throws option_error when a value is out of range.
   void check() const;
   unsigned permutations() const { return bands * rows; }

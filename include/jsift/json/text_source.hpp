@@ -23,7 +23,8 @@ namespace jsift {
 class text_source {
  public:
   static text_source automatic() { return text_source(); }
-  static text_source at(const std::string& path_text);
+  // A bad path is an option_error naming `field` (the flag or key it came from).
+  static text_source at(const std::string& path_text, std::string_view field = "text");
   std::string name() const { return path_ ? path_text_ : "auto"; }
   bool is_auto() const { return !path_; }
   // Appends the record's texts to `out` (views into the record's DOM or into

@@ -42,6 +42,13 @@ size_t tokenize(std::string_view text, token_mode mode, std::vector<uint64_t>& h
 // shingles of MinHash (json/minhash.hpp).
 size_t split_words(std::string_view text, bool digits_to_zero, std::string& joined, std::vector<uint32_t>& ends);
 
+// Python's str.split(): the hashes of the pieces between runs of
+// whitespace (ASCII \t \n \v \f \r, space, \x1c-\x1f, and U+0085, U+00A0,
+// U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000), none
+// empty. Self-repetition's tokens in whitespace mode, as the Python
+// `diversity` package splits a document for it. Returns how many.
+size_t split_on_whitespace_runs(std::string_view text, std::vector<uint64_t>& hashes);
+
 // The hash of the n-gram of the n token hashes at `tokens`.
 uint64_t ngram_hash(const uint64_t* tokens, size_t n) noexcept;
 

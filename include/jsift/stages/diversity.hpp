@@ -14,10 +14,13 @@
 // uniqueness set (20-30 bytes per distinct text) and its opening in the
 // openings table (the opening's bytes + about 40, per distinct opening);
 // the n-gram sets hold 20-30 bytes per distinct n-gram until `max_exact`
-// distinct n-grams, then 16 KiB (HyperLogLog); the compression sample
-// holds at most cr_sample bytes.
+// distinct n-grams, then 16 KiB (HyperLogLog); self-repetition's counts
+// 16-32 bytes per distinct 4-gram up to `max_counted`; the compression
+// sample keeps at most cr_sample bytes (or one longer text), its candidates
+// up to twice that. With `by`, each group has all of these again.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -56,10 +59,21 @@ struct diversity_options {
   size_t top_openings = 10;
   unsigned threads = 1;             // compress the sample's pieces on this many threads
   bool near = false;                // near-duplicates (MinHash LSH, stages/near_seen.hpp)
+  bool near_clusters = false;       // ... with their clusters (16 bytes per text and an excerpt per cluster)
   minhash_params near_params;
   size_t top_clusters = 10;
   std::optional<path> by;           // the same figures per group of this field (not near-duplicates)
   static constexpr size_t opening_tokens = 5;
+  // The set bounds for `bytes` of memory shared by `columns` columns: a
+  // fifth each for the four n-gram sets (30 bytes per n-gram) and for
+  // self-repetition's counts (32 bytes per 4-gram). The command and the
+  // gate's checks size them alike.
+  void fit_memory(uint64_t bytes, size_t columns = 1) {
+    const uint64_t share = bytes / (5 * std::max<size_t>(1, columns));
+    max_exact = std::max<uint64_t>(1, share / 30);
+    max_counted = std::max<uint64_t>(1, share / 32);
+  }
+  static constexpr uint64_t default_memory = uint64_t(256) << 20;
   static constexpr size_t max_n = 4;
 };
 
@@ -198,6 +212,9 @@ class diversity_column {
   mutable std::map<std::string, std::unique_ptr<diversity_column>> groups_;
   diversity_column* group_column(const std::string& name) const;
   void trim_samples();  // both samples to what they keep (committing thread)
+  // A text's 4-grams for self-repetition (its `n` tokens; in whitespace
+  // mode its pieces between whitespace runs instead), appended to `out`.
+  void text_4grams(std::string_view text, const std::vector<uint64_t>& tokens, size_t n, std::vector<uint64_t>& out) const;
 };
 
 }  // namespace jsift

@@ -20,9 +20,11 @@
 //
 // Memory: 20-30 bytes per distinct band key (bands of them per distinct
 // item: 14 x 8 gives about 350 bytes per distinct text), 30-45 with --dups
-// or clusters, which also keep 16 bytes per item (its place and cluster),
-// plus, with --dups, one byte per permutation per item (112) to estimate
-// the Jaccard similarity; with clusters, an excerpt of 80 bytes per cluster.
+// or clusters, which also keep 20 bytes per item, duplicates included (its
+// place, union-find parent and cluster size), plus, with --dups, one byte
+// per permutation per item (112) to estimate the Jaccard similarity; with
+// clusters, an excerpt of 80 bytes per cluster. The per-item part is not
+// charged to `budget` (only the band keys are).
 // Lifetimes: `files`, `budget` and `reference` must outlive the object.
 #pragma once
 
@@ -79,7 +81,7 @@ class near_seen {
     std::vector<uint32_t> index_;
     std::vector<uint32_t> at_;   // the item's first band key in keys_ (UINT32_MAX: keyless)
     std::vector<hash128> keys_;
-    std::vector<uint8_t> low_;   // with --dups: the low bytes of each signature, items with keys only
+    std::vector<uint8_t> low_;   // with --dups: the low bytes of each item's signature (zeros when keyless)
     std::string excerpts_;       // with clusters: each item's excerpt, ended by excerpt_end_
     std::vector<uint32_t> excerpt_end_;
     std::vector<verdict> v_;     // by resolve(): keyless, against, or kept for items whose keys went in

@@ -18,7 +18,7 @@ class dedup_command final : public command {
             "--near: MinHash LSH on word 5-grams (lowercased words, digits made 0; XXH64 seed 0; permutations "
             "(a*h+b) mod 2^64 mod 2^61-1 drawn from splitmix64 seeded 1; 14 bands x 8 rows as datatrove). A record is "
             "dropped (duplicate:near) when its text shares a band with an earlier record's. Memory: 20-30 bytes per distinct "
-            "band key, about 350 bytes per distinct record at 14 bands; --dups adds 16 + 112 bytes per record.\n"
+            "band key, about 350 bytes per distinct record at 14 bands; --dups adds 20 + 112 bytes per record (every record).\n"
             "Example: jsift dedup --key '.turns[].content' --normalize ws,case data/ -o unique.jsonl --dups dups.jsonl"};
   }
   void define(flag_list& f) override {
@@ -87,7 +87,7 @@ class dedup_command final : public command {
     o.dups_path = dups_;
     o.index_path = index_;
     std::vector<text_source> key;
-    for (const auto& k : keys_) key.push_back(text_source::at(k));
+    for (const auto& k : keys_) key.push_back(text_source::at(k, "key"));
     if (key.empty()) key.push_back(text_source::automatic());
     o.key_text.clear();
     for (const auto& k : key) o.key_text += (o.key_text.empty() ? "" : ",") + k.name();

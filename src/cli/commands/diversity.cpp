@@ -65,8 +65,9 @@ class diversity_command final : public command {
         .shows_default("none");
     f.text("--cr-sample", "SIZE", cr_sample_, "Text compressed for the compression ratio, a seeded sample (0: all of it)")
         .shows_default("64MiB");
-    f.count("--seed", "N", seed_, "Seed of the compression sample").shows_default("0");
-    f.text("--max-memory", "SIZE", max_memory_, "Exact distinct n-gram counts up to this much memory per dataset; HyperLogLog past it")
+    f.count("--seed", "N", seed_, "Seed of the compression and self-BLEU samples").shows_default("0");
+    f.text("--max-memory", "SIZE", max_memory_, "Memory per dataset for exact distinct n-gram counts (HyperLogLog past it) and self-repetition's 4-gram counts (none past "
+           "it); each --by group has as much again")
         .shows_default("256MiB");
     f.count("--top", "N", top_, "How many openings (first 5 tokens) to list").shows_default("10");
     f.count("--sample", "N", bleu_sample_, "Texts of the seeded self-BLEU sample (BLEU-3 of each against the others; 0: no self-BLEU)")
@@ -100,6 +101,7 @@ class diversity_command final : public command {
     opts_.top_openings = size_t(top_);
     opts_.near = near_;
     if (!by_.empty()) opts_.by = for_option("by", [&] { return path::parse(by_); });
+    opts_.near_clusters = near_;
     if (near_) opts_.near_params = near_flags_.params();
     else if (near_flags_.threshold || near_flags_.bands || near_flags_.rows || near_flags_.ngram != 5)
       throw option_error("threshold", "--threshold, --bands, --rows and --ngram go with --near");
@@ -107,12 +109,7 @@ class diversity_command final : public command {
     std::vector<text_source> sources;
     for (const auto& t : texts_) sources.push_back(text_source::at(t));
     if (sources.empty()) sources.push_back(text_source::automatic());
-    // Each n-gram set's share of the memory, at 30 bytes per distinct n-gram.
-    // Each column's share of the memory, in five parts: the four n-gram sets
-    // at 30 bytes per distinct n-gram, and self-repetition's 4-gram counts at 16.
-    const uint64_t share = parse_size(max_memory_, "max_memory") / (5 * sources.size());
-    opts_.max_exact = std::max<uint64_t>(1, share / 30);
-    opts_.max_counted = std::max<uint64_t>(1, share / 16);
+    opts_.fit_memory(parse_size(max_memory_, "max_memory"), sources.size());
     opts_.bleu_sample = size_t(bleu_sample_);
     const bool json = json_ || format_ == diversity_format::json || (format_ == diversity_format::auto_ && !md_ && !is_terminal(1));
     const bool md = md_ || format_ == diversity_format::md;
@@ -256,20 +253,21 @@ class diversity_command final : public command {
       dataset_result d;
       d.label = r.label;
       auto it = r.columns[col]->groups().find(g);
-      d.borrowed.push_back(it != r.columns[col]->groups().end() ? it->second.get() : empty_column(col));
+      d.borrowed.push_back(it != r.columns[col]->groups().end() ? it->second.get() : empty_column());
       out.push_back(std::move(d));
     }
     return out;
   }
-  const diversity_column* empty_column(size_t col) const {
-    static std::map<size_t, std::unique_ptr<diversity_column>> empty;
-    static diversity_options plain;  // as a group's column: without by and near
-    plain = opts_;
-    plain.by.reset();
-    plain.near = false;
-    auto& c = empty[col];
-    if (!c) c = std::make_unique<diversity_column>(text_source::automatic(), plain), c->finish();
-    return c.get();
+  // A column without texts, for a dataset that lacks a group.
+  const diversity_column* empty_column() const {
+    if (!empty_) {
+      empty_options_ = opts_;
+      empty_options_.by.reset();
+      empty_options_.near = false;
+      empty_ = std::make_unique<diversity_column>(text_source::automatic(), empty_options_);
+      empty_->finish();
+    }
+    return empty_.get();
   }
   // Rows of each group's share, the entropy and the divergence from the first dataset.
   static rows balance(const std::vector<dataset_result>& results, size_t col) {
@@ -394,6 +392,8 @@ class diversity_command final : public command {
   bool json_ = false, md_ = false, near_ = false;
   near_flags near_flags_;
   diversity_options opts_;
+  mutable diversity_options empty_options_;  // empty_column()'s, which keeps a reference to them
+  mutable std::unique_ptr<diversity_column> empty_;
 };
 
 }  // namespace

@@ -41,17 +41,12 @@ void read_dedup(table_reader& r, pipeline_spec& spec) {
   if (r.flag("near", false)) {  // dedup --near: key paths are texts
     if (norm != "none") r.fail("normalize", "does not apply to near = true: its shingles are already normalised");
     near_seen_options o;
-    const unsigned ngram = unsigned(r.count("ngram").value_or(5));
-    o.params.ngram = ngram;
-    if (r.has("threshold") && (r.has("bands") || r.has("rows"))) r.fail("threshold", "give threshold or bands and rows, not both");
-    if (r.has("bands") != r.has("rows")) r.fail(r.has("bands") ? "rows" : "bands", "bands and rows go together");
-    if (r.has("threshold")) {
-      const double t = r.num("threshold");
-      o.params = r.located([&] { return minhash_params::for_threshold(t, ngram); });
-    }
-    if (r.has("bands")) o.params.bands = unsigned(r.count("bands").value_or(0)), o.params.rows = unsigned(r.count("rows").value_or(0));
-    r.located([&] { o.params.check(); return 0; });
-    for (const auto& k : keys) d.near_key.push_back(r.located([&] { return text_source::at(k); }));
+    std::optional<double> threshold;
+    if (r.has("threshold")) threshold = r.num("threshold");
+    const auto bands = r.count("bands"), rows = r.count("rows");
+    const uint64_t ngram = r.count("ngram").value_or(5);
+    o.params = r.located([&] { return minhash_params::from(threshold, bands, rows, ngram); });
+    for (const auto& k : keys) d.near_key.push_back(r.located([&] { return text_source::at(k, "key"); }));
     if (d.near_key.empty()) d.near_key.push_back(text_source::automatic());
     o.key_text.clear();
     for (const auto& k : d.near_key) o.key_text += (o.key_text.empty() ? "" : ",") + k.name();

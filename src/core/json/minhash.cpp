@@ -65,6 +65,23 @@ minhash_params minhash_params::for_threshold(double threshold, unsigned ngram) {
   return best;
 }
 
+minhash_params minhash_params::from(std::optional<double> threshold, std::optional<uint64_t> bands, std::optional<uint64_t> rows,
+                                    uint64_t ngram) {
+  if (threshold && (bands || rows)) throw option_error("threshold", "give threshold or bands and rows, not both");
+  if (bands.has_value() != rows.has_value()) throw option_error(bands ? "rows" : "bands", "bands and rows go together");
+  if (ngram < 1 || ngram > 64) throw option_error("ngram", fmt::format("expected 1 to 64 words, got {}", ngram));
+  minhash_params p;
+  p.ngram = unsigned(ngram);
+  if (threshold) p = for_threshold(*threshold, p.ngram);
+  if (bands) {
+    if (*bands < 1 || *rows < 1 || *bands > max_permutations || *rows > max_permutations || *bands * *rows > max_permutations)
+      throw option_error("bands", fmt::format("expected bands x rows between 1 and {}, got {} x {}", max_permutations, *bands, *rows));
+    p.bands = unsigned(*bands), p.rows = unsigned(*rows);
+  }
+  p.check();
+  return p;
+}
+
 void minhash_params::check() const {
   if (ngram < 1 || ngram > 64) throw option_error("ngram", fmt::format("expected 1 to 64 words, got {}", ngram));
   if (bands < 1 || rows < 1 || permutations() > max_permutations)

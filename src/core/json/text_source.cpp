@@ -5,9 +5,9 @@
 
 namespace jsift {
 
-text_source text_source::at(const std::string& path_text) {
+text_source text_source::at(const std::string& path_text, std::string_view field) {
   text_source t;
-  t.path_ = for_option("text", [&] { return path::parse(path_text); });
+  t.path_ = for_option(field, [&] { return path::parse(path_text); });
   t.path_text_ = path_text;
   return t;
 }

@@ -149,4 +149,37 @@ size_t split_words(std::string_view text, bool digits_to_zero, std::string& join
   return ends.size();
 }
 
+size_t split_on_whitespace_runs(std::string_view text, std::vector<uint64_t>& hashes) {
+  const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
+  size_t n = 0, start = 0;
+  bool in_piece = false;
+  auto end_piece = [&](size_t at) {
+    if (in_piece) hashes.push_back(XXH3_64bits(text.data() + start, at - start)), ++n;
+    in_piece = false;
+  };
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char b = bytes[i];
+    size_t len = 1;
+    bool space;
+    if (b < 0x80) {
+      space = b == ' ' || (b >= 9 && b <= 13) || (b >= 0x1c && b <= 0x1f);
+    } else {
+      utf8proc_int32_t c = -1;
+      const utf8proc_ssize_t m = utf8proc_iterate(bytes + i, utf8proc_ssize_t(text.size() - i), &c);
+      len = m > 0 ? size_t(m) : 1;
+      space = c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+              c == 0x205F || c == 0x3000;
+    }
+    if (space) {
+      end_piece(i);
+    } else if (!in_piece) {
+      in_piece = true;
+      start = i;
+    }
+    i += len;
+  }
+  end_piece(text.size());
+  return n;
+}
+
 }  // namespace jsift

@@ -54,7 +54,7 @@ void diversity_column::set_inputs(const std::vector<input_file>& files) {
   near_seen_options no;
   no.params = o_.near_params;
   no.key_text = source_.name();
-  no.clusters = true;
+  no.clusters = o_.near_clusters;
   no.top_clusters = o_.top_clusters;
   near_ = std::make_unique<near_seen>(no, inputs_, near_budget_);
   if (o_.by) {
@@ -85,6 +85,17 @@ double diversity_column::group_entropy() const {
       h -= q * std::log(q);
     }
   return h / std::log(double(groups_.size()));
+}
+
+void diversity_column::text_4grams(std::string_view text, const std::vector<uint64_t>& tokens, size_t n, std::vector<uint64_t>& out) const {
+  const uint64_t* t = tokens.data();
+  if (o_.tokens == token_mode::whitespace) {  // the package splits a document on whitespace runs for this one
+    thread_local std::vector<uint64_t> pieces;
+    pieces.clear();
+    n = split_on_whitespace_runs(text, pieces);
+    t = pieces.data();
+  }
+  for (size_t i = 0; i + 4 <= n; ++i) out.push_back(ngram_hash(t + i, 4));
 }
 
 void diversity_column::measure(const record_ref& rec, diversity_partial& p) const {
@@ -122,10 +133,10 @@ void diversity_column::measure(const record_ref& rec, diversity_partial& p) cons
     const size_t n = tokenize(t, o_.tokens, tokens, &opening, &opened, diversity_options::opening_tokens);
     p.tokens += n;
     ++p.lengths[n];
-    if (n >= 4 && text_grams_ && !text_grams_->overflowed()) {  // the text's distinct 4-grams: self-repetition counts texts per 4-gram
+    if (text_grams_ && !text_grams_->overflowed()) {  // the text's distinct 4-grams: self-repetition counts texts per 4-gram
       const size_t from = p.text_grams.size();
-      for (size_t i = 0; i + 4 <= n; ++i) p.text_grams.push_back(ngram_hash(&tokens[i], 4));
-      if (n > 4) {
+      text_4grams(t, tokens, n, p.text_grams);
+      if (p.text_grams.size() > from + 1) {
         std::sort(p.text_grams.begin() + ptrdiff_t(from), p.text_grams.end());
         p.text_grams.erase(std::unique(p.text_grams.begin() + ptrdiff_t(from), p.text_grams.end()), p.text_grams.end());
       }
@@ -295,6 +306,7 @@ void diversity_column::trim_samples() {
   uint64_t bytes = 0;
   size_t keep = 0;
   while (keep < sample_.size() && bytes + sample_[keep].text.size() + 1 <= o_.cr_sample + 1) bytes += sample_[keep++].text.size() + 1;
+  if (keep == 0 && !sample_.empty()) bytes += sample_[keep++].text.size() + 1;  // at least one text, however long
   if (keep < sample_.size()) threshold_.store(sample_[keep].priority, std::memory_order_relaxed);
   sample_.resize(keep);
   sample_bytes_ = bytes;
@@ -383,7 +395,7 @@ void diversity_column::finish() {
         tokens.clear();
         grams.clear();
         const size_t n = tokenize(sample_[i].text, o_.tokens, tokens);
-        for (size_t j = 0; j + 4 <= n; ++j) grams.push_back(ngram_hash(&tokens[j], 4));
+        text_4grams(sample_[i].text, tokens, n, grams);
         std::sort(grams.begin(), grams.end());
         grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
         uint64_t others = 0;

@@ -35,6 +35,7 @@ class diversity_check : public gate_check {
       src_ = text_source::at(p.text());
     }
     o_.tokens = parse_token_mode(r.str("tokens", "words"), "tokens");
+    o_.fit_memory(diversity_options::default_memory);  // as `jsift diversity` by default
     // Only what the check reads: each check type turns its figure back on.
     o_.compress = false;
     o_.self_repetition = false;
@@ -64,8 +65,9 @@ class diversity_check : public gate_check {
     if (o_.by) {
       by_groups(r);
     } else {
+      measured_ = true;
       r.measured = measure(*col_, r.passed);
-      r.value = value_;
+      if (measured_) r.value = value_;
     }
     r.details.push_back(fmt::format("{} texts at {} ({} tokens{})", with_commas(col_->texts()), col_->source().name(),
                                     token_mode_name(o_.tokens), col_->exact() ? "" : "; distinct n-grams estimated with HyperLogLog"));
@@ -84,6 +86,7 @@ class diversity_check : public gate_check {
   }
   const diversity_column& column() const { return *col_; }
   mutable double value_ = 0;
+  mutable bool measured_ = true;  // measure() clears it when it had no figure
   // With `by`: each group's figure (only `groups` when given; a listed
   // group without texts fails); the check's value is the worst group's.
   void by_groups(check_result& r) const {
@@ -91,9 +94,12 @@ class diversity_check : public gate_check {
     for (const auto& [g, c] : col_->groups()) {
       if ((!only_.empty() && !only_.count(g)) || c->texts() == 0) continue;
       bool ok = true;
+      measured_ = true;
       const std::string m = measure_group(g, *c, ok);
-      r.groups[g] = value_;
-      r.value = r.value ? (at_least ? std::min(*r.value, value_) : std::max(*r.value, value_)) : value_;
+      if (measured_) {
+        r.groups[g] = value_;
+        r.value = r.value ? (at_least ? std::min(*r.value, value_) : std::max(*r.value, value_)) : value_;
+      }
       r.measured += fmt::format("{}{} {}", r.measured.empty() ? "" : ", ", g, m);
       if (!ok) r.passed = false, r.details.push_back(fmt::format("{}: {}", g, m));
     }
@@ -191,7 +197,7 @@ class self_repetition_check final : public diversity_check {
     max_ = r.num("max");
     if (r.has("max_memory")) {
       const std::string m = r.str("max_memory");
-      o_.max_counted = std::max<uint64_t>(1, for_option("max_memory", [&] { return parse_size(m, "max_memory"); }) / 16);
+      o_.fit_memory(for_option("max_memory", [&] { return parse_size(m, "max_memory"); }));
     }
     o_.self_repetition = true;
     if (r.has("cr_sample")) {
@@ -209,7 +215,7 @@ class self_repetition_check final : public diversity_check {
   std::string measure(const diversity_column& c, bool& passed) const override {
     if (!c.self_repetition()) {  // the 4-gram counts outgrew max_memory: nothing measured, so no pass
       passed = false;
-      value_ = 0;
+      measured_ = false;
       return "not measured: the 4-gram counts outgrew max_memory (raise it)";
     }
     value_ = *c.self_repetition();
@@ -224,14 +230,11 @@ class near_duplicates_check final : public diversity_check {
   explicit near_duplicates_check(check_settings& r) : diversity_check(r) {
     max_rate_ = r.num("max_rate");
     o_.near = true;
-    const bool rows = r.has("bands") || r.has("rows");
-    if (r.has("threshold") && rows) r.fail("threshold", "give threshold or bands and rows, not both");
-    if (r.has("bands") != r.has("rows")) r.fail(r.has("bands") ? "rows" : "bands", "bands and rows go together");
-    const unsigned ngram = unsigned(r.count("ngram").value_or(5));
-    o_.near_params.ngram = ngram;
-    if (r.has("threshold")) o_.near_params = for_option("threshold", [&] { return minhash_params::for_threshold(r.num("threshold"), ngram); });
-    if (rows) o_.near_params.bands = unsigned(r.count("bands").value_or(0)), o_.near_params.rows = unsigned(r.count("rows").value_or(0));
-    for_option("bands", [&] { o_.near_params.check(); return 0; });
+    std::optional<double> threshold;
+    if (r.has("threshold")) threshold = r.num("threshold");
+    const auto bands = r.count("bands"), rows = r.count("rows");
+    const uint64_t ngram = r.count("ngram").value_or(5);
+    o_.near_params = for_option("near_duplicates", [&] { return minhash_params::from(threshold, bands, rows, ngram); });
     r.done({"path", "by", "groups", "max_rate", "threshold", "bands", "rows", "ngram", "allow_missing"});
     ready();
   }
@@ -242,6 +245,11 @@ class near_duplicates_check final : public diversity_check {
   std::map<std::string, double> limits() const override { return {{"max", max_rate_}}; }
   std::string measure(const diversity_column& c, bool& passed) const override {
     const near_seen& n = *c.near();
+    if (n.items() == n.keyless()) {  // no text had a word: nothing compared
+      passed = false;
+      measured_ = false;
+      return fmt::format("not measured: none of {} texts has a word", with_commas(n.items()));
+    }
     passed = n.rate() <= max_rate_ + 1e-12;
     value_ = n.rate();
     return fmt::format("{:.4g} ({} of {} texts; MinHash {} x {})", n.rate(), with_commas(n.near_duplicates()), with_commas(n.items()),
