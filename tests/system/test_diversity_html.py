@@ -113,6 +113,15 @@ class diversity_html(jsift_case):
         self.assertNotIn("-d1\"", text)
         self.assert_renders(page, text, ["length-c0", "distinct-c0", "openings-c0-d0", "near-c0-d0"])
 
+    def test_groups(self):
+        lines = [json.loads(l) for l in dataset_a().splitlines()]
+        for i, rec in enumerate(lines):
+            rec["kind"] = ["chat", "qa", "tool"][i % 3]
+        a = self.write("a.jsonl", "".join(json.dumps(r) + "\n" for r in lines))
+        page, text = self.page("--by", ".kind", a, self.write("b.jsonl", dataset_b()))
+        self.assert_self_contained(text)
+        self.assert_renders(page, text, ["length-c0", "distinct-c0", "groups-c0"])
+
     def test_html_is_an_output(self):
         a = self.write("a.jsonl", dataset_a())
         same = self.path("same.json")
