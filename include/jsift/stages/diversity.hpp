@@ -1,14 +1,17 @@
 // jsift/stages/diversity.hpp — how repetitive one column of text is: the
-// texts a record gives (text_source), and the measures over them
+// texts a record gives (json/text_source.hpp), and the measures over them
 // (diversity_column): counts and tokens per text, uniqueness, distinct-n
-// and the n-gram diversity score, the compression ratio, and the most
-// frequent openings.
+// and the n-gram diversity score, the compression ratio, self-repetition,
+// self-BLEU, the most frequent openings, near-duplicates (near_seen), and
+// all of them again per group of a `by` field.
 //
 // Thread model, as every stage: measure() on the workers into a
 // chunk-private diversity_partial, flush() still on the worker (the distinct
-// sets take any order), merge() on the committing thread in input order (the
-// order-dependent parts: n-grams across chunk boundaries in whitespace mode,
-// the compression sample, the openings), finish() once.
+// sets, the 4-gram counts and the openings take any order; the near-duplicate
+// keys are resolved in input order by near_seen), merge() on the committing
+// thread in input order (the order-dependent parts: n-grams across chunk
+// boundaries in whitespace mode, the samples, the near-duplicate verdicts),
+// finish() once.
 //
 // Memory per text: 4 bytes of token-count histogram at most, its key in the
 // uniqueness set (20-30 bytes per distinct text) and its opening in the
