@@ -24,8 +24,15 @@ uint64_t splitmix64(uint64_t& state) {
 
 // The signature: per permutation, the least (a*h + b) mod 2^64 mod p over
 // the shingle hashes. The loop over permutations vectorises; the clones let
-// machines with AVX-512 (64-bit lane multiplies) or AVX2 use them.
-__attribute__((target_clones("arch=skylake-avx512", "avx2", "default")))
+// machines with AVX-512 (64-bit lane multiplies) or AVX2 use them. Not under
+// ThreadSanitizer: the clones' resolver (an ifunc) runs before its runtime
+// is up, and the binary crashes at start.
+#if defined(__SANITIZE_THREAD__)
+#define JSIFT_SIGNATURE_CLONES
+#else
+#define JSIFT_SIGNATURE_CLONES __attribute__((target_clones("arch=skylake-avx512", "avx2", "default")))
+#endif
+JSIFT_SIGNATURE_CLONES
 void min_permutations(const uint64_t* h, size_t n, const uint64_t* a, const uint64_t* b, size_t k, uint64_t* sig) {
   for (size_t i = 0; i < k; ++i) sig[i] = UINT64_MAX;
   for (size_t j = 0; j < n; ++j) {
