@@ -50,13 +50,8 @@ class dedup_command final : public command {
     o.key = key_spec::parse(keys_, normalize_);
     o.dups_path = dups_;
     o.index_path = index_;
-    if (count_only_ && s.output != "-") throw option_error("count_only", "writes no records: drop -o");
-    check_outputs(s, {{"-o", count_only_ ? "-" : s.output}, {"--dups", dups_}});
     memory_budget budget;
-    if (!max_memory_.empty()) budget.limit = parse_size(max_memory_, "max_memory");
-
-    std::unique_ptr<output_file> out;
-    if (!count_only_) out = std::make_unique<output_file>(s.output);
+    std::unique_ptr<output_file> out = open_outputs(s, budget);
     key_set reference(false, &budget);
     // Reference files are read, not passed on: their bad lines are skipped
     // (and counted as invalid there), never quarantined with the input's.
@@ -66,18 +61,31 @@ class dedup_command final : public command {
     if (!warnings.empty() && !s.quiet) print_err(warnings);
     first_seen seen(o, s.inputs, budget, against_.empty() ? nullptr : &reference);
     dedup_job job(s.inputs, s.records, seen, out.get());
-    run_with_progress(s, s.inputs, job);
-    job.finish();
-    if (count_only_) {
-      std::string line = seen.summary("dedup");
-      sys::write_all(1, line.data(), line.size(), "to stdout");
-    }
-    finish_command(s, "dedup", job, [&](json_writer& w) { w.key("dedup"), seen.write_json(w); },
-                   count_only_ ? "" : seen.summary("dedup"));
-    return 0;
+    return finish(s, job, seen, "dedup");
   }
 
  private:
+  // What both rules share: the outputs checked and opened (none with
+  // --count-only), the budget's limit set.
+  std::unique_ptr<output_file> open_outputs(const run_settings& s, memory_budget& budget) const {
+    if (count_only_ && s.output != "-") throw option_error("count_only", "writes no records: drop -o");
+    check_outputs(s, {{"-o", count_only_ ? "-" : s.output}, {"--dups", dups_}});
+    if (!max_memory_.empty()) budget.limit = parse_size(max_memory_, "max_memory");
+    return count_only_ ? nullptr : std::make_unique<output_file>(s.output);
+  }
+  // The pass, then the summary (on stdout with --count-only) and the report's `section`.
+  template <class Stage>
+  int finish(const run_settings& s, dedup_job& job, const Stage& stage, const char* section) const {
+    run_with_progress(s, s.inputs, job);
+    job.finish();
+    if (count_only_) {
+      std::string line = stage.summary("dedup");
+      sys::write_all(1, line.data(), line.size(), "to stdout");
+    }
+    finish_command(s, "dedup", job, [&](json_writer& w) { w.key(section), stage.write_json(w); }, count_only_ ? "" : stage.summary("dedup"));
+    return 0;
+  }
+
   int run_near() {
     run_settings s = make_settings(common_);
     if (normalize_ != "none")
@@ -91,12 +99,8 @@ class dedup_command final : public command {
     if (key.empty()) key.push_back(text_source::automatic());
     o.key_text.clear();
     for (const auto& k : key) o.key_text += (o.key_text.empty() ? "" : ",") + k.name();
-    if (count_only_ && s.output != "-") throw option_error("count_only", "writes no records: drop -o");
-    check_outputs(s, {{"-o", count_only_ ? "-" : s.output}, {"--dups", dups_}});
     memory_budget budget;
-    if (!max_memory_.empty()) budget.limit = parse_size(max_memory_, "max_memory");
-    std::unique_ptr<output_file> out;
-    if (!count_only_) out = std::make_unique<output_file>(s.output);
+    std::unique_ptr<output_file> out = open_outputs(s, budget);
     key_set reference(false, &budget);
     near_seen near(o, s.inputs, budget, against_.empty() ? nullptr : &reference);
     if (!against_.empty()) {
@@ -105,14 +109,7 @@ class dedup_command final : public command {
       if (!warnings.empty() && !s.quiet) print_err(warnings);
     }
     dedup_job job(s.inputs, s.records, near, key, out.get());
-    run_with_progress(s, s.inputs, job);
-    job.finish();
-    if (count_only_) {
-      std::string line = near.summary("dedup");
-      sys::write_all(1, line.data(), line.size(), "to stdout");
-    }
-    finish_command(s, "dedup", job, [&](json_writer& w) { w.key("near"), near.write_json(w); }, count_only_ ? "" : near.summary("dedup"));
-    return 0;
+    return finish(s, job, near, "near");
   }
 
   common_args common_;
