@@ -4,6 +4,7 @@
 // call their finish() after the pass.
 #pragma once
 
+#include <mutex>
 #include <vector>
 
 #include "jsift/engine/record_job.hpp"
@@ -23,6 +24,11 @@ class diversity_job final : public record_job {
 
  private:
   std::vector<diversity_column*> columns_;
+  // Committed chunks' partials, cleared, for the next chunks: their buffers
+  // keep their capacity (a fresh partial's vectors grew to megabytes by
+  // doubling on every chunk, and each growth faulted fresh pages in).
+  mutable std::mutex pool_m_;
+  mutable std::vector<std::vector<diversity_partial>> pool_;
 };
 
 }  // namespace jsift

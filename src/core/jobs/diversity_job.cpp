@@ -4,7 +4,7 @@ namespace jsift {
 
 namespace {
 struct diversity_chunk : record_chunk {
-  explicit diversity_chunk(size_t n) : parts(n) {}
+  explicit diversity_chunk(std::vector<diversity_partial> p) : parts(std::move(p)) {}
   std::vector<diversity_partial> parts;
 };
 }  // namespace
@@ -12,7 +12,15 @@ struct diversity_chunk : record_chunk {
 diversity_job::diversity_job(const std::vector<input_file>& files, record_job_options ro, std::vector<diversity_column*> columns)
     : record_job(files, std::move(ro)), columns_(std::move(columns)) {}
 
-std::unique_ptr<record_chunk> diversity_job::make_chunk() const { return std::make_unique<diversity_chunk>(columns_.size()); }
+std::unique_ptr<record_chunk> diversity_job::make_chunk() const {
+  std::vector<diversity_partial> parts;
+  {
+    std::lock_guard<std::mutex> lock(pool_m_);
+    if (!pool_.empty()) parts = std::move(pool_.back()), pool_.pop_back();
+  }
+  if (parts.empty()) parts.resize(columns_.size());
+  return std::make_unique<diversity_chunk>(std::move(parts));
+}
 
 void diversity_job::on_record(record_chunk& rc, const record_ref& rec) const {
   auto& dc = static_cast<diversity_chunk&>(rc);
@@ -30,7 +38,9 @@ void diversity_job::on_chunk_end(record_chunk& rc, const chunk& c) const {
 
 void diversity_job::on_commit(record_chunk& rc) {
   auto& dc = static_cast<diversity_chunk&>(rc);
-  for (size_t i = 0; i < columns_.size(); ++i) columns_[i]->merge(dc.parts[i], commit_file(), commit_line(0));
+  for (size_t i = 0; i < columns_.size(); ++i) columns_[i]->merge(dc.parts[i], commit_file(), commit_line(0));  // clears them
+  std::lock_guard<std::mutex> lock(pool_m_);
+  pool_.push_back(std::move(dc.parts));
 }
 
 }  // namespace jsift
