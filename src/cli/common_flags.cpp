@@ -4,6 +4,7 @@
 
 #include "jsift/error.hpp"
 #include "jsift/io/output_file.hpp"
+#include "jsift/io/task_part.hpp"
 #include "jsift/io/units.hpp"
 #include "jsift/report/run_report.hpp"
 #include "progress_bar.hpp"
@@ -57,6 +58,13 @@ void define_common(flag_list& f, common_args& a, output_flag output) {
           "Read the files of input directories whose name matches PATTERN (repeatable), instead of *.jsonl* and *.ndjson*");
 }
 
+void define_tasks(flag_list& f, common_args& a) {
+  f.count("--tasks", "N",  a.tasks,
+          "Divide the input into N parts by bytes on disk (whole lines; compressed files whole) and read one (with --task): "
+          "the outputs of tasks 0..N-1, concatenated, are the output of one run; messages name places as FILE@BYTE");
+  f.count("--task", "I", a.task, "Which part --tasks reads, 0 to N-1");
+}
+
 run_settings make_settings(const common_args& a) {
   run_settings s;
   s.records.invalid = invalid_policy::parse(a.on_invalid);
@@ -78,6 +86,12 @@ run_settings make_settings(const common_args& a) {
   s.output = a.output;
   s.report = a.report;
   s.inputs = expand_inputs(a.inputs, &s.skipped, a.globs);
+  if (a.tasks.has_value() != a.task.has_value()) throw usage_error("--tasks and --task go together");
+  if (a.tasks) {
+    if (*a.tasks == 0) throw option_error("tasks", "must be at least 1");
+    if (*a.task >= *a.tasks) throw option_error("task", fmt::format("must be below --tasks ({}), got {}", *a.tasks, *a.task));
+    s.inputs = task_part(s.inputs, *a.tasks, *a.task, a.format);
+  }
   return s;
 }
 

@@ -38,10 +38,14 @@ struct common_args {
   input_format format = input_format::auto_;
   bool profile = false;
   std::vector<std::string> globs;
+  std::optional<uint64_t> tasks, task;  // --tasks N --task I: read the I-th of N parts (io/task_part.hpp)
 };
 
 enum class output_flag { none, records };
 void define_common(flag_list& f, common_args& a, output_flag output);
+// --tasks N --task I, for the commands whose result over the whole input is
+// their tasks' results in order (records passed through or rewritten one by one).
+void define_tasks(flag_list& f, common_args& a);
 
 struct run_settings {
   std::vector<input_file> inputs;

@@ -58,6 +58,7 @@ struct line_tally {
 struct invalid_line {
   uint32_t file_index = 0;
   uint64_t line = 0;  // 1-based, set at commit
+  uint64_t offset = 0;  // the line's byte offset in its (decompressed) file
   size_t column = 1;  // 1-based byte column
   invalid_reason reason = invalid_reason::json_syntax;
   std::string message;
@@ -133,8 +134,12 @@ class record_job : public chunk_job {
   uint64_t invalid_total() const { return invalid_total_; }
   // The first keep_invalid invalid lines, with their line numbers.
   const std::vector<invalid_line>& first_invalid() const { return first_invalid_; }
-  // "FILE:LINE:COL: message" ("FILE:LINE:COL: element N: message" for JSON text)
+  // "FILE:LINE:COL: message" ("FILE:LINE:COL: element N: message" for JSON
+  // text; "FILE@BYTE:COL: message" in a task's part of the inputs, where
+  // BYTE is the line's offset: io/task_part.hpp)
   std::string locate(const invalid_line& l) const;
+  // Places are byte offsets, not line numbers: the inputs are a task's part.
+  bool places_by_offset() const { return by_offset_; }
   const std::vector<input_file>& files() const { return files_; }
 
  protected:
@@ -177,6 +182,7 @@ class record_job : public chunk_job {
   disposition_counts counts_;
   line_tally tally_;
   bool saw_lines_ = false, saw_elements_ = false;  // chunks of JSONL, of JSON text
+  bool by_offset_ = false;
   uint64_t invalid_total_ = 0;
   std::vector<invalid_line> first_invalid_;
   std::unique_ptr<output_file> quarantine_;

@@ -53,6 +53,10 @@ enum class input_format { auto_, jsonl, json };
 // `name` is used in messages.
 std::unique_ptr<byte_reader> open_stream(int fd, std::string name, input_format format = input_format::auto_);
 
+// The plain bytes [begin, end) of a regular file (end UINT64_MAX: to its
+// end), read as they are (a task's part of a file: io/task_part.hpp).
+std::unique_ptr<byte_reader> open_range(int fd, std::string name, uint64_t begin, uint64_t end);
+
 // Whether these first bytes of a file start JSON text that `format` reads
 // as records (a '[' after whitespace and a BOM for auto_; anything for json).
 bool starts_json_text(const unsigned char* head, size_t n, input_format format) noexcept;

@@ -25,6 +25,13 @@ namespace jsift {
 struct input_file {
   std::string path{};   // "-" means stdin
   std::string label{};  // shown instead of path (a spooled stdin)
+  // One task's share of the inputs (--tasks, io/task_part.hpp): the file's
+  // bytes [begin, end), whole lines of a plain file (end UINT64_MAX: to its
+  // end), and places in messages are byte offsets (the lines before the
+  // part are not read, so their number is not known).
+  uint64_t begin = 0, end = UINT64_MAX;
+  bool in_task = false;
+  bool part() const { return begin != 0 || end != UINT64_MAX; }
   std::string name() const {
     if (!label.empty()) return label;
     return path == "-" ? std::string("<stdin>") : path;
@@ -43,7 +50,8 @@ std::vector<input_file> expand_inputs(const std::vector<std::string>& args, std:
                                       const std::vector<std::string>& globs = {});
 
 // The inputs' sizes on disk, summed over the regular files among them
-// (stdin and pipes count 0). For estimates: it changes as files grow.
+// (stdin and pipes count 0; a part of a file its bytes). For estimates: it
+// changes as files grow.
 uint64_t input_size(const std::vector<input_file>& files);
 
 // Commands that read their input more than once (rebalance, sample -n) copy

@@ -20,6 +20,7 @@ class convert_command final : public command {
   }
   void define(flag_list& f) override {
     define_common(f, common_, output_flag::records);
+    define_tasks(f, common_);
     f.choice("--to", to_,
              {{"openai", chat_schema::openai},
               {"sharegpt", chat_schema::sharegpt},

@@ -16,6 +16,7 @@ class cut_command final : public command {
   }
   void define(flag_list& f) override {
     define_common(f, common_, output_flag::records);
+    define_tasks(f, common_);
     f.texts("-f,--fields", "PATH[=NAME],...", fields_, "Fields to keep, in this order (repeatable)");
     f.choice("--format", format_, {{"csv", cut_format::csv}, {"tsv", cut_format::tsv}, {"jsonl", cut_format::jsonl}},
              "csv (RFC 4180, CRLF), tsv (\\t \\n \\r \\\\ escaped) or jsonl ({\"NAME\": value as written})")

@@ -19,6 +19,7 @@ class explode_command final : public command {
   }
   void define(flag_list& f) override {
     define_common(f, common_, output_flag::records);
+    define_tasks(f, common_);
     f.texts("--inherit", "SRC=DEST", inherit_, "Copy the parent's value at SRC to DEST in every new record (repeatable)");
     f.text("--index", "PATH", index_, "Set the element's index in the array (0-based) at PATH in every new record");
   }

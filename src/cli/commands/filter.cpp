@@ -14,6 +14,7 @@ class filter_command final : public command {
   }
   void define(flag_list& f) override {
     define_common(f, common_, output_flag::records);
+    define_tasks(f, common_);
     f.text("--turns", "MIN..MAX", spec_.turns, "Conversation length in MIN..MAX (either end optional)");
     f.text("--turns-path", "PATH", spec_.turns_path,
            "Conversation for --turns (default: the first of .turns .messages .conversations .training_pairs .history .traj, "

@@ -20,6 +20,7 @@ class set_command final : public command {
   }
   void define(flag_list& f) override {
     define_common(f, common_, output_flag::records);
+    define_tasks(f, common_);
     f.texts("--del", "PATH", dels_, "Delete the values at PATH (members or elements; every one a [] path reaches)").paths();
   }
   int run(const invocation&) override {

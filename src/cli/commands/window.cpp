@@ -15,6 +15,7 @@ class window_command final : public command {
   }
   void define(flag_list& f) override {
     define_common(f, common_, output_flag::records);
+    define_tasks(f, common_);
     f.text("--history", "LO..HI", history_, "Messages before the answer: at least LO (records with fewer are skipped), at most HI")
         .shows_default("1..3");
     f.choice("--format", format_, {{"text", window_format::text}, {"messages", window_format::messages}},

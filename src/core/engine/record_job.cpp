@@ -48,6 +48,7 @@ void line_tally::merge(const line_tally& o) {
 
 record_job::record_job(const std::vector<input_file>& files, record_job_options opts)
     : files_(files), input_bytes_(input_size(files)), opts_(std::move(opts)) {
+  by_offset_ = std::any_of(files_.begin(), files_.end(), [](const input_file& f) { return f.in_task; });
   if (opts_.invalid.action == on_invalid::quarantine) {
     quarantine_ = std::make_unique<output_file>(opts_.invalid.quarantine_path);
     if (std::string why = opts_.invalid.reasons_path(); !why.empty()) quarantine_why_ = std::make_unique<output_file>(why);
@@ -83,6 +84,7 @@ std::unique_ptr<chunk_job::result> record_job::process(const chunk& c) {
     l.reason = p.reason;
     l.message = std::move(p.message);
     l.raw = std::string(raw);
+    l.offset = c.offset + uint64_t(raw.data() - c.data.data()) - col_shift;  // a BOM's bytes belong to the first line
     l.index = index;
     l.out_pos = rc->out.size();
     rc->invalid.push_back(std::move(l));
@@ -160,6 +162,7 @@ uint64_t record_job::expected_records(const record_chunk& rc, const chunk& c) co
 }
 
 std::string record_job::locate(const invalid_line& l) const {
+  if (!l.element && by_offset_) return fmt::format("{}@{}:{}: {}", files_[l.file_index].name(), l.offset, l.column, l.message);
   if (!l.element) return fmt::format("{}:{}:{}: {}", files_[l.file_index].name(), l.line, l.column, l.message);
   if (l.source_line)
     return fmt::format("{}:{}:{}: element {}: {}", files_[l.file_index].name(), l.source_line, l.source_column, l.line, l.message);
@@ -215,12 +218,14 @@ void record_job::commit(const chunk& c, result& r) {
       // The sidecar: where each quarantined line came from, and why, in order.
       why += "{\"file\":";
       json_writer::escape(why, files_[l.file_index].name());
-      why += fmt::format(",\"line\":{},\"column\":{},\"reason\":\"{}\",\"message\":", l.line, l.column, reason_key(l.reason));
+      if (by_offset_ && !l.element) why += fmt::format(",\"line\":null,\"offset\":{}", l.offset);
+      else why += fmt::format(",\"line\":{}", l.line);
+      why += fmt::format(",\"column\":{},\"reason\":\"{}\",\"message\":", l.column, reason_key(l.reason));
       json_writer::escape(why, l.message);
       why += "}\n";
     }
     if (first_invalid_.size() < opts_.keep_invalid) {  // reports need the place, not the bytes
-      first_invalid_.push_back(invalid_line{l.file_index, l.line, l.column, l.reason, l.message, {}, l.index, l.out_pos, l.element});
+      first_invalid_.push_back(invalid_line{l.file_index, l.line, l.offset, l.column, l.reason, l.message, {}, l.index, l.out_pos, l.element});
     }
   }
   if (quarantine_why_) quarantine_why_->write(why);

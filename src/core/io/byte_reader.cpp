@@ -41,7 +41,11 @@ class fd_reader final : public byte_reader {
     if (fd_ > 0) ::close(fd_);
   }
   void push_back(const char* p, size_t n) { pending_.assign(p, p + n); }
+  // Reads at most n more bytes from here on (a task's part of a file).
+  void limit(uint64_t n) { left_ = n; }
   size_t read(char* buf, size_t n) override {
+    n = size_t(std::min<uint64_t>(n, left_));
+    if (n == 0) return 0;
     if (!pending_.empty()) {
       size_t k = std::min(n, pending_.size());
       std::memcpy(buf, pending_.data(), k);
@@ -52,6 +56,7 @@ class fd_reader final : public byte_reader {
       ssize_t r = ::read(fd_, buf, n);
       if (r >= 0) {
         consumed_ += uint64_t(r);
+        if (left_ != UINT64_MAX) left_ -= uint64_t(r);
         return size_t(r);
       }
       if (errno == EINTR) {
@@ -79,6 +84,7 @@ class fd_reader final : public byte_reader {
   std::string name_;
   std::vector<char> pending_;
   uint64_t consumed_ = 0;
+  uint64_t left_ = UINT64_MAX;
 };
 
 class zstd_reader final : public byte_reader {
@@ -415,6 +421,14 @@ bool starts_json_text(const unsigned char* head, size_t n, input_format format) 
   while (i < n && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t')) ++i;
   if (format == input_format::json) return true;
   return i < n && head[i] == '[';
+}
+
+std::unique_ptr<byte_reader> open_range(int fd, std::string name, uint64_t begin, uint64_t end) {
+  auto raw = std::make_unique<fd_reader>(fd, name);
+  if (begin && ::lseek(fd, off_t(begin), SEEK_SET) < 0)
+    throw std::system_error(errno, std::generic_category(), fmt::format("cannot read '{}'", name));
+  if (end != UINT64_MAX) raw->limit(end - begin);
+  return raw;
 }
 
 std::unique_ptr<byte_reader> open_stream(int fd, std::string name, input_format format) {

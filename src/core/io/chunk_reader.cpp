@@ -118,6 +118,8 @@ struct chunk_reader::state {
   bool open = false;
   std::shared_ptr<mapped_file> map;
   size_t pos = 0;  // mapped: next byte; stream: decompressed offset of the next chunk
+  size_t first = 0;  // the byte the file is read from (a task's part starts later)
+  size_t stop = 0;   // mapped: the end of what is read
   std::unique_ptr<byte_reader> stream;
   std::shared_ptr<char> carry_buf;  // stream: the bytes after the last newline
   size_t carry_off = 0;
@@ -165,7 +167,7 @@ void chunk_reader::state::open_file(const chunk_options& o, const input_file& f)
     throw std::system_error(EISDIR, std::generic_category(), fmt::format("cannot read '{}'", f.name()));
   }
   open = true;
-  pos = 0;
+  pos = first = f.part() ? size_t(f.begin) : 0;
   eof = false;
   empty = false;
   carry = 0;
@@ -190,8 +192,13 @@ void chunk_reader::state::open_file(const chunk_options& o, const input_file& f)
         throw;
       }
       close_fd();
+      stop = size_t(std::min<uint64_t>(f.end, uint64_t(sb.st_size)));
       return;
     }
+  }
+  if (f.part()) {  // a task's part of a plain file: its bytes as they are (no sniffing mid-file)
+    stream = open_range(fd, f.name(), f.begin, f.end);
+    return;
   }
   stream = open_stream(fd, f.name(), o.format);  // owns fd from here
   count_lines = stream->compressed();
@@ -199,7 +206,7 @@ void chunk_reader::state::open_file(const chunk_options& o, const input_file& f)
 
 bool chunk_reader::state::next_mapped(const chunk_options& o, chunk& out) {
   const char* base = map->base;
-  const size_t size = map->size;
+  const size_t size = stop;
   if (pos >= size) return false;
   out = chunk{};
   out.offset = pos;
@@ -383,7 +390,7 @@ chunk_reader::chunk_reader(std::vector<input_file> files, chunk_options opts)
       all_regular = false;
       break;
     }
-    total_bytes_ += uint64_t(sb.st_size);
+    total_bytes_ += std::min<uint64_t>(f.end, uint64_t(sb.st_size)) - std::min<uint64_t>(f.begin, uint64_t(sb.st_size));
   }
   if (!all_regular) total_bytes_ = 0;
 }
@@ -392,7 +399,7 @@ chunk_reader::~chunk_reader() = default;
 
 uint64_t chunk_reader::consumed_bytes() const {
   const state& s = *st_;
-  if (s.map) return s.done_bytes + s.pos;
+  if (s.map) return s.done_bytes + s.pos - s.first;
   if (s.stream) return s.done_bytes + s.stream->consumed();
   return s.done_bytes;
 }
@@ -412,7 +419,7 @@ bool chunk_reader::next(chunk& out) {
       out.file_index = uint32_t(s.cursor);
       return true;
     }
-    if (s.map) s.done_bytes += s.map->size;
+    if (s.map) s.done_bytes += s.stop - s.first;
     else if (s.stream) s.done_bytes += s.stream->consumed();
     s.map.reset();
     s.stream.reset();

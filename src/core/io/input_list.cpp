@@ -118,7 +118,8 @@ uint64_t input_size(const std::vector<input_file>& files) {
   uint64_t total = 0;
   for (const input_file& f : files) {
     struct stat st;
-    if (f.path != "-" && ::stat(f.path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) total += uint64_t(st.st_size);
+    if (f.path != "-" && ::stat(f.path.c_str(), &st) == 0 && S_ISREG(st.st_mode))
+      total += std::min<uint64_t>(f.end, uint64_t(st.st_size)) - std::min<uint64_t>(f.begin, uint64_t(st.st_size));
   }
   return total;
 }

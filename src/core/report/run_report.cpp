@@ -64,6 +64,10 @@ void write_invalid_json(json_writer& w, const record_job& job) {
       w.key("element_column").value(uint64_t(l.column));
       if (l.source_line) w.key("line").value(l.source_line), w.key("column").value(l.source_column);
       else w.key("line").null(), w.key("column").null();
+    } else if (job.places_by_offset()) {  // a task's part: the line's byte offset (its number is not known)
+      w.key("line").null();
+      w.key("offset").value(l.offset);
+      w.key("column").value(uint64_t(l.column));
     } else {
       w.key("line").value(l.line);
       w.key("column").value(uint64_t(l.column));
