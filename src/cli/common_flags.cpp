@@ -85,7 +85,7 @@ run_settings make_settings(const common_args& a) {
   s.quiet = a.quiet;
   s.output = a.output;
   s.report = a.report;
-  s.inputs = expand_inputs(a.inputs, &s.skipped, a.globs);
+  s.inputs = s.all_inputs = expand_inputs(a.inputs, &s.skipped, a.globs);
   if (a.tasks.has_value() != a.task.has_value()) throw usage_error("--tasks and --task go together");
   if (a.tasks) {
     if (*a.tasks == 0) throw option_error("tasks", "must be at least 1");

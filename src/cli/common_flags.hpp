@@ -39,6 +39,8 @@ struct common_args {
   bool profile = false;
   std::vector<std::string> globs;
   std::optional<uint64_t> tasks, task;  // --tasks N --task I: read the I-th of N parts (io/task_part.hpp)
+  uint64_t task_count() const { return tasks.value_or(1); }
+  uint64_t task_index() const { return task.value_or(0); }
 };
 
 enum class output_flag { none, records };
@@ -48,7 +50,8 @@ void define_common(flag_list& f, common_args& a, output_flag output);
 void define_tasks(flag_list& f, common_args& a);
 
 struct run_settings {
-  std::vector<input_file> inputs;
+  std::vector<input_file> inputs;  // with --tasks: this task's part of all_inputs
+  std::vector<input_file> all_inputs;
   std::vector<skipped_input> skipped;  // entries of input directories not read
   pass_options pass;  // chunking and threads (no progress: see run_with_progress)
   record_job_options records;

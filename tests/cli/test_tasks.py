@@ -4,41 +4,18 @@ N = 1, 3, 7, files of very different sizes, a compressed file, an empty file,
 CRLF, a BOM, blank and invalid lines, and boundaries that fall inside long
 lines); each line is read by exactly one task; messages name places as
 FILE@BYTE:COL; stdin cannot be divided."""
-import gzip
 import json
 import os
-import random
 
 from harness import *  # noqa: F401,F403
-
-
-def record(rng, i):
-    turns = [{"role": "user" if k % 2 == 0 else "assistant", "content": "word%d " % rng.randint(0, 999) * rng.randint(1, 30)}
-             for k in range(rng.randint(1, 9))]
-    return json.dumps({"id": i, "turns": turns}, separators=(",", ":")).encode()
+from task_inputs import write_inputs
 
 
 class tasks_tests(jsift_case):
     def setUp(self):
         super().setUp()
-        rng = random.Random(7)
-        big = [record(rng, i) for i in range(3000)]
-        big[100] = b'{"id":"bad", oops}'  # invalid lines, in the middle and near the end
-        big[2900] = b'{"id":"bad2"'
-        big[500] = b""  # a blank line
-        big[700] = b"   "
-        lines = [l + (b"\r\n" if i % 11 == 0 else b"\n") for i, l in enumerate(big)]
-        self.big = self.write("a-big.jsonl", b"\xef\xbb\xbf" + b"".join(lines))
-        self.small = self.write("b-small.jsonl", record(rng, 9000) + b"\n" + record(rng, 9001))  # no final newline
-        self.empty = self.write("c-empty.jsonl", b"")
-        with gzip.open(self.path("d-packed.jsonl.gz"), "wb") as f:
-            f.write(b"".join(record(rng, 10000 + i) + b"\n" for i in range(400)))
-        self.packed = self.path("d-packed.jsonl.gz")
-        # Lines of 30-200 KB: with many tasks, boundaries fall inside them.
-        longs = [json.dumps({"id": 20000 + i, "turns": [{"role": "user", "content": "x" * rng.randint(30000, 200000)}]}).encode()
-                 for i in range(12)]
-        self.long = self.write("e-long.jsonl", b"\n".join(longs) + b"\n")
-        self.inputs = [self.big, self.small, self.empty, self.packed, self.long]
+        self.inputs = write_inputs(self)
+        self.big, self.small, self.empty, self.packed, self.long = self.inputs
 
     def run_tasks(self, n, *args):
         """The tasks' stdout concatenated, and their reports."""

@@ -32,6 +32,9 @@
 
 namespace jsift {
 
+class partial_writer;
+class partial_reader;
+
 enum class on_invalid { fail, skip, quarantine };
 
 struct invalid_policy {
@@ -140,6 +143,12 @@ class record_job : public chunk_job {
   std::string locate(const invalid_line& l) const;
   // Places are byte offsets, not line numbers: the inputs are a task's part.
   bool places_by_offset() const { return by_offset_; }
+  // Partial files (io/partial_file.hpp): what the pass counted (lines,
+  // dispositions, the first invalid lines, by file name); read_summary()
+  // adds a task's, in task order, to a job that ran no pass itself (the
+  // merge of the tasks of one run), whose places are then byte offsets.
+  void write_summary(partial_writer& w) const;
+  void read_summary(partial_reader& r);
   const std::vector<input_file>& files() const { return files_; }
 
  protected:

@@ -17,10 +17,25 @@
 
 namespace jsift {
 
+// A task's partial (stats --partial, read by `jsift merge`): which task of
+// how many, the options, every input of the whole run, then the task's counts.
+struct stats_partial_head {
+  uint64_t tasks = 1, task = 0;
+  stats_options options;
+  std::vector<std::string> inputs;  // names, in order
+  static stats_partial_head read(partial_reader& r);  // after the kind, "stats"
+};
+
 class stats_job final : public record_job {
  public:
-  stats_job(const std::vector<input_file>& files, record_job_options ro, stats_options so);
+  // `mergeable`: the job can write a partial (stats_accumulator).
+  stats_job(const std::vector<input_file>& files, record_job_options ro, stats_options so, bool mergeable = false);
   const stats_accumulator& stats() const { return acc_; }
+  // After the pass of a mergeable job: its partial file's bytes.
+  std::string partial(uint64_t tasks, uint64_t task, const std::vector<input_file>& all_inputs) const;
+  // `jsift merge`, on a job that ran no pass: a task's counts, in task order
+  // (the reader is past the head).
+  void merge_partial(partial_reader& r);
 
  protected:
   std::unique_ptr<record_chunk> make_chunk() const override;

@@ -14,6 +14,9 @@
 
 namespace jsift {
 
+class partial_writer;
+class partial_reader;
+
 class hyperloglog {
  public:
   static constexpr unsigned precision = 14;
@@ -23,6 +26,9 @@ class hyperloglog {
   void merge(const hyperloglog& o);
   void clear() { reg_.assign(reg_.size(), 0); }
   size_t memory_bytes() const { return reg_.size(); }
+  // The registers (empty before the first add), for partial files.
+  const std::vector<uint8_t>& registers() const { return reg_; }
+  void merge_registers(const std::vector<uint8_t>& r);
 
  private:
   std::vector<uint8_t> reg_;
@@ -42,6 +48,10 @@ class distinct_counter {
   }
   uint64_t count() const;
   bool approx() const { return approx_; }
+  // Partial files (io/partial_file.hpp): the keys (exact) or the registers;
+  // read_merge() adds a written counter of the same mode (the union).
+  void write(partial_writer& w) const;
+  void read_merge(partial_reader& r);
   size_t memory_bytes() const { return approx_ ? hll_.memory_bytes() : exact_.memory_bytes(); }
 
  private:

@@ -10,6 +10,9 @@
 
 namespace jsift {
 
+class partial_writer;
+class partial_reader;
+
 class length_histogram {
  public:
   void add(uint64_t v);
@@ -21,6 +24,9 @@ class length_histogram {
   double mean() const { return count_ ? double(sum_) / double(count_) : 0.0; }
   // The value at quantile q in [0,1] (nearest rank), clamped to [min, max].
   uint64_t percentile(double q) const;
+  // Partial files (io/partial_file.hpp): read_merge() merges a written one in.
+  void write(partial_writer& w) const;
+  void read_merge(partial_reader& r);
 
  private:
   static size_t bucket(uint64_t v);

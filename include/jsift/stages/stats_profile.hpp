@@ -49,6 +49,9 @@
 
 namespace jsift {
 
+class partial_writer;
+class partial_reader;
+
 struct stats_options {
   std::optional<path> by;        // group records by this path
   bool by_is_default = false;    // .record_type by default: dropped if no record has it
@@ -62,6 +65,9 @@ struct stats_options {
   bool approx = false;           // HyperLogLog instead of exact sets
   size_t max_groups = 10000;
   size_t max_keys = 10000;
+  // The options that decide the figures, as text: tasks merge only with
+  // tasks of the same.
+  std::string fingerprint() const;
 };
 
 // The exact sets the workers share (unused with approx).
@@ -109,9 +115,15 @@ struct stats_partial {
 
 class stats_accumulator {
  public:
-  // `sets`: where closed partials put their keys (may be null with approx).
-  stats_accumulator(const stats_options& o, const stats_sets* sets);
+  // `sets`: where closed partials put their keys (null with approx, and
+  // when `mergeable`). A mergeable accumulator counts everything itself,
+  // each group's records in a set of its own, so that write_partial() can
+  // give a task's result to `jsift merge` (stats_merge.hpp), which folds the
+  // tasks' in order with read_merge() into what one run would count.
+  stats_accumulator(const stats_options& o, const stats_sets* sets, bool mergeable = false);
   void merge(stats_partial& p);
+  void write_partial(partial_writer& w) const;
+  void read_merge(partial_reader& r);
 
   struct unique_count {
     explicit unique_count(bool approx) : distinct(approx) {}
@@ -128,12 +140,13 @@ class stats_accumulator {
     std::vector<unique_count> unique;  // per --unique path
     // Duplicate rate. Equal records have equal group values, so the overall
     // set decides (exact mode) and the group only counts; --approx keeps a
-    // HyperLogLog per group instead.
+    // HyperLogLog per group instead, and a mergeable accumulator a set of
+    // the group's own (exact or HyperLogLog).
     uint64_t duplicates = 0;
-    std::optional<distinct_counter> whole_approx;
+    std::optional<distinct_counter> own_records;
     uint64_t duplicate_count() const {
-      if (!whole_approx) return duplicates;
-      return records - std::min(records, whole_approx->count());
+      if (!own_records) return duplicates;
+      return records - std::min(records, own_records->count());
     }
   };
 
@@ -156,6 +169,7 @@ class stats_accumulator {
   // values are counted here, not from (group, value) pairs.
   bool is_other(size_t g) const { return groups_[g].name == "(other)"; }
   stats_options o_;
+  bool mergeable_ = false;
   length_histogram lengths_;
   std::vector<group> groups_;
   string_counter group_ids_;  // name -> index into groups_

@@ -26,6 +26,10 @@ class stats_command final : public command {
   }
   void define(flag_list& f) override {
     define_common(f, common_, output_flag::none);
+    define_tasks(f, common_);
+    f.text("--partial", "FILE", partial_,
+           "Write this run's counts and sets to FILE instead of the report, for `jsift merge` (with --tasks: one task's)")
+        .files();
     f.text("--by", "PATH", by_, "Group counts and uniqueness by this path (default: .record_type when records have it)").paths();
     f.text("--turns-path", "PATH", turns_path_,
            "Conversation (default: the first of .turns .messages .conversations .training_pairs .history .traj, or a text-marked .chosen)")
@@ -65,10 +69,16 @@ class stats_command final : public command {
       throw option_error("normalize", "compares values: it does not go with `duplicates` bytes");
     const bool json = json_ || format_ == stats_format::json || (format_ == stats_format::auto_ && !is_terminal(1));
 
-    check_outputs(s, {{"stdout", "-"}});
-    stats_job job(s.inputs, s.records, std::move(so));
+    check_outputs(s, {{"stdout", "-"}, {"--partial", partial_}});
+    stats_job job(s.inputs, s.records, std::move(so), !partial_.empty());
     run_with_progress(s, s.inputs, job);
     job.finish();
+    if (!partial_.empty()) {  // the task's part: its report comes from jsift merge
+      write_file_atomic(partial_, job.partial(common_.task_count(), common_.task_index(), s.all_inputs));
+      if (!s.report.empty()) write_file_atomic(s.report, stats_json(job, s.skipped));
+      if (!s.quiet) print_err(skipped_warnings(s.skipped) + invalid_warnings(job) + summary_line("stats", job));
+      return 0;
+    }
 
     std::string report = stats_json(job, s.skipped);
     std::string shown = json ? report : stats_table(job);
@@ -92,7 +102,7 @@ class stats_command final : public command {
 
  private:
   common_args common_;
-  std::string by_, turns_path_, turns_count_ = "elements", normalize_ = "none";
+  std::string by_, turns_path_, turns_count_ = "elements", normalize_ = "none", partial_;
   std::vector<std::string> unique_;
   stats_format format_ = stats_format::auto_;
   bool json_ = false, approx_ = false, no_duplicates_ = false;

@@ -19,6 +19,7 @@
   X(shard)                \
   X(verify)               \
   X(gate)                 \
+  X(merge)                \
   X(run)
 
 namespace jsift::cli {

@@ -11,6 +11,7 @@
 #include "jsift/error.hpp"
 #include "jsift/io/input_list.hpp"
 #include "jsift/io/json_writer.hpp"
+#include "jsift/io/partial_file.hpp"
 #include "jsift/io/units.hpp"
 
 namespace jsift {
@@ -242,6 +243,57 @@ void record_job::finish() {
   if (quarantine_) quarantine_->commit();
   if (quarantine_why_) quarantine_why_->commit();
   finish_outputs();
+}
+
+void record_job::write_summary(partial_writer& w) const {
+  for (uint64_t v : {tally_.lines, tally_.bytes, tally_.crlf, tally_.bom, tally_.no_final_newline}) w.u64(v);
+  const auto listed = counts_.listed(names_);
+  w.u64(listed.size());
+  for (const auto& [name, n] : listed) w.str(name), w.u64(n);
+  w.u64(invalid_total_);
+  w.u64(saw_lines_);
+  w.u64(saw_elements_);
+  w.u64(first_invalid_.size());
+  for (const auto& l : first_invalid_) {
+    w.str(files_[l.file_index].name());
+    for (uint64_t v : {l.line, l.offset, uint64_t(l.column), uint64_t(l.reason), uint64_t(l.element), l.source_line, l.source_column}) w.u64(v);
+    w.str(l.message);
+  }
+}
+
+void record_job::read_summary(partial_reader& r) {
+  by_offset_ = true;
+  line_tally t;
+  for (uint64_t* v : {&t.lines, &t.bytes, &t.crlf, &t.bom, &t.no_final_newline}) *v = r.u64();
+  tally_.merge(t);
+  for (uint64_t n = r.u64(); n > 0; --n) {
+    std::string name = r.str();
+    const size_t id = names_.add(std::move(name));
+    disposition_counts c(names_.size());
+    c.add(id, r.u64());
+    counts_.merge(c);
+  }
+  invalid_total_ += r.u64();
+  saw_lines_ |= r.u64() != 0;
+  saw_elements_ |= r.u64() != 0;
+  for (uint64_t n = r.u64(); n > 0; --n) {
+    invalid_line l;
+    const std::string file = r.str();
+    const auto it = std::find_if(files_.begin(), files_.end(), [&](const input_file& f) { return f.name() == file; });
+    if (it == files_.end()) r.fail("an invalid line of a file that is not among the inputs");
+    l.file_index = uint32_t(it - files_.begin());
+    l.line = r.u64();
+    l.offset = r.u64();
+    l.column = size_t(r.u64());
+    const uint64_t reason = r.u64();
+    if (reason >= uint64_t(invalid_reason::count_)) r.fail("an unknown invalid-line reason");
+    l.reason = invalid_reason(reason);
+    l.element = r.u64() != 0;
+    l.source_line = r.u64();
+    l.source_column = r.u64();
+    l.message = r.str();
+    if (first_invalid_.size() < opts_.keep_invalid) first_invalid_.push_back(std::move(l));
+  }
 }
 
 record_job_options record_job_options::for_survey() const {

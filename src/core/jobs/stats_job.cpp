@@ -1,5 +1,10 @@
 #include "jsift/jobs/stats_job.hpp"
 
+#include <fmt/format.h>
+
+#include "jsift/error.hpp"
+#include "jsift/io/partial_file.hpp"
+
 namespace jsift {
 
 namespace {
@@ -9,11 +14,62 @@ struct stats_chunk : record_chunk {
 };
 }  // namespace
 
-stats_job::stats_job(const std::vector<input_file>& files, record_job_options ro, stats_options so)
+stats_job::stats_job(const std::vector<input_file>& files, record_job_options ro, stats_options so, bool mergeable)
     : record_job(files, std::move(ro)),
       so_(std::move(so)),
-      sets_(so_.approx ? nullptr : std::make_unique<stats_sets>(so_)),
-      acc_(so_, sets_.get()) {}
+      sets_(so_.approx || mergeable ? nullptr : std::make_unique<stats_sets>(so_)),
+      acc_(so_, sets_.get(), mergeable) {}
+
+std::string stats_job::partial(uint64_t tasks, uint64_t task, const std::vector<input_file>& all_inputs) const {
+  partial_writer w;
+  w.str("stats");
+  w.u64(tasks);
+  w.u64(task);
+  const stats_options& o = so_;
+  w.str(o.by ? o.by->text() : "");
+  w.u64(o.by_is_default);
+  w.str(o.turns_path ? o.turns_path->text() : "");
+  w.str(turn_unit_name(o.turns_count));
+  w.u64(o.unique.size());
+  for (const auto& u : o.unique) w.str(u.text());
+  w.str(o.record_key.norm.text());
+  for (bool b : {o.duplicates, o.duplicates_by_bytes, o.approx}) w.u64(b);
+  w.u64(o.max_groups);
+  w.u64(o.max_keys);
+  w.u64(all_inputs.size());
+  for (const auto& f : all_inputs) w.str(f.name());
+  write_summary(w);
+  acc_.write_partial(w);
+  return w.finish();
+}
+
+stats_partial_head stats_partial_head::read(partial_reader& r) {
+  stats_partial_head h;
+  h.tasks = r.u64();
+  h.task = r.u64();
+  if (h.tasks == 0 || h.task >= h.tasks) r.fail(fmt::format("task {} of {}", h.task, h.tasks));
+  stats_options& o = h.options;
+  try {
+    if (std::string by = r.str(); !by.empty()) o.by = path::parse(by);
+    o.by_is_default = r.u64() != 0;
+    if (std::string t = r.str(); !t.empty()) o.turns_path = path::parse(t);
+    o.turns_count = parse_turn_unit(r.str(), "turns_count");
+    for (uint64_t n = r.u64(); n > 0; --n) o.unique.push_back(path::parse(r.str()));
+    o.record_key.norm = normalization::parse(r.str());
+  } catch (const usage_error& e) {
+    r.fail(e.what());
+  }
+  for (bool* b : {&o.duplicates, &o.duplicates_by_bytes, &o.approx}) *b = r.u64() != 0;
+  o.max_groups = size_t(r.u64());
+  o.max_keys = size_t(r.u64());
+  for (uint64_t n = r.u64(); n > 0; --n) h.inputs.push_back(r.str());
+  return h;
+}
+
+void stats_job::merge_partial(partial_reader& r) {
+  read_summary(r);
+  acc_.read_merge(r);
+}
 
 std::unique_ptr<record_chunk> stats_job::make_chunk() const { return std::make_unique<stats_chunk>(so_); }
 

@@ -4,6 +4,8 @@
 #include <bit>
 #include <cmath>
 
+#include "jsift/io/partial_file.hpp"
+
 namespace jsift {
 
 void hyperloglog::add(uint64_t h) {
@@ -17,10 +19,12 @@ void hyperloglog::add(uint64_t h) {
   if (rho > reg_[idx]) reg_[idx] = rho;
 }
 
-void hyperloglog::merge(const hyperloglog& o) {
-  if (o.reg_.empty()) return;
-  if (reg_.empty()) reg_.assign(o.reg_.size(), 0);
-  for (size_t i = 0; i < reg_.size(); ++i) reg_[i] = std::max(reg_[i], o.reg_[i]);
+void hyperloglog::merge(const hyperloglog& o) { merge_registers(o.reg_); }
+
+void hyperloglog::merge_registers(const std::vector<uint8_t>& r) {
+  if (r.empty()) return;
+  if (reg_.empty()) reg_.assign(r.size(), 0);
+  for (size_t i = 0; i < reg_.size(); ++i) reg_[i] = std::max(reg_[i], r[i]);
 }
 
 double hyperloglog::estimate() const {
@@ -40,6 +44,38 @@ double hyperloglog::estimate() const {
 
 uint64_t distinct_counter::count() const {
   return approx_ ? uint64_t(std::llround(hll_.estimate())) : exact_.size();
+}
+
+void distinct_counter::write(partial_writer& w) const {
+  w.u64(approx_);
+  if (approx_) {
+    w.u64(hll_.registers().size());
+    w.bytes(hll_.registers().data(), hll_.registers().size());
+    return;
+  }
+  w.u64(exact_.size());
+  exact_.for_each([&](const hash128& h) {
+    w.u64(h.lo);
+    w.u64(h.hi);
+  });
+}
+
+void distinct_counter::read_merge(partial_reader& r) {
+  if (r.u64() != uint64_t(approx_)) r.fail("a set counted exactly in one task and approximately in another");
+  const uint64_t n = r.u64();
+  if (approx_) {
+    if (n != 0 && n != (uint64_t(1) << hyperloglog::precision)) r.fail("a HyperLogLog of another size");
+    std::vector<uint8_t> reg(size_t(n), 0);
+    r.bytes(reg.data(), reg.size());
+    hll_.merge_registers(reg);
+    return;
+  }
+  for (uint64_t i = 0; i < n; ++i) {
+    hash128 h;
+    h.lo = r.u64();
+    h.hi = r.u64();
+    exact_.insert(h);
+  }
 }
 
 }  // namespace jsift

@@ -4,6 +4,8 @@
 #include <bit>
 #include <cmath>
 
+#include "jsift/io/partial_file.hpp"
+
 namespace jsift {
 namespace {
 constexpr uint64_t exact_below = 2048;  // 2^11
@@ -54,6 +56,28 @@ uint64_t length_histogram::percentile(double q) const {
     if (seen >= rank) return std::clamp(bucket_floor(b), min(), max_);
   }
   return max_;
+}
+
+void length_histogram::write(partial_writer& w) const {
+  w.u64(count_);
+  w.u64(min_);
+  w.u64(max_);
+  w.u64(sum_);
+  w.u64(buckets_.size());
+  for (uint64_t b : buckets_) w.u64(b);
+}
+
+void length_histogram::read_merge(partial_reader& r) {
+  length_histogram o;
+  o.count_ = r.u64();
+  o.min_ = r.u64();
+  o.max_ = r.u64();
+  o.sum_ = r.u64();
+  const uint64_t n = r.u64();
+  if (n > bucket(UINT64_MAX) + 1) r.fail("a length histogram with too many buckets");
+  o.buckets_.resize(size_t(n));
+  for (auto& b : o.buckets_) b = r.u64();
+  merge(o);
 }
 
 }  // namespace jsift

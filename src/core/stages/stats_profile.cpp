@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <memory>
 
+#include <fmt/format.h>
+
+#include "jsift/io/partial_file.hpp"
 #include "jsift/json/predicate.hpp"
 #include "jsift/json/value_hash.hpp"
 
@@ -145,8 +148,9 @@ void stats_partial::close(const stats_options& o, stats_sets& sets) {
   }
 }
 
-stats_accumulator::stats_accumulator(const stats_options& o, const stats_sets* sets)
-    : o_(o), keys_(o.max_keys), whole_(o.approx) {
+stats_accumulator::stats_accumulator(const stats_options& o, const stats_sets* sets, bool mergeable)
+    : o_(o), mergeable_(mergeable), keys_(o.max_keys), whole_(o.approx) {
+  if (mergeable) sets = nullptr;
   for (size_t i = 0; i < o.unique.size(); ++i) unique_.emplace_back(o.approx);
   if (sets && !o.approx) {
     whole_.shared = &sets->whole;
@@ -163,7 +167,7 @@ size_t stats_accumulator::group_index(std::string_view name) {
   group g;
   g.name = std::string(name);
   for (size_t i = 0; i < o_.unique.size(); ++i) g.unique.emplace_back(o_.approx);
-  if (o_.approx) g.whole_approx.emplace(true);
+  if (o_.approx || mergeable_) g.own_records.emplace(o_.approx);
   groups_.push_back(std::move(g));
   return id;
 }
@@ -226,7 +230,7 @@ void stats_accumulator::merge(stats_partial& p) {
     bool fresh = whole_.distinct.insert(h);
     if (!o_.by) continue;
     auto& g = groups_[gmap[gid]];
-    if (g.whole_approx) g.whole_approx->insert(h);
+    if (g.own_records) g.own_records->insert(h);
     else g.duplicates += !fresh;
   }
 }
@@ -246,6 +250,82 @@ std::vector<std::pair<std::string, uint64_t>> stats_accumulator::keys_sorted() c
   if (other_keys_) out.emplace_back(other_keys_name, other_keys_);
   std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
   return out;
+}
+
+std::string stats_options::fingerprint() const {
+  std::string f = fmt::format("by={};turns_path={};turns_count={};normalize={};approx={};duplicates={};bytes={};max_groups={};max_keys={}",
+                              by ? by->text() : "", turns_path ? turns_path->text() : "", turn_unit_name(turns_count),
+                              record_key.norm.text(), approx, duplicates, duplicates_by_bytes, max_groups, max_keys);
+  for (const auto& u : unique) f += ";unique=" + u.text();
+  return f;
+}
+
+// The partial of a mergeable accumulator: every count, and the sets.
+void stats_accumulator::write_partial(partial_writer& w) const {
+  lengths_.write(w);
+  w.u64(groups_.size());
+  for (const auto& g : groups_) {
+    w.str(g.name);
+    w.u64(g.records);
+    for (const auto& u : g.unique) {
+      w.u64(u.total);
+      u.distinct.write(w);
+    }
+    w.u64(g.own_records.has_value());
+    if (g.own_records) g.own_records->write(w);
+  }
+  w.u64(grouped_records_);
+  w.u64(turns_.size());
+  for (const auto& [n, c] : turns_) w.u64(n), w.u64(c);
+  w.u64(no_conversation_);
+  w.u64(keys_.size());
+  for (size_t i = 0; i < keys_.size(); ++i) w.str(keys_.name(i)), w.u64(keys_.count(i));
+  w.u64(other_keys_);
+  for (const auto& u : unique_) {
+    w.u64(u.total);
+    w.u64(u.missing);
+    u.distinct.write(w);
+  }
+  w.u64(whole_.total);
+  whole_.distinct.write(w);
+}
+
+// A task's partial, after those of the tasks before it: groups and keys
+// meet their names in the order one run would.
+void stats_accumulator::read_merge(partial_reader& r) {
+  lengths_.read_merge(r);
+  for (uint64_t n = r.u64(); n > 0; --n) {
+    const std::string name = r.str();
+    auto& g = groups_[group_index(name)];
+    g.records += r.u64();
+    for (auto& u : g.unique) {
+      u.total += r.u64();
+      u.distinct.read_merge(r);
+    }
+    if (r.u64()) {
+      if (!g.own_records) r.fail("a group without its set of records");
+      g.own_records->read_merge(r);
+    }
+  }
+  grouped_records_ += r.u64();
+  for (uint64_t n = r.u64(); n > 0; --n) {
+    const uint64_t len = r.u64();
+    turns_[len] += r.u64();
+  }
+  no_conversation_ += r.u64();
+  for (uint64_t n = r.u64(); n > 0; --n) {
+    const std::string name = r.str();
+    const uint64_t c = r.u64();
+    if (keys_.add(name, c) == string_counter::npos) other_keys_ += c;
+  }
+  other_keys_ += r.u64();
+  for (auto& u : unique_) {
+    u.total += r.u64();
+    u.missing += r.u64();
+    u.distinct.read_merge(r);
+  }
+  whole_.total += r.u64();
+  whole_.distinct.read_merge(r);
 }
 
 }  // namespace jsift

@@ -1,0 +1,53 @@
+// jsift/io/partial_file.hpp — the file a task writes with --partial FILE and
+// `jsift merge` reads: one task's counts, histograms and sets, to be merged
+// with its sibling tasks' into the result of one run over the whole input.
+//
+// Layout: the magic "JSIFTPRT", the format version (u32), then the body:
+// little-endian u64 integers, strings and byte blocks prefixed by their
+// length; last, the XXH3-64 of everything before it (u64). A file that is
+// truncated, altered, of another version or not a partial at all is refused
+// with a data_error naming it, before anything of it is used.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace jsift {
+
+class partial_writer {
+ public:
+  partial_writer();
+  void u64(uint64_t v);
+  void str(std::string_view s);
+  void bytes(const void* p, size_t n);
+  // The whole file: body and checksum.
+  std::string finish();
+
+ private:
+  std::string buf_;
+};
+
+class partial_reader {
+ public:
+  // Verifies the magic, the version and the checksum of `data` (read from `name`).
+  partial_reader(std::string data, std::string name);
+  uint64_t u64();
+  std::string str();
+  void bytes(void* p, size_t n);
+  // Throws unless every byte of the body was read.
+  void end() const;
+  const std::string& name() const { return name_; }
+  // A data_error naming the file: "FILE: not a jsift partial: what".
+  [[noreturn]] void fail(std::string_view what) const;
+
+  static constexpr uint32_t version = 1;
+  // Reads and verifies the file at `path` (std::system_error when it cannot be read).
+  static partial_reader open(const std::string& path);
+
+ private:
+  std::string data_, name_;
+  size_t pos_ = 0, end_ = 0;
+};
+
+}  // namespace jsift

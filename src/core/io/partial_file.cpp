@@ -1,0 +1,104 @@
+#include "jsift/io/partial_file.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <system_error>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <xxhash.h>
+
+#include "jsift/error.hpp"
+
+namespace jsift {
+
+namespace {
+constexpr std::string_view magic = "JSIFTPRT";
+}
+
+partial_writer::partial_writer() {
+  buf_.append(magic);
+  const uint32_t v = partial_reader::version;
+  for (int i = 0; i < 4; ++i) buf_.push_back(char((v >> (8 * i)) & 0xff));
+}
+
+void partial_writer::u64(uint64_t v) {
+  for (int i = 0; i < 8; ++i) buf_.push_back(char((v >> (8 * i)) & 0xff));
+}
+
+void partial_writer::str(std::string_view s) {
+  u64(s.size());
+  buf_.append(s);
+}
+
+void partial_writer::bytes(const void* p, size_t n) { buf_.append(static_cast<const char*>(p), n); }
+
+std::string partial_writer::finish() {
+  u64(XXH3_64bits(buf_.data(), buf_.size()));
+  return std::move(buf_);
+}
+
+partial_reader::partial_reader(std::string data, std::string name) : data_(std::move(data)), name_(std::move(name)) {
+  if (data_.size() < magic.size() + 4 + 8 || data_.compare(0, magic.size(), magic) != 0) fail("no JSIFTPRT header");
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v |= uint32_t(uint8_t(data_[magic.size() + size_t(i)])) << (8 * i);
+  if (v != version) fail(fmt::format("format version {}, this jsift reads version {}", v, version));
+  end_ = data_.size() - 8;
+  pos_ = magic.size() + 4;
+  uint64_t sum = 0;
+  for (int i = 0; i < 8; ++i) sum |= uint64_t(uint8_t(data_[end_ + size_t(i)])) << (8 * i);
+  if (sum != XXH3_64bits(data_.data(), end_)) fail("its checksum does not match (truncated or altered)");
+}
+
+partial_reader partial_reader::open(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), fmt::format("cannot open '{}'", path));
+  std::string data;
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int e = errno;
+      ::close(fd);
+      throw std::system_error(e, std::generic_category(), fmt::format("cannot read '{}'", path));
+    }
+    data.append(buf, size_t(n));
+  }
+  ::close(fd);
+  return partial_reader(std::move(data), path);
+}
+
+void partial_reader::fail(std::string_view what) const {
+  throw data_error(fmt::format("{}: not a usable jsift partial: {}", name_, what));
+}
+
+uint64_t partial_reader::u64() {
+  if (end_ - pos_ < 8) fail("it ends early");
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= uint64_t(uint8_t(data_[pos_ + size_t(i)])) << (8 * i);
+  pos_ += 8;
+  return v;
+}
+
+std::string partial_reader::str() {
+  const uint64_t n = u64();
+  if (n > end_ - pos_) fail("it ends early");
+  std::string s = data_.substr(pos_, size_t(n));
+  pos_ += size_t(n);
+  return s;
+}
+
+void partial_reader::bytes(void* p, size_t n) {
+  if (n > end_ - pos_) fail("it ends early");
+  std::memcpy(p, data_.data() + pos_, n);
+  pos_ += n;
+}
+
+void partial_reader::end() const {
+  if (pos_ != end_) fail("bytes left over after its last section");
+}
+
+}  // namespace jsift

@@ -1,0 +1,36 @@
+"""Inputs for the --tasks suites: files of very different sizes, gzip, empty,
+CRLF, a BOM, blank and invalid lines, and lines long enough that many tasks'
+boundaries fall inside them."""
+import gzip
+import json
+import random
+
+
+def record(rng, i):
+    turns = [{"role": "user" if k % 2 == 0 else "assistant", "content": "word%d " % rng.randint(0, 999) * rng.randint(1, 30)}
+             for k in range(rng.randint(1, 9))]
+    return json.dumps({"id": i % 700, "record_type": rng.choice(["qa", "chat", "tool"]), "turns": turns}, separators=(",", ":")).encode()
+
+
+def write_inputs(case):
+    """Writes the inputs into the case's temporary directory; returns their paths in order."""
+    rng = random.Random(7)
+    big = [record(rng, i) for i in range(3000)]
+    big[100] = b'{"id":"bad", oops}'  # invalid lines, in the middle and near the end
+    big[2900] = b'{"id":"bad2"'
+    for i in range(20):  # records repeated far apart: duplicates across the tasks' parts
+        big[2500 + i] = big[10 + i]
+    big[500] = b""  # a blank line
+    big[700] = b"   "
+    lines = [l + (b"\r\n" if i % 11 == 0 else b"\n") for i, l in enumerate(big)]
+    paths = [case.write("a-big.jsonl", b"\xef\xbb\xbf" + b"".join(lines))]
+    paths.append(case.write("b-small.jsonl", big[40] + b"\n" + record(rng, 9001)))  # no final newline
+    paths.append(case.write("c-empty.jsonl", b""))
+    packed = case.path("d-packed.jsonl.gz")
+    with gzip.open(packed, "wb") as f:
+        f.write(b"".join(record(rng, 10000 + i) + b"\n" for i in range(400)))
+    paths.append(packed)
+    longs = [json.dumps({"id": 20000 + i, "record_type": "long", "turns": [{"role": "user", "content": "x" * rng.randint(30000, 200000)}]}).encode()
+             for i in range(12)]
+    paths.append(case.write("e-long.jsonl", b"\n".join(longs) + b"\n"))
+    return paths
