@@ -74,6 +74,13 @@ struct interrupted : std::runtime_error {
   interrupted() : std::runtime_error("interrupted") {}
 };
 
+// A task of `jsift cluster` failed: the run ends with the task's exit code
+// (4 when a signal ended it); the message names the task and its log.
+struct task_failed : std::runtime_error {
+  task_failed(int exit, const std::string& what) : std::runtime_error(what), code(exit) {}
+  int code;
+};
+
 // The reader of our stdout went away (EPIPE): stop quietly with exit 0.
 struct broken_pipe : std::runtime_error {
   broken_pipe() : std::runtime_error("broken pipe") {}

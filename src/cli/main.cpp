@@ -45,6 +45,8 @@ int main(int argc, char** argv) {
     return fail(exit_code::data, fmt::format("{}\n(--on-invalid skip or quarantine:FILE goes on past invalid lines)", e.what()));
   } catch (const jsift::data_error& e) {
     return fail(exit_code::data, e.what());
+  } catch (const jsift::task_failed& e) {
+    return fail(exit_code(e.code), e.what());
   } catch (const jsift::broken_pipe&) {
     return int(exit_code::ok);  // `| head`: the reader has what it wanted
   } catch (const jsift::interrupted&) {

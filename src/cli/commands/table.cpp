@@ -20,6 +20,7 @@
   X(verify)               \
   X(gate)                 \
   X(merge)                \
+  X(cluster)              \
   X(run)
 
 namespace jsift::cli {

@@ -1,0 +1,298 @@
+// `jsift cluster --engine local --tasks N --workdir DIR -- COMMAND ARGS...`:
+// one command run as N tasks (--tasks N --task I), each a process of this
+// binary writing its part into DIR, then the parts joined into the result of
+// one run: record commands' outputs concatenated in task order, stats'
+// partials merged (jsift merge). A task that ended well leaves a marker
+// (DIR/task-I.done, holding the command line), so a rerun over the same
+// DIR redoes only the tasks without one; a task that fails stops the run
+// with its exit code and the name of its log.
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <fcntl.h>
+#include <map>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "../command.hpp"
+#include "../terminal.hpp"
+#include "jsift/error.hpp"
+#include "jsift/io/input_list.hpp"
+#include "jsift/io/interrupt.hpp"
+#include "jsift/io/output_file.hpp"
+#include "jsift/io/sys.hpp"
+#include "jsift/io/units.hpp"
+
+extern char** environ;
+
+namespace jsift::cli {
+namespace {
+
+enum class engine { local };
+
+// The commands a cluster runs, and how their tasks' parts join.
+enum class joining { concatenate, merge };
+const std::map<std::string, joining> runnable = {
+    {"filter", joining::concatenate}, {"set", joining::concatenate},   {"cut", joining::concatenate},
+    {"explode", joining::concatenate}, {"window", joining::concatenate}, {"convert", joining::concatenate},
+    {"stats", joining::merge},
+};
+
+std::string read_text(const std::string& path) {
+  std::string out;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return out;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) out.append(buf, size_t(n));
+  ::close(fd);
+  return out;
+}
+
+std::string self_path() {
+  char buf[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) throw std::system_error(errno, std::generic_category(), "cannot find this jsift's own binary");
+  return std::string(buf, size_t(n));
+}
+
+// Takes `--name VALUE`, `--name=VALUE` (and `-x VALUE`, `-xVALUE` for a
+// short name) out of args; returns the value, "" when absent.
+std::string take_option(std::vector<std::string>& args, const std::string& long_name, const std::string& short_name = "") {
+  std::string value;
+  for (size_t i = 0; i < args.size();) {
+    const std::string& a = args[i];
+    if (a == "--") break;
+    if (a == long_name || (!short_name.empty() && a == short_name)) {
+      if (i + 1 >= args.size()) throw usage_error(fmt::format("cluster: {} needs a value", a));
+      value = args[i + 1];
+      args.erase(args.begin() + ptrdiff_t(i), args.begin() + ptrdiff_t(i) + 2);
+    } else if (a.rfind(long_name + "=", 0) == 0) {
+      value = a.substr(long_name.size() + 1);
+      args.erase(args.begin() + ptrdiff_t(i));
+    } else if (!short_name.empty() && a.size() > 2 && a.rfind(short_name, 0) == 0 && a[1] != '-') {
+      value = a.substr(2);
+      args.erase(args.begin() + ptrdiff_t(i));
+    } else {
+      ++i;
+    }
+  }
+  return value;
+}
+
+bool has_option(const std::vector<std::string>& args, const std::string& long_name, const std::string& short_name = "") {
+  for (const auto& a : args) {
+    if (a == "--") break;
+    if (a == long_name || a.rfind(long_name + "=", 0) == 0) return true;
+    if (!short_name.empty() && a.rfind(short_name, 0) == 0 && (a.size() == 2 || a[1] != '-')) return true;
+  }
+  return false;
+}
+
+struct task {
+  size_t index;
+  std::vector<std::string> argv;
+  std::string log, done;
+};
+
+// Runs the tasks `parallel` at a time; returns when all ended, or when one
+// failed and the running ones ended (then throws, naming it).
+void run_local(const std::vector<task>& tasks, uint64_t total, size_t parallel, const std::string& marker_text, bool quiet) {
+  std::map<pid_t, const task*> running;
+  size_t next = 0, done = 0;
+  const task* failed = nullptr;
+  int failed_status = 0;
+  auto start = [&](const task& t) {
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, t.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    std::vector<char*> argv;
+    for (const auto& a : t.argv) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    const int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) throw std::system_error(rc, std::generic_category(), fmt::format("cannot start task {}", t.index));
+    running[pid] = &t;
+  };
+  while (done < tasks.size() || !running.empty()) {
+    while (!failed && running.size() < parallel && next < tasks.size()) start(tasks[next++]);
+    if (running.empty()) break;
+    int status = 0;
+    const pid_t pid = ::waitpid(-1, &status, 0);
+    if (pid < 0) {
+      if (errno == EINTR) {
+        if (interrupt::requested())
+          for (auto& [p, t] : running) ::kill(p, SIGTERM);
+        continue;
+      }
+      throw std::system_error(errno, std::generic_category(), "waiting for the tasks");
+    }
+    const auto it = running.find(pid);
+    if (it == running.end()) continue;
+    const task& t = *it->second;
+    running.erase(it);
+    ++done;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+      write_file_atomic(t.done, marker_text);
+      if (!quiet) print_err(fmt::format("jsift: cluster: task {} of {} done\n", t.index, total));
+    } else if (!failed) {
+      failed = &t;
+      failed_status = status;
+    }
+  }
+  if (!failed) return;
+  const int code = WIFEXITED(failed_status) ? WEXITSTATUS(failed_status) : int(exit_code::io);
+  std::string log = read_text(failed->log);
+  if (log.size() > 2000) log = "..." + log.substr(log.size() - 2000);
+  throw task_failed(code, fmt::format("cluster: task {} failed ({}); its log: {}\n{}", failed->index,
+                                      WIFEXITED(failed_status) ? fmt::format("exit {}", code) : fmt::format("signal {}", WTERMSIG(failed_status)),
+                                      failed->log, log));
+}
+
+class cluster_command final : public command {
+ public:
+  command_info info() const override {
+    return {"cluster", "Run one command as N tasks on an engine, with the result of one run (local: a process pool)",
+            "The command and its arguments follow `--`. Commands: filter, set, cut, explode, window, convert (the tasks' records "
+            "concatenated in order into its -o) and stats (the tasks' partials merged). The tasks' parts and logs live in --workdir; "
+            "a rerun over the same --workdir redoes only the tasks that did not finish. Example: jsift cluster --tasks 8 --workdir "
+            "/tmp/w -- filter --turns 5..10 data/ -o kept.jsonl"};
+  }
+  void define(flag_list& f) override {
+    f.choice("--engine", engine_, {{"local", engine::local}}, "Where the tasks run: local (processes on this machine)").shows_default("local");
+    f.count("--tasks", "N", tasks_, "How many parts the input is cut into (by bytes on disk, whole lines)").required();
+    f.text("--workdir", "DIR", workdir_, "Where the tasks' parts, logs and completion markers go (created)").dirs().required();
+    f.count("--parallel", "P", parallel_, "Tasks run at once (default: every core, each task with -j 1 unless the command sets -j)");
+    f.toggle("-q,--quiet", quiet_, "No progress lines on stderr");
+    f.inputs(args_, "-- COMMAND ARGS...: the command to run");
+  }
+  int run(const invocation&) override {
+    if (tasks_ == 0 || tasks_ > 100000) throw option_error("tasks", "expected 1 to 100000");
+    std::vector<std::string> args = args_;
+    if (args.empty()) throw usage_error("cluster: name the command after --, e.g. -- filter --turns 5..10 data/ -o out.jsonl");
+    const std::string name = args.front();
+    args.erase(args.begin());
+    const auto how = runnable.find(name);
+    if (how == runnable.end()) {
+      std::string list;
+      for (const auto& [n, j] : runnable) list += (list.empty() ? "" : ", ") + n;
+      throw usage_error(fmt::format("cluster: cannot run `{}` as tasks yet (it can: {})", name, list));
+    }
+    for (const char* own : {"--tasks", "--task", "--partial"})
+      if (has_option(args, own)) throw usage_error(fmt::format("cluster: {} is the cluster's to set, not the command's", own));
+    const std::string output = how->second == joining::concatenate ? take_option(args, "--output", "-o") : std::string();
+    const std::string report = take_option(args, "--report");
+    const bool threads_given = has_option(args, "--threads", "-j");
+    if (how->second == joining::concatenate && output.empty() && is_terminal(1))
+      throw usage_error("cluster: the records would go to the terminal: give the command -o FILE or redirect stdout");
+
+    if (::mkdir(workdir_.c_str(), 0755) != 0 && errno != EEXIST)
+      throw std::system_error(errno, std::generic_category(), fmt::format("cannot create '{}'", workdir_));
+    // What the tasks run, said in every marker: a rerun reuses only the
+    // tasks of the same run, over files of the same size and time.
+    std::string marker = fmt::format("jsift cluster --tasks {} -- {}", tasks_, name);
+    for (const auto& a : args) marker += " " + a;
+    marker += "\n";
+    auto stamp = [&](const std::string& file) {
+      struct stat sb;
+      if (::stat(file.c_str(), &sb) == 0 && S_ISREG(sb.st_mode))
+        marker += fmt::format("{} {} bytes, modified {}.{:09}\n", file, sb.st_size, sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec);
+    };
+    for (const auto& a : args) {
+      struct stat sb;
+      if (::stat(a.c_str(), &sb) != 0) continue;
+      if (S_ISDIR(sb.st_mode)) {
+        try {
+          for (const auto& f : expand_inputs({a})) stamp(f.path);
+        } catch (const usage_error&) {  // no data files: the command says so
+        }
+      } else
+        stamp(a);
+    }
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const size_t parallel = size_t(std::min<uint64_t>(parallel_ ? parallel_ : cores, tasks_));
+    const std::string self = self_path();
+    std::vector<task> todo;
+    std::vector<std::string> parts;
+    for (uint64_t i = 0; i < tasks_; ++i) {
+      task t;
+      t.index = size_t(i);
+      const std::string stem = fmt::format("{}/task-{:05}", workdir_, i);
+      t.log = stem + ".log";
+      t.done = stem + ".done";
+      const std::string part = stem + (how->second == joining::merge ? ".partial" : ".jsonl");
+      parts.push_back(part);
+      if (read_text(t.done) == marker) continue;  // finished by an earlier run
+      t.argv = {self, name};
+      t.argv.insert(t.argv.end(), args.begin(), args.end());
+      t.argv.insert(t.argv.end(), {"--tasks", std::to_string(tasks_), "--task", std::to_string(i), "--no-progress"});
+      if (how->second == joining::merge) t.argv.insert(t.argv.end(), {"--partial", part});
+      else t.argv.insert(t.argv.end(), {"-o", part});
+      if (!threads_given) t.argv.insert(t.argv.end(), {"-j", std::to_string(std::max<size_t>(1, cores / parallel))});
+      ::unlink(t.done.c_str());
+      todo.push_back(std::move(t));
+    }
+    if (!quiet_ && todo.size() < tasks_)
+      print_err(fmt::format("jsift: cluster: {} of {} tasks already done in {}\n", tasks_ - todo.size(), tasks_, workdir_));
+    run_local(todo, tasks_, parallel, marker, quiet_);
+
+    if (how->second == joining::merge) {  // jsift merge, in this process's place
+      std::vector<std::string> argv = {self, "merge"};
+      for (const char* keep : {"--format"}) {
+        const std::string v = take_option(args, keep);
+        if (!v.empty()) argv.insert(argv.end(), {keep, v});
+      }
+      if (has_option(args, "--json")) argv.push_back("--json");
+      if (!report.empty()) argv.insert(argv.end(), {"--report", report});
+      argv.insert(argv.end(), parts.begin(), parts.end());
+      std::vector<char*> cargv;
+      for (auto& a : argv) cargv.push_back(a.data());
+      cargv.push_back(nullptr);
+      ::execv(self.c_str(), cargv.data());
+      throw std::system_error(errno, std::generic_category(), "cannot run jsift merge");
+    }
+    output_file out(output.empty() ? "-" : output);
+    uint64_t bytes = 0;
+    std::vector<char> buf(size_t(1) << 20);
+    for (const auto& p : parts) {
+      const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) throw std::system_error(errno, std::generic_category(), fmt::format("cannot open '{}'", p));
+      for (;;) {
+        const ssize_t n = ::read(fd, buf.data(), buf.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+          const int e = errno;
+          ::close(fd);
+          throw std::system_error(e, std::generic_category(), fmt::format("cannot read '{}'", p));
+        }
+        if (n == 0) break;
+        out.write(std::string_view(buf.data(), size_t(n)));
+        bytes += uint64_t(n);
+      }
+      ::close(fd);
+    }
+    out.commit();
+    if (!report.empty()) write_file_atomic(report, fmt::format("{{\"command\":\"cluster\",\"engine\":\"local\",\"tasks\":{},\"bytes\":{}}}\n", tasks_, bytes));
+    if (!quiet_) print_err(fmt::format("jsift: cluster: {} tasks of `{}`: {} written\n", tasks_, name, human_bytes(bytes)));
+    return 0;
+  }
+
+ private:
+  engine engine_ = engine::local;
+  uint64_t tasks_ = 0, parallel_ = 0;
+  std::string workdir_;
+  bool quiet_ = false;
+  std::vector<std::string> args_;
+};
+
+}  // namespace
+
+std::unique_ptr<command> make_cluster_command() { return std::make_unique<cluster_command>(); }
+
+}  // namespace jsift::cli

@@ -1,0 +1,150 @@
+"""jsift cluster --engine local: one command as N task processes, joined into
+the single run's result byte for byte (filter, a transform, stats); a failed
+task stops the run with its exit code and names its log; a rerun over the
+same --workdir redoes only the tasks without a completion marker (a killed
+task included) and gives the same result; changed inputs are not reused."""
+import json
+import os
+import signal
+import subprocess
+import time
+
+from harness import *  # noqa: F401,F403
+from task_inputs import record, write_inputs
+
+
+class cluster_tests(jsift_case):
+    def setUp(self):
+        super().setUp()
+        self.inputs = write_inputs(self)
+        self.clean = self.inputs[1:]  # no invalid lines
+
+    def cluster(self, n, workdir, *command, rc=0):
+        r = self.run_jsift("cluster", "--tasks", str(n), "--workdir", self.path(workdir), "--", *command)
+        self.assertEqual(r.rc, rc, r.err)
+        return r
+
+    def test_filter_and_transforms_equal_the_single_run(self):
+        for command in (["filter", "--turns", "2..6", "--on-invalid", "skip"], ["set", ".source=x", "--on-invalid", "skip"]):
+            single = self.run_jsift(*command, *self.inputs)
+            for n in (1, 3, 7):
+                out = self.path("out-%s-%d.jsonl" % (command[0], n))
+                self.cluster(n, "w-%s-%d" % (command[0], n), *command, *self.inputs, "-o", out)
+                self.assertEqual(slurp(out), single.out, (command, n))
+        # records to stdout when no -o is given
+        r = self.cluster(3, "w-stdout", "filter", "--turns", "2..6", *self.clean)
+        self.assertEqual(r.out, self.run_jsift("filter", "--turns", "2..6", *self.clean).out)
+
+    def test_stats_equals_the_single_run(self):
+        args = ["--json", "--by", ".record_type", "--unique", ".turns[-1].content"]
+        single = self.run_jsift("stats", *args, *self.clean)
+        for n in (1, 3, 7):
+            r = self.cluster(n, "s-%d" % n, "stats", *args, *self.clean)
+            self.assertEqual(r.out, single.out, n)
+        rep = self.path("rep.json")
+        self.cluster(3, "s-rep", "stats", *args, "--report", rep, *self.clean)
+        self.assertEqual(json.loads(slurp(rep)), single.json())
+
+    def test_a_failed_task_fails_the_run(self):
+        out = self.path("out.jsonl")
+        r = self.cluster(3, "w", "filter", *self.inputs, "-o", out, rc=3)
+        self.assertRegex(r.err, r"cluster: task \d failed \(exit 3\); its log: .*task-0000\d\.log")
+        self.assertIn("a-big.jsonl@", r.err)  # the task's message, by byte offset
+        self.assertFalse(os.path.exists(out))
+
+    def test_rerun_redoes_only_what_is_missing(self):
+        out = self.path("out.jsonl")
+        command = ["filter", "--turns", "2..6", *self.clean, "-o", out]
+        self.cluster(5, "w", *command)
+        want = slurp(out)
+        os.unlink(out)
+        w = self.path("w")
+        before = {f: os.stat(os.path.join(w, f)).st_mtime_ns for f in os.listdir(w)}
+        os.unlink(os.path.join(w, "task-00002.done"))  # as if task 2 had been killed
+        with open(os.path.join(w, "task-00002.jsonl"), "wb") as f:
+            f.write(b'{"half": ')
+        r = self.cluster(5, "w", *command)
+        self.assertIn("4 of 5 tasks already done", r.err)
+        self.assertEqual(slurp(out), want)
+        for f, t in before.items():
+            if "00002" not in f:
+                self.assertEqual(os.stat(os.path.join(w, f)).st_mtime_ns, t, f)
+        # another command line, or a changed input, reuses nothing
+        r = self.cluster(5, "w", "filter", "--turns", "2..5", *self.clean, "-o", out)
+        self.assertNotIn("already done", r.err)
+        time.sleep(0.01)
+        with open(self.clean[0], "ab") as f:
+            f.write(b"\n" + record(__import__("random").Random(1), 5) + b"\n")
+        r = self.cluster(5, "w", *command)
+        self.assertNotIn("already done", r.err)
+        self.assertEqual(slurp(out), self.run_jsift("filter", "--turns", "2..6", *self.clean).out)
+
+    def test_a_killed_task(self):
+        # A task killed mid-run fails the run (exit 4, the signal named); the rerun redoes it.
+        big = self.path("big.jsonl")
+        rng = __import__("random").Random(3)
+        with open(big, "wb") as f:
+            f.write(b"".join(record(rng, i) + b"\n" for i in range(60000)))
+        out = self.path("killed.jsonl")
+        command = ["stats", "--json", "--unique", ".turns[-1].content", "--unique", ".id", big]
+        for attempt in range(3):
+            w = self.path("k%d" % attempt)
+            proc = subprocess.Popen([JSIFT, "cluster", "--tasks", "3", "--parallel", "1", "--workdir", w, "--", *command, "-j", "1"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            killed = False
+            deadline = time.time() + 20
+            while not killed and proc.poll() is None and time.time() < deadline:
+                for child in children(proc.pid):
+                    if "task-00001" in cmdline(child):
+                        os.kill(child, signal.SIGKILL)
+                        killed = True
+                time.sleep(0.002)
+            stdout, stderr = proc.communicate(timeout=60)
+            if killed:
+                break
+        self.assertTrue(killed, "task 1 ended before it could be killed, three times")
+        self.assertEqual(proc.returncode, 4, stderr)
+        self.assertIn(b"task 1 failed (signal 9)", stderr)
+        self.assertFalse(os.path.exists(os.path.join(w, "task-00001.done")))
+        r = self.run_jsift("cluster", "--tasks", "3", "--parallel", "1", "--workdir", w, "--", *command, "-j", "1")
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertEqual(r.out, self.run_jsift(*command).out)
+
+    def test_bad_usage(self):
+        for args, message in (
+            (["--", "dedup", self.clean[0]], "cannot run `dedup` as tasks yet"),
+            (["--", "filter", "--tasks", "2", self.clean[0]], "--tasks is the cluster's to set"),
+            (["--", "stats", "--partial", "x", self.clean[0]], "--partial is the cluster's to set"),
+            ([], "name the command after --"),
+        ):
+            r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("w"), *args)
+            self.assertEqual(r.rc, 2, (args, r.err))
+            self.assertIn(message, r.err)
+        r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("w"), "--", "filter", "-o", self.path("o"), stdin=b"{}\n")
+        self.assertEqual(r.rc, 2, r.err)  # stdin cannot be divided: the task's usage error is the run's
+        self.assertIn("stdin cannot be divided", r.err)
+
+
+def children(pid):
+    out = []
+    for p in os.listdir("/proc"):
+        if p.isdigit():
+            try:
+                with open("/proc/%s/stat" % p) as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.append(int(p))
+            except (OSError, IndexError, ValueError):
+                pass
+    return out
+
+
+def cmdline(pid):
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            return f.read().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+if __name__ == "__main__":
+    unittest.main()
