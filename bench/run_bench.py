@@ -200,7 +200,7 @@ PROFILE_LINE = re.compile(r"profile: .*committing thread busy [\d.]+ s \(([\d.]+
 
 def with_profile(cmd, jsift):
     """The command with --profile after each jsift subcommand's name."""
-    return re.sub(re.escape(jsift) + r" ([a-z]+)", lambda m: m.group(0) + " --profile", cmd)
+    return re.sub(re.escape(jsift) + r" (?!cluster)([a-z]+)", lambda m: m.group(0) + " --profile", cmd)  # a cluster's tasks profile alone
 
 
 def busy_share(stderrs, which):
@@ -357,6 +357,22 @@ def jobs(env):
         peer("jsift dedup --near --count-only", f"{J} dedup --near --count-only --key '.turns[-1].content' {q(data)}", near_count),
         peer("python numpy reference", f"/usr/bin/python3 -c {q(PY_NEAR)} {q(data)} {q(os.path.join(HERE, '..', 'tests', 'reference'))}",
              first_int, ("pynear",)),
+    ]
+
+    # Past one machine: the same job as 2 tasks of the local engine (each
+    # task -j 1) and joined, against one process on both cores: the cost of
+    # the parts, partials and merge (stats' partials hold its sets).
+    yield "past one machine: stats, 2 local tasks vs one process", [
+        peer("jsift stats (one process)", f"{J} stats --json --by .record_type --unique '.turns[-1].content' {q(data)}",
+             lambda s: json.loads(s)["unique"]),
+        peer("jsift cluster --tasks 2 -- stats", f"rm -rf {q(out('w-stats'))}; {J} cluster -q --tasks 2 --workdir {q(out('w-stats'))} -- "
+             f"stats --json --by .record_type --unique '.turns[-1].content' {q(data)}", lambda s: json.loads(s)["unique"]),
+    ]
+    yield "past one machine: filter, 2 local tasks vs one process", [
+        peer("jsift filter --turns 5..10 (one process)", f"{J} filter -q --turns 5..10 {q(data)} -o {q(out('f1.jsonl'))}; "
+             f"sha256sum < {q(out('f1.jsonl'))}", lambda s: s.split()[0]),
+        peer("jsift cluster --tasks 2 -- filter", f"rm -rf {q(out('w-filter'))}; {J} cluster -q --tasks 2 --workdir {q(out('w-filter'))} -- "
+             f"filter --turns 5..10 {q(data)} -o {q(out('f2.jsonl'))}; sha256sum < {q(out('f2.jsonl'))}", lambda s: s.split()[0]),
     ]
 
     yield "uniqueness of the final turn per record type", [

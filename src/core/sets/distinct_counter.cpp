@@ -70,6 +70,10 @@ void distinct_counter::read_merge(partial_reader& r) {
     hll_.merge_registers(reg);
     return;
   }
+  // The keys come in the writer's slot order (sorted by the bits that
+  // place them): inserted into a table too small for them, they would pile
+  // up in one run of slots, each probe walking it. Room for all first.
+  exact_.reserve(exact_.size() + size_t(n));
   for (uint64_t i = 0; i < n; ++i) {
     hash128 h;
     h.lo = r.u64();
