@@ -31,4 +31,4 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 echo "== TSan build (the threaded engine)" >&2
 dir=$("$root/scripts/build.sh" tsan)
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-  run_ctest "$dir" -R 'commit|key_set|write_behind|distinct counts|near seen|key counter|cli_near|cli_diversity|cli_determinism|cli_pipes|cli_dedup|cli_select|cli_run|cli_shard|cli_stats|cli_gate|cli_filter'
+  run_ctest "$dir" -R 'commit|key_set|write_behind|distinct counts|near seen|key counter|cli_near|cli_diversity|cli_determinism|cli_pipes|cli_dedup|cli_select|cli_run|cli_shard|cli_stats|cli_gate|cli_filter|cli_tasks|cli_merge'

@@ -37,6 +37,8 @@ class partial_reader {
   void bytes(void* p, size_t n);
   // Throws unless every byte of the body was read.
   void end() const;
+  // Bytes of the body not read yet (to bound a count before making room for it).
+  size_t remaining() const { return end_ - pos_; }
   const std::string& name() const { return name_; }
   // A data_error naming the file: "FILE: not a jsift partial: what".
   [[noreturn]] void fail(std::string_view what) const;

@@ -70,6 +70,7 @@ void distinct_counter::read_merge(partial_reader& r) {
     hll_.merge_registers(reg);
     return;
   }
+  if (n > r.remaining() / 16) r.fail("more keys than bytes");
   // The keys come in the writer's slot order (sorted by the bits that
   // place them): inserted into a table too small for them, they would pile
   // up in one run of slots, each probe walking it. Room for all first.

@@ -1,0 +1,58 @@
+// Partial files (stats --partial, read by jsift merge): any body, sealed with
+// a valid header and checksum so the fuzzer gets past them, either merges
+// (and then writes a partial that reads back to the same report) or is a
+// data_error naming the file. A changed byte of a sealed file is refused.
+#include <cstdint>
+#include <string>
+
+#include "fuzz_check.hpp"
+#include "jsift/error.hpp"
+#include "jsift/io/partial_file.hpp"
+#include "jsift/jobs/stats_job.hpp"
+#include "jsift/report/stats_report.hpp"
+
+namespace {
+
+std::string seal(std::string_view body) {
+  jsift::partial_writer w;
+  w.bytes(body.data(), body.size());
+  return w.finish();
+}
+
+// The report of one merged partial, or "" when it is refused.
+std::string merged(const std::string& file, std::string* again) {
+  try {
+    jsift::partial_reader r(file, "fuzz.partial");
+    if (r.str() != "stats") return "";
+    jsift::stats_partial_head h = jsift::stats_partial_head::read(r);
+    std::vector<jsift::input_file> files;
+    for (const auto& name : h.inputs) files.push_back(jsift::input_file{"/nonexistent/" + name, name, 0, UINT64_MAX, true});
+    jsift::stats_job job(files, jsift::record_job_options{}, h.options, true);
+    job.merge_partial(r);
+    r.end();
+    if (again) *again = job.partial(h.tasks, h.task, files);
+    return jsift::stats_json(job);
+  } catch (const jsift::data_error& e) {
+    FUZZ_CHECK(std::string(e.what()).find("fuzz.partial") != std::string::npos);
+    return "";
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string file = seal(std::string_view(reinterpret_cast<const char*>(data), size));
+  std::string again;
+  const std::string report = merged(file, &again);
+  if (!report.empty()) FUZZ_CHECK(merged(again, nullptr) == report);  // what it writes, it reads back alike
+  if (size > 0) {
+    std::string altered = file;
+    altered[12 + size / 2] ^= 0x01;  // a body byte: the checksum no longer matches
+    try {
+      jsift::partial_reader r(altered, "fuzz.partial");
+      FUZZ_CHECK(false);
+    } catch (const jsift::data_error&) {
+    }
+  }
+  return 0;
+}
