@@ -86,6 +86,7 @@ run_settings make_settings(const common_args& a) {
   s.output = a.output;
   s.report = a.report;
   s.inputs = s.all_inputs = expand_inputs(a.inputs, &s.skipped, a.globs);
+  for (size_t i = 0; i < s.inputs.size(); ++i) s.inputs[i].whole_index = s.all_inputs[i].whole_index = uint32_t(i);
   if (a.tasks.has_value() != a.task.has_value()) throw usage_error("--tasks and --task go together");
   if (a.tasks) {
     if (*a.tasks == 0) throw option_error("tasks", "must be at least 1");

@@ -110,9 +110,59 @@ class cluster_tests(jsift_case):
         self.assertEqual(r.rc, 0, r.err)
         self.assertEqual(r.out, self.run_jsift(*command).out)
 
+    def test_dedup_equals_the_single_run(self):
+        for key in ([], ["--key", ".turns[-1].content", "--normalize", "ws,case"], ["--key", ".record_type"], ["--key", ".missing"]):
+            args = ["--on-invalid", "skip", *key]
+            single_out, single_dups = self.path("s.jsonl"), self.path("s.dups")
+            r = self.run_jsift("dedup", *args, *self.inputs, "-o", single_out, "--dups", single_dups)
+            self.assertEqual(r.rc, 0, r.err)
+            if key != ["--key", ".missing"]:
+                self.assertGreater(len(read_lines(single_dups)), 0, key)
+            for n in (1, 3, 7):
+                out, dups = self.path("c%d.jsonl" % n), self.path("c%d.dups" % n)
+                self.cluster(n, "d-%d-%d" % (len(key), n), "dedup", *args, *self.inputs, "-o", out, "--dups", dups)
+                self.assertEqual(slurp(out), slurp(single_out), (key, n))
+                self.assertEqual(slurp(dups), slurp(single_dups), (key, n))
+
+    def test_dedup_rerun_after_a_lost_keys_task_redoes_what_follows(self):
+        out = self.path("out.jsonl")
+        command = ["dedup", "--on-invalid", "skip", *self.inputs, "-o", out]
+        self.cluster(3, "w", *command)
+        want = slurp(out)
+        os.unlink(os.path.join(self.path("w"), "keys-00001.done"))
+        os.unlink(os.path.join(self.path("w"), "dedup", "keys-00001-00002.bin"))
+        r = self.cluster(3, "w", *command)
+        self.assertIn("2 of 3 tasks already done", r.err)  # the keys stage
+        self.assertEqual(r.err.count("already done"), 1)  # find and drop ran again
+        self.assertEqual(slurp(out), want)
+
+    def test_dedup_stages_refuse_another_runs_files(self):
+        w = self.path("stages")
+        os.mkdir(w)
+        for i in range(2):
+            r = self.run_jsift("dedup", "--stage", "keys", "--tasks", "2", "--task", str(i), "--workdir", w, *self.clean)
+            self.assertEqual(r.rc, 0, r.err)
+        r = self.run_jsift("dedup", "--stage", "find", "--tasks", "2", "--range", "0", "--ranges", "3", "--workdir", w)
+        self.assertEqual(r.rc, 3, r.err)  # the files of a run with 2 ranges
+        self.assertIn("another run's", r.err)
+        r = self.run_jsift("dedup", "--stage", "find", "--tasks", "2", "--range", "0", "--key", ".id", "--workdir", w)
+        self.assertEqual(r.rc, 3, r.err)
+        self.assertIn("written with the key", r.err)
+        r = self.run_jsift("dedup", "--stage", "find", "--tasks", "2", "--range", "0", "--workdir", w)
+        self.assertEqual(r.rc, 0, r.err)
+        r = self.run_jsift("dedup", "--stage", "drop", "--tasks", "2", "--task", "0", "--workdir", w, *self.clean, "-o", self.path("o"))
+        self.assertEqual(r.rc, 4, r.err)  # range 1 was never found
+        self.assertIn("drop-00001-00000.bin", r.err)
+        for args in (["--stage", "keys", *self.clean], ["--stage", "find", "--tasks", "2", "--workdir", w],
+                     ["--stage", "keys", "--tasks", "2", "--task", "0", "--workdir", w, "--near", *self.clean],
+                     ["--stage", "other", "--tasks", "2", "--task", "0", "--workdir", w, *self.clean]):
+            r = self.run_jsift("dedup", *args)
+            self.assertEqual(r.rc, 2, (args, r.err))
+
     def test_bad_usage(self):
         for args, message in (
-            (["--", "dedup", self.clean[0]], "cannot run `dedup` as tasks yet"),
+            (["--", "rebalance", self.clean[0]], "cannot run `rebalance` as tasks yet"),
+            (["--", "dedup", "--stage", "keys", self.clean[0]], "--stage is the cluster's to set"),
             (["--", "filter", "--tasks", "2", self.clean[0]], "--tasks is the cluster's to set"),
             (["--", "stats", "--partial", "x", self.clean[0]], "--partial is the cluster's to set"),
             ([], "name the command after --"),

@@ -31,6 +31,7 @@ struct input_file {
   // part are not read, so their number is not known).
   uint64_t begin = 0, end = UINT64_MAX;
   bool in_task = false;
+  uint32_t whole_index = 0;  // in a task: the file's index among all the inputs
   bool part() const { return begin != 0 || end != UINT64_MAX; }
   std::string name() const {
     if (!label.empty()) return label;

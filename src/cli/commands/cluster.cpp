@@ -36,12 +36,36 @@ namespace {
 enum class engine { local };
 
 // The commands a cluster runs, and how their tasks' parts join.
-enum class joining { concatenate, merge };
+enum class joining { concatenate, merge, dedup };
 const std::map<std::string, joining> runnable = {
     {"filter", joining::concatenate}, {"set", joining::concatenate},   {"cut", joining::concatenate},
     {"explode", joining::concatenate}, {"window", joining::concatenate}, {"convert", joining::concatenate},
-    {"stats", joining::merge},
+    {"stats", joining::merge},         {"dedup", joining::dedup},
 };
+
+// The files in order into `out`; their bytes.
+uint64_t concatenate(const std::vector<std::string>& files, output_file& out) {
+  uint64_t bytes = 0;
+  std::vector<char> buf(size_t(1) << 20);
+  for (const auto& p : files) {
+    const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw std::system_error(errno, std::generic_category(), fmt::format("cannot open '{}'", p));
+    for (;;) {
+      const ssize_t n = ::read(fd, buf.data(), buf.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        const int e = errno;
+        ::close(fd);
+        throw std::system_error(e, std::generic_category(), fmt::format("cannot read '{}'", p));
+      }
+      if (n == 0) break;
+      out.write(std::string_view(buf.data(), size_t(n)));
+      bytes += uint64_t(n);
+    }
+    ::close(fd);
+  }
+  return bytes;
+}
 
 std::string read_text(const std::string& path) {
   std::string out;
@@ -101,7 +125,8 @@ struct task {
 
 // Runs the tasks `parallel` at a time; returns when all ended, or when one
 // failed and the running ones ended (then throws, naming it).
-void run_local(const std::vector<task>& tasks, uint64_t total, size_t parallel, const std::string& marker_text, bool quiet) {
+void run_local(const std::vector<task>& tasks, const std::string& label, uint64_t total, size_t parallel, const std::string& marker_text,
+               bool quiet) {
   std::map<pid_t, const task*> running;
   size_t next = 0, done = 0;
   const task* failed = nullptr;
@@ -140,7 +165,7 @@ void run_local(const std::vector<task>& tasks, uint64_t total, size_t parallel, 
     ++done;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
       write_file_atomic(t.done, marker_text);
-      if (!quiet) print_err(fmt::format("jsift: cluster: task {} of {} done\n", t.index, total));
+      if (!quiet) print_err(fmt::format("jsift: cluster: {} {} of {} done\n", label, t.index, total));
     } else if (!failed) {
       failed = &t;
       failed_status = status;
@@ -150,7 +175,7 @@ void run_local(const std::vector<task>& tasks, uint64_t total, size_t parallel, 
   const int code = WIFEXITED(failed_status) ? WEXITSTATUS(failed_status) : int(exit_code::io);
   std::string log = read_text(failed->log);
   if (log.size() > 2000) log = "..." + log.substr(log.size() - 2000);
-  throw task_failed(code, fmt::format("cluster: task {} failed ({}); its log: {}\n{}", failed->index,
+  throw task_failed(code, fmt::format("cluster: {} {} failed ({}); its log: {}\n{}", label, failed->index,
                                       WIFEXITED(failed_status) ? fmt::format("exit {}", code) : fmt::format("signal {}", WTERMSIG(failed_status)),
                                       failed->log, log));
 }
@@ -160,7 +185,8 @@ class cluster_command final : public command {
   command_info info() const override {
     return {"cluster", "Run one command as N tasks on an engine, with the result of one run (local: a process pool)",
             "The command and its arguments follow `--`. Commands: filter, set, cut, explode, window, convert (the tasks' records "
-            "concatenated in order into its -o) and stats (the tasks' partials merged). The tasks' parts and logs live in --workdir; "
+            "concatenated in order into its -o), stats (the tasks' partials merged) and exact dedup (three stages: keys, find, drop; "
+            "-o and --dups as one run's). The tasks' parts and logs live in --workdir; "
             "a rerun over the same --workdir redoes only the tasks that did not finish. Example: jsift cluster --tasks 8 --workdir "
             "/tmp/w -- filter --turns 5..10 data/ -o kept.jsonl"};
   }
@@ -184,12 +210,12 @@ class cluster_command final : public command {
       for (const auto& [n, j] : runnable) list += (list.empty() ? "" : ", ") + n;
       throw usage_error(fmt::format("cluster: cannot run `{}` as tasks yet (it can: {})", name, list));
     }
-    for (const char* own : {"--tasks", "--task", "--partial"})
+    for (const char* own : {"--tasks", "--task", "--partial", "--stage", "--workdir", "--range", "--ranges"})
       if (has_option(args, own)) throw usage_error(fmt::format("cluster: {} is the cluster's to set, not the command's", own));
-    const std::string output = how->second == joining::concatenate ? take_option(args, "--output", "-o") : std::string();
+    const std::string output = how->second != joining::merge ? take_option(args, "--output", "-o") : std::string();
     const std::string report = take_option(args, "--report");
     const bool threads_given = has_option(args, "--threads", "-j");
-    if (how->second == joining::concatenate && output.empty() && is_terminal(1))
+    if (how->second != joining::merge && output.empty() && is_terminal(1))
       throw usage_error("cluster: the records would go to the terminal: give the command -o FILE or redirect stdout");
 
     if (::mkdir(workdir_.c_str(), 0755) != 0 && errno != EEXIST)
@@ -218,29 +244,68 @@ class cluster_command final : public command {
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     const size_t parallel = size_t(std::min<uint64_t>(parallel_ ? parallel_ : cores, tasks_));
     const std::string self = self_path();
-    std::vector<task> todo;
-    std::vector<std::string> parts;
-    for (uint64_t i = 0; i < tasks_; ++i) {
+    const std::string threads = std::to_string(std::max<size_t>(1, cores / parallel));
+
+    // The plan: stages of tasks, each a command of this binary; what the
+    // last stage's tasks write is joined below.
+    struct stage {
+      std::string name;  // the tasks' file stem
+      std::vector<task> tasks;
+    };
+    std::vector<stage> plan;
+    std::vector<std::string> parts, dup_parts;
+    const std::string dups = how->second == joining::dedup ? take_option(args, "--dups") : std::string();
+    auto add = [&](stage& st, uint64_t i, std::vector<std::string> extra) {
       task t;
       t.index = size_t(i);
-      const std::string stem = fmt::format("{}/task-{:05}", workdir_, i);
+      const std::string stem = fmt::format("{}/{}-{:05}", workdir_, st.name, i);
       t.log = stem + ".log";
       t.done = stem + ".done";
-      const std::string part = stem + (how->second == joining::merge ? ".partial" : ".jsonl");
-      parts.push_back(part);
-      if (read_text(t.done) == marker) continue;  // finished by an earlier run
       t.argv = {self, name};
       t.argv.insert(t.argv.end(), args.begin(), args.end());
-      t.argv.insert(t.argv.end(), {"--tasks", std::to_string(tasks_), "--task", std::to_string(i), "--no-progress"});
-      if (how->second == joining::merge) t.argv.insert(t.argv.end(), {"--partial", part});
-      else t.argv.insert(t.argv.end(), {"-o", part});
-      if (!threads_given) t.argv.insert(t.argv.end(), {"-j", std::to_string(std::max<size_t>(1, cores / parallel))});
-      ::unlink(t.done.c_str());
-      todo.push_back(std::move(t));
+      t.argv.insert(t.argv.end(), extra.begin(), extra.end());
+      t.argv.push_back("--no-progress");
+      if (!threads_given && st.name != "find") t.argv.insert(t.argv.end(), {"-j", threads});
+      st.tasks.push_back(std::move(t));
+    };
+    if (how->second == joining::dedup) {  // three stages (jobs/dedup_stages.hpp)
+      const std::string dir = workdir_ + "/dedup";
+      if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+        throw std::system_error(errno, std::generic_category(), fmt::format("cannot create '{}'", dir));
+      const std::string n = std::to_string(tasks_);
+      stage keys{"keys", {}}, find{"find", {}}, drop{"drop", {}};
+      for (uint64_t i = 0; i < tasks_; ++i) {
+        add(keys, i, {"--stage", "keys", "--tasks", n, "--task", std::to_string(i), "--workdir", dir});
+        add(find, i, {"--stage", "find", "--tasks", n, "--range", std::to_string(i), "--workdir", dir});
+        const std::string stem = fmt::format("{}/drop-{:05}", workdir_, i);
+        parts.push_back(stem + ".jsonl");
+        std::vector<std::string> extra = {"--stage", "drop", "--tasks", n, "--task", std::to_string(i), "--workdir", dir, "-o", parts.back()};
+        if (!dups.empty()) dup_parts.push_back(stem + ".dups"), extra.insert(extra.end(), {"--dups", dup_parts.back()});
+        add(drop, i, extra);
+      }
+      plan = {std::move(keys), std::move(find), std::move(drop)};
+    } else {
+      stage one{"task", {}};
+      for (uint64_t i = 0; i < tasks_; ++i) {
+        parts.push_back(fmt::format("{}/task-{:05}{}", workdir_, i, how->second == joining::merge ? ".partial" : ".jsonl"));
+        add(one, i, {"--tasks", std::to_string(tasks_), "--task", std::to_string(i), how->second == joining::merge ? "--partial" : "-o", parts.back()});
+      }
+      plan = {std::move(one)};
     }
-    if (!quiet_ && todo.size() < tasks_)
-      print_err(fmt::format("jsift: cluster: {} of {} tasks already done in {}\n", tasks_ - todo.size(), tasks_, workdir_));
-    run_local(todo, tasks_, parallel, marker, quiet_);
+    // A stage reuses the tasks an earlier run finished, unless a stage before it ran again.
+    bool upstream_ran = false;
+    for (auto& st : plan) {
+      std::vector<task> todo;
+      for (auto& t : st.tasks)
+        if (upstream_ran || read_text(t.done) != marker) {
+          ::unlink(t.done.c_str());
+          todo.push_back(t);
+        }
+      if (!quiet_ && todo.size() < st.tasks.size())
+        print_err(fmt::format("jsift: cluster: {} of {} tasks already done in {}\n", st.tasks.size() - todo.size(), st.tasks.size(), workdir_));
+      run_local(todo, st.name == "task" ? "task" : st.name + " task", tasks_, parallel, marker, quiet_);
+      upstream_ran |= !todo.empty();
+    }
 
     if (how->second == joining::merge) {  // jsift merge, in this process's place
       std::vector<std::string> argv = {self, "merge"};
@@ -257,27 +322,16 @@ class cluster_command final : public command {
       ::execv(self.c_str(), cargv.data());
       throw std::system_error(errno, std::generic_category(), "cannot run jsift merge");
     }
-    output_file out(output.empty() ? "-" : output);
-    uint64_t bytes = 0;
-    std::vector<char> buf(size_t(1) << 20);
-    for (const auto& p : parts) {
-      const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd < 0) throw std::system_error(errno, std::generic_category(), fmt::format("cannot open '{}'", p));
-      for (;;) {
-        const ssize_t n = ::read(fd, buf.data(), buf.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-          const int e = errno;
-          ::close(fd);
-          throw std::system_error(e, std::generic_category(), fmt::format("cannot read '{}'", p));
-        }
-        if (n == 0) break;
-        out.write(std::string_view(buf.data(), size_t(n)));
-        bytes += uint64_t(n);
-      }
-      ::close(fd);
+    // Records (and --dups) concatenated in task order; the records' name last.
+    std::unique_ptr<output_file> dups_out;
+    if (!dups.empty()) {
+      dups_out = std::make_unique<output_file>(dups);
+      concatenate(dup_parts, *dups_out);
     }
+    output_file out(output.empty() ? "-" : output);
+    const uint64_t bytes = concatenate(parts, out);
     out.commit();
+    if (dups_out) dups_out->commit();
     if (!report.empty()) write_file_atomic(report, fmt::format("{{\"command\":\"cluster\",\"engine\":\"local\",\"tasks\":{},\"bytes\":{}}}\n", tasks_, bytes));
     if (!quiet_) print_err(fmt::format("jsift: cluster: {} tasks of `{}`: {} written\n", tasks_, name, human_bytes(bytes)));
     return 0;

@@ -83,6 +83,7 @@ std::vector<input_file> task_part(const std::vector<input_file>& files, uint64_t
     const sized_file& s = sized[k];
     input_file f = files[k];
     f.in_task = true;
+    f.whole_index = uint32_t(k);
     if (s.whole) {  // one unit, in the task its first byte falls in (empty files at the very end: the last task)
       if ((at >= lo && at < hi) || (last && at >= hi)) out.push_back(std::move(f));
       continue;

@@ -1,0 +1,101 @@
+// jsift/jobs/dedup_stages.hpp — exact dedup over the whole input in three
+// stages, for inputs cut into tasks (io/task_part.hpp); the result is the
+// bytes of `jsift dedup` on the whole input, its --dups included.
+//
+//   keys  (per task)   every keyed record's key and place go to one of F
+//                      hash ranges: DIR/keys-TTTTT-RRRRR.bin, sorted by key
+//                      then place; the task's lines per file to
+//                      DIR/lines-TTTTT.bin (global line numbers come from them)
+//   find  (per range)  reads the range of every task, keeps the first place
+//                      of each key (input order) and writes, for each task,
+//                      the places it must drop: DIR/drop-RRRRR-TTTTT.bin
+//   drop  (per task)   drops its places; --dups lines name the first
+//                      occurrence by its global line, as one run would
+//
+// Files are partials (io/partial_file.hpp): versioned, checksummed, and
+// checked to belong to the same run (tasks, ranges, key). Memory: keys
+// holds 40 bytes per keyed record of its part until it writes them; find
+// holds its range of every task (40 bytes per record); drop 48 bytes per
+// dropped record of its part.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "jsift/engine/record_job.hpp"
+#include "jsift/io/output_file.hpp"
+#include "jsift/json/record_key.hpp"
+
+namespace jsift {
+
+struct dedup_stage_options {
+  std::string dir;        // where the stages' files go
+  uint64_t tasks = 1, task = 0;
+  uint64_t ranges = 1;    // F hash ranges
+  key_spec key;
+};
+
+// Stage 1: the records' keys and places. Call write() after the pass.
+class dedup_keys_job final : public record_job {
+ public:
+  dedup_keys_job(const std::vector<input_file>& files, record_job_options ro, dedup_stage_options o);
+  void write() const;
+
+ protected:
+  std::unique_ptr<record_chunk> make_chunk() const override;
+  void on_record(record_chunk& rc, const record_ref& rec) const override;
+  void on_commit(record_chunk& rc) override;
+
+ private:
+  struct place {
+    hash128 key;
+    uint32_t file;  // among all inputs
+    uint64_t offset, line;  // line: within this task's part of the file, 1-based
+  };
+  dedup_stage_options o_;
+  std::vector<std::vector<place>> ranges_;
+  std::vector<uint64_t> lines_;  // per file among all inputs: lines of this task's part
+  uint64_t keyless_ = 0;
+};
+
+// Stage 2: range `range` of every task; returns the duplicates found.
+uint64_t dedup_find(const dedup_stage_options& o, uint64_t range);
+
+// Stage 3: drops the places stage 2 gave this task; keeps the rest byte for
+// byte (as dedup_job), --dups in dups_path ("" for none). `all_inputs`
+// names the files in --dups.
+class dedup_drop_job final : public record_job {
+ public:
+  dedup_drop_job(const std::vector<input_file>& files, record_job_options ro, const dedup_stage_options& o,
+                 const std::vector<input_file>& all_inputs, output_file* out, const std::string& dups_path);
+  uint64_t duplicates() const { return dropped_; }
+
+ protected:
+  bool emits_records() const override { return true; }
+  std::unique_ptr<record_chunk> make_chunk() const override;
+  void on_record(record_chunk& rc, const record_ref& rec) const override;
+  void on_commit(record_chunk& rc) override;
+  void finish_records() override {
+    if (out_) out_->commit();
+  }
+  void finish_outputs() override;
+
+ private:
+  struct drop {
+    uint32_t file;
+    uint64_t offset, line;       // the dropped record's global line
+    hash128 key;
+    uint32_t first_file;
+    uint64_t first_line;
+  };
+  std::vector<drop> drops_;  // sorted by (file, offset)
+  const drop* find(uint32_t file, uint64_t offset) const;
+  std::vector<input_file> all_;
+  output_file* out_;
+  std::unique_ptr<output_file> dups_;
+  size_t duplicate_id_;
+  uint64_t dropped_ = 0;
+};
+
+}  // namespace jsift

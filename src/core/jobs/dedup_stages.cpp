@@ -1,0 +1,257 @@
+#include "jsift/jobs/dedup_stages.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "jsift/error.hpp"
+#include "jsift/io/json_writer.hpp"
+#include "jsift/io/partial_file.hpp"
+
+namespace jsift {
+
+namespace {
+
+std::string keys_path(const dedup_stage_options& o, uint64_t task, uint64_t range) {
+  return fmt::format("{}/keys-{:05}-{:05}.bin", o.dir, task, range);
+}
+std::string lines_path(const dedup_stage_options& o, uint64_t task) { return fmt::format("{}/lines-{:05}.bin", o.dir, task); }
+std::string drop_path(const dedup_stage_options& o, uint64_t range, uint64_t task) {
+  return fmt::format("{}/drop-{:05}-{:05}.bin", o.dir, range, task);
+}
+
+// Every stage file starts so: what it is, and the run it belongs to.
+void write_head(partial_writer& w, std::string_view kind, const dedup_stage_options& o, uint64_t part) {
+  w.str(kind);
+  w.u64(o.tasks);
+  w.u64(o.ranges);
+  w.u64(part);
+  w.str(o.key.text());
+}
+
+partial_reader open_stage_file(const std::string& path, std::string_view kind, const dedup_stage_options& o, uint64_t part) {
+  partial_reader r = partial_reader::open(path);
+  if (r.str() != kind) r.fail(fmt::format("not a dedup {} file", kind));
+  const uint64_t tasks = r.u64(), ranges = r.u64(), got = r.u64();
+  if (tasks != o.tasks || ranges != o.ranges || got != part)
+    r.fail(fmt::format("written for {} tasks and {} ranges (part {}), not {} and {} (part {}): another run's", tasks, ranges, got,
+                       o.tasks, o.ranges, part));
+  if (std::string key = r.str(); key != o.key.text()) r.fail(fmt::format("written with the key {}, not {}", key, o.key.text()));
+  return r;
+}
+
+struct dedup_keys_chunk : record_chunk {
+  explicit dedup_keys_chunk(const key_spec& s) : hasher(s) {}
+  key_hasher hasher;
+  struct entry {
+    hash128 key;
+    uint64_t offset;
+    uint32_t index;
+  };
+  std::vector<entry> entries;
+  uint64_t keyless = 0;
+};
+
+bool key_less(const hash128& a, const hash128& b) { return a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo; }
+
+std::string hex(const hash128& h) { return fmt::format("{:016x}{:016x}", h.hi, h.lo); }
+
+}  // namespace
+
+dedup_keys_job::dedup_keys_job(const std::vector<input_file>& files, record_job_options ro, dedup_stage_options o)
+    : record_job(files, std::move(ro)), o_(std::move(o)), ranges_(size_t(o_.ranges)) {}
+
+std::unique_ptr<record_chunk> dedup_keys_job::make_chunk() const { return std::make_unique<dedup_keys_chunk>(o_.key); }
+
+void dedup_keys_job::on_record(record_chunk& rc, const record_ref& rec) const {
+  auto& dc = static_cast<dedup_keys_chunk&>(rc);
+  hash128 h;
+  if (dc.hasher.hash(*rec.doc, h)) dc.entries.push_back({h, rec.offset, rec.index});
+  else ++dc.keyless;
+  rc.counts.add(disposition_names::kept);
+}
+
+void dedup_keys_job::on_commit(record_chunk& rc) {
+  auto& dc = static_cast<dedup_keys_chunk&>(rc);
+  const uint32_t file = files()[commit_file()].whole_index;
+  if (lines_.size() <= file) lines_.resize(size_t(file) + 1, 0);
+  lines_[file] += rc.tally.lines;
+  keyless_ += dc.keyless;
+  using wide = unsigned __int128;
+  for (const auto& e : dc.entries) {
+    if (e.index >= rc.emit_end) break;
+    const size_t r = size_t((wide(e.key.hi) * o_.ranges) >> 64);
+    ranges_[r].push_back({e.key, file, e.offset, commit_line(e.index)});
+  }
+}
+
+void dedup_keys_job::write() const {
+  for (uint64_t r = 0; r < o_.ranges; ++r) {
+    auto places = ranges_[r];
+    std::sort(places.begin(), places.end(), [](const place& a, const place& b) {
+      if (!(a.key == b.key)) return key_less(a.key, b.key);
+      return std::tie(a.file, a.offset) < std::tie(b.file, b.offset);
+    });
+    partial_writer w;
+    write_head(w, "keys", o_, o_.task * o_.ranges + r);
+    w.u64(places.size());
+    for (const auto& p : places) {
+      w.u64(p.key.lo), w.u64(p.key.hi);
+      w.u64(p.file), w.u64(p.offset), w.u64(p.line);
+    }
+    write_file_atomic(keys_path(o_, o_.task, r), w.finish());
+  }
+  partial_writer w;
+  write_head(w, "lines", o_, o_.task);
+  w.u64(lines_.size());
+  for (uint64_t n : lines_) w.u64(n);
+  w.u64(keyless_);
+  write_file_atomic(lines_path(o_, o_.task), w.finish());
+}
+
+uint64_t dedup_find(const dedup_stage_options& o, uint64_t range) {
+  // Where each task's lines of each file start, among all of that file's lines.
+  std::vector<std::vector<uint64_t>> base(size_t(o.tasks));
+  std::vector<uint64_t> sum;
+  for (uint64_t t = 0; t < o.tasks; ++t) {
+    partial_reader r = open_stage_file(lines_path(o, t), "lines", o, t);
+    const uint64_t files = r.u64();
+    if (files > r.remaining() / 8) r.fail("more files than bytes");
+    if (sum.size() < files) sum.resize(size_t(files), 0);
+    base[t] = sum;
+    for (uint64_t f = 0; f < files; ++f) sum[f] += r.u64();
+    r.u64();  // keyless records
+    r.end();
+  }
+  struct entry {
+    hash128 key;
+    uint32_t file;
+    uint64_t offset, line;  // line: global
+    uint32_t task;
+  };
+  std::vector<entry> all;
+  for (uint64_t t = 0; t < o.tasks; ++t) {
+    partial_reader r = open_stage_file(keys_path(o, t, range), "keys", o, t * o.ranges + range);
+    const uint64_t n = r.u64();
+    if (n > r.remaining() / 40) r.fail("more keys than bytes");
+    all.reserve(all.size() + size_t(n));
+    for (uint64_t i = 0; i < n; ++i) {
+      entry e;
+      e.key.lo = r.u64();
+      e.key.hi = r.u64();
+      const uint64_t file = r.u64();
+      if (file >= sum.size()) r.fail("a place in a file no task counted lines of");
+      e.file = uint32_t(file);
+      e.offset = r.u64();
+      e.line = base[t].size() > file ? base[t][file] + r.u64() : r.u64();
+      e.task = uint32_t(t);
+      all.push_back(e);
+    }
+    r.end();
+  }
+  std::sort(all.begin(), all.end(), [](const entry& a, const entry& b) {
+    if (!(a.key == b.key)) return key_less(a.key, b.key);
+    return std::tie(a.file, a.offset) < std::tie(b.file, b.offset);
+  });
+  std::vector<std::vector<const entry*>> drops(size_t(o.tasks));
+  std::vector<const entry*> first_of(all.size());
+  uint64_t found = 0;
+  for (size_t i = 0, first = 0; i < all.size(); ++i) {
+    if (i == 0 || !(all[i].key == all[i - 1].key)) {
+      first = i;
+      continue;
+    }
+    first_of[i] = &all[first];
+    drops[all[i].task].push_back(&all[i]);
+    ++found;
+  }
+  for (uint64_t t = 0; t < o.tasks; ++t) {
+    auto& d = drops[t];
+    std::sort(d.begin(), d.end(), [](const entry* a, const entry* b) { return std::tie(a->file, a->offset) < std::tie(b->file, b->offset); });
+    partial_writer w;
+    write_head(w, "drop", o, range * o.tasks + t);
+    w.u64(d.size());
+    for (const entry* e : d) {
+      const entry& f = *first_of[size_t(e - all.data())];
+      w.u64(e->file), w.u64(e->offset), w.u64(e->line);
+      w.u64(e->key.lo), w.u64(e->key.hi);
+      w.u64(f.file), w.u64(f.line);
+    }
+    write_file_atomic(drop_path(o, range, t), w.finish());
+  }
+  return found;
+}
+
+namespace {
+struct drop_chunk : record_chunk {
+  std::vector<const void*> dropped;  // the drops met, in order
+};
+}  // namespace
+
+dedup_drop_job::dedup_drop_job(const std::vector<input_file>& files, record_job_options ro, const dedup_stage_options& o,
+                               const std::vector<input_file>& all_inputs, output_file* out, const std::string& dups_path)
+    : record_job(files, std::move(ro)), all_(all_inputs), out_(out) {
+  duplicate_id_ = names().add("duplicate");
+  for (uint64_t range = 0; range < o.ranges; ++range) {
+    partial_reader r = open_stage_file(drop_path(o, range, o.task), "drop", o, range * o.tasks + o.task);
+    const uint64_t n = r.u64();
+    if (n > r.remaining() / 56) r.fail("more places than bytes");
+    for (uint64_t i = 0; i < n; ++i) {
+      drop d;
+      const uint64_t file = r.u64();
+      d.offset = r.u64();
+      d.line = r.u64();
+      d.key.lo = r.u64();
+      d.key.hi = r.u64();
+      const uint64_t first_file = r.u64();
+      d.first_line = r.u64();
+      if (file >= all_.size() || first_file >= all_.size()) r.fail("a place in a file that is not among the inputs");
+      d.file = uint32_t(file);
+      d.first_file = uint32_t(first_file);
+      drops_.push_back(d);
+    }
+    r.end();
+  }
+  std::sort(drops_.begin(), drops_.end(), [](const drop& a, const drop& b) { return std::tie(a.file, a.offset) < std::tie(b.file, b.offset); });
+  if (!dups_path.empty()) dups_ = std::make_unique<output_file>(dups_path);
+}
+
+std::unique_ptr<record_chunk> dedup_drop_job::make_chunk() const { return std::make_unique<drop_chunk>(); }
+
+const dedup_drop_job::drop* dedup_drop_job::find(uint32_t file, uint64_t offset) const {
+  auto it = std::lower_bound(drops_.begin(), drops_.end(), std::make_pair(file, offset),
+                             [](const drop& d, const std::pair<uint32_t, uint64_t>& p) { return std::tie(d.file, d.offset) < std::tie(p.first, p.second); });
+  return it != drops_.end() && it->file == file && it->offset == offset ? &*it : nullptr;
+}
+
+void dedup_drop_job::on_record(record_chunk& rc, const record_ref& rec) const {
+  if (const drop* d = find(files()[rec.file].whole_index, rec.offset)) {
+    static_cast<drop_chunk&>(rc).dropped.push_back(d);
+    rc.drop(duplicate_id_);
+    return;
+  }
+  rc.keep(rec.line);
+}
+
+void dedup_drop_job::on_commit(record_chunk& rc) {
+  auto& dc = static_cast<drop_chunk&>(rc);
+  if (out_) out_->write(rc.out);
+  dropped_ += dc.dropped.size();
+  if (!dups_) return;
+  std::string lines;
+  for (const void* p : dc.dropped) {
+    const drop& d = *static_cast<const drop*>(p);
+    lines += "{\"file\":";
+    json_writer::escape(lines, all_[d.file].name());
+    lines += fmt::format(",\"line\":{},\"key\":\"{}\",\"duplicate_of\":{{\"file\":", d.line, hex(d.key));
+    json_writer::escape(lines, all_[d.first_file].name());
+    lines += fmt::format(",\"line\":{}}}}}\n", d.first_line);
+  }
+  dups_->write(lines);
+}
+
+void dedup_drop_job::finish_outputs() {
+  if (dups_) dups_->commit();
+}
+
+}  // namespace jsift
