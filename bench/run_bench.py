@@ -368,6 +368,13 @@ def jobs(env):
         peer("jsift cluster --tasks 2 -- stats", f"rm -rf {q(out('w-stats'))}; {J} cluster -q --tasks 2 --workdir {q(out('w-stats'))} -- "
              f"stats --json --by .record_type --unique '.turns[-1].content' {q(data)}", lambda s: json.loads(s)["unique"]),
     ]
+    yield "past one machine: exact dedup, 2 local tasks (3 stages) vs one process", [
+        peer("jsift dedup (one process)", f"{J} dedup -q {q(data)} -o {q(out('d1.jsonl'))} --dups {q(out('d1.dups'))}; "
+             f"cat {q(out('d1.jsonl'))} {q(out('d1.dups'))} | sha256sum", lambda s: s.split()[0]),
+        peer("jsift cluster --tasks 2 -- dedup", f"rm -rf {q(out('w-dedup'))}; {J} cluster -q --tasks 2 --workdir {q(out('w-dedup'))} -- "
+             f"dedup {q(data)} -o {q(out('d2.jsonl'))} --dups {q(out('d2.dups'))}; cat {q(out('d2.jsonl'))} {q(out('d2.dups'))} | sha256sum",
+             lambda s: s.split()[0]),
+    ]
     yield "past one machine: filter, 2 local tasks vs one process", [
         peer("jsift filter --turns 5..10 (one process)", f"{J} filter -q --turns 5..10 {q(data)} -o {q(out('f1.jsonl'))}; "
              f"sha256sum < {q(out('f1.jsonl'))}", lambda s: s.split()[0]),
