@@ -15,6 +15,7 @@ packages=(
   python3-numpy python3-xxhash  # the near-duplicate reference (tests/reference), run with /usr/bin/python3
   python3-nltk                  # self-BLEU checked against NLTK itself (tests/cli/test_diversity.py)
   chromium                      # the HTML page's test (tests/system): renders `diversity --html` headless
+  slurmctld slurmd slurm-client munge   # jsift cluster --engine slurm on a single-node Slurm (tests/system/test_slurm.py)
 )
 
 missing=()

@@ -8,6 +8,7 @@
 // with its exit code and the name of its log.
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <csignal>
 #include <fcntl.h>
 #include <map>
@@ -33,7 +34,7 @@ extern char** environ;
 namespace jsift::cli {
 namespace {
 
-enum class engine { local };
+enum class engine { local, slurm };
 
 // The commands a cluster runs, and how their tasks' parts join.
 enum class joining { concatenate, merge, dedup };
@@ -180,6 +181,59 @@ void run_local(const std::vector<task>& tasks, const std::string& label, uint64_
                                       failed->log, log));
 }
 
+
+// ---- Slurm: each stage one job array, chained with afterok ----
+
+std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// Runs argv (a client command: sbatch, squeue, scancel); its stdout, and its exit status in *status.
+std::string capture(const std::vector<std::string>& argv, int* status) {
+  int fds[2];
+  if (::pipe(fds) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+  posix_spawn_file_actions_addclose(&fa, fds[0]);
+  std::vector<char*> cargv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = posix_spawnp(&pid, argv[0].c_str(), &fa, nullptr, cargv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(fds[1]);
+  if (rc != 0) {
+    ::close(fds[0]);
+    throw std::system_error(rc, std::generic_category(), fmt::format("cannot run {} (is Slurm's client installed?)", argv[0]));
+  }
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    out.append(buf, size_t(n));
+  }
+  ::close(fds[0]);
+  while (::waitpid(pid, status, 0) < 0 && errno == EINTR) {
+  }
+  return out;
+}
+
+// "0-3,5,9-10" for sorted indices.
+std::string array_list(const std::vector<task>& tasks) {
+  std::string out;
+  for (size_t i = 0; i < tasks.size();) {
+    size_t j = i;
+    while (j + 1 < tasks.size() && tasks[j + 1].index == tasks[j].index + 1) ++j;
+    out += (out.empty() ? "" : ",") + (i == j ? std::to_string(tasks[i].index) : fmt::format("{}-{}", tasks[i].index, tasks[j].index));
+    i = j + 1;
+  }
+  return out;
+}
+
 class cluster_command final : public command {
  public:
   command_info info() const override {
@@ -191,7 +245,11 @@ class cluster_command final : public command {
             "/tmp/w -- filter --turns 5..10 data/ -o kept.jsonl"};
   }
   void define(flag_list& f) override {
-    f.choice("--engine", engine_, {{"local", engine::local}}, "Where the tasks run: local (processes on this machine)").shows_default("local");
+    f.choice("--engine", engine_, {{"local", engine::local}, {"slurm", engine::slurm}},
+             "Where the tasks run: local (processes on this machine) or slurm (job arrays submitted with sbatch, one per stage, "
+             "chained with afterok; this command waits for them)")
+        .shows_default("local");
+    f.texts("--sbatch", "ARG", sbatch_args_, "With --engine slurm: an option for every sbatch (repeatable), e.g. --sbatch=--partition=cpu");
     f.count("--tasks", "N", tasks_, "How many parts the input is cut into (by bytes on disk, whole lines)").required();
     f.text("--workdir", "DIR", workdir_, "Where the tasks' parts, logs and completion markers go (created)").dirs().required();
     f.count("--parallel", "P", parallel_, "Tasks run at once (default: every core, each task with -j 1 unless the command sets -j)");
@@ -220,6 +278,10 @@ class cluster_command final : public command {
 
     if (::mkdir(workdir_.c_str(), 0755) != 0 && errno != EEXIST)
       throw std::system_error(errno, std::generic_category(), fmt::format("cannot create '{}'", workdir_));
+    if (char* abs = ::realpath(workdir_.c_str(), nullptr)) {  // Slurm's tasks may start elsewhere
+      workdir_ = abs;
+      std::free(abs);
+    }
     // What the tasks run, said in every marker: a rerun reuses only the
     // tasks of the same run, over files of the same size and time.
     std::string marker = fmt::format("jsift cluster --tasks {} -- {}", tasks_, name);
@@ -294,6 +356,7 @@ class cluster_command final : public command {
     }
     // A stage reuses the tasks an earlier run finished, unless a stage before it ran again.
     bool upstream_ran = false;
+    std::vector<std::vector<task>> todos;
     for (auto& st : plan) {
       std::vector<task> todo;
       for (auto& t : st.tasks)
@@ -303,8 +366,14 @@ class cluster_command final : public command {
         }
       if (!quiet_ && todo.size() < st.tasks.size())
         print_err(fmt::format("jsift: cluster: {} of {} tasks already done in {}\n", st.tasks.size() - todo.size(), st.tasks.size(), workdir_));
-      run_local(todo, st.name == "task" ? "task" : st.name + " task", tasks_, parallel, marker, quiet_);
       upstream_ran |= !todo.empty();
+      todos.push_back(std::move(todo));
+    }
+    auto label = [](const stage& st) { return st.name == "task" ? std::string("task") : st.name + " task"; };
+    if (engine_ == engine::local) {
+      for (size_t k = 0; k < plan.size(); ++k) run_local(todos[k], label(plan[k]), tasks_, parallel, marker, quiet_);
+    } else {
+      run_slurm(plan, todos, marker, label);
     }
 
     if (how->second == joining::merge) {  // jsift merge, in this process's place
@@ -337,8 +406,84 @@ class cluster_command final : public command {
     return 0;
   }
 
+  // Submits the stages' tasks as job arrays chained with afterok, waits
+  // until none is queued or running, then checks every task's marker: a
+  // task without one failed (its exit code, written by its script) or was
+  // killed or cancelled (exit 4).
+  template <class Stage, class Label>
+  void run_slurm(const std::vector<Stage>& plan, const std::vector<std::vector<task>>& todos, const std::string& marker, Label label) {
+    const std::string marker_file = workdir_ + "/marker.txt";
+    write_file_atomic(marker_file, marker);
+    std::vector<std::string> jobs;
+    std::string after;
+    for (size_t k = 0; k < plan.size(); ++k) {
+      if (todos[k].empty()) continue;
+      for (const task& t : todos[k]) {
+        std::string cmd;
+        for (const auto& a : t.argv) cmd += (cmd.empty() ? "" : " ") + shell_quote(a);
+        const std::string exit_file = t.done.substr(0, t.done.size() - 5) + ".exit";
+        ::unlink(exit_file.c_str());
+        write_file_atomic(t.done.substr(0, t.done.size() - 5) + ".sh",
+                          fmt::format("#!/bin/sh\n# jsift cluster: {} {}\n{} 2> {}\nrc=$?\necho $rc > {}\n"
+                                      "[ $rc -eq 0 ] && cp {} {} && mv {} {}\nexit $rc\n",
+                                      label(plan[k]), t.index, cmd, shell_quote(t.log), shell_quote(exit_file), shell_quote(marker_file),
+                                      shell_quote(t.done + ".tmp"), shell_quote(t.done + ".tmp"), shell_quote(t.done)));
+      }
+      const std::string script = fmt::format("{}/{}.sbatch", workdir_, plan[k].name);
+      write_file_atomic(script, fmt::format("#!/bin/sh\nexec sh \"{}/{}-$(printf %05d \"$SLURM_ARRAY_TASK_ID\").sh\"\n", workdir_, plan[k].name));
+      std::vector<std::string> argv = {"sbatch", "--parsable", "--job-name=jsift-" + plan[k].name, "--array=" + array_list(todos[k]),
+                                       fmt::format("--output={}/{}-%a.slurm.out", workdir_, plan[k].name)};
+      if (!after.empty()) argv.push_back("--dependency=afterok:" + after);
+      argv.insert(argv.end(), sbatch_args_.begin(), sbatch_args_.end());
+      argv.push_back(script);
+      int status = 0;
+      std::string id = capture(argv, &status);
+      while (!id.empty() && (id.back() == '\n' || id.back() == '\r')) id.pop_back();
+      if (id.find(';') != std::string::npos) id = id.substr(0, id.find(';'));  // "id;cluster"
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || id.empty()) {
+        for (const auto& j : jobs) capture({"scancel", j}, &status);
+        throw std::system_error(EIO, std::generic_category(), fmt::format("sbatch refused the {} stage", plan[k].name));
+      }
+      if (!quiet_) print_err(fmt::format("jsift: cluster: {} stage submitted as Slurm job {} ({} tasks)\n", plan[k].name, id, todos[k].size()));
+      jobs.push_back(id);
+      after = id;
+    }
+    std::string ids;
+    for (const auto& j : jobs) ids += (ids.empty() ? "" : ",") + j;
+    while (!ids.empty()) {
+      if (interrupt::requested()) {
+        int status = 0;
+        for (const auto& j : jobs) capture({"scancel", j}, &status);
+        throw interrupted();
+      }
+      int status = 0;
+      const std::string queued = capture({"squeue", "-h", "-o", "%i", "-j", ids}, &status);
+      if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && queued.find_first_not_of(" \n") == std::string::npos) break;
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {  // the jobs left the controller's memory: done
+        if (queued.empty()) break;
+      }
+      ::usleep(500 * 1000);
+    }
+    for (size_t k = 0; k < plan.size(); ++k)
+      for (const task& t : todos[k]) {
+        if (read_text(t.done) == marker) {
+          if (!quiet_) print_err(fmt::format("jsift: cluster: {} {} of {} done\n", label(plan[k]), t.index, tasks_));
+          continue;
+        }
+        const std::string code_text = read_text(t.done.substr(0, t.done.size() - 5) + ".exit");
+        const int code = code_text.empty() ? int(exit_code::io) : std::atoi(code_text.c_str());
+        std::string log = read_text(t.log);
+        if (log.size() > 2000) log = "..." + log.substr(log.size() - 2000);
+        throw task_failed(code ? code : int(exit_code::io),
+                          fmt::format("cluster: {} {} failed ({}); its log: {}\n{}", label(plan[k]), t.index,
+                                      code_text.empty() ? std::string("killed, cancelled or never run by Slurm") : "exit " + code_text.substr(0, code_text.find('\n')),
+                                      t.log, log));
+      }
+  }
+
  private:
   engine engine_ = engine::local;
+  std::vector<std::string> sbatch_args_;
   uint64_t tasks_ = 0, parallel_ = 0;
   std::string workdir_;
   bool quiet_ = false;
