@@ -16,6 +16,7 @@ packages=(
   python3-nltk                  # self-BLEU checked against NLTK itself (tests/cli/test_diversity.py)
   chromium                      # the HTML page's test (tests/system): renders `diversity --html` headless
   slurmctld slurmd slurm-client munge   # jsift cluster --engine slurm on a single-node Slurm (tests/system/test_slurm.py)
+  python3-distributed           # jsift cluster --engine dask (python/jsift_dask.py, tests/system/test_dask.py)
 )
 
 missing=()

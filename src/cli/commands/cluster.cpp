@@ -25,6 +25,7 @@
 #include "jsift/error.hpp"
 #include "jsift/io/input_list.hpp"
 #include "jsift/io/interrupt.hpp"
+#include "jsift/io/json_writer.hpp"
 #include "jsift/io/output_file.hpp"
 #include "jsift/io/sys.hpp"
 #include "jsift/io/units.hpp"
@@ -34,7 +35,7 @@ extern char** environ;
 namespace jsift::cli {
 namespace {
 
-enum class engine { local, slurm };
+enum class engine { local, slurm, dask };
 
 // The commands a cluster runs, and how their tasks' parts join.
 enum class joining { concatenate, merge, dedup };
@@ -245,10 +246,12 @@ class cluster_command final : public command {
             "/tmp/w -- filter --turns 5..10 data/ -o kept.jsonl"};
   }
   void define(flag_list& f) override {
-    f.choice("--engine", engine_, {{"local", engine::local}, {"slurm", engine::slurm}},
-             "Where the tasks run: local (processes on this machine) or slurm (job arrays submitted with sbatch, one per stage, "
-             "chained with afterok; this command waits for them)")
+    f.choice("--engine", engine_, {{"local", engine::local}, {"slurm", engine::slurm}, {"dask", engine::dask}},
+             "Where the tasks run: local (processes on this machine), slurm (job arrays submitted with sbatch, one per stage, "
+             "chained with afterok) or dask (a dask.distributed client maps the tasks: --scheduler); this command waits for them")
         .shows_default("local");
+    f.text("--scheduler", "ADDR", scheduler_,
+           "With --engine dask: the scheduler's address (tcp://host:8786), or local: a LocalCluster of --parallel processes");
     f.texts("--sbatch", "ARG", sbatch_args_, "With --engine slurm: an option for every sbatch (repeatable), e.g. --sbatch=--partition=cpu");
     f.count("--tasks", "N", tasks_, "How many parts the input is cut into (by bytes on disk, whole lines)").required();
     f.text("--workdir", "DIR", workdir_, "Where the tasks' parts, logs and completion markers go (created)").dirs().required();
@@ -372,8 +375,10 @@ class cluster_command final : public command {
     auto label = [](const stage& st) { return st.name == "task" ? std::string("task") : st.name + " task"; };
     if (engine_ == engine::local) {
       for (size_t k = 0; k < plan.size(); ++k) run_local(todos[k], label(plan[k]), tasks_, parallel, marker, quiet_);
-    } else {
+    } else if (engine_ == engine::slurm) {
       run_slurm(plan, todos, marker, label);
+    } else {
+      run_dask(plan, todos, marker, label, parallel);
     }
 
     if (how->second == joining::merge) {  // jsift merge, in this process's place
@@ -464,6 +469,16 @@ class cluster_command final : public command {
       }
       ::usleep(500 * 1000);
     }
+    check_markers(plan, todos, marker, label, "killed, cancelled or never run by Slurm");
+  }
+
+  // After an engine that reports nothing itself: every task must have its
+  // marker; the first that has none failed with the exit code its runner
+  // wrote beside its log (a negative one: the signal that ended it), or
+  // never finished (`missing` says how).
+  template <class Stage, class Label>
+  void check_markers(const std::vector<Stage>& plan, const std::vector<std::vector<task>>& todos, const std::string& marker, Label label,
+                     const std::string& missing) const {
     for (size_t k = 0; k < plan.size(); ++k)
       for (const task& t : todos[k]) {
         if (read_text(t.done) == marker) {
@@ -471,19 +486,82 @@ class cluster_command final : public command {
           continue;
         }
         const std::string code_text = read_text(t.done.substr(0, t.done.size() - 5) + ".exit");
-        const int code = code_text.empty() ? int(exit_code::io) : std::atoi(code_text.c_str());
+        const int written = code_text.empty() ? 0 : std::atoi(code_text.c_str());
+        const int code = written > 0 && written < 128 ? written : int(exit_code::io);
+        const std::string what = code_text.empty() ? missing
+                                 : written < 0    ? fmt::format("signal {}", -written)
+                                 : written >= 128 ? fmt::format("signal {}", written - 128)
+                                                  : fmt::format("exit {}", written);
         std::string log = read_text(t.log);
         if (log.size() > 2000) log = "..." + log.substr(log.size() - 2000);
-        throw task_failed(code ? code : int(exit_code::io),
-                          fmt::format("cluster: {} {} failed ({}); its log: {}\n{}", label(plan[k]), t.index,
-                                      code_text.empty() ? std::string("killed, cancelled or never run by Slurm") : "exit " + code_text.substr(0, code_text.find('\n')),
-                                      t.log, log));
+        throw task_failed(code, fmt::format("cluster: {} {} failed ({}); its log: {}\n{}", label(plan[k]), t.index, what, t.log, log));
       }
+  }
+
+  // Dask: the plan as JSON for the adapter (python/jsift_dask.py, run with
+  // Debian's /usr/bin/python3), which maps each stage's task commands over a
+  // dask.distributed client and writes the same exit files and markers.
+  template <class Stage, class Label>
+  void run_dask(const std::vector<Stage>& plan, const std::vector<std::vector<task>>& todos, const std::string& marker, Label label,
+                size_t workers) {
+    const std::string marker_file = workdir_ + "/marker.txt";
+    write_file_atomic(marker_file, marker);
+    json_writer w;
+    w.begin_object();
+    w.key("marker").value(marker_file);
+    w.key("workers").value(uint64_t(workers));
+    w.key("stages").begin_array();
+    for (size_t k = 0; k < plan.size(); ++k) {
+      w.begin_object();
+      w.key("name").value(label(plan[k]));
+      w.key("tasks").begin_array();
+      for (const task& t : todos[k]) {
+        const std::string stem = t.done.substr(0, t.done.size() - 5);
+        ::unlink((stem + ".exit").c_str());
+        w.begin_object();
+        w.key("index").value(uint64_t(t.index));
+        w.key("argv").begin_array();
+        for (const auto& a : t.argv) w.value(a);
+        w.end_array();
+        w.key("log").value(t.log);
+        w.key("exit").value(stem + ".exit");
+        w.key("done").value(t.done);
+        w.end_object();
+      }
+      w.end_array();
+      w.end_object();
+    }
+    w.end_array();
+    w.end_object();
+    const std::string plan_file = workdir_ + "/dask-plan.json";
+    write_file_atomic(plan_file, w.str());
+    const std::string adapter = dask_adapter();
+    task runner;
+    runner.index = 0;
+    runner.argv = {"/usr/bin/python3", adapter, scheduler_.empty() ? "local" : scheduler_, plan_file};
+    runner.log = workdir_ + "/dask.log";
+    runner.done = workdir_ + "/dask.done";
+    try {
+      run_local({runner}, "the Dask adapter", 1, 1, marker, true);
+    } catch (const task_failed& e) {
+      throw task_failed(int(exit_code::io), fmt::format("{} (python3-distributed installed? scripts/setup.sh installs it)", e.what()));
+    }
+    check_markers(plan, todos, marker, label, "not run: the Dask run stopped before it");
+  }
+
+  static std::string dask_adapter() {
+    if (const char* env = std::getenv("JSIFT_DASK_ADAPTER")) return env;
+    const std::string self = self_path();
+    const std::string dir = self.substr(0, self.rfind('/'));
+    for (const std::string& p : {dir + "/../share/jsift/jsift_dask.py", dir + "/share/jsift_dask.py"})
+      if (::access(p.c_str(), R_OK) == 0) return p;
+    throw std::system_error(ENOENT, std::generic_category(), "cannot find jsift_dask.py beside jsift (set JSIFT_DASK_ADAPTER)");
   }
 
  private:
   engine engine_ = engine::local;
   std::vector<std::string> sbatch_args_;
+  std::string scheduler_;
   uint64_t tasks_ = 0, parallel_ = 0;
   std::string workdir_;
   bool quiet_ = false;
