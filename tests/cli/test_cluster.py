@@ -159,9 +159,40 @@ class cluster_tests(jsift_case):
             r = self.run_jsift("dedup", *args)
             self.assertEqual(r.rc, 2, (args, r.err))
 
+    def test_selections_equal_the_single_run(self):
+        for command in (["rebalance", "--by", ".record_type", "--cap-all", "300"],
+                        ["rebalance", "--by", ".record_type", "--target", "chat=0.5,qa=0.3,tool=0.2", "--seed", "3"],
+                        ["rebalance", "--by", ".record_type", "--equal", "--total", "4000", "--allow-upsample", "--others", "keep"],
+                        ["sample", "-n", "500", "--by", ".record_type", "--key", ".id"],
+                        ["sample", "--total", "900", "--by", ".record_type"],
+                        ["sample", "--fraction", "0.3"]):
+            single = self.run_jsift(*command, "--on-invalid", "skip", *self.inputs)
+            self.assertEqual(single.rc, 0, single.err)
+            self.assertGreater(len(single.out), 1000, command)
+            for n in (1, 3, 7):
+                out = self.path("sel-%d.jsonl" % n)
+                self.cluster(n, "s-%s-%d" % (command[-1], n), *command, "--on-invalid", "skip", *self.inputs, "-o", out)
+                self.assertEqual(slurp(out), single.out, (command, n))
+
+    def test_selection_stages_refuse_misuse(self):
+        w = self.path("sel")
+        os.mkdir(w)
+        args = ["--by", ".record_type", "--cap-all", "100", *self.clean]
+        r = self.run_jsift("rebalance", "--tasks", "2", "--task", "0", *args)
+        self.assertEqual(r.rc, 2)
+        self.assertIn("--stage survey1", r.err)
+        r = self.run_jsift("sample", "--fraction", "0.5", "--stage", "emit", "--tasks", "2", "--task", "0", "--workdir", w, *self.clean)
+        self.assertEqual(r.rc, 2)
+        for i in range(2):
+            r = self.run_jsift("rebalance", "--stage", "survey1", "--tasks", "2", "--task", str(i), "--workdir", w, *args)
+            self.assertEqual(r.rc, 0, r.err)
+        r = self.run_jsift("rebalance", "--stage", "emit", "--tasks", "2", "--task", "0", "--workdir", w, "--seed", "9", *args)
+        self.assertEqual(r.rc, 3, r.err)  # surveys of seed 0
+        self.assertIn("another selection's survey", r.err)
+
     def test_bad_usage(self):
         for args, message in (
-            (["--", "rebalance", self.clean[0]], "cannot run `rebalance` as tasks yet"),
+            (["--", "split", self.clean[0]], "cannot run `split` as tasks yet"),
             (["--", "dedup", "--stage", "keys", self.clean[0]], "--stage is the cluster's to set"),
             (["--", "filter", "--tasks", "2", self.clean[0]], "--tasks is the cluster's to set"),
             (["--", "stats", "--partial", "x", self.clean[0]], "--partial is the cluster's to set"),

@@ -24,6 +24,9 @@
 
 namespace jsift {
 
+class partial_writer;
+class partial_reader;
+
 class bottom_k {
  public:
   explicit bottom_k(std::map<std::string, uint64_t> k = {}, uint64_t default_k = 0, memory_budget* budget = nullptr);
@@ -43,6 +46,10 @@ class bottom_k {
   const std::map<std::string, uint64_t, std::less<>>& bytes() const { return bytes_; }
   // The k-th smallest key of each group that was offered any.
   std::map<std::string, sel_key> thresholds() const;
+  // Partial files (io/partial_file.hpp): the counts and the kept keys;
+  // read_merge() counts and offers a written survey's (the union's k smallest).
+  void write(partial_writer& w) const;
+  void read_merge(partial_reader& r);
 
  private:
   std::map<std::string, uint64_t, std::less<>> k_;

@@ -38,11 +38,12 @@ namespace {
 enum class engine { local, slurm, dask };
 
 // The commands a cluster runs, and how their tasks' parts join.
-enum class joining { concatenate, merge, dedup };
+enum class joining { concatenate, merge, dedup, select };
 const std::map<std::string, joining> runnable = {
     {"filter", joining::concatenate}, {"set", joining::concatenate},   {"cut", joining::concatenate},
     {"explode", joining::concatenate}, {"window", joining::concatenate}, {"convert", joining::concatenate},
-    {"stats", joining::merge},         {"dedup", joining::dedup},
+    {"stats", joining::merge},         {"dedup", joining::dedup},     {"rebalance", joining::select},
+    {"sample", joining::select},
 };
 
 // The files in order into `out`; their bytes.
@@ -333,7 +334,28 @@ class cluster_command final : public command {
       if (!threads_given && st.name != "find") t.argv.insert(t.argv.end(), {"-j", threads});
       st.tasks.push_back(std::move(t));
     };
-    if (how->second == joining::dedup) {  // three stages (jobs/dedup_stages.hpp)
+    if (how->second == joining::select && !has_option(args, "--fraction")) {  // surveys, then emit (selection_run.hpp)
+      const std::string dir = workdir_ + "/select";
+      if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+        throw std::system_error(errno, std::generic_category(), fmt::format("cannot create '{}'", dir));
+      const std::string n = std::to_string(tasks_);
+      stage survey1{"survey1", {}}, survey2{"survey2", {}}, emit{"emit", {}};
+      for (uint64_t i = 0; i < tasks_; ++i) {
+        const std::vector<std::string> common = {"--tasks", n, "--task", std::to_string(i), "--workdir", dir, "--stage"};
+        auto with = [&](const char* word) {
+          auto v = common;
+          v.push_back(word);
+          return v;
+        };
+        add(survey1, i, with("survey1"));
+        add(survey2, i, with("survey2"));
+        parts.push_back(fmt::format("{}/emit-{:05}.jsonl", workdir_, i));
+        auto e = with("emit");
+        e.insert(e.end(), {"-o", parts.back()});
+        add(emit, i, e);
+      }
+      plan = {std::move(survey1), std::move(survey2), std::move(emit)};
+    } else if (how->second == joining::dedup) {  // three stages (jobs/dedup_stages.hpp)
       const std::string dir = workdir_ + "/dedup";
       if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
         throw std::system_error(errno, std::generic_category(), fmt::format("cannot create '{}'", dir));

@@ -18,6 +18,11 @@ class rebalance_command final : public command {
   }
   void define(flag_list& f) override {
     define_common(f, common_, output_flag::records);
+    define_tasks(f, common_);
+    f.text("--stage", "WORD", stage_,
+           "One stage of the selection over --tasks: survey1, survey2 (each task's survey, merged by the next stage) or emit "
+           "(this task's part of the output, selected as one run would); jsift cluster runs them");
+    f.text("--workdir", "DIR", workdir_, "Where the surveys go (with --stage)").dirs();
     f.text("--by", "PATH", by_, "The field whose mix to set (e.g. .record_type)").paths().required();
     f.text("--target", "GROUP=SHARE,...", target_, "Shares of the output: chat=0.35,qa=0.2,... (exact counts; total: --total, or the largest the data allows)");
     f.count("--total", "N", q_.total, "Output records in all, with --target or --equal");
@@ -37,13 +42,15 @@ class rebalance_command final : public command {
     if (!cap_.empty()) q_.cap = parse_counts(cap_, "cap");
     quota_request req = q_.request();
     selector sel = selector::parse(by_, keys_, seed_);
+    const selection_stage stage = selection_stage_flags(common_, stage_, workdir_, true);
     run_settings s = make_settings(common_);
-    return run_selection(s, "rebalance", sel, &req, 0, max_memory());
+    return run_selection(s, "rebalance", sel, &req, 0, max_memory(), stage);
   }
 
  private:
   uint64_t max_memory() const { return max_memory_.empty() ? 0 : parse_size(max_memory_, "max_memory"); }
   common_args common_;
+  std::string stage_, workdir_;
   quota_spec q_;
   std::string by_, target_, cap_;
   std::vector<std::string> keys_;

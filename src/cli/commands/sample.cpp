@@ -16,6 +16,11 @@ class sample_command final : public command {
   }
   void define(flag_list& f) override {
     define_common(f, common_, output_flag::records);
+    define_tasks(f, common_);
+    f.text("--stage", "WORD", stage_,
+           "One stage of the selection over --tasks: survey1, survey2 (each task's survey, merged by the next stage) or emit "
+           "(this task's part of the output, selected as one run would); jsift cluster runs them");
+    f.text("--workdir", "DIR", workdir_, "Where the surveys go (with --stage)").dirs();
     f.count("-n", "N", n_, "Exactly N records (N per group with --by)");
     f.count("--total", "N", total_, "N records in all, each --by group its share of the input (a stratified sample)");
     f.number("--fraction", "F", fraction_, "Each record with probability F, decided by its hash (one pass, no memory)");
@@ -28,6 +33,7 @@ class sample_command final : public command {
     if (int(n_.has_value()) + int(fraction_.has_value()) + int(total_.has_value()) != 1 || (n_ && *n_ == 0) || (total_ && *total_ == 0))
       throw option_error("", "give exactly one of -n N, `total` N (above 0) or `fraction` F");
     selector sel = selector::parse(by_, keys_, seed_);
+    const selection_stage stage = selection_stage_flags(common_, stage_, workdir_, !fraction_);
     run_settings s = make_settings(common_);
     if (fraction_) {
       if (*fraction_ < 0 || *fraction_ > 1) throw option_error("fraction", "expected a number between 0 and 1");
@@ -41,12 +47,13 @@ class sample_command final : public command {
       req.mode = quota_request::kind::cap_all;
       req.cap_all = *n_;
     }
-    return run_selection(s, "sample", sel, &req, 0, max_memory());
+    return run_selection(s, "sample", sel, &req, 0, max_memory(), stage);
   }
 
  private:
   uint64_t max_memory() const { return max_memory_.empty() ? 0 : parse_size(max_memory_, "max_memory"); }
   common_args common_;
+  std::string stage_, workdir_;
   std::optional<uint64_t> n_, total_;
   std::optional<double> fraction_;
   std::string by_;

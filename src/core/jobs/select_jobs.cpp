@@ -31,9 +31,18 @@ survey_job::survey_job(const std::vector<input_file>& files, record_job_options 
 
 std::unique_ptr<record_chunk> survey_job::make_chunk() const { return std::make_unique<select_chunk>(sel_.key); }
 
+namespace {
+// A task's part names files by their place among all the inputs: ties
+// between equal hashes break as in one run over them all.
+void whole_file(const std::vector<input_file>& files, const record_ref& rec, sel_key& key) {
+  if (files[rec.file].in_task) key.file = files[rec.file].whole_index;
+}
+}  // namespace
+
 void survey_job::on_record(record_chunk& rc, const record_ref& rec) const {
   auto& sc = static_cast<select_chunk&>(rc);
   select_record(sel_, sc.hasher, rec, sc.scratch);
+  whole_file(files(), rec, sc.scratch.key);
   uint32_t g = uint32_t(sc.groups.add(sc.scratch.group));
   if (sc.group_bytes.size() <= g) sc.group_bytes.resize(g + 1, 0);
   sc.group_bytes[g] += rec.line.size() + 1;
@@ -66,6 +75,7 @@ std::unique_ptr<record_chunk> emit_job::make_chunk() const { return std::make_un
 void emit_job::on_record(record_chunk& rc, const record_ref& rec) const {
   auto& sc = static_cast<select_chunk&>(rc);
   select_record(sel_, sc.hasher, rec, sc.scratch);
+  whole_file(files(), rec, sc.scratch.key);
   uint64_t copies = 0;
   if (fraction_cut_) copies = sc.scratch.key.hash < *fraction_cut_ || *fraction_cut_ == UINT64_MAX ? 1 : 0;
   else copies = plan_->copies(sc.scratch.group, sc.scratch.key);

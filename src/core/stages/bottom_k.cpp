@@ -1,5 +1,7 @@
 #include "jsift/stages/bottom_k.hpp"
 
+#include "jsift/io/partial_file.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <system_error>
@@ -71,6 +73,42 @@ std::map<std::string, sel_key> bottom_k::thresholds() const {
   for (auto& [g, heap] : heaps_)
     if (!heap.empty()) out[g] = heap.front();  // the largest of the k smallest
   return out;
+}
+
+void bottom_k::write(partial_writer& w) const {
+  w.u64(counts_.size());
+  for (const auto& [g, n] : counts_) {
+    w.str(g);
+    w.u64(n);
+    const auto b = bytes_.find(g);
+    w.u64(b == bytes_.end() ? 0 : b->second);
+  }
+  w.u64(heaps_.size());
+  for (const auto& [g, heap] : heaps_) {
+    w.str(g);
+    w.u64(heap.size());
+    for (const sel_key& k : heap) w.u64(k.hash), w.u64(k.file), w.u64(k.offset);
+  }
+}
+
+void bottom_k::read_merge(partial_reader& r) {
+  for (uint64_t n = r.u64(); n > 0; --n) {
+    const std::string g = r.str();
+    const uint64_t records = r.u64();
+    count(g, records, r.u64());
+  }
+  for (uint64_t n = r.u64(); n > 0; --n) {
+    const std::string g = r.str();
+    const uint64_t keys = r.u64();
+    if (keys > r.remaining() / 24) r.fail("more keys than bytes");
+    for (uint64_t i = 0; i < keys; ++i) {
+      sel_key k;
+      k.hash = r.u64();
+      k.file = uint32_t(r.u64());
+      k.offset = r.u64();
+      offer(g, k);
+    }
+  }
 }
 
 }  // namespace jsift
