@@ -48,7 +48,8 @@ class cluster_tests(jsift_case):
     def test_a_failed_task_fails_the_run(self):
         out = self.path("out.jsonl")
         r = self.cluster(3, "w", "filter", *self.inputs, "-o", out, rc=3)
-        self.assertRegex(r.err, r"cluster: task \d failed \(exit 3\); its log: .*task-0000\d\.log")
+        # the bad lines are in the first and last thirds: the lowest task is named, whichever ended first
+        self.assertRegex(r.err, r"cluster: task 0 failed \(exit 3\); its log: .*task-00000\.log")
         self.assertIn("a-big.jsonl@", r.err)  # the task's message, by byte offset
         self.assertFalse(os.path.exists(out))
 
@@ -189,6 +190,75 @@ class cluster_tests(jsift_case):
         r = self.run_jsift("rebalance", "--stage", "emit", "--tasks", "2", "--task", "0", "--workdir", w, "--seed", "9", *args)
         self.assertEqual(r.rc, 3, r.err)  # surveys of seed 0
         self.assertIn("another selection's survey", r.err)
+
+    def test_quarantine_and_report_are_the_single_runs(self):
+        single_q = self.path("single.bad")
+        single = self.run_jsift("filter", "--turns", "2..6", "--on-invalid", "quarantine:" + single_q, "--report", self.path("s.json"),
+                                *self.inputs, "-o", self.path("s.jsonl"))
+        self.assertEqual(single.rc, 0, single.err)
+        want = json.loads(slurp(self.path("s.json")))
+        for n in (3, 7):
+            q, rep = self.path("q%d.bad" % n), self.path("r%d.json" % n)
+            r = self.cluster(n, "q%d" % n, "filter", "--turns", "2..6", "--on-invalid", "quarantine:" + q, "--report", rep, *self.inputs,
+                             "-o", self.path("o%d.jsonl" % n))
+            self.assertEqual(slurp(q), slurp(single_q), n)
+            why = [json.loads(l) for l in read_lines(q + ".errors.jsonl")]
+            self.assertEqual([w["offset"] for w in why], [slurp(self.inputs[0]).index(b'{"id":"bad"'), slurp(self.inputs[0]).index(b'{"id":"bad2"')])
+            got = json.loads(slurp(rep))
+            self.assertEqual(got["dispositions"], want["dispositions"], n)
+            self.assertEqual(got["lines"], want["lines"])
+            self.assertEqual(got["engine"], "local")
+            self.assertIn("%s kept" % format(want["dispositions"]["kept"], ","), r.err)
+        # dedup: the drop stage quarantines, once
+        dq = self.path("d.bad")
+        self.cluster(3, "dq", "dedup", "--on-invalid", "quarantine:" + dq, *self.inputs, "-o", self.path("d.jsonl"))
+        self.assertEqual(slurp(dq), slurp(single_q))
+
+    def test_merge_beyond_the_group_cap_and_skipped_inputs(self):
+        d = self.path("many")
+        os.mkdir(d)
+        with open(os.path.join(d, "a.jsonl"), "wb") as f:
+            f.write(b"".join(b'{"g":"%d"}\n' % (i % 14000) for i in range(30000)))
+        with open(os.path.join(d, "README.md"), "w") as f:
+            f.write("not data")
+        single = self.run_jsift("stats", "--json", "--by", ".g", "--unique", ".g", d)
+        got = self.cluster(3, "m", "stats", "--json", "--by", ".g", "--unique", ".g", d)
+        self.assertEqual(got.out, single.out)
+        self.assertIn(b"(other)", single.out)  # past the 10,000 groups one run keeps
+        self.assertIn(b"README.md", single.out)
+
+    def test_changed_files_under_a_glob_are_not_reused(self):
+        d = self.path("globbed")
+        os.mkdir(d)
+        data = os.path.join(d, "x.json")
+        with open(data, "wb") as f:
+            f.write(b'{"a":1}\n{"a":2}\n')
+        out = self.path("g.jsonl")
+        self.cluster(2, "gw", "filter", "--glob", "*.json", d, "-o", out)
+        self.assertEqual(slurp(out), b'{"a":1}\n{"a":2}\n')
+        time.sleep(0.01)
+        with open(data, "ab") as f:
+            f.write(b'{"a":3}\n')
+        r = self.cluster(2, "gw", "filter", "--glob", "*.json", d, "-o", out)
+        self.assertNotIn("already done", r.err)
+        self.assertEqual(slurp(out), b'{"a":1}\n{"a":2}\n{"a":3}\n')
+
+    def test_interrupted(self):
+        big = self.path("big.jsonl")
+        rng = __import__("random").Random(5)
+        with open(big, "wb") as f:
+            f.write(b"".join(record(rng, i) + b"\n" for i in range(60000)))
+        out = self.path("never.jsonl")
+        proc = subprocess.Popen([JSIFT, "cluster", "--tasks", "4", "--parallel", "1", "--workdir", self.path("iw"), "--",
+                                 "stats", "--unique", ".id", "-j", "1", big], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.time() + 20
+        while time.time() < deadline and not children(proc.pid):
+            time.sleep(0.002)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+        self.assertEqual(proc.returncode, 130, err)
+        self.assertIn(b"interrupted", err)
+        self.assertEqual(children(proc.pid), [])
 
     def test_bad_usage(self):
         for args, message in (

@@ -27,7 +27,7 @@ std::string merged(const std::string& file, std::string* again) {
     jsift::stats_partial_head h = jsift::stats_partial_head::read(r);
     std::vector<jsift::input_file> files;
     for (const auto& name : h.inputs) files.push_back(jsift::input_file{"/nonexistent/" + name, name, 0, UINT64_MAX, true});
-    jsift::stats_job job(files, jsift::record_job_options{}, h.options, true);
+    jsift::stats_job job(files, jsift::record_job_options{}, h.options, jsift::stats_mode::merged);
     job.merge_partial(r);
     r.end();
     if (again) *again = job.partial(h.tasks, h.task, files);

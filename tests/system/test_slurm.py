@@ -1,7 +1,10 @@
 """jsift cluster --engine slurm on a real Slurm: a single-node cluster on
 localhost started from Debian's packages (slurmctld, slurmd, slurm-client
 22.05, munge; scripts/setup.sh installs them) for the suite, its daemons
-stopped by their pids afterwards. The three-stage dedup gives the single
+stopped by their pids afterwards. The configuration leaves out
+DependencyParameters=kill_invalid_depend on purpose: jsift's own
+--kill-on-invalid-dep and cancelling must keep a failed run from pending
+forever. The three-stage dedup gives the single
 run's -o and --dups; a failed task ends the run with its exit code; a task
 cancelled with scancel while it runs fails the run, and the rerun redoes it
 and gives the same result. Where Slurm cannot start the suite is skipped
@@ -37,7 +40,6 @@ ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
-DependencyParameters=kill_invalid_depend
 SchedulerParameters=sched_interval=1
 JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none

@@ -71,12 +71,22 @@ TEST_CASE("compressed and JSON-text files are read whole by one task", "[task_pa
   const std::string gz("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00", 20);  // an empty gzip
   std::vector<input_file> files{{d.write("a.jsonl", std::string(100, ' ') + "\n")}, {d.write("b.jsonl.gz", gz)},
                                 {d.write("c.json", "[{\"a\":1},\n{\"a\":2}]\n")}};
+  // 101 + 20 + 19 bytes: with 5 tasks (boundaries 0, 28, 56, 84, 112, 140), the
+  // gzip file starts at byte 101 (task 3's range) and the JSON text at 121 (task 4's).
+  const uint64_t json_size = temp_dir::read(files[2].path).size();
+  REQUIRE(json_size == 19);
   size_t seen_gz = 0, seen_json = 0;
   for (uint64_t t = 0; t < 5; ++t)
     for (const auto& f : task_part(files, 5, t)) {
-      seen_gz += f.path == files[1].path;
-      seen_json += f.path == files[2].path;
-      if (f.path != files[0].path) CHECK(!f.part());
+      if (f.path == files[1].path) {
+        ++seen_gz;
+        CHECK(t == 3);
+      }
+      if (f.path == files[2].path) {
+        ++seen_json;
+        CHECK(t == 4);
+      }
+      if (f.path != files[0].path) CHECK((f.begin == 0 && f.end == UINT64_MAX));
     }
   CHECK(seen_gz == 1);
   CHECK(seen_json == 1);

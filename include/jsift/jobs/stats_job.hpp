@@ -23,16 +23,24 @@ struct stats_partial_head {
   uint64_t tasks = 1, task = 0;
   stats_options options;
   std::vector<std::string> inputs;  // names, in order
+  std::vector<skipped_input> skipped;  // entries of input directories not read
   static stats_partial_head read(partial_reader& r);  // after the kind, "stats"
 };
 
+// plain: one run's report. task: a task of a run over --tasks, that writes
+// a partial: its groups and keys are not capped (a name past the cap in
+// this task may be a group of the whole run, seen first by an earlier
+// task: the merge applies the caps, in input order); memory grows with
+// them. merged: `jsift merge`, which reads the tasks' partials.
+enum class stats_mode { plain, task, merged };
+
 class stats_job final : public record_job {
  public:
-  // `mergeable`: the job can write a partial (stats_accumulator).
-  stats_job(const std::vector<input_file>& files, record_job_options ro, stats_options so, bool mergeable = false);
+  stats_job(const std::vector<input_file>& files, record_job_options ro, stats_options so, stats_mode mode = stats_mode::plain);
   const stats_accumulator& stats() const { return acc_; }
   // After the pass of a mergeable job: its partial file's bytes.
-  std::string partial(uint64_t tasks, uint64_t task, const std::vector<input_file>& all_inputs) const;
+  std::string partial(uint64_t tasks, uint64_t task, const std::vector<input_file>& all_inputs,
+                      const std::vector<skipped_input>& skipped = {}) const;
   // `jsift merge`, on a job that ran no pass: a task's counts, in task order
   // (the reader is past the head).
   void merge_partial(partial_reader& r);
@@ -44,7 +52,8 @@ class stats_job final : public record_job {
   void on_commit(record_chunk& rc) override;
 
  private:
-  stats_options so_;
+  stats_options so_;    // as given: the caps the report applies
+  stats_options work_;  // what the chunks and the accumulator use
   std::unique_ptr<stats_sets> sets_;  // exact mode; the workers insert into it
   stats_accumulator acc_;
 };

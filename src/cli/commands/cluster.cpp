@@ -19,9 +19,11 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include "../command.hpp"
 #include "../terminal.hpp"
+#include "jsift/engine/record_job.hpp"
 #include "jsift/error.hpp"
 #include "jsift/io/input_list.hpp"
 #include "jsift/io/interrupt.hpp"
@@ -62,6 +64,7 @@ uint64_t concatenate(const std::vector<std::string>& files, output_file& out) {
         throw std::system_error(e, std::generic_category(), fmt::format("cannot read '{}'", p));
       }
       if (n == 0) break;
+      interrupt::check();
       out.write(std::string_view(buf.data(), size_t(n)));
       bytes += uint64_t(n);
     }
@@ -126,14 +129,18 @@ struct task {
   std::string log, done;
 };
 
-// Runs the tasks `parallel` at a time; returns when all ended, or when one
-// failed and the running ones ended (then throws, naming it).
+// Runs the tasks `parallel` at a time; returns when all ended, or, when one
+// failed, once the running ones ended (then throws, naming the failed task
+// of the lowest index, so the report does not depend on timing). SIGINT or
+// SIGTERM stops starting tasks, passes SIGTERM on to the running ones and
+// throws `interrupted` once they ended.
 void run_local(const std::vector<task>& tasks, const std::string& label, uint64_t total, size_t parallel, const std::string& marker_text,
                bool quiet) {
   std::map<pid_t, const task*> running;
-  size_t next = 0, done = 0;
+  size_t next = 0;
   const task* failed = nullptr;
   int failed_status = 0;
+  bool stopping = false;
   auto start = [&](const task& t) {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
@@ -148,32 +155,33 @@ void run_local(const std::vector<task>& tasks, const std::string& label, uint64_
     if (rc != 0) throw std::system_error(rc, std::generic_category(), fmt::format("cannot start task {}", t.index));
     running[pid] = &t;
   };
-  while (done < tasks.size() || !running.empty()) {
-    while (!failed && running.size() < parallel && next < tasks.size()) start(tasks[next++]);
+  for (;;) {
+    if (interrupt::requested() && !stopping) {
+      stopping = true;
+      for (auto& [p, t] : running) ::kill(p, SIGTERM);
+    }
+    while (!failed && !stopping && running.size() < parallel && next < tasks.size()) start(tasks[next++]);
     if (running.empty()) break;
     int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, 0);
-    if (pid < 0) {
-      if (errno == EINTR) {
-        if (interrupt::requested())
-          for (auto& [p, t] : running) ::kill(p, SIGTERM);
-        continue;
-      }
-      throw std::system_error(errno, std::generic_category(), "waiting for the tasks");
+    const pid_t pid = ::waitpid(-1, &status, WNOHANG);  // polled: a signal between the check above and a blocking wait would be missed
+    if (pid == 0 || (pid < 0 && errno == EINTR)) {
+      ::usleep(20 * 1000);
+      continue;
     }
+    if (pid < 0) throw std::system_error(errno, std::generic_category(), "waiting for the tasks");
     const auto it = running.find(pid);
     if (it == running.end()) continue;
     const task& t = *it->second;
     running.erase(it);
-    ++done;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
       write_file_atomic(t.done, marker_text);
       if (!quiet) print_err(fmt::format("jsift: cluster: {} {} of {} done\n", label, t.index, total));
-    } else if (!failed) {
+    } else if (!failed || t.index < failed->index) {
       failed = &t;
       failed_status = status;
     }
   }
+  if (stopping) throw interrupted();
   if (!failed) return;
   const int code = WIFEXITED(failed_status) ? WEXITSTATUS(failed_status) : int(exit_code::io);
   std::string log = read_text(failed->log);
@@ -183,7 +191,6 @@ void run_local(const std::vector<task>& tasks, const std::string& label, uint64_
                                       failed->log, log));
 }
 
-
 // ---- Slurm: each stage one job array, chained with afterok ----
 
 std::string shell_quote(const std::string& s) {
@@ -192,13 +199,15 @@ std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-// Runs argv (a client command: sbatch, squeue, scancel); its stdout, and its exit status in *status.
+// Runs argv (a client command: sbatch, squeue, scancel); its output (stdout
+// and stderr), and its exit status in *status.
 std::string capture(const std::vector<std::string>& argv, int* status) {
   int fds[2];
   if (::pipe(fds) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
   posix_spawn_file_actions_addclose(&fa, fds[0]);
   std::vector<char*> cargv;
   for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
@@ -276,6 +285,13 @@ class cluster_command final : public command {
       if (has_option(args, own)) throw usage_error(fmt::format("cluster: {} is the cluster's to set, not the command's", own));
     const std::string output = how->second != joining::merge ? take_option(args, "--output", "-o") : std::string();
     const std::string report = take_option(args, "--report");
+    const std::string dups = how->second == joining::dedup ? take_option(args, "--dups") : std::string();
+    // A quarantine is the tasks' quarantines in order: each task writes its own.
+    const std::string on_invalid = take_option(args, "--on-invalid");
+    const bool quarantine = on_invalid.rfind("quarantine:", 0) == 0;
+    if (!on_invalid.empty() && !quarantine) args.insert(args.begin(), {"--on-invalid", on_invalid});
+    const std::string quarantine_path = quarantine ? on_invalid.substr(11) : std::string();
+    if (quarantine && quarantine_path.empty()) throw usage_error("cluster: --on-invalid quarantine: needs a FILE");
     const bool threads_given = has_option(args, "--threads", "-j");
     if (how->second != joining::merge && output.empty() && is_terminal(1))
       throw usage_error("cluster: the records would go to the terminal: give the command -o FILE or redirect stdout");
@@ -288,20 +304,26 @@ class cluster_command final : public command {
     }
     // What the tasks run, said in every marker: a rerun reuses only the
     // tasks of the same run, over files of the same size and time.
-    std::string marker = fmt::format("jsift cluster --tasks {} -- {}", tasks_, name);
+    std::string marker = fmt::format("jsift {} cluster --tasks {} -- {}", JSIFT_VERSION, tasks_, name);
     for (const auto& a : args) marker += " " + a;
+    if (quarantine) marker += " --on-invalid quarantine";
     marker += "\n";
     auto stamp = [&](const std::string& file) {
       struct stat sb;
       if (::stat(file.c_str(), &sb) == 0 && S_ISREG(sb.st_mode))
         marker += fmt::format("{} {} bytes, modified {}.{:09}\n", file, sb.st_size, sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec);
     };
+    stamp(self_path());  // another build of jsift redoes everything
+    std::vector<std::string> globs;
+    for (size_t i = 0; i + 1 < args.size(); ++i)
+      if (args[i] == "--glob") globs.push_back(args[i + 1]);
+      else if (args[i].rfind("--glob=", 0) == 0) globs.push_back(args[i].substr(7));
     for (const auto& a : args) {
       struct stat sb;
       if (::stat(a.c_str(), &sb) != 0) continue;
       if (S_ISDIR(sb.st_mode)) {
         try {
-          for (const auto& f : expand_inputs({a})) stamp(f.path);
+          for (const auto& f : expand_inputs({a}, nullptr, globs)) stamp(f.path);
         } catch (const usage_error&) {  // no data files: the command says so
         }
       } else
@@ -319,9 +341,9 @@ class cluster_command final : public command {
       std::vector<task> tasks;
     };
     std::vector<stage> plan;
-    std::vector<std::string> parts, dup_parts;
-    const std::string dups = how->second == joining::dedup ? take_option(args, "--dups") : std::string();
-    auto add = [&](stage& st, uint64_t i, std::vector<std::string> extra) {
+    std::vector<std::string> parts, dup_parts, last_stems;
+    // `last`: the stage whose tasks write the records (and quarantine, and a report each).
+    auto add = [&](stage& st, uint64_t i, std::vector<std::string> extra, bool last = false) {
       task t;
       t.index = size_t(i);
       const std::string stem = fmt::format("{}/{}-{:05}", workdir_, st.name, i);
@@ -331,6 +353,9 @@ class cluster_command final : public command {
       t.argv.insert(t.argv.end(), args.begin(), args.end());
       t.argv.insert(t.argv.end(), extra.begin(), extra.end());
       t.argv.push_back("--no-progress");
+      if (quarantine) t.argv.insert(t.argv.end(), {"--on-invalid", last ? "quarantine:" + stem + ".quarantine" : std::string("skip")});
+      if (last && how->second != joining::merge) t.argv.insert(t.argv.end(), {"--report", stem + ".report.json"});
+      if (last) last_stems.push_back(stem);
       if (!threads_given && st.name != "find") t.argv.insert(t.argv.end(), {"-j", threads});
       st.tasks.push_back(std::move(t));
     };
@@ -352,7 +377,7 @@ class cluster_command final : public command {
         parts.push_back(fmt::format("{}/emit-{:05}.jsonl", workdir_, i));
         auto e = with("emit");
         e.insert(e.end(), {"-o", parts.back()});
-        add(emit, i, e);
+        add(emit, i, e, true);
       }
       plan = {std::move(survey1), std::move(survey2), std::move(emit)};
     } else if (how->second == joining::dedup) {  // three stages (jobs/dedup_stages.hpp)
@@ -368,14 +393,15 @@ class cluster_command final : public command {
         parts.push_back(stem + ".jsonl");
         std::vector<std::string> extra = {"--stage", "drop", "--tasks", n, "--task", std::to_string(i), "--workdir", dir, "-o", parts.back()};
         if (!dups.empty()) dup_parts.push_back(stem + ".dups"), extra.insert(extra.end(), {"--dups", dup_parts.back()});
-        add(drop, i, extra);
+        add(drop, i, extra, true);
       }
       plan = {std::move(keys), std::move(find), std::move(drop)};
     } else {
       stage one{"task", {}};
       for (uint64_t i = 0; i < tasks_; ++i) {
         parts.push_back(fmt::format("{}/task-{:05}{}", workdir_, i, how->second == joining::merge ? ".partial" : ".jsonl"));
-        add(one, i, {"--tasks", std::to_string(tasks_), "--task", std::to_string(i), how->second == joining::merge ? "--partial" : "-o", parts.back()});
+        add(one, i, {"--tasks", std::to_string(tasks_), "--task", std::to_string(i), how->second == joining::merge ? "--partial" : "-o", parts.back()},
+            true);
       }
       plan = {std::move(one)};
     }
@@ -403,7 +429,24 @@ class cluster_command final : public command {
       run_dask(plan, todos, marker, label, parallel);
     }
 
+    // The quarantine and its sidecar: the tasks' in order.
+    std::vector<std::unique_ptr<output_file>> quarantines;
+    if (quarantine) {
+      const std::string sidecar = invalid_policy::parse(on_invalid).reasons_path();
+      std::vector<std::string> q, why;
+      for (const auto& stem : last_stems) {
+        q.push_back(stem + ".quarantine");
+        if (::access((stem + ".quarantine.errors.jsonl").c_str(), F_OK) == 0) why.push_back(stem + ".quarantine.errors.jsonl");
+      }
+      quarantines.push_back(std::make_unique<output_file>(quarantine_path));
+      concatenate(q, *quarantines.back());
+      if (!sidecar.empty()) {
+        quarantines.push_back(std::make_unique<output_file>(sidecar));
+        concatenate(why, *quarantines.back());
+      }
+    }
     if (how->second == joining::merge) {  // jsift merge, in this process's place
+      for (auto& q : quarantines) q->commit();
       std::vector<std::string> argv = {self, "merge"};
       for (const char* keep : {"--format"}) {
         const std::string v = take_option(args, keep);
@@ -426,10 +469,52 @@ class cluster_command final : public command {
     }
     output_file out(output.empty() ? "-" : output);
     const uint64_t bytes = concatenate(parts, out);
+    // Every line's disposition: the tasks' reports summed.
+    std::map<std::string, uint64_t> dispositions;
+    uint64_t lines = 0, input_bytes = 0;
+    simdjson::dom::parser parser;
+    for (const auto& stem : last_stems) {
+      const std::string path = stem + ".report.json";
+      simdjson::dom::element r;
+      if (parser.load(path).get(r) != simdjson::SUCCESS) throw data_error(fmt::format("{}: a task's report that does not parse", path));
+      lines += r["lines"].get_uint64().value_unsafe();
+      input_bytes += r["input_bytes"].get_uint64().value_unsafe();
+      simdjson::dom::object d;
+      if (r["dispositions"].get(d) == simdjson::SUCCESS)
+        for (auto [key, value] : d)
+          if (key != "total") dispositions[std::string(key)] += value.get_uint64().value_unsafe();
+    }
     out.commit();
     if (dups_out) dups_out->commit();
-    if (!report.empty()) write_file_atomic(report, fmt::format("{{\"command\":\"cluster\",\"engine\":\"local\",\"tasks\":{},\"bytes\":{}}}\n", tasks_, bytes));
-    if (!quiet_) print_err(fmt::format("jsift: cluster: {} tasks of `{}`: {} written\n", tasks_, name, human_bytes(bytes)));
+    for (auto& q : quarantines) q->commit();
+    const char* engine_name = engine_ == engine::local ? "local" : engine_ == engine::slurm ? "slurm" : "dask";
+    if (!report.empty()) {
+      json_writer w;
+      w.begin_object();
+      w.key("jsift_version").value(JSIFT_VERSION);
+      w.key("command").value(name);
+      w.key("engine").value(engine_name);
+      w.key("tasks").value(tasks_);
+      w.key("lines").value(lines);
+      w.key("dispositions").begin_object();
+      uint64_t total = 0;
+      for (const auto& [k, n] : dispositions) w.key(k).value(n), total += n;
+      w.key("total").value(total);
+      w.end_object();
+      w.key("input_bytes").value(input_bytes);
+      w.key("output_bytes").value(bytes);
+      w.key("task_reports").begin_array();
+      for (const auto& stem : last_stems) w.value(stem + ".report.json");
+      w.end_array();
+      w.end_object();
+      write_file_atomic(report, w.str() + "\n");
+    }
+    if (!quiet_) {
+      std::string counts;
+      for (const auto& [k, n] : dispositions) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", with_commas(n), k);
+      print_err(fmt::format("jsift {}: {} tasks ({}): {}: {}; {} written\n", name, tasks_, engine_name, plural(lines, "line"), counts,
+                            human_bytes(bytes)));
+    }
     return 0;
   }
 
@@ -457,10 +542,12 @@ class cluster_command final : public command {
                                       shell_quote(t.done + ".tmp"), shell_quote(t.done + ".tmp"), shell_quote(t.done)));
       }
       const std::string script = fmt::format("{}/{}.sbatch", workdir_, plan[k].name);
-      write_file_atomic(script, fmt::format("#!/bin/sh\nexec sh \"{}/{}-$(printf %05d \"$SLURM_ARRAY_TASK_ID\").sh\"\n", workdir_, plan[k].name));
+      write_file_atomic(script, fmt::format("#!/bin/sh\nexec sh {}\"$(printf %05d \"$SLURM_ARRAY_TASK_ID\").sh\"\n",
+                                            shell_quote(workdir_ + "/" + plan[k].name + "-")));
       std::vector<std::string> argv = {"sbatch", "--parsable", "--job-name=jsift-" + plan[k].name, "--array=" + array_list(todos[k]),
                                        fmt::format("--output={}/{}-%a.slurm.out", workdir_, plan[k].name)};
-      if (!after.empty()) argv.push_back("--dependency=afterok:" + after);
+      // A failed task cancels the stages after it, whatever the cluster's DependencyParameters say.
+      if (!after.empty()) argv.insert(argv.end(), {"--dependency=afterok:" + after, "--kill-on-invalid-dep=yes"});
       argv.insert(argv.end(), sbatch_args_.begin(), sbatch_args_.end());
       argv.push_back(script);
       int status = 0;
@@ -477,17 +564,32 @@ class cluster_command final : public command {
     }
     std::string ids;
     for (const auto& j : jobs) ids += (ids.empty() ? "" : ",") + j;
-    while (!ids.empty()) {
+    auto cancel_all = [&] {
+      int status = 0;
+      for (const auto& j : jobs) capture({"scancel", j}, &status);
+    };
+    bool cancelled = false;
+    for (unsigned errors = 0; !ids.empty();) {
       if (interrupt::requested()) {
-        int status = 0;
-        for (const auto& j : jobs) capture({"scancel", j}, &status);
+        cancel_all();
         throw interrupted();
       }
+      // A task that failed: the stages after it will not run; cancel them now.
+      if (!cancelled)
+        for (const auto& todo : todos)
+          for (const task& t : todo) {
+            const std::string code = read_text(t.done.substr(0, t.done.size() - 5) + ".exit");
+            if (!code.empty() && std::atoi(code.c_str()) != 0 && !cancelled) cancel_all(), cancelled = true;
+          }
       int status = 0;
       const std::string queued = capture({"squeue", "-h", "-o", "%i", "-j", ids}, &status);
-      if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && queued.find_first_not_of(" \n") == std::string::npos) break;
-      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {  // the jobs left the controller's memory: done
-        if (queued.empty()) break;
+      if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        if (queued.find_first_not_of(" \n") == std::string::npos) break;  // none queued or running
+        errors = 0;
+      } else if (queued.find("Invalid job id") != std::string::npos) {
+        break;  // the jobs have left the controller's memory: done
+      } else if (++errors >= 120) {
+        throw std::system_error(EIO, std::generic_category(), "squeue kept failing (" + queued.substr(0, 200) + "); the jobs were left as they are");
       }
       ::usleep(500 * 1000);
     }
@@ -509,10 +611,11 @@ class cluster_command final : public command {
         }
         const std::string code_text = read_text(t.done.substr(0, t.done.size() - 5) + ".exit");
         const int written = code_text.empty() ? 0 : std::atoi(code_text.c_str());
-        const int code = written > 0 && written < 128 ? written : int(exit_code::io);
+        // 130 is jsift's own exit when interrupted; other codes past 128 are a shell's report of a signal.
+        const bool signal = written < 0 || (written > 128 && written != 130);
+        const int code = !code_text.empty() && !signal && written > 0 ? written : int(exit_code::io);
         const std::string what = code_text.empty() ? missing
-                                 : written < 0    ? fmt::format("signal {}", -written)
-                                 : written >= 128 ? fmt::format("signal {}", written - 128)
+                                 : signal         ? fmt::format("signal {}", written < 0 ? -written : written - 128)
                                                   : fmt::format("exit {}", written);
         std::string log = read_text(t.log);
         if (log.size() > 2000) log = "..." + log.substr(log.size() - 2000);

@@ -151,7 +151,7 @@ class dedup_command final : public command {
     if (stage_ == "keys") {
       if (!dups_.empty() || s.output != "-") throw option_error("stage", "keys writes into --workdir only: -o and --dups go with --stage drop");
       check_outputs(s, {});
-      dedup_keys_job job(s.inputs, s.records, o);
+      dedup_keys_job job(s.inputs, s.records.for_survey(), o);  // the drop stage quarantines (once)
       run_with_progress(s, s.inputs, job);
       job.finish();
       job.write();

@@ -70,11 +70,11 @@ class stats_command final : public command {
     const bool json = json_ || format_ == stats_format::json || (format_ == stats_format::auto_ && !is_terminal(1));
 
     check_outputs(s, {{"stdout", "-"}, {"--partial", partial_}});
-    stats_job job(s.inputs, s.records, std::move(so), !partial_.empty());
+    stats_job job(s.inputs, s.records, std::move(so), partial_.empty() ? stats_mode::plain : stats_mode::task);
     run_with_progress(s, s.inputs, job);
     job.finish();
     if (!partial_.empty()) {  // the task's part: its report comes from jsift merge
-      write_file_atomic(partial_, job.partial(common_.task_count(), common_.task_index(), s.all_inputs));
+      write_file_atomic(partial_, job.partial(common_.task_count(), common_.task_index(), s.all_inputs, s.skipped));
       if (!s.report.empty()) write_file_atomic(s.report, stats_json(job, s.skipped));
       if (!s.quiet) print_err(skipped_warnings(s.skipped) + invalid_warnings(job) + summary_line("stats", job));
       return 0;

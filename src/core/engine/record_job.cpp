@@ -266,13 +266,17 @@ void record_job::read_summary(partial_reader& r) {
   line_tally t;
   for (uint64_t* v : {&t.lines, &t.bytes, &t.crlf, &t.bom, &t.no_final_newline}) *v = r.u64();
   tally_.merge(t);
-  for (uint64_t n = r.u64(); n > 0; --n) {
+  std::vector<std::pair<size_t, uint64_t>> counted;
+  const uint64_t listed = r.u64();
+  if (listed > 4096) r.fail("more dispositions than any run has");  // names are looked up one by one
+  for (uint64_t n = listed; n > 0; --n) {
     std::string name = r.str();
     const size_t id = names_.add(std::move(name));
-    disposition_counts c(names_.size());
-    c.add(id, r.u64());
-    counts_.merge(c);
+    counted.emplace_back(id, r.u64());
   }
+  disposition_counts c(names_.size());
+  for (const auto& [id, n] : counted) c.add(id, n);
+  counts_.merge(c);
   invalid_total_ += r.u64();
   saw_lines_ |= r.u64() != 0;
   saw_elements_ |= r.u64() != 0;

@@ -14,13 +14,22 @@ struct stats_chunk : record_chunk {
 };
 }  // namespace
 
-stats_job::stats_job(const std::vector<input_file>& files, record_job_options ro, stats_options so, bool mergeable)
+namespace {
+stats_options uncapped(stats_options o) {
+  o.max_groups = o.max_keys = SIZE_MAX;
+  return o;
+}
+}  // namespace
+
+stats_job::stats_job(const std::vector<input_file>& files, record_job_options ro, stats_options so, stats_mode mode)
     : record_job(files, std::move(ro)),
       so_(std::move(so)),
-      sets_(so_.approx || mergeable ? nullptr : std::make_unique<stats_sets>(so_)),
-      acc_(so_, sets_.get(), mergeable) {}
+      work_(mode == stats_mode::task ? uncapped(so_) : so_),
+      sets_(so_.approx || mode != stats_mode::plain ? nullptr : std::make_unique<stats_sets>(so_)),
+      acc_(work_, sets_.get(), mode != stats_mode::plain) {}
 
-std::string stats_job::partial(uint64_t tasks, uint64_t task, const std::vector<input_file>& all_inputs) const {
+std::string stats_job::partial(uint64_t tasks, uint64_t task, const std::vector<input_file>& all_inputs,
+                               const std::vector<skipped_input>& skipped) const {
   partial_writer w;
   w.str("stats");
   w.u64(tasks);
@@ -38,6 +47,8 @@ std::string stats_job::partial(uint64_t tasks, uint64_t task, const std::vector<
   w.u64(o.max_keys);
   w.u64(all_inputs.size());
   for (const auto& f : all_inputs) w.str(f.name());
+  w.u64(skipped.size());
+  for (const auto& k : skipped) w.str(k.path), w.str(k.reason);
   write_summary(w);
   acc_.write_partial(w);
   return w.finish();
@@ -63,6 +74,10 @@ stats_partial_head stats_partial_head::read(partial_reader& r) {
   o.max_groups = size_t(r.u64());
   o.max_keys = size_t(r.u64());
   for (uint64_t n = r.u64(); n > 0; --n) h.inputs.push_back(r.str());
+  for (uint64_t n = r.u64(); n > 0; --n) {
+    std::string path = r.str();
+    h.skipped.push_back({std::move(path), r.str()});
+  }
   return h;
 }
 
@@ -71,17 +86,17 @@ void stats_job::merge_partial(partial_reader& r) {
   acc_.read_merge(r);
 }
 
-std::unique_ptr<record_chunk> stats_job::make_chunk() const { return std::make_unique<stats_chunk>(so_); }
+std::unique_ptr<record_chunk> stats_job::make_chunk() const { return std::make_unique<stats_chunk>(work_); }
 
 void stats_job::on_record(record_chunk& rc, const record_ref& rec) const {
-  static_cast<stats_chunk&>(rc).partial.add(so_, rec.line, *rec.doc);
+  static_cast<stats_chunk&>(rc).partial.add(work_, rec.line, *rec.doc);
   rc.counts.add(disposition_names::kept);
 }
 
 void stats_job::on_chunk_end(record_chunk& rc, const chunk& c) const {
   if (!sets_) return;
   if (c.seq == 0) sets_->reserve(expected_records(rc, c));
-  static_cast<stats_chunk&>(rc).partial.close(so_, *sets_);
+  static_cast<stats_chunk&>(rc).partial.close(work_, *sets_);
 }
 
 void stats_job::on_commit(record_chunk& rc) { acc_.merge(static_cast<stats_chunk&>(rc).partial); }
