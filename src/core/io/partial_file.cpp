@@ -32,7 +32,9 @@ void partial_writer::str(std::string_view s) {
   buf_.append(s);
 }
 
-void partial_writer::bytes(const void* p, size_t n) { buf_.append(static_cast<const char*>(p), n); }
+void partial_writer::bytes(const void* p, size_t n) {
+  if (n) buf_.append(static_cast<const char*>(p), n);  // an empty block may have no address
+}
 
 std::string partial_writer::finish() {
   u64(XXH3_64bits(buf_.data(), buf_.size()));
@@ -92,6 +94,7 @@ std::string partial_reader::str() {
 }
 
 void partial_reader::bytes(void* p, size_t n) {
+  if (n == 0) return;  // an empty block may have no address (memcpy's arguments must not be null)
   if (n > end_ - pos_) fail("it ends early");
   std::memcpy(p, data_.data() + pos_, n);
   pos_ += n;

@@ -1,6 +1,7 @@
 #include "jsift/jobs/dedup_stages.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -101,25 +102,31 @@ void dedup_keys_job::write() const {
     }
     write_file_atomic(keys_path(o_, o_.task, r), w.finish());
   }
-  partial_writer w;
+  partial_writer w;  // (file, lines) for the files of this part only: a task reads a few of many files
   write_head(w, "lines", o_, o_.task);
-  w.u64(lines_.size());
-  for (uint64_t n : lines_) w.u64(n);
+  uint64_t files = 0;
+  for (uint64_t n : lines_) files += n > 0;
+  w.u64(files);
+  for (size_t f = 0; f < lines_.size(); ++f)
+    if (lines_[f]) w.u64(f), w.u64(lines_[f]);
   w.u64(keyless_);
   write_file_atomic(lines_path(o_, o_.task), w.finish());
 }
 
 uint64_t dedup_find(const dedup_stage_options& o, uint64_t range) {
-  // Where each task's lines of each file start, among all of that file's lines.
-  std::vector<std::vector<uint64_t>> base(size_t(o.tasks));
-  std::vector<uint64_t> sum;
+  // Where each task's lines of each file start, among all of that file's
+  // lines: per task, only the files it read.
+  std::vector<std::unordered_map<uint64_t, uint64_t>> base(size_t(o.tasks));
+  std::unordered_map<uint64_t, uint64_t> sum;
   for (uint64_t t = 0; t < o.tasks; ++t) {
     partial_reader r = open_stage_file(lines_path(o, t), "lines", o, t);
     const uint64_t files = r.u64();
-    if (files > r.remaining() / 8) r.fail("more files than bytes");
-    if (sum.size() < files) sum.resize(size_t(files), 0);
-    base[t] = sum;
-    for (uint64_t f = 0; f < files; ++f) sum[f] += r.u64();
+    if (files > r.remaining() / 16) r.fail("more files than bytes");
+    for (uint64_t i = 0; i < files; ++i) {
+      const uint64_t f = r.u64(), n = r.u64();
+      base[t][f] = sum[f];
+      sum[f] += n;
+    }
     r.u64();  // keyless records
     r.end();
   }
@@ -140,10 +147,11 @@ uint64_t dedup_find(const dedup_stage_options& o, uint64_t range) {
       e.key.lo = r.u64();
       e.key.hi = r.u64();
       const uint64_t file = r.u64();
-      if (file >= sum.size()) r.fail("a place in a file no task counted lines of");
+      const auto b = base[t].find(file);
+      if (b == base[t].end() || file > UINT32_MAX) r.fail("a place in a file the task counted no lines of");
       e.file = uint32_t(file);
       e.offset = r.u64();
-      e.line = base[t].size() > file ? base[t][file] + r.u64() : r.u64();
+      e.line = b->second + r.u64();
       e.task = uint32_t(t);
       all.push_back(e);
     }
