@@ -1,6 +1,6 @@
 """Inputs for the --tasks suites: files of very different sizes, gzip, empty,
-CRLF, a BOM, blank and invalid lines, and lines long enough that many tasks'
-boundaries fall inside them."""
+CRLF, a BOM, blank and invalid lines, lines long enough that many tasks'
+boundaries fall inside them, and a JSON-text array."""
 import gzip
 import json
 import random
@@ -33,4 +33,7 @@ def write_inputs(case):
     longs = [json.dumps({"id": 20000 + i, "record_type": "long", "turns": [{"role": "user", "content": "x" * rng.randint(30000, 200000)}]}).encode()
              for i in range(12)]
     paths.append(case.write("e-long.jsonl", b"\n".join(longs) + b"\n"))
+    # JSON text (a pretty array): read whole by one task, its records numbered by element; some repeat big's
+    elements = [big[30 + i] for i in range(5)] + [record(rng, 30000 + i) for i in range(25)]
+    paths.append(case.write("f-array.json", b"[\n  " + b",\n  ".join(elements) + b"\n]\n"))
     return paths

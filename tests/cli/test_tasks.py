@@ -15,7 +15,7 @@ class tasks_tests(jsift_case):
     def setUp(self):
         super().setUp()
         self.inputs = write_inputs(self)
-        self.big, self.small, self.empty, self.packed, self.long = self.inputs
+        self.big, self.small, self.empty, self.packed, self.long, self.array = self.inputs
 
     def run_tasks(self, n, *args):
         """The tasks' stdout concatenated, and their reports."""
