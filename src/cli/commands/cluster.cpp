@@ -83,6 +83,13 @@ std::string read_text(const std::string& path) {
   return out;
 }
 
+// Creates the directory unless it exists; returns its path.
+std::string make_dir(const std::string& dir) {
+  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+    throw std::system_error(errno, std::generic_category(), fmt::format("cannot create '{}'", dir));
+  return dir;
+}
+
 std::string self_path() {
   char buf[4096];
   const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
@@ -296,8 +303,7 @@ class cluster_command final : public command {
     if (how->second != joining::merge && output.empty() && is_terminal(1))
       throw usage_error("cluster: the records would go to the terminal: give the command -o FILE or redirect stdout");
 
-    if (::mkdir(workdir_.c_str(), 0755) != 0 && errno != EEXIST)
-      throw std::system_error(errno, std::generic_category(), fmt::format("cannot create '{}'", workdir_));
+    make_dir(workdir_);
     if (char* abs = ::realpath(workdir_.c_str(), nullptr)) {  // Slurm's tasks may start elsewhere
       workdir_ = abs;
       std::free(abs);
@@ -360,9 +366,7 @@ class cluster_command final : public command {
       st.tasks.push_back(std::move(t));
     };
     if (how->second == joining::select && !has_option(args, "--fraction")) {  // surveys, then emit (selection_run.hpp)
-      const std::string dir = workdir_ + "/select";
-      if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
-        throw std::system_error(errno, std::generic_category(), fmt::format("cannot create '{}'", dir));
+      const std::string dir = make_dir(workdir_ + "/select");
       const std::string n = std::to_string(tasks_);
       stage survey1{"survey1", {}}, survey2{"survey2", {}}, emit{"emit", {}};
       for (uint64_t i = 0; i < tasks_; ++i) {
@@ -381,9 +385,7 @@ class cluster_command final : public command {
       }
       plan = {std::move(survey1), std::move(survey2), std::move(emit)};
     } else if (how->second == joining::dedup) {  // three stages (jobs/dedup_stages.hpp)
-      const std::string dir = workdir_ + "/dedup";
-      if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
-        throw std::system_error(errno, std::generic_category(), fmt::format("cannot create '{}'", dir));
+      const std::string dir = make_dir(workdir_ + "/dedup");
       const std::string n = std::to_string(tasks_);
       stage keys{"keys", {}}, find{"find", {}}, drop{"drop", {}};
       for (uint64_t i = 0; i < tasks_; ++i) {
