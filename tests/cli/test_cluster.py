@@ -260,9 +260,25 @@ class cluster_tests(jsift_case):
         self.assertIn(b"interrupted", err)
         self.assertEqual(children(proc.pid), [])
 
+    def test_split_equals_the_single_run(self):
+        args = ["--ratios", "train=0.8,eval=0.15,test=0.05", "--key", ".id", "--keyless", "skip", "--on-invalid", "skip"]
+        r = self.run_jsift("split", *args, *self.inputs, "-o", self.path("one"))
+        self.assertEqual(r.rc, 0, r.err)
+        for n in (1, 3, 7):
+            d = self.path("split-%d" % n)
+            self.cluster(n, "sp%d" % n, "split", *args, *self.inputs, "-o", d)
+            self.assertEqual(sorted(os.listdir(d)), ["eval.jsonl", "test.jsonl", "train.jsonl"])
+            for name in os.listdir(d):
+                self.assertEqual(slurp(os.path.join(d, name)), slurp(os.path.join(self.path("one"), name)), (n, name))
+        # a record without the key, under --keyless fail: named by its byte offset in a task
+        data = self.write("nokey.jsonl", b'{"id":1}\n{"id":2}\n{"x":3}\n{"id":4}\n')
+        r = self.run_jsift("split", "--ratios", "a=0.5,b=0.5", "--key", ".id", "--tasks", "1", "--task", "0", data, "-o", self.path("nk"))
+        self.assertEqual(r.rc, 3, r.err)
+        self.assertIn("%s@18: no value at the split key" % data, r.err)
+
     def test_bad_usage(self):
         for args, message in (
-            (["--", "split", self.clean[0]], "cannot run `split` as tasks yet"),
+            (["--", "diversity", self.clean[0]], "cannot run `diversity` as tasks yet"),
             (["--", "dedup", "--stage", "keys", self.clean[0]], "--stage is the cluster's to set"),
             (["--", "filter", "--tasks", "2", self.clean[0]], "--tasks is the cluster's to set"),
             (["--", "stats", "--partial", "x", self.clean[0]], "--partial is the cluster's to set"),

@@ -19,6 +19,8 @@ namespace jsift {
 // The error of a record without a split key under keyless fail (exit 3):
 // "FILE:LINE: no value at the split key .id (...; --keyless skip ...)".
 data_error keyless_record(const std::string& file, uint64_t line, const split_router& router);
+// The same, naming the record by its place as given ("FILE:LINE" or, in a task's part, "FILE@BYTE").
+data_error keyless_record(const std::string& place, const split_router& router);
 
 class split_job final : public record_job {
  public:

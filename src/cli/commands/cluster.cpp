@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <csignal>
+#include <dirent.h>
 #include <fcntl.h>
 #include <map>
 #include <spawn.h>
@@ -40,12 +41,12 @@ namespace {
 enum class engine { local, slurm, dask };
 
 // The commands a cluster runs, and how their tasks' parts join.
-enum class joining { concatenate, merge, dedup, select };
+enum class joining { concatenate, merge, dedup, select, split };
 const std::map<std::string, joining> runnable = {
     {"filter", joining::concatenate}, {"set", joining::concatenate},   {"cut", joining::concatenate},
     {"explode", joining::concatenate}, {"window", joining::concatenate}, {"convert", joining::concatenate},
     {"stats", joining::merge},         {"dedup", joining::dedup},     {"rebalance", joining::select},
-    {"sample", joining::select},
+    {"sample", joining::select},       {"split", joining::split},
 };
 
 // The files in order into `out`; their bytes.
@@ -257,8 +258,8 @@ class cluster_command final : public command {
   command_info info() const override {
     return {"cluster", "Run one command as N tasks on an engine, with the result of one run (local: a process pool)",
             "The command and its arguments follow `--`. Commands: filter, set, cut, explode, window, convert (the tasks' records "
-            "concatenated in order into its -o), stats (the tasks' partials merged) and exact dedup (three stages: keys, find, drop; "
-            "-o and --dups as one run's). The tasks' parts and logs live in --workdir; "
+            "concatenated in order into its -o), split (each split's file the tasks' in order), stats (the tasks' partials merged), "
+            "exact dedup (three stages: keys, find, drop; -o and --dups as one run's) and rebalance and sample (surveys, then emit). The tasks' parts and logs live in --workdir; "
             "a rerun over the same --workdir redoes only the tasks that did not finish. Example: jsift cluster --tasks 8 --workdir "
             "/tmp/w -- filter --turns 5..10 data/ -o kept.jsonl"};
   }
@@ -300,6 +301,7 @@ class cluster_command final : public command {
     const std::string quarantine_path = quarantine ? on_invalid.substr(11) : std::string();
     if (quarantine && quarantine_path.empty()) throw usage_error("cluster: --on-invalid quarantine: needs a FILE");
     const bool threads_given = has_option(args, "--threads", "-j");
+    if (how->second == joining::split && output.empty()) throw usage_error("cluster: split needs -o DIR");
     if (how->second != joining::merge && output.empty() && is_terminal(1))
       throw usage_error("cluster: the records would go to the terminal: give the command -o FILE or redirect stdout");
 
@@ -401,7 +403,8 @@ class cluster_command final : public command {
     } else {
       stage one{"task", {}};
       for (uint64_t i = 0; i < tasks_; ++i) {
-        parts.push_back(fmt::format("{}/task-{:05}{}", workdir_, i, how->second == joining::merge ? ".partial" : ".jsonl"));
+        parts.push_back(fmt::format("{}/task-{:05}{}", workdir_, i,
+                                    how->second == joining::merge ? ".partial" : how->second == joining::split ? ".split" : ".jsonl"));
         add(one, i, {"--tasks", std::to_string(tasks_), "--task", std::to_string(i), how->second == joining::merge ? "--partial" : "-o", parts.back()},
             true);
       }
@@ -469,8 +472,30 @@ class cluster_command final : public command {
       dups_out = std::make_unique<output_file>(dups);
       concatenate(dup_parts, *dups_out);
     }
-    output_file out(output.empty() ? "-" : output);
-    const uint64_t bytes = concatenate(parts, out);
+    // Records: one output, or with split one per split name (the tasks' files of that name, in order).
+    std::vector<std::unique_ptr<output_file>> outs;
+    uint64_t bytes = 0;
+    if (how->second == joining::split) {
+      make_dir(output);
+      std::vector<std::string> names;
+      if (DIR* d = ::opendir(parts.front().c_str())) {
+        while (dirent* e = ::readdir(d)) {
+          const std::string n = e->d_name;
+          if (n.size() > 6 && n.compare(n.size() - 6, 6, ".jsonl") == 0) names.push_back(n);
+        }
+        ::closedir(d);
+      }
+      std::sort(names.begin(), names.end());
+      for (const auto& n : names) {
+        std::vector<std::string> files;
+        for (const auto& p : parts) files.push_back(p + "/" + n);
+        outs.push_back(std::make_unique<output_file>(output + "/" + n));
+        bytes += concatenate(files, *outs.back());
+      }
+    } else {
+      outs.push_back(std::make_unique<output_file>(output.empty() ? "-" : output));
+      bytes = concatenate(parts, *outs.back());
+    }
     // Every line's disposition: the tasks' reports summed.
     std::map<std::string, uint64_t> dispositions;
     uint64_t lines = 0, input_bytes = 0;
@@ -486,7 +511,7 @@ class cluster_command final : public command {
         for (auto [key, value] : d)
           if (key != "total") dispositions[std::string(key)] += value.get_uint64().value_unsafe();
     }
-    out.commit();
+    for (auto& o : outs) o->commit();
     if (dups_out) dups_out->commit();
     for (auto& q : quarantines) q->commit();
     const char* engine_name = engine_ == engine::local ? "local" : engine_ == engine::slurm ? "slurm" : "dask";

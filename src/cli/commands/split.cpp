@@ -21,6 +21,7 @@ class split_command final : public command {
   }
   void define(flag_list& f) override {
     define_common(f, common_, output_flag::none);
+    define_tasks(f, common_);
     f.text("-o,--output", "DIR", dir_, "Directory for one NAME.jsonl per split (created if missing)").dirs().required();
     f.text("--ratios", "NAME=SHARE,...", ratios_, "Splits and their shares, summing to 1").shows_default("train=0.98,eval=0.02");
     f.texts("--key", "PATH", keys_, "Records with the same value at PATH land in the same split (e.g. a conversation id); repeatable: a tuple")

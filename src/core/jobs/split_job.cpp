@@ -10,6 +10,7 @@ struct split_chunk : record_chunk {
   std::vector<std::string> buckets;
   std::vector<uint64_t> counts;
   uint32_t first_keyless = UINT32_MAX;  // line index of the first record without a key (keyless fail)
+  uint64_t first_keyless_offset = 0;    // ... and its byte offset
 };
 }  // namespace
 
@@ -28,7 +29,7 @@ void split_job::on_record(record_chunk& rc, const record_ref& rec) const {
   std::optional<size_t> bucket = router_.bucket(sc.hasher, rec);
   if (!bucket) {
     if (router_.keyless() == keyless_policy::skip) return rc.drop(keyless_id_);
-    if (sc.first_keyless == UINT32_MAX) sc.first_keyless = rec.index;
+    if (sc.first_keyless == UINT32_MAX) sc.first_keyless = rec.index, sc.first_keyless_offset = rec.offset;
     return rc.drop(keyless_id_);  // the run stops at commit: never written
   }
   const size_t b = *bucket;
@@ -40,7 +41,10 @@ void split_job::on_record(record_chunk& rc, const record_ref& rec) const {
 
 void split_job::on_commit(record_chunk& rc) {
   auto& sc = static_cast<split_chunk&>(rc);
-  if (sc.first_keyless < rc.emit_end) throw keyless_record(commit_file_name(), commit_line(sc.first_keyless), router_);
+  if (sc.first_keyless < rc.emit_end) {
+    if (places_by_offset()) throw keyless_record(fmt::format("{}@{}", commit_file_name(), sc.first_keyless_offset), router_);
+    throw keyless_record(commit_file_name(), commit_line(sc.first_keyless), router_);
+  }
   for (size_t b = 0; b < sc.buckets.size(); ++b) {
     counts_[b] += sc.counts[b];
     if (sc.buckets[b].empty()) continue;
@@ -50,9 +54,13 @@ void split_job::on_commit(record_chunk& rc) {
 }
 
 data_error keyless_record(const std::string& file, uint64_t line, const split_router& router) {
-  return data_error(fmt::format("{}:{}: no value at the split key {} (records sharing a key must land in one split; "
+  return keyless_record(fmt::format("{}:{}", file, line), router);
+}
+
+data_error keyless_record(const std::string& place, const split_router& router) {
+  return data_error(fmt::format("{}: no value at the split key {} (records sharing a key must land in one split; "
                                 "--keyless skip counts records without it as filtered:keyless)",
-                                file, line, router.key_text()));
+                                place, router.key_text()));
 }
 
 void split_job::finish_records() {
