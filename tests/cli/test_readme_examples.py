@@ -27,6 +27,7 @@ EXAMPLES = [
     ("jsift gate   --config examples/chat-gate.toml --junit gate.xml data/", (0, 1), False),  # the sample is not a gated dataset
     ("jsift run    --config examples/pipeline.toml -o build/ examples/data/chat-pass.jsonl", (0,), False),
     ("zstdcat in.jsonl.zst | jsift filter --eq .outcome=success | head", (0,), False),
+    ("jsift cluster --tasks 4 --workdir work/ -- dedup data/ -o unique.jsonl", (0,), False),
     ("jsift set .source=oasst .meta.reviewed=false --del .debug data/ -o tagged.jsonl", (0,), False),
     ("jsift cut -f .id,.record_type,.input_parameters.persona_key=persona data/ -o summary.csv", (0,), False),
     ("jsift explode .turns --inherit .id=.parent_id --inherit .record_type=.source_type --index .turn_index data/ -o turns.jsonl", (0,), False),
