@@ -183,7 +183,7 @@ void run_local(const std::vector<task>& tasks, const std::string& label, uint64_
     running.erase(it);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
       write_file_atomic(t.done, marker_text);
-      if (!quiet) print_err(fmt::format("jsift: cluster: {} {} of {} done\n", label, t.index, total));
+      if (!quiet) print_err(fmt::format("jsift cluster: {} {} of {} done\n", label, t.index, total));
     } else if (!failed || t.index < failed->index) {
       failed = &t;
       failed_status = status;
@@ -421,7 +421,7 @@ class cluster_command final : public command {
           todo.push_back(t);
         }
       if (!quiet_ && todo.size() < st.tasks.size())
-        print_err(fmt::format("jsift: cluster: {} of {} tasks already done in {}\n", st.tasks.size() - todo.size(), st.tasks.size(), workdir_));
+        print_err(fmt::format("jsift cluster: {} of {} tasks already done in {}\n", st.tasks.size() - todo.size(), st.tasks.size(), workdir_));
       upstream_ran |= !todo.empty();
       todos.push_back(std::move(todo));
     }
@@ -585,7 +585,7 @@ class cluster_command final : public command {
         for (const auto& j : jobs) capture({"scancel", j}, &status);
         throw std::system_error(EIO, std::generic_category(), fmt::format("sbatch refused the {} stage", plan[k].name));
       }
-      if (!quiet_) print_err(fmt::format("jsift: cluster: {} stage submitted as Slurm job {} ({} tasks)\n", plan[k].name, id, todos[k].size()));
+      if (!quiet_) print_err(fmt::format("jsift cluster: {} stage submitted as Slurm job {} ({} tasks)\n", plan[k].name, id, todos[k].size()));
       jobs.push_back(id);
       after = id;
     }
@@ -633,7 +633,7 @@ class cluster_command final : public command {
     for (size_t k = 0; k < plan.size(); ++k)
       for (const task& t : todos[k]) {
         if (read_text(t.done) == marker) {
-          if (!quiet_) print_err(fmt::format("jsift: cluster: {} {} of {} done\n", label(plan[k]), t.index, tasks_));
+          if (!quiet_) print_err(fmt::format("jsift cluster: {} {} of {} done\n", label(plan[k]), t.index, tasks_));
           continue;
         }
         const std::string code_text = read_text(t.done.substr(0, t.done.size() - 5) + ".exit");
