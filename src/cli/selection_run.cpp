@@ -124,7 +124,12 @@ int run_selection(run_settings& s, std::string_view command, const selector& sel
   std::unique_ptr<emit_job> job;
   if (req) {
     planned = stage.stage.empty() ? plan_input_selection(s.inputs, s.pass, s.records, sel, *req, &budget) : plan_stage(s, sel, *req, budget, stage);
-    check_room_for(s.output, planned.output_bytes);  // before a byte is written
+    uint64_t expected = planned.output_bytes;
+    if (!stage.stage.empty()) {  // this task writes about its share of the input's
+      const uint64_t all = input_size(s.all_inputs), mine = input_size(s.inputs);
+      expected = all ? uint64_t(static_cast<long double>(expected) * static_cast<long double>(mine) / static_cast<long double>(all)) : 0;
+    }
+    check_room_for(s.output, expected);  // before a byte is written
     job = std::make_unique<emit_job>(s.inputs, s.records, sel, planned.plan, out);
   } else {
     job = std::make_unique<emit_job>(s.inputs, s.records, sel, fraction, out);

@@ -125,6 +125,13 @@ class cluster_tests(jsift_case):
                 self.assertEqual(slurp(out), slurp(single_out), (key, n))
                 self.assertEqual(slurp(dups), slurp(single_dups), (key, n))
 
+    def test_dedup_rerun_asking_for_dups(self):
+        out, dups = self.path("o.jsonl"), self.path("d.jsonl")
+        self.cluster(3, "w", "dedup", "--on-invalid", "skip", *self.inputs, "-o", out)
+        self.cluster(3, "w", "dedup", "--on-invalid", "skip", *self.inputs, "-o", out, "--dups", dups)
+        r = self.run_jsift("dedup", "--on-invalid", "skip", *self.inputs, "-o", self.path("s.jsonl"), "--dups", self.path("s.dups"))
+        self.assertEqual(slurp(dups), slurp(self.path("s.dups")))
+
     def test_dedup_rerun_after_a_lost_keys_task_redoes_what_follows(self):
         out = self.path("out.jsonl")
         command = ["dedup", "--on-invalid", "skip", *self.inputs, "-o", out]
@@ -272,9 +279,16 @@ class cluster_tests(jsift_case):
                 self.assertEqual(slurp(os.path.join(d, name)), slurp(os.path.join(self.path("one"), name)), (n, name))
         # a record without the key, under --keyless fail: named by its byte offset in a task
         data = self.write("nokey.jsonl", b'{"id":1}\n{"id":2}\n{"x":3}\n{"id":4}\n')
-        r = self.run_jsift("split", "--ratios", "a=0.5,b=0.5", "--key", ".id", "--tasks", "1", "--task", "0", data, "-o", self.path("nk"))
+        r = self.run_jsift("split", "--ratios", "a=0.5,b=0.5", "--key", ".id", "--tasks", "2", "--task", "1", data, "-o", self.path("nk"))
         self.assertEqual(r.rc, 3, r.err)
-        self.assertIn("%s@18: no value at the split key" % data, r.err)
+        self.assertIn("%s@18: no value at the split key" % data, r.err)  # the second part starts at line 3, byte 18
+        r = self.run_jsift("split", "--ratios", "a=0.5,b=0.5", "--key", ".id", "--tasks", "1", "--task", "0", data, "-o", self.path("nk"))
+        self.assertIn("%s:3: no value at the split key" % data, r.err)  # a whole file: its lines are counted
+        # a rerun over the same workdir with other split names leaves none of the old ones
+        d = self.path("split-renamed")
+        self.cluster(3, "sp3", "split", "--ratios", "train=0.8,other=0.2", "--key", ".id", "--keyless", "skip", "--on-invalid", "skip",
+                     *self.inputs, "-o", d)
+        self.assertEqual(sorted(os.listdir(d)), ["other.jsonl", "train.jsonl"])
 
     def test_bad_usage(self):
         for args, message in (

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <csignal>
 #include <dirent.h>
+#include <filesystem>
 #include <fcntl.h>
 #include <map>
 #include <spawn.h>
@@ -207,15 +208,19 @@ std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-// Runs argv (a client command: sbatch, squeue, scancel); its output (stdout
-// and stderr), and its exit status in *status.
-std::string capture(const std::vector<std::string>& argv, int* status) {
+// Runs argv (a client command: sbatch, squeue, scancel): its stdout, its
+// stderr in *err (when given), and its exit status in *status.
+std::string capture(const std::vector<std::string>& argv, int* status, std::string* err = nullptr) {
   int fds[2];
   if (::pipe(fds) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
+  char err_path[] = "/tmp/jsift-cluster-XXXXXX";
+  const int err_fd = ::mkstemp(err_path);
+  if (err_fd < 0) throw std::system_error(errno, std::generic_category(), "cannot create a temporary file");
+  ::unlink(err_path);  // read back through err_fd
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-  posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+  posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
   posix_spawn_file_actions_addclose(&fa, fds[0]);
   std::vector<char*> cargv;
   for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
@@ -226,6 +231,7 @@ std::string capture(const std::vector<std::string>& argv, int* status) {
   ::close(fds[1]);
   if (rc != 0) {
     ::close(fds[0]);
+    ::close(err_fd);
     throw std::system_error(rc, std::generic_category(), fmt::format("cannot run {} (is Slurm's client installed?)", argv[0]));
   }
   std::string out;
@@ -238,6 +244,11 @@ std::string capture(const std::vector<std::string>& argv, int* status) {
   ::close(fds[0]);
   while (::waitpid(pid, status, 0) < 0 && errno == EINTR) {
   }
+  if (err) {
+    err->clear();
+    for (ssize_t n; (n = ::pread(err_fd, buf, sizeof buf, off_t(err->size()))) > 0;) err->append(buf, size_t(n));
+  }
+  ::close(err_fd);
   return out;
 }
 
@@ -315,6 +326,7 @@ class cluster_command final : public command {
     std::string marker = fmt::format("jsift {} cluster --tasks {} -- {}", JSIFT_VERSION, tasks_, name);
     for (const auto& a : args) marker += " " + a;
     if (quarantine) marker += " --on-invalid quarantine";
+    if (!dups.empty()) marker += " --dups";  // drop tasks write their part of it
     marker += "\n";
     auto stamp = [&](const std::string& file) {
       struct stat sb;
@@ -418,6 +430,10 @@ class cluster_command final : public command {
       for (auto& t : st.tasks)
         if (upstream_ran || read_text(t.done) != marker) {
           ::unlink(t.done.c_str());
+          if (how->second == joining::split) {  // another run's split names must not stay
+            std::error_code ec;
+            std::filesystem::remove_all(parts[t.index], ec);
+          }
           todo.push_back(t);
         }
       if (!quiet_ && todo.size() < st.tasks.size())
@@ -578,12 +594,23 @@ class cluster_command final : public command {
       argv.insert(argv.end(), sbatch_args_.begin(), sbatch_args_.end());
       argv.push_back(script);
       int status = 0;
-      std::string id = capture(argv, &status);
-      while (!id.empty() && (id.back() == '\n' || id.back() == '\r')) id.pop_back();
-      if (id.find(';') != std::string::npos) id = id.substr(0, id.find(';'));  // "id;cluster"
-      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || id.empty()) {
+      std::string err;
+      const std::string printed = capture(argv, &status, &err);
+      // --parsable prints "id" or "id;cluster" as its last line (sites may print more before it).
+      std::string id;
+      for (size_t at = 0; at < printed.size();) {
+        const size_t nl = std::min(printed.find('\n', at), printed.size());
+        std::string line = printed.substr(at, nl - at);
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+        if (!line.empty()) id = line;
+        at = nl + 1;
+      }
+      if (id.find(';') != std::string::npos) id = id.substr(0, id.find(';'));
+      const bool numeric = !id.empty() && id.find_first_not_of("0123456789") == std::string::npos;
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !numeric) {
         for (const auto& j : jobs) capture({"scancel", j}, &status);
-        throw std::system_error(EIO, std::generic_category(), fmt::format("sbatch refused the {} stage", plan[k].name));
+        throw std::system_error(EIO, std::generic_category(),
+                                fmt::format("sbatch refused the {} stage: {}", plan[k].name, (err + printed).substr(0, 500)));
       }
       if (!quiet_) print_err(fmt::format("jsift cluster: {} stage submitted as Slurm job {} ({} tasks)\n", plan[k].name, id, todos[k].size()));
       jobs.push_back(id);
@@ -609,14 +636,15 @@ class cluster_command final : public command {
             if (!code.empty() && std::atoi(code.c_str()) != 0 && !cancelled) cancel_all(), cancelled = true;
           }
       int status = 0;
-      const std::string queued = capture({"squeue", "-h", "-o", "%i", "-j", ids}, &status);
+      std::string err;
+      const std::string queued = capture({"squeue", "-h", "-o", "%i", "-j", ids}, &status, &err);
       if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-        if (queued.find_first_not_of(" \n") == std::string::npos) break;  // none queued or running
+        if (queued.find_first_not_of(" \r\n") == std::string::npos) break;  // none queued or running
         errors = 0;
-      } else if (queued.find("Invalid job id") != std::string::npos) {
+      } else if (err.find("Invalid job id") != std::string::npos) {
         break;  // the jobs have left the controller's memory: done
       } else if (++errors >= 120) {
-        throw std::system_error(EIO, std::generic_category(), "squeue kept failing (" + queued.substr(0, 200) + "); the jobs were left as they are");
+        throw std::system_error(EIO, std::generic_category(), "squeue kept failing (" + err.substr(0, 200) + "); the jobs were left as they are");
       }
       ::usleep(500 * 1000);
     }
@@ -630,23 +658,32 @@ class cluster_command final : public command {
   template <class Stage, class Label>
   void check_markers(const std::vector<Stage>& plan, const std::vector<std::vector<task>>& todos, const std::string& marker, Label label,
                      const std::string& missing) const {
+    auto exit_of = [](const task& t) { return read_text(t.done.substr(0, t.done.size() - 5) + ".exit"); };
+    auto fail_with = [&](size_t k, const task& t) {
+      const std::string code_text = exit_of(t);
+      const int written = code_text.empty() ? 0 : std::atoi(code_text.c_str());
+      // 130 is jsift's own exit when interrupted; other codes past 128 are a shell's report of a signal.
+      const bool signal = written < 0 || (written > 128 && written != 130);
+      const int code = !code_text.empty() && !signal && written > 0 ? written : int(exit_code::io);
+      const std::string what = code_text.empty() ? missing
+                               : signal         ? fmt::format("signal {}", written < 0 ? -written : written - 128)
+                                                : fmt::format("exit {}", written);
+      std::string log = read_text(t.log);
+      if (log.size() > 2000) log = "..." + log.substr(log.size() - 2000);
+      throw task_failed(code, fmt::format("cluster: {} {} failed ({}); its log: {}\n{}", label(plan[k]), t.index, what, t.log, log));
+    };
+    // A task that failed by itself is the one to name (the ones cancelled or
+    // killed after it are its consequence): the lowest of those first.
     for (size_t k = 0; k < plan.size(); ++k)
       for (const task& t : todos[k]) {
-        if (read_text(t.done) == marker) {
-          if (!quiet_) print_err(fmt::format("jsift cluster: {} {} of {} done\n", label(plan[k]), t.index, tasks_));
-          continue;
-        }
-        const std::string code_text = read_text(t.done.substr(0, t.done.size() - 5) + ".exit");
-        const int written = code_text.empty() ? 0 : std::atoi(code_text.c_str());
-        // 130 is jsift's own exit when interrupted; other codes past 128 are a shell's report of a signal.
-        const bool signal = written < 0 || (written > 128 && written != 130);
-        const int code = !code_text.empty() && !signal && written > 0 ? written : int(exit_code::io);
-        const std::string what = code_text.empty() ? missing
-                                 : signal         ? fmt::format("signal {}", written < 0 ? -written : written - 128)
-                                                  : fmt::format("exit {}", written);
-        std::string log = read_text(t.log);
-        if (log.size() > 2000) log = "..." + log.substr(log.size() - 2000);
-        throw task_failed(code, fmt::format("cluster: {} {} failed ({}); its log: {}\n{}", label(plan[k]), t.index, what, t.log, log));
+        const std::string code = exit_of(t);
+        const int written = code.empty() ? 0 : std::atoi(code.c_str());
+        if (read_text(t.done) != marker && written > 0 && (written < 128 || written == 130)) fail_with(k, t);
+      }
+    for (size_t k = 0; k < plan.size(); ++k)
+      for (const task& t : todos[k]) {
+        if (read_text(t.done) != marker) fail_with(k, t);
+        if (!quiet_) print_err(fmt::format("jsift cluster: {} {} of {} done\n", label(plan[k]), t.index, tasks_));
       }
   }
 

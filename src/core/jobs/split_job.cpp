@@ -42,7 +42,8 @@ void split_job::on_record(record_chunk& rc, const record_ref& rec) const {
 void split_job::on_commit(record_chunk& rc) {
   auto& sc = static_cast<split_chunk&>(rc);
   if (sc.first_keyless < rc.emit_end) {
-    if (places_by_offset()) throw keyless_record(fmt::format("{}@{}", commit_file_name(), sc.first_keyless_offset), router_);
+    if (files()[commit_file()].part())  // a task's part of a file: its lines before are not counted
+      throw keyless_record(fmt::format("{}@{}", commit_file_name(), sc.first_keyless_offset), router_);
     throw keyless_record(commit_file_name(), commit_line(sc.first_keyless), router_);
   }
   for (size_t b = 0; b < sc.buckets.size(); ++b) {
