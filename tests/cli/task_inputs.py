@@ -37,3 +37,12 @@ def write_inputs(case):
     elements = [big[30 + i] for i in range(5)] + [record(rng, 30000 + i) for i in range(25)]
     paths.append(case.write("f-array.json", b"[\n  " + b",\n  ".join(elements) + b"\n]\n"))
     return paths
+
+
+def write_big(case, name, records, seed):
+    """`records` generated records in one file (tens of MB: a task of it runs long enough to be killed mid-run)."""
+    rng = random.Random(seed)
+    path = case.path(name)
+    with open(path, "wb") as f:
+        f.write(b"".join(record(rng, i) + b"\n" for i in range(records)))
+    return path

@@ -10,7 +10,7 @@ import subprocess
 import time
 
 from harness import *  # noqa: F401,F403
-from task_inputs import record, write_inputs
+from task_inputs import record, write_big, write_inputs
 
 
 class cluster_tests(jsift_case):
@@ -82,11 +82,7 @@ class cluster_tests(jsift_case):
 
     def test_a_killed_task(self):
         # A task killed mid-run fails the run (exit 4, the signal named); the rerun redoes it.
-        big = self.path("big.jsonl")
-        rng = __import__("random").Random(3)
-        with open(big, "wb") as f:
-            f.write(b"".join(record(rng, i) + b"\n" for i in range(60000)))
-        out = self.path("killed.jsonl")
+        big = write_big(self, "big.jsonl", 60000, 3)
         command = ["stats", "--json", "--unique", ".turns[-1].content", "--unique", ".id", big]
         for attempt in range(3):
             w = self.path("k%d" % attempt)
@@ -251,11 +247,7 @@ class cluster_tests(jsift_case):
         self.assertEqual(slurp(out), b'{"a":1}\n{"a":2}\n{"a":3}\n')
 
     def test_interrupted(self):
-        big = self.path("big.jsonl")
-        rng = __import__("random").Random(5)
-        with open(big, "wb") as f:
-            f.write(b"".join(record(rng, i) + b"\n" for i in range(60000)))
-        out = self.path("never.jsonl")
+        big = write_big(self, "big.jsonl", 60000, 5)
         proc = subprocess.Popen([JSIFT, "cluster", "--tasks", "4", "--parallel", "1", "--workdir", self.path("iw"), "--",
                                  "stats", "--unique", ".id", "-j", "1", big], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.time() + 20

@@ -6,14 +6,13 @@ SIGKILL while it runs fails the run (exit 4, the signal named) and a rerun
 redoes it with the same result. Skipped where python3-distributed is missing,
 unless JSIFT_REQUIRE_DASK=1 (.ci/run sets it)."""
 import os
-import random
 import signal
 import subprocess
 import time
 import unittest
 
 from harness import *  # noqa: F401,F403
-from task_inputs import record, write_inputs
+from task_inputs import write_big, write_inputs
 
 HAVE_DASK = subprocess.run(["/usr/bin/python3", "-c", "import dask.distributed"], stderr=subprocess.DEVNULL).returncode == 0
 
@@ -67,10 +66,7 @@ class dask_tests(jsift_case):
         self.assertFalse(os.path.exists(self.path("o.jsonl")))
 
     def test_a_killed_task_is_redone_by_a_rerun(self):
-        big = self.path("big.jsonl")
-        rng = random.Random(4)
-        with open(big, "wb") as f:
-            f.write(b"".join(record(rng, i) + b"\n" for i in range(150000)))
+        big = write_big(self, "big.jsonl", 150000, 4)
         command = ["stats", "--json", "--unique", ".turns[-1].content", "--unique", ".id", big]
         w = self.path("w")
         proc = subprocess.Popen([JSIFT, "cluster", "--engine", "dask", "--scheduler", "local", "--parallel", "1", "--tasks", "3",

@@ -11,7 +11,6 @@ and gives the same result. Where Slurm cannot start the suite is skipped
 with the reason, unless JSIFT_REQUIRE_SLURM=1 (.ci/run sets it): then that
 is a failure."""
 import os
-import random
 import shutil
 import signal
 import socket
@@ -21,7 +20,7 @@ import time
 import unittest
 
 from harness import *  # noqa: F401,F403
-from task_inputs import record, write_inputs
+from task_inputs import write_big, write_inputs
 
 REQUIRED = os.environ.get("JSIFT_REQUIRE_SLURM") == "1"
 CONF = """ClusterName=jsift
@@ -163,10 +162,7 @@ class slurm_tests(jsift_case):
         self.assertEqual(queued, "")  # the later stages were cancelled, not left pending
 
     def test_a_cancelled_task_is_redone_by_a_rerun(self):
-        big = self.path("big.jsonl")
-        rng = random.Random(4)
-        with open(big, "wb") as f:
-            f.write(b"".join(record(rng, i) + b"\n" for i in range(150000)))
+        big = write_big(self, "big.jsonl", 150000, 4)
         command = ["stats", "--json", "--unique", ".turns[-1].content", "--unique", ".id", big]
         w = self.path("w")
         proc = subprocess.Popen([JSIFT, "cluster", "--engine", "slurm", "--tasks", "3", "--workdir", w, "--", *command, "-j", "1"],

@@ -333,7 +333,8 @@ class cluster_command final : public command {
       if (::stat(file.c_str(), &sb) == 0 && S_ISREG(sb.st_mode))
         marker += fmt::format("{} {} bytes, modified {}.{:09}\n", file, sb.st_size, sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec);
     };
-    stamp(self_path());  // another build of jsift redoes everything
+    const std::string self = self_path();
+    stamp(self);  // another build of jsift redoes everything
     std::vector<std::string> globs;
     for (size_t i = 0; i + 1 < args.size(); ++i)
       if (args[i] == "--glob") globs.push_back(args[i + 1]);
@@ -351,7 +352,6 @@ class cluster_command final : public command {
     }
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     const size_t parallel = size_t(std::min<uint64_t>(parallel_ ? parallel_ : cores, tasks_));
-    const std::string self = self_path();
     const std::string threads = std::to_string(std::max<size_t>(1, cores / parallel));
 
     // The plan: stages of tasks, each a command of this binary; what the
