@@ -293,6 +293,12 @@ class cluster_tests(jsift_case):
             r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("w"), *args)
             self.assertEqual(r.rc, 2, (args, r.err))
             self.assertIn(message, r.err)
+        same = self.path("same.jsonl")  # two outputs naming one file: refused before any task runs
+        r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("w2"), "--", "dedup", *self.clean, "-o", same, "--dups", same)
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("name the same file", r.err)
+        self.assertFalse(os.path.exists(same))
+        self.assertFalse(os.path.exists(self.path("w2")))
         r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("w"), "--", "filter", "-o", self.path("o"), stdin=b"{}\n")
         self.assertEqual(r.rc, 2, r.err)  # stdin cannot be divided: the task's usage error is the run's
         self.assertIn("stdin cannot be divided", r.err)

@@ -311,6 +311,12 @@ class cluster_command final : public command {
     if (!on_invalid.empty() && !quarantine) args.insert(args.begin(), {"--on-invalid", on_invalid});
     const std::string quarantine_path = quarantine ? on_invalid.substr(11) : std::string();
     if (quarantine && quarantine_path.empty()) throw usage_error("cluster: --on-invalid quarantine: needs a FILE");
+    // The tasks write into the workdir, so their own check never sees the run's outputs: check them here.
+    check_distinct_outputs({{"-o", how->second == joining::merge ? "-" : (output.empty() ? "-" : output)},
+                            {"--dups", dups},
+                            {"--report", report},
+                            {"--on-invalid quarantine:", quarantine_path},
+                            {"the quarantine's sidecar", quarantine ? invalid_policy::parse(on_invalid).reasons_path() : std::string()}});
     const bool threads_given = has_option(args, "--threads", "-j");
     if (how->second == joining::split && output.empty()) throw usage_error("cluster: split needs -o DIR");
     if (how->second != joining::merge && output.empty() && is_terminal(1))
