@@ -1,10 +1,11 @@
 """jsift cluster --engine local: one command as N task processes, joined into
-the single run's result byte for byte (filter, a transform, stats); a failed
+the single run's result byte for byte (filter, a transform, stats, gate); a failed
 task stops the run with its exit code and names its log; a rerun over the
 same --workdir redoes only the tasks without a completion marker (a killed
 task included) and gives the same result; changed inputs are not reused."""
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -44,6 +45,29 @@ class cluster_tests(jsift_case):
         rep = self.path("rep.json")
         self.cluster(3, "s-rep", "stats", *args, "--report", rep, *self.clean)
         self.assertEqual(json.loads(slurp(rep)), single.json())
+
+    def test_gate_equals_the_single_run(self):
+        # The tasks write partials, the merge evaluates the checks: the single run's results, places by byte offset.
+        gate = os.path.join(os.path.dirname(os.path.abspath(__file__)), "task_gate.toml")
+        want = self.path("single.json")
+        single = self.run_jsift("gate", "--config", gate, "--on-invalid", "skip", *self.inputs, "--report-json", want)
+        self.assertEqual(single.rc, 1, single.err)
+        places = lambda text: re.sub(rb"(\.jsonl|\.json)(:\d+|@\d+)", b"#", text)
+        seen = None
+        for n in (1, 3, 7):
+            report = self.path("g-%d.json" % n)
+            r = self.cluster(n, "g-%d" % n, "gate", "--config", gate, "--on-invalid", "skip", *self.inputs, "--report-json", report, rc=1)
+            self.assertEqual(places(r.out), places(single.out), n)
+            got, expected = json.loads(slurp(report)), json.loads(slurp(want))
+            self.assertEqual([(c["passed"], c["measured"], c["value"]) for c in got["checks"]],
+                             [(c["passed"], c["measured"], c["value"]) for c in expected["checks"]])
+            if seen is not None:
+                self.assertEqual(r.out, seen)
+            seen = r.out
+        r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("g-r"), "--", "gate", "--config", gate, *self.clean,
+                           "--report", self.path("r.json"))
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("gate's results go to --report-json", r.err)
 
     def test_a_failed_task_fails_the_run(self):
         out = self.path("out.jsonl")

@@ -1,11 +1,14 @@
-"""stats --partial over --tasks N and `jsift merge`: the merged report equals
-the single run's for N = 1, 3, 7 (groups, --unique, duplicates across the
-tasks' parts, --normalize, --approx, bytes), exactly; invalid lines are named
-by byte offset; partials that are corrupt, truncated, missing, repeated or of
-other options or inputs are refused with a clear message."""
+"""stats --partial and gate --partial over --tasks N and `jsift merge`: the
+merged report equals the single run's for N = 1, 3, 7 (groups, --unique,
+duplicates across the tasks' parts, --normalize, --approx, bytes; every
+mergeable gate check, passing and failing), exactly; places are named by
+byte offset; partials that are corrupt, truncated, missing, repeated, of
+another command or of other options, gate file or inputs are refused with a
+clear message."""
 import json
 import os
 import random
+import re
 
 from harness import *  # noqa: F401,F403
 from task_inputs import write_inputs
@@ -130,6 +133,103 @@ class merge_tests(jsift_case):
         self.assertFalse(os.path.exists(self.path("q.bin")))
         r = self.run_jsift("stats", "--partial", self.path("dir/none.bin"), self.inputs[1])
         self.assertEqual(r.rc, 4, r.err)
+
+
+GATE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "task_gate.toml")
+
+
+def without_places(text):
+    """A gate's results with each place (FILE:LINE or FILE@BYTE) made FILE#, and the invalid lines' numbers gone."""
+    text = re.sub(r'(\.jsonl|\.json|\.gz)(:\d+|@\d+)', r'\1#', text)
+    return re.sub(r'"line":\s*(null|\d+),(\s*"offset":\s*\d+,)?', '', text)
+
+
+class gate_merge_tests(jsift_case):
+    def setUp(self):
+        super().setUp()
+        self.inputs = write_inputs(self)
+
+    def partials(self, n, *args, config=GATE, prefix="g"):
+        paths = []
+        for i in range(n):
+            p = self.path("%s%d-of-%d.bin" % (prefix, i, n))
+            r = self.run_jsift("gate", "--config", config, "--tasks", str(n), "--task", str(i), "--partial", p, "-q",
+                               "--on-invalid", "skip", *args, *self.inputs)
+            self.assertEqual(r.rc, 0, r.err)  # the checks are the merge's to evaluate
+            self.assertEqual(r.out, b"")
+            paths.append(p)
+        return paths
+
+    def results(self, r, tag):
+        """stdout, and the JSON, Markdown and JUnit files of a run given --report-json etc. under `tag`."""
+        return [r.out] + [slurp(self.path(tag + ext)) for ext in (".json", ".md", ".xml")]
+
+    def report_args(self, tag):
+        return ["--report-json", self.path(tag + ".json"), "--report-md", self.path(tag + ".md"), "--junit", self.path(tag + ".xml")]
+
+    def test_merged_gate_is_the_single_run(self):
+        single = self.run_jsift("gate", "--config", GATE, "--on-invalid", "skip", *self.report_args("single"), *self.inputs)
+        self.assertEqual(single.rc, 1, single.err)  # some checks fail: their details name places
+        want = self.results(single, "single")
+        report = json.loads(want[1])
+        self.assertEqual(sum(not c["passed"] for c in report["checks"]), 8, want[0].decode())
+        self.assertGreater(sum(c["passed"] for c in report["checks"]), 4)
+        seen = None
+        for n in (1, 3, 7):
+            r = self.run_jsift("merge", *self.report_args("m%d" % n), *self.partials(n, prefix="g%d-" % n))
+            self.assertEqual(r.rc, 1, r.err)
+            got = self.results(r, "m%d" % n)
+            for a, b in zip(got, want):
+                self.assertEqual(without_places(a.decode()), without_places(b.decode()), n)
+            if seen is not None:  # places by byte offset do not depend on N
+                self.assertEqual(got, seen, n)
+            seen = got
+        # The places are where the records are.
+        checks = {c["type"]: c for c in json.loads(seen[1])["checks"]}
+        longest = checks["line_bytes"]["details"][0].split(" at ")[1]
+        name, at = longest.rsplit("@", 1)
+        self.assertEqual(len(slurp(name)[int(at):].split(b"\n")[0]), int(checks["line_bytes"]["value"]))
+        for d in checks["match"]["details"]:
+            name, at = d.split(": ", 1)[1].rsplit("@", 1)
+            line = slurp(name)[int(at):].split(b"\n")[0]
+            self.assertRegex(json.loads(line)["turns"][0]["content"], "word1[0-9]{2} ")
+
+    def test_passing_gate_merges_to_exit_0(self):
+        config = self.write("pass.toml", '[[check]]\ntype = "unique"\npath = ".id"\nby = ".record_type"\nmin_ratio = 0.2\n'
+                                         '[[check]]\ntype = "duplicates"\nmax_rate = 0.01\n[[check]]\ntype = "records"\nmin = 3000\n')
+        self.inputs.append(self.write("z-bad.jsonl", b"{oops\n"))  # a task whose chunk has no record
+        single = self.run_jsift("gate", "--config", config, "--on-invalid", "skip", *self.inputs)
+        self.assertEqual(single.rc, 0, single.out)
+        r = self.run_jsift("merge", *self.partials(3, config=config, prefix="pass"))
+        self.assertEqual(r.rc, 0, r.out)
+        self.assertEqual(r.out, single.out)
+
+    def test_refusals(self):
+        # A diversity check does not merge yet: said before any data is read.
+        div = self.write("div.toml", '[[check]]\nname = "words"\ntype = "distinct_n"\nmin = 0.1\n')
+        r = self.run_jsift("gate", "--config", div, "--tasks", "2", "--task", "0", "--partial", self.path("d.bin"), *self.inputs)
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("check 'words' (distinct_n) cannot be merged across tasks yet", r.err)
+        self.assertFalse(os.path.exists(self.path("d.bin")))
+        # The results are the merge's to write.
+        r = self.run_jsift("gate", "--config", GATE, "--partial", self.path("e.bin"), "--junit", self.path("j.xml"), *self.inputs)
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("give --report-json, --report-md and --junit to jsift merge", r.err)
+        gates = self.partials(2)
+        stats = self.path("s1.bin")
+        self.assertEqual(self.run_jsift("stats", "--tasks", "2", "--task", "1", "--partial", stats, "-q", "--on-invalid", "skip", *self.inputs).rc, 0)
+        r = self.run_jsift("merge", gates[0], stats)
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("partials of different commands", r.err)
+        other = self.write("other.toml", slurp(GATE).replace(b"min_ratio = 0.9", b"min_ratio = 0.8"))
+        r = self.run_jsift("merge", gates[0], self.partials(2, config=other, prefix="o")[1])
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("another gate file", r.err)
+        r = self.run_jsift("merge", "--report", self.path("r.json"), *gates)
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("--report-json", r.err)
+        r = self.run_jsift("merge", "--junit", self.path("x.xml"), self.path("s1.bin"))
+        self.assertEqual(r.rc, 2, r.err)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-// Partial files (stats --partial, read by jsift merge): any body, sealed with
+// Partial files (stats and gate --partial, read by jsift merge): any body, sealed with
 // a valid header and checksum so the fuzzer gets past them, either merges
 // (and then writes a partial that reads back to the same report) or is a
 // data_error naming the file. A changed byte of a sealed file is refused.
@@ -8,7 +8,10 @@
 #include "fuzz_check.hpp"
 #include "jsift/error.hpp"
 #include "jsift/io/partial_file.hpp"
+#include "jsift/config/gate_config.hpp"
+#include "jsift/jobs/gate_job.hpp"
 #include "jsift/jobs/stats_job.hpp"
+#include "jsift/report/gate_report.hpp"
 #include "jsift/report/stats_report.hpp"
 
 namespace {
@@ -23,7 +26,24 @@ std::string seal(std::string_view body) {
 std::string merged(const std::string& file, std::string* again) {
   try {
     jsift::partial_reader r(file, "fuzz.partial");
-    if (r.str() != "stats") return "";
+    const std::string kind = r.str();
+    if (kind == "gate") {  // the gate file it carries, then the checks' counts
+      jsift::gate_partial_head h = jsift::gate_partial_head::read(r);
+      jsift::gate_config cfg;
+      try {
+        cfg = jsift::load_gate_config_text(h.config_text, h.config_path);
+      } catch (const jsift::usage_error&) {  // a gate file with a mistake: said as one, naming it
+        return "";
+      }
+      std::vector<jsift::input_file> files;
+      for (const auto& name : h.inputs) files.push_back(jsift::input_file{"/nonexistent/" + name, name, 0, UINT64_MAX, true});
+      jsift::gate_job job(files, jsift::record_job_options{}, cfg);
+      job.merge_partial(r);
+      r.end();
+      if (again) *again = job.partial(h.tasks, h.task, files, h.skipped);
+      return jsift::gate_json(job.results(), job);
+    }
+    if (kind != "stats") return "";
     jsift::stats_partial_head h = jsift::stats_partial_head::read(r);
     std::vector<jsift::input_file> files;
     for (const auto& name : h.inputs) files.push_back(jsift::input_file{"/nonexistent/" + name, name, 0, UINT64_MAX, true});

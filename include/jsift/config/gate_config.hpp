@@ -13,5 +13,7 @@
 namespace jsift {
 
 gate_config load_gate_config(const std::string& path);
+// The same from the file's text (as a partial keeps it); `path` names it in messages.
+gate_config load_gate_config_text(const std::string& text, const std::string& path);
 
 }  // namespace jsift

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -31,6 +32,10 @@ void write_all(int fd, const char* data, size_t n, std::string_view what);
 // Writes every piece, in order, with as few writev() calls as IOV_MAX allows;
 // same error handling as write_all. `pieces` is consumed (adjusted in place).
 void write_all_v(int fd, std::vector<iovec>& pieces, std::string_view what);
+
+// The whole of a (small) file: configs, partials. std::system_error naming
+// the path when it cannot be opened or read.
+std::string read_file(const std::string& path);
 
 // Replaces the op table for the lifetime of the object (tests only).
 class scoped_ops {

@@ -13,6 +13,13 @@
 // make_state() (the check itself is read-only there, but for its
 // thread-safe shared sets); merge() and evaluate() run on the committing
 // thread.
+//
+// Across tasks (gate --tasks N --task I --partial FILE, then jsift merge): a
+// check told for_partial() before the pass keeps what it measured in a form
+// that merges (its distinct values as sets, not counts of new ones);
+// write_partial() writes that after the pass, and read_merge() adds a
+// task's, in task order, to a check that ran no pass. The result of the
+// merge is the single run's (places aside: a task names FILE@BYTE).
 #pragma once
 
 #include <cstdint>
@@ -49,6 +56,17 @@ struct check_result {
   std::map<std::string, double> limit;
   std::map<std::string, double> groups;
 };
+
+// Where a record of a chunk is: its index in the chunk and its byte offset
+// in its file (the place a task names).
+struct record_place {
+  uint32_t index = 0;
+  uint64_t offset = 0;
+};
+using place_namer = std::function<std::string(const record_place&)>;
+
+class partial_writer;
+class partial_reader;
 
 struct gate_totals {
   uint64_t lines = 0, records = 0, invalid = 0, blank = 0;
@@ -109,9 +127,14 @@ class gate_check {
   // On the worker, after the chunk's last record: order-free work (a
   // check's distinct counts go into its shared set here).
   virtual void close(check_state*) const {}
-  // In input order; `where` maps a record's chunk-local index to "FILE:LINE".
-  virtual void merge(check_state*, const std::function<std::string(uint32_t)>& where) { (void)where; }
+  // In input order; `where` names a record of the chunk ("FILE:LINE", or "FILE@BYTE" in a task).
+  virtual void merge(check_state*, const place_namer& where) { (void)where; }
   virtual check_result evaluate(const gate_totals& t) const = 0;
+  // Partials: false for a check whose figures do not merge across tasks yet.
+  virtual bool mergeable() const { return true; }
+  virtual void for_partial() {}
+  virtual void write_partial(partial_writer&) const {}
+  virtual void read_merge(partial_reader&) {}
 
  protected:
   void watch(std::string role, const path& p) { watched_.push_back({std::move(role), p}); }
@@ -125,6 +148,7 @@ class gate_check {
 // The checks of one gate file (or of a pipeline's [[check]] tables).
 struct gate_config {
   std::string path;
+  std::string text;  // the gate file's contents (a gate's partial carries them)
   std::string name;
   std::vector<std::unique_ptr<gate_check>> checks;
 };

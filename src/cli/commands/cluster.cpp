@@ -46,7 +46,7 @@ enum class joining { concatenate, merge, dedup, select, split };
 const std::map<std::string, joining> runnable = {
     {"filter", joining::concatenate}, {"set", joining::concatenate},   {"cut", joining::concatenate},
     {"explode", joining::concatenate}, {"window", joining::concatenate}, {"convert", joining::concatenate},
-    {"stats", joining::merge},         {"dedup", joining::dedup},     {"rebalance", joining::select},
+    {"stats", joining::merge},         {"gate", joining::merge},      {"dedup", joining::dedup},     {"rebalance", joining::select},
     {"sample", joining::select},       {"split", joining::split},
 };
 
@@ -269,7 +269,8 @@ class cluster_command final : public command {
   command_info info() const override {
     return {"cluster", "Run one command as N tasks on an engine, with the result of one run (local: a process pool)",
             "The command and its arguments follow `--`. Commands: filter, set, cut, explode, window, convert (the tasks' records "
-            "concatenated in order into its -o), split (each split's file the tasks' in order), stats (the tasks' partials merged), "
+            "concatenated in order into its -o), split (each split's file the tasks' in order), stats and gate (the tasks' partials merged; the gate's checks "
+            "evaluated on them), "
             "exact dedup (three stages: keys, find, drop; -o and --dups as one run's) and rebalance and sample (surveys, then emit). The tasks' parts and logs live in --workdir; "
             "a rerun over the same --workdir redoes only the tasks that did not finish. Example: jsift cluster --tasks 8 --workdir "
             "/tmp/w -- filter --turns 5..10 data/ -o kept.jsonl"};
@@ -304,6 +305,14 @@ class cluster_command final : public command {
       if (has_option(args, own)) throw usage_error(fmt::format("cluster: {} is the cluster's to set, not the command's", own));
     const std::string output = how->second != joining::merge ? take_option(args, "--output", "-o") : std::string();
     const std::string report = take_option(args, "--report");
+    // A gate's results: jsift merge evaluates its checks and writes them.
+    std::vector<std::string> gate_reports;
+    for (const char* r : {"--report-json", "--report-md", "--junit"})
+      if (name == "gate") {
+        const std::string v = take_option(args, r);
+        if (!v.empty()) gate_reports.insert(gate_reports.end(), {r, v});
+      }
+    if (name == "gate" && !report.empty()) throw usage_error("cluster: gate's results go to --report-json (or --report-md, --junit)");
     const std::string dups = how->second == joining::dedup ? take_option(args, "--dups") : std::string();
     // A quarantine is the tasks' quarantines in order: each task writes its own.
     const std::string on_invalid = take_option(args, "--on-invalid");
@@ -312,11 +321,14 @@ class cluster_command final : public command {
     const std::string quarantine_path = quarantine ? on_invalid.substr(11) : std::string();
     if (quarantine && quarantine_path.empty()) throw usage_error("cluster: --on-invalid quarantine: needs a FILE");
     // The tasks write into the workdir, so their own check never sees the run's outputs: check them here.
-    check_distinct_outputs({{"-o", how->second == joining::merge ? "-" : (output.empty() ? "-" : output)},
-                            {"--dups", dups},
-                            {"--report", report},
-                            {"--on-invalid quarantine:", quarantine_path},
-                            {"the quarantine's sidecar", quarantine ? invalid_policy::parse(on_invalid).reasons_path() : std::string()}});
+    std::vector<std::pair<std::string, std::string>> outputs = {
+        {"-o", how->second == joining::merge ? "-" : (output.empty() ? "-" : output)},
+        {"--dups", dups},
+        {"--report", report},
+        {"--on-invalid quarantine:", quarantine_path},
+        {"the quarantine's sidecar", quarantine ? invalid_policy::parse(on_invalid).reasons_path() : std::string()}};
+    for (size_t i = 0; i + 1 < gate_reports.size(); i += 2) outputs.emplace_back(gate_reports[i], gate_reports[i + 1]);
+    check_distinct_outputs(outputs);
     const bool threads_given = has_option(args, "--threads", "-j");
     if (how->second == joining::split && output.empty()) throw usage_error("cluster: split needs -o DIR");
     if (how->second != joining::merge && output.empty() && is_terminal(1))
@@ -480,6 +492,7 @@ class cluster_command final : public command {
         if (!v.empty()) argv.insert(argv.end(), {keep, v});
       }
       if (has_option(args, "--json")) argv.push_back("--json");
+      argv.insert(argv.end(), gate_reports.begin(), gate_reports.end());
       if (!report.empty()) argv.insert(argv.end(), {"--report", report});
       argv.insert(argv.end(), parts.begin(), parts.end());
       std::vector<char*> cargv;

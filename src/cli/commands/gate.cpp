@@ -2,7 +2,9 @@
 #include "../command.hpp"
 #include "../common_flags.hpp"
 #include "../gate_output.hpp"
+#include "jsift/error.hpp"
 #include "jsift/config/gate_config.hpp"
+#include "jsift/io/output_file.hpp"
 #include "jsift/jobs/gate_job.hpp"
 
 namespace jsift::cli {
@@ -19,10 +21,26 @@ class gate_command final : public command {
     define_common(f, common_, output_flag::none);
     f.text("--config", "FILE", config_, "The gate file: [[check]] tables (see README 'jsift gate')").files().required();
     define_gate_reports(f, reports_);
+    define_tasks(f, common_);
+    f.text("--partial", "FILE", partial_,
+           "Write this run's counts and sets (and the gate file) to FILE instead of the results, for `jsift merge`, which "
+           "evaluates the checks (with --tasks: one task's; not for the diversity checks yet)")
+        .files();
   }
   int run(const invocation&) override {
     gate_config cfg = load_gate_config(config_);  // config errors first: exit 2 before reading data
     run_settings s = make_settings(common_);
+    if (!partial_.empty()) {  // the task's part: the checks are evaluated by jsift merge
+      if (!reports_.json.empty() || !reports_.markdown.empty() || !reports_.junit.empty())
+        throw usage_error("gate: --partial writes no results: give --report-json, --report-md and --junit to jsift merge");
+      check_outputs(s, {{"--partial", partial_}});
+      gate_job job(s.inputs, s.records, cfg, true);
+      run_with_progress(s, s.inputs, job);
+      job.finish();
+      write_file_atomic(partial_, job.partial(common_.task_count(), common_.task_index(), s.all_inputs, s.skipped));
+      finish_command(s, "gate", job);
+      return 0;
+    }
     check_outputs(s, gate_outputs(reports_));
     gate_job job(s.inputs, s.records, cfg);
     run_with_progress(s, s.inputs, job);
@@ -34,7 +52,7 @@ class gate_command final : public command {
 
  private:
   common_args common_;
-  std::string config_;
+  std::string config_, partial_;
   gate_report_args reports_;
 };
 

@@ -1,15 +1,21 @@
-// `jsift merge PARTIAL...`: the report of one run from its tasks' partials
-// (stats --partial with --tasks N --task I): every task once, same options,
-// same inputs; counts added and sets united in task order.
+// `jsift merge PARTIAL...`: the result of one run from its tasks' partials
+// (stats --partial or gate --partial, with --tasks N --task I): every task
+// once, same options (or gate file), same inputs; counts added and sets
+// united in task order. A gate's checks are evaluated here: exit 1 when one
+// fails, as `jsift gate`.
 #include <fmt/format.h>
 
 #include "../command.hpp"
 #include "../common_flags.hpp"
+#include "../gate_output.hpp"
+#include "jsift/config/gate_config.hpp"
 #include "jsift/error.hpp"
 #include "jsift/io/output_file.hpp"
 #include "jsift/io/partial_file.hpp"
 #include "jsift/io/sys.hpp"
+#include "jsift/jobs/gate_job.hpp"
 #include "jsift/jobs/stats_job.hpp"
+#include "jsift/report/run_report.hpp"
 #include "jsift/report/stats_report.hpp"
 
 namespace jsift::cli {
@@ -17,40 +23,67 @@ namespace {
 
 enum class merge_format { auto_, table, json };
 
-stats_partial_head read_head(partial_reader& r) {
-  if (std::string kind = r.str(); kind != "stats") r.fail(fmt::format("a partial of `{}`, not one this command merges", kind));
-  return stats_partial_head::read(r);
+// What every partial's head says, whatever its command: which task of which
+// run, and what must be equal across the run's tasks.
+struct head {
+  std::string kind;  // "stats" or "gate"
+  uint64_t tasks = 1, task = 0;
+  std::string same;  // the options (stats) or the gate file's text
+  std::vector<std::string> inputs;
+  std::vector<skipped_input> skipped;
+  std::string config_path;  // gate
+  stats_options options;    // stats
+};
+
+head read_head(partial_reader& r) {
+  head h;
+  h.kind = r.str();
+  if (h.kind == "stats") {
+    stats_partial_head s = stats_partial_head::read(r);
+    h.tasks = s.tasks, h.task = s.task, h.same = s.options.fingerprint(), h.inputs = std::move(s.inputs), h.skipped = std::move(s.skipped);
+    h.options = std::move(s.options);
+  } else if (h.kind == "gate") {
+    gate_partial_head g = gate_partial_head::read(r);
+    h.tasks = g.tasks, h.task = g.task, h.same = std::move(g.config_text), h.inputs = std::move(g.inputs), h.skipped = std::move(g.skipped);
+    h.config_path = std::move(g.config_path);
+  } else {
+    r.fail(fmt::format("a partial of `{}`, not one this command merges", h.kind));
+  }
+  return h;
 }
 
-stats_partial_head read_head(partial_reader&& r) { return read_head(r); }
+head read_head(partial_reader&& r) { return read_head(r); }
 
 class merge_command final : public command {
  public:
   command_info info() const override {
-    return {"merge", "The report of one run from its tasks' partials (stats --partial --tasks N --task I)",
+    return {"merge", "The result of one run from its tasks' partials (stats or gate --partial --tasks N --task I)",
             "Every task 0..N-1 once, written with the same options over the same inputs; exact where each task counted exactly "
-            "(sets are united, not estimated). Places are FILE@BYTE. Example: for i in 0 1 2; do jsift stats --tasks 3 --task $i "
-            "--partial part-$i.bin data/; done; jsift merge part-*.bin"};
+            "(sets are united, not estimated). Places are FILE@BYTE. A gate's checks are evaluated here (exit 1 if one fails). "
+            "Example: for i in 0 1 2; do jsift stats --tasks 3 --task $i --partial part-$i.bin data/; done; jsift merge part-*.bin"};
   }
   void define(flag_list& f) override {
     f.inputs(partials_, "The tasks' partial files, in any order");
     f.choice("--format", format_, {{"auto", merge_format::auto_}, {"table", merge_format::table}, {"json", merge_format::json}},
-             "auto (table on a terminal, JSON otherwise), table or json")
+             "Stats: auto (table on a terminal, JSON otherwise), table or json")
         .shows_default("auto");
     f.toggle("--json", json_, "Same as --format json");
-    f.text("--report", "FILE", report_, "Also write the JSON report to FILE").files();
+    f.text("--report", "FILE", report_, "Stats: also write the JSON report to FILE").files();
+    define_gate_reports(f, gate_reports_);
   }
   int run(const invocation&) override {
     if (partials_.empty() || (partials_.size() == 1 && partials_[0] == "-")) throw usage_error("name the tasks' partial files");
     // First every file's checksum and head (one file in memory at a time),
     // then the merge, in task order, reading each again.
-    std::vector<std::pair<stats_partial_head, std::string>> parts;
+    std::vector<std::pair<head, std::string>> parts;
     for (const auto& p : partials_) parts.emplace_back(read_head(partial_reader::open(p)), p);
     std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.first.task < b.first.task; });
-    const stats_partial_head& first = parts.front().first;
-    const std::string options = first.options.fingerprint();
+    const head& first = parts.front().first;
     for (size_t i = 0; i < parts.size(); ++i) {
       const auto& [h, name] = parts[i];
+      if (h.kind != first.kind)
+        throw usage_error(fmt::format("{} is a partial of `{}`, {} of `{}`: partials of different commands", name, h.kind,
+                                      parts[0].second, first.kind));
       if (h.tasks != first.tasks)
         throw usage_error(fmt::format("{} is task {} of {}, {} of {}: tasks of different runs", name, h.task, h.tasks, first.task, first.tasks));
       if (h.task != i) {
@@ -58,22 +91,40 @@ class merge_command final : public command {
           throw usage_error(fmt::format("{} and {} are both task {} of {}", parts[i - 1].second, name, h.task, h.tasks));
         throw usage_error(fmt::format("task {} of {} is missing", i, first.tasks));
       }
-      if (h.options.fingerprint() != options)
-        throw usage_error(fmt::format("{} was written with other options than {} ({} / {})", name, parts[0].second,
-                                      h.options.fingerprint(), options));
+      if (h.same != first.same) {
+        if (h.kind == "gate") throw usage_error(fmt::format("{} was written with another gate file than {}", name, parts[0].second));
+        throw usage_error(fmt::format("{} was written with other options than {} ({} / {})", name, parts[0].second, h.same, first.same));
+      }
       if (h.inputs != first.inputs) throw usage_error(fmt::format("{} was run over other inputs than {}", name, parts[0].second));
     }
     if (parts.size() != first.tasks) throw usage_error(fmt::format("task {} of {} is missing", parts.size(), first.tasks));
+    const bool gate = first.kind == "gate";
+    if (gate && (json_ || format_ != merge_format::auto_ || !report_.empty()))
+      throw usage_error("merge: these are a gate's partials: --report-json, --report-md and --junit write its results");
+    if (!gate && (!gate_reports_.json.empty() || !gate_reports_.markdown.empty() || !gate_reports_.junit.empty()))
+      throw usage_error("merge: these are stats partials: --report writes their report");
+    if (gate) check_distinct_outputs(gate_outputs(gate_reports_));
+    else check_distinct_outputs({{"stdout", "-"}, {"--report", report_}});
 
     std::vector<input_file> files;
     for (const auto& name : first.inputs) files.push_back(input_file{name == "<stdin>" ? "-" : name, {}, 0, UINT64_MAX, true});
-    stats_job job(files, record_job_options{}, first.options, stats_mode::merged);
-    for (const auto& [h, path] : parts) {
-      partial_reader r = partial_reader::open(path);
-      read_head(r);
-      job.merge_partial(r);
-      r.end();
+    auto merge_all = [&](auto& job) {
+      for (const auto& [h, path] : parts) {
+        partial_reader r = partial_reader::open(path);
+        read_head(r);
+        job.merge_partial(r);
+        r.end();
+      }
+    };
+    if (gate) {
+      gate_config cfg = load_gate_config_text(first.same, first.config_path);
+      gate_job job(files, record_job_options{}, cfg);
+      merge_all(job);
+      if (!first.skipped.empty()) print_err(skipped_warnings(first.skipped));
+      return report_gate(gate_reports_, job, cfg.name.empty() ? "jsift gate" : "jsift gate: " + cfg.name);
     }
+    stats_job job(files, record_job_options{}, first.options, stats_mode::merged);
+    merge_all(job);
     const bool json = json_ || format_ == merge_format::json || (format_ == merge_format::auto_ && !is_terminal(1));
     std::string report = stats_json(job, first.skipped);
     std::string shown = json ? report : stats_table(job);
@@ -87,6 +138,7 @@ class merge_command final : public command {
   merge_format format_ = merge_format::auto_;
   bool json_ = false;
   std::string report_;
+  gate_report_args gate_reports_;
 };
 
 }  // namespace

@@ -51,9 +51,14 @@ void load_checks(const toml::table& root, const std::string& file, gate_config& 
 }  // namespace config
 
 gate_config load_gate_config(const std::string& file) {
+  return load_gate_config_text(config::read_config(file), file);
+}
+
+gate_config load_gate_config_text(const std::string& text, const std::string& file) {
   gate_config cfg;
   cfg.path = file;
-  toml::table root = config::parse_file(file);
+  cfg.text = text;
+  toml::table root = config::parse_text(text, file);
   for (const auto& [k, v] : root) {
     std::string key(k.str());
     if (key != "check" && key != "name")

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "jsift/io/json_writer.hpp"
+#include "jsift/io/sys.hpp"
 
 namespace jsift::config {
 
@@ -139,13 +140,18 @@ void table_reader::done(std::initializer_list<const char*> known) {
   }
 }
 
-toml::table parse_file(const std::string& file) {
-  // toml++ reports a missing file and a directory as parse errors: say what they are.
+std::string read_config(const std::string& file) {
   struct stat sb;
   if (::stat(file.c_str(), &sb) != 0) throw std::system_error(errno, std::generic_category(), fmt::format("cannot open '{}'", file));
   if (S_ISDIR(sb.st_mode)) throw usage_error(fmt::format("{}: is a directory, not a TOML file", file));
+  return sys::read_file(file);
+}
+
+toml::table parse_file(const std::string& file) { return parse_text(read_config(file), file); }
+
+toml::table parse_text(const std::string& text, const std::string& file) {
   try {
-    return toml::parse_file(file);
+    return toml::parse(text, file);
   } catch (const toml::parse_error& e) {
     const auto& src = e.source();
     throw usage_error(fmt::format("{}:{}:{}: {}", file, src.begin.line, src.begin.column, e.description()));

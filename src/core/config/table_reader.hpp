@@ -76,5 +76,9 @@ void load_checks(const toml::table& root, const std::string& file, gate_config& 
 // Parses a TOML file; a syntax error is a usage_error naming FILE:LINE:COLUMN,
 // a missing or unreadable file a std::system_error.
 toml::table parse_file(const std::string& file);
+// A config file's text (a directory is a usage_error, a missing file a std::system_error).
+std::string read_config(const std::string& file);
+// The same over a file's text (read earlier, or kept in a partial).
+toml::table parse_text(const std::string& text, const std::string& file);
 
 }  // namespace jsift::config

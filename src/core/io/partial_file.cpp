@@ -10,6 +10,7 @@
 #include <xxhash.h>
 
 #include "jsift/error.hpp"
+#include "jsift/io/sys.hpp"
 
 namespace jsift {
 
@@ -53,25 +54,7 @@ partial_reader::partial_reader(std::string data, std::string name) : data_(std::
   if (sum != XXH3_64bits(data_.data(), end_)) fail("its checksum does not match (truncated or altered)");
 }
 
-partial_reader partial_reader::open(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), fmt::format("cannot open '{}'", path));
-  std::string data;
-  char buf[1 << 16];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int e = errno;
-      ::close(fd);
-      throw std::system_error(e, std::generic_category(), fmt::format("cannot read '{}'", path));
-    }
-    data.append(buf, size_t(n));
-  }
-  ::close(fd);
-  return partial_reader(std::move(data), path);
-}
+partial_reader partial_reader::open(const std::string& path) { return partial_reader(sys::read_file(path), path); }
 
 void partial_reader::fail(std::string_view what) const {
   throw data_error(fmt::format("{}: not a usable jsift partial: {}", name_, what));

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <algorithm>
 #include <cstdio>
+#include <fcntl.h>
 #include <system_error>
 #include <unistd.h>
 
@@ -30,6 +31,26 @@ void on_write_error(std::string_view what) {
   throw std::system_error(errno, std::generic_category(), fmt::format("cannot write {}", what));
 }
 }  // namespace
+
+std::string read_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), fmt::format("cannot open '{}'", path));
+  std::string data;
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int e = errno;
+      ::close(fd);
+      throw std::system_error(e, std::generic_category(), fmt::format("cannot read '{}'", path));
+    }
+    data.append(buf, size_t(n));
+  }
+  ::close(fd);
+  return data;
+}
 
 void write_all(int fd, const char* data, size_t n, std::string_view what) {
   while (n > 0) {

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "jsift/error.hpp"
+#include "jsift/io/partial_file.hpp"
+
 namespace jsift {
 namespace {
 
@@ -12,8 +15,72 @@ struct gate_chunk : record_chunk {
 
 }  // namespace
 
-gate_job::gate_job(const std::vector<input_file>& files, record_job_options ro, gate_config& cfg)
-    : record_job(files, std::move(ro)), cfg_(cfg) {}
+gate_job::gate_job(const std::vector<input_file>& files, record_job_options ro, gate_config& cfg, bool for_partial)
+    : record_job(files, std::move(ro)), cfg_(cfg) {
+  if (!for_partial) return;
+  for (auto& c : cfg_.checks) {
+    if (!c->mergeable())
+      throw usage_error(fmt::format("{}: check '{}' ({}) cannot be merged across tasks yet: run it without --partial, over the "
+                                    "whole input",
+                                    cfg_.path, c->name, c->type()));
+    c->for_partial();
+  }
+}
+
+std::string gate_job::partial(uint64_t tasks, uint64_t task, const std::vector<input_file>& all_inputs,
+                              const std::vector<skipped_input>& skipped) const {
+  partial_writer w;
+  w.str("gate");
+  w.u64(tasks);
+  w.u64(task);
+  w.str(cfg_.path);
+  w.str(cfg_.text);
+  w.u64(all_inputs.size());
+  for (const auto& f : all_inputs) w.str(f.name());
+  w.u64(skipped.size());
+  for (const auto& k : skipped) w.str(k.path), w.str(k.reason);
+  write_summary(w);
+  w.u64(reached_.size());
+  for (uint64_t n : reached_) w.u64(n);
+  for (const auto& c : cfg_.checks) {
+    w.str(c->name);
+    c->write_partial(w);
+  }
+  return w.finish();
+}
+
+gate_partial_head gate_partial_head::read(partial_reader& r) {
+  gate_partial_head h;
+  h.tasks = r.u64();
+  h.task = r.u64();
+  if (h.tasks == 0 || h.task >= h.tasks) r.fail(fmt::format("task {} of {}", h.task, h.tasks));
+  h.config_path = r.str();
+  h.config_text = r.str();
+  for (uint64_t n = r.u64(); n > 0; --n) {
+    if (r.remaining() < 8) r.fail("fewer inputs than it counts");
+    h.inputs.push_back(r.str());
+  }
+  for (uint64_t n = r.u64(); n > 0; --n) {
+    if (r.remaining() < 16) r.fail("fewer skipped inputs than it counts");
+    std::string path = r.str();
+    h.skipped.push_back({std::move(path), r.str()});
+  }
+  return h;
+}
+
+void gate_job::merge_partial(partial_reader& r) {
+  read_summary(r);
+  size_t watched = 0;
+  for (const auto& c : cfg_.checks) watched += c->watched().size();
+  if (r.u64() != watched) r.fail("its checks watch other paths than the gate file's");
+  reached_.resize(watched, 0);
+  for (auto& n : reached_) n += r.u64();
+  for (const auto& c : cfg_.checks) {
+    if (std::string name = r.str(); name != c->name) r.fail(fmt::format("check '{}' where the gate file has '{}'", name, c->name));
+    if (!c->mergeable()) r.fail(fmt::format("check '{}' ({}) does not merge across tasks", c->name, c->type()));
+    c->read_merge(r);
+  }
+}
 
 std::unique_ptr<record_chunk> gate_job::make_chunk() const {
   auto c = std::make_unique<gate_chunk>();
@@ -47,7 +114,10 @@ void gate_job::on_chunk_end(record_chunk& rc, const chunk& c) const {
 
 void gate_job::on_commit(record_chunk& rc) {
   auto& gc = static_cast<gate_chunk&>(rc);
-  auto where = [&](uint32_t index) { return fmt::format("{}:{}", files()[commit_file()].name(), commit_line(index)); };
+  auto where = [&](const record_place& p) {
+    if (places_by_offset()) return fmt::format("{}@{}", commit_file_name(), p.offset);  // a task's part: lines before it are not counted
+    return fmt::format("{}:{}", commit_file_name(), commit_line(p.index));
+  };
   for (size_t i = 0; i < cfg_.checks.size(); ++i)
     if (gc.states[i]) cfg_.checks[i]->merge(gc.states[i].get(), where);
   if (reached_.size() < gc.reached.size()) reached_.resize(gc.reached.size(), 0);

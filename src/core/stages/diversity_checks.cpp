@@ -50,7 +50,8 @@ class diversity_check : public gate_check {
     part.seq = s->seq;
     col_->flush(part);
   }
-  void merge(check_state* s, const std::function<std::string(uint32_t)>&) override { col_->merge(static_cast<column_state*>(s)->part); }
+  void merge(check_state* s, const place_namer&) override { col_->merge(static_cast<column_state*>(s)->part); }
+  bool mergeable() const override { return false; }  // its sets and samples are not written to partials yet
   check_result evaluate(const gate_totals&) const override {
     if (!finished_) col_->finish(), finished_ = true;
     check_result r{name, type(), true, "", limit_text(), {}};

@@ -10,7 +10,9 @@
 #include <re2/re2.h>
 
 #include "jsift/error.hpp"
+#include "jsift/io/partial_file.hpp"
 #include "jsift/io/units.hpp"
+#include "jsift/sets/distinct_counter.hpp"
 #include "jsift/sets/shared_key_set.hpp"
 #include "jsift/json/predicate.hpp"
 #include "jsift/json/record_key.hpp"
@@ -31,22 +33,43 @@ std::string fmt_share(double x) { return fmt::format("{:.4g}", x); }
 // places for the report.
 struct counting_state : check_state {
   uint64_t hits = 0, seen = 0;
-  std::vector<uint32_t> first;  // chunk-local indexes of the first hits
-  void hit(uint32_t index) {
+  std::vector<record_place> first;  // the first hits
+  void hit(const record_ref& rec) {
     ++hits;
-    if (first.size() < 5) first.push_back(index);
+    if (first.size() < 5) first.push_back({rec.index, rec.offset});
   }
 };
+
+// Partials: a count of entries, bounded by the bytes left (each takes at least `min_bytes`).
+uint64_t read_count(partial_reader& r, size_t min_bytes = 8) {
+  const uint64_t n = r.u64();
+  if (n > r.remaining() / min_bytes) r.fail(fmt::format("a count of {} entries with {} bytes left", n, r.remaining()));
+  return n;
+}
 
 class counting_check : public gate_check {
  public:
   std::unique_ptr<check_state> make_state() const override { return std::make_unique<counting_state>(); }
-  void merge(check_state* s, const std::function<std::string(uint32_t)>& where) override {
+  void merge(check_state* s, const place_namer& where) override {
     auto* c = static_cast<counting_state*>(s);
     hits_ += c->hits;
     seen_ += c->seen;
-    for (uint32_t i : c->first)
-      if (examples_.size() < 5) examples_.push_back(where(i));
+    for (const auto& p : c->first)
+      if (examples_.size() < 5) examples_.push_back(where(p));
+  }
+  void write_partial(partial_writer& w) const override {
+    w.u64(hits_);
+    w.u64(seen_);
+    w.u64(examples_.size());
+    for (const auto& e : examples_) w.str(e);
+  }
+  void read_merge(partial_reader& r) override {
+    hits_ += r.u64();
+    seen_ += r.u64();
+    for (uint64_t n = read_count(r); n > 0; --n) {
+      std::string e = r.str();
+      if (examples_.size() < 5) examples_.push_back(std::move(e));  // the first five of the run: earlier tasks' first
+    }
   }
 
  protected:
@@ -96,7 +119,7 @@ class records_check final : public gate_check {
 
 struct max_state : check_state {
   uint64_t max = 0;
-  uint32_t at = 0;
+  record_place at;
 };
 
 class line_bytes_check final : public gate_check {
@@ -110,11 +133,20 @@ class line_bytes_check final : public gate_check {
   std::unique_ptr<check_state> make_state() const override { return std::make_unique<max_state>(); }
   void add(check_state* s, const record_ref& rec) const override {
     auto* m = static_cast<max_state*>(s);
-    if (rec.line.size() > m->max) m->max = rec.line.size(), m->at = rec.index;
+    if (rec.line.size() > m->max) m->max = rec.line.size(), m->at = {rec.index, rec.offset};
   }
-  void merge(check_state* s, const std::function<std::string(uint32_t)>& where) override {
+  void merge(check_state* s, const place_namer& where) override {
     auto* m = static_cast<max_state*>(s);
     if (m->max > longest_) longest_ = m->max, where_ = where(m->at);
+  }
+  void write_partial(partial_writer& w) const override {
+    w.u64(longest_);
+    w.str(where_);
+  }
+  void read_merge(partial_reader& r) override {
+    const uint64_t longest = r.u64();
+    std::string where = r.str();
+    if (longest > longest_) longest_ = longest, where_ = std::move(where);  // the first longest, as one run finds it
   }
   check_result evaluate(const gate_totals&) const override {
     check_result r{name, type(), longest_ <= max_, fmt::format("longest {} bytes", longest_), fmt::format("<= {}", max_), {}};
@@ -155,7 +187,7 @@ class turns_check final : public counting_check {
     ++c->seen;
     auto conv = path_ ? path_->first(rec.root) : find_conversation(rec.root);
     std::optional<uint64_t> n = conv ? count_turns(*conv, unit_) : std::nullopt;
-    if (!n || !range_.contains(*n)) c->hit(rec.index);
+    if (!n || !range_.contains(*n)) c->hit(rec);
   }
   check_result evaluate(const gate_totals&) const override {
     double share = seen_ ? double(seen_ - hits_) / double(seen_) : 1.0;
@@ -192,9 +224,19 @@ class group_counting_check : public gate_check {
   void add(check_state* s, const record_ref& rec) const override {
     static_cast<groups_state*>(s)->groups.add(group_text(by_, rec.root));
   }
-  void merge(check_state* s, const std::function<std::string(uint32_t)>&) override {
+  void merge(check_state* s, const place_namer&) override {
     auto& g = static_cast<groups_state*>(s)->groups;
     for (size_t i = 0; i < g.size(); ++i) counts_[g.name(i)] += g.count(i);
+  }
+  void write_partial(partial_writer& w) const override {
+    w.u64(counts_.size());
+    for (const auto& [g, n] : counts_) w.str(g), w.u64(n);
+  }
+  void read_merge(partial_reader& r) override {
+    for (uint64_t n = read_count(r, 16); n > 0; --n) {
+      std::string g = r.str();
+      counts_[g] += r.u64();
+    }
   }
 
  protected:
@@ -313,14 +355,38 @@ class unique_check final : public gate_check {
     uint32_t g = by_ ? uint32_t(k->groups.add(group_text(*by_, rec.root))) : 0;
     k->keys.emplace_back(g, h);
   }
-  void close(check_state* s) const override { static_cast<keys_state*>(s)->close(*pairs_, by_.has_value()); }
-  void merge(check_state* s, const std::function<std::string(uint32_t)>&) override {
+  void close(check_state* s) const override {
+    if (!partial_) static_cast<keys_state*>(s)->close(*pairs_, by_.has_value());
+  }
+  void merge(check_state* s, const place_namer&) override {
     auto* k = static_cast<keys_state*>(s);
+    if (partial_) {  // each group's values into its own set, here in order
+      std::vector<group*> ids(by_ ? k->groups.size() : 1);  // no by: every value in one group
+      for (size_t g = 0; g < ids.size(); ++g) ids[g] = &entry(by_ ? std::string(k->groups.name(g)) : std::string("(all)"));
+      for (const auto& [g, h] : k->keys) ++ids[g]->values, ids[g]->set->insert(h);
+      return;
+    }
     for (size_t g = 0; g < k->total.size(); ++g) {
       if (!k->total[g]) continue;
       auto& e = groups_[by_ ? std::string(k->groups.name(g)) : std::string("(all)")];
-      e.first += k->total[g];
-      e.second += k->fresh[g];
+      e.values += k->total[g];
+      e.distinct += k->fresh[g];
+    }
+  }
+  void for_partial() override { partial_ = true; }
+  void write_partial(partial_writer& w) const override {
+    w.u64(groups_.size());
+    for (const auto& [g, e] : groups_) {
+      w.str(g);
+      w.u64(e.values);
+      e.set->write(w);
+    }
+  }
+  void read_merge(partial_reader& r) override {
+    for (uint64_t n = read_count(r, 16); n > 0; --n) {
+      group& e = entry(r.str());
+      e.values += r.u64();
+      e.set->read_merge(r);
     }
   }
   check_result evaluate(const gate_totals&) const override {
@@ -328,15 +394,18 @@ class unique_check final : public gate_check {
     r.limit["min"] = min_ratio_;
     for (auto& [g, e] : groups_) {
       if (!only_.empty() && !only_.count(g)) continue;
-      double ratio = e.first ? double(e.second) / double(e.first) : 1.0;
+      if (!e.values) continue;  // as one run: a group is there when it had values
+      const uint64_t distinct = e.set ? e.set->count() : e.distinct;
+      double ratio = double(distinct) / double(e.values);
       if (by_) r.groups[g] = ratio;
       r.value = std::min(r.value.value_or(ratio), ratio);  // the worst group's
       r.measured += fmt::format("{}{} {}", r.measured.empty() ? "" : ", ", g, fmt_share(ratio));
       if (ratio + 1e-12 < min_ratio_)
-        r.passed = false, r.details.push_back(fmt::format("{}: {} distinct of {} ({})", g, e.second, e.first, fmt_share(ratio)));
+        r.passed = false, r.details.push_back(fmt::format("{}: {} distinct of {} ({})", g, distinct, e.values, fmt_share(ratio)));
     }
     for (auto& g : only_)
-      if (!groups_.count(g)) r.passed = false, r.details.push_back(fmt::format("{}: no records", g));
+      if (auto it = groups_.find(g); it == groups_.end() || !it->second.values)
+        r.passed = false, r.details.push_back(fmt::format("{}: no records", g));
     if (r.measured.empty()) r.measured = "no values";
     return r;
   }
@@ -348,7 +417,17 @@ class unique_check final : public gate_check {
   key_spec spec_;
   std::set<std::string> only_;
   std::unique_ptr<shared_key_set> pairs_ = std::make_unique<shared_key_set>();  // (group, value)
-  std::map<std::string, std::pair<uint64_t, uint64_t>> groups_;  // values, distinct values
+  struct group {
+    uint64_t values = 0, distinct = 0;
+    std::unique_ptr<distinct_counter> set;  // with partials: the group's distinct values
+  };
+  group& entry(const std::string& g) {
+    group& e = groups_[g];
+    if (!e.set) e.set = std::make_unique<distinct_counter>();
+    return e;
+  }
+  bool partial_ = false;
+  std::map<std::string, group> groups_;
 };
 
 class duplicates_check final : public gate_check {
@@ -366,16 +445,35 @@ class duplicates_check final : public gate_check {
     k->hasher.hash(*rec.doc, h);  // equal JSON values (after --normalize), as `jsift dedup`
     k->keys.emplace_back(0, h);
   }
-  void close(check_state* s) const override { static_cast<keys_state*>(s)->close(*seen_, false); }
-  void merge(check_state* s, const std::function<std::string(uint32_t)>&) override {
+  void close(check_state* s) const override {
+    if (!own_) static_cast<keys_state*>(s)->close(*seen_, false);
+  }
+  void merge(check_state* s, const place_namer&) override {
     auto* k = static_cast<keys_state*>(s);
+    if (own_) {  // partials: the records' keys into the check's own set, here in order
+      total_ += k->keys.size();
+      for (const auto& key : k->keys) own_->insert(key.second);
+      return;
+    }
     if (k->total.empty()) return;  // not closed (close() always sizes it): nothing to add
     total_ += k->total[0];
     dups_ += k->total[0] - k->fresh[0];
   }
+  void for_partial() override { own_ = std::make_unique<distinct_counter>(); }
+  void write_partial(partial_writer& w) const override {
+    w.u64(total_);
+    if (own_) own_->write(w);
+    else distinct_counter().write(w);  // not kept (no for_partial): no keys
+  }
+  void read_merge(partial_reader& r) override {
+    if (!own_) own_ = std::make_unique<distinct_counter>();
+    total_ += r.u64();
+    own_->read_merge(r);
+  }
   check_result evaluate(const gate_totals&) const override {
-    double rate = total_ ? double(dups_) / double(total_) : 0.0;
-    check_result r{name, type(), rate <= max_rate_ + 1e-12, fmt::format("{} duplicates of {} ({})", dups_, total_, fmt_share(rate)),
+    const uint64_t dups = own_ ? total_ - own_->count() : dups_;
+    double rate = total_ ? double(dups) / double(total_) : 0.0;
+    check_result r{name, type(), rate <= max_rate_ + 1e-12, fmt::format("{} duplicates of {} ({})", dups, total_, fmt_share(rate)),
                    fmt::format("rate <= {}", fmt_share(max_rate_)), {}};
     if (total_) r.value = rate;
     r.limit["max"] = max_rate_;
@@ -386,6 +484,7 @@ class duplicates_check final : public gate_check {
   double max_rate_;
   key_spec spec_;
   std::unique_ptr<shared_key_set> seen_ = std::make_unique<shared_key_set>();
+  std::unique_ptr<distinct_counter> own_;  // with partials, in seen_'s place
   uint64_t total_ = 0, dups_ = 0;
 };
 
@@ -461,9 +560,15 @@ class required_check final : public gate_check {
     for (size_t i = 0; i < paths_.size(); ++i)
       if (!paths_[i].first(rec.root)) ++st->missing[i];
   }
-  void merge(check_state* s, const std::function<std::string(uint32_t)>&) override {
+  void merge(check_state* s, const place_namer&) override {
     auto* st = static_cast<state*>(s);
     for (size_t i = 0; i < paths_.size(); ++i) missing_[i] += st->missing[i];
+  }
+  void write_partial(partial_writer& w) const override {
+    for (uint64_t m : missing_) w.u64(m);
+  }
+  void read_merge(partial_reader& r) override {
+    for (auto& m : missing_) m += r.u64();
   }
   check_result evaluate(const gate_totals&) const override {
     check_result r{name, type(), true, "", "present in every record", {}};
@@ -515,7 +620,7 @@ class nonempty_check final : public counting_check {
     });
     if (!any) return;  // records without the path: that is `required`'s business
     ++c->seen;
-    if (empty) c->hit(rec.index);
+    if (empty) c->hit(rec);
   }
   check_result evaluate(const gate_totals&) const override {
     double share = seen_ ? double(hits_) / double(seen_) : 0.0;
@@ -562,7 +667,7 @@ class consistent_check final : public counting_check {
     });
     if (!any_b) return;
     ++st->seen;
-    if (differs) st->hit(rec.index);
+    if (differs) st->hit(rec);
   }
   check_result evaluate(const gate_totals&) const override {
     check_result r{name, type(), hits_ <= max_, fmt::format("{} of {} records disagree", hits_, seen_),
@@ -599,7 +704,7 @@ class match_check final : public counting_check {
   void add(check_state* s, const record_ref& rec) const override {
     auto* c = static_cast<counting_state*>(s);
     ++c->seen;
-    if (pred_->test(rec.line, rec.root)) c->hit(rec.index);
+    if (pred_->test(rec.line, rec.root)) c->hit(rec);
   }
   check_result evaluate(const gate_totals&) const override {
     check_result r{name, type(), hits_ <= max_, fmt::format("{} records match /{}/", hits_, rx_), fmt::format("<= {}", max_), {}};
