@@ -69,6 +69,57 @@ class cluster_tests(jsift_case):
         self.assertEqual(r.rc, 2, r.err)
         self.assertIn("gate's results go to --report-json", r.err)
 
+    def test_shards_hold_the_single_runs_records(self):
+        # Each task writes and rotates its own shards; the join names them globally under one manifest and card.
+        args = ["--max-records", "400", "--by", ".record_type", "--on-invalid", "skip", *self.inputs]
+        single = self.path("single")
+        self.assertEqual(self.run_jsift("shard", "-o", single, *args).rc, 0)
+        want = json.loads(slurp(os.path.join(single, "manifest.json")))["splits"]["train"]
+        records = lambda d: b"".join(subprocess.run(["zstd", "-dc", os.path.join(d, n)], stdout=subprocess.PIPE, check=True).stdout
+                                     for n in sorted(os.listdir(d)) if n.endswith(".zst"))
+        for n in (1, 3, 7):
+            out = self.path("hub-%d" % n)
+            self.cluster(n, "sh-%d" % n, "shard", "-o", out, *args)
+            self.assertEqual(records(out), records(single), n)
+            v = self.run_jsift("verify", out)
+            self.assertEqual(v.rc, 0, v.err)
+            got = json.loads(slurp(os.path.join(out, "manifest.json")))["splits"]["train"]
+            total = len(got["shards"])
+            self.assertEqual([s["basename"] for s in got["shards"]], ["train-%05d-of-%05d.jsonl.zst" % (k, total) for k in range(total)])
+            self.assertEqual(sorted(f for f in os.listdir(out) if f.endswith(".zst")), [s["basename"] for s in got["shards"]])
+            self.assertTrue(all(s["samples"] <= 400 for s in got["shards"]))
+            for key in ("samples", "raw_bytes", "by"):
+                self.assertEqual(got["totals"][key], want["totals"][key], (n, key))
+            self.assertEqual(got["dispositions"], want["dispositions"])
+            self.assertEqual([i["bytes"] for i in got["inputs"]], [i["bytes"] for i in want["inputs"]])
+            for g, w in zip(got["inputs"], want["inputs"]):  # a file divided between tasks has no whole-file checksum
+                self.assertIn(g["xxh3_64"], (w["xxh3_64"], None) if n > 1 else (w["xxh3_64"],))
+            self.assertIn("| train-00000-of-%05d.jsonl.zst |" % total, slurp(os.path.join(out, "README.md")).decode())
+        # A rerun over the same workdir joins again: refused onto the split without --force, the same with it.
+        before = slurp(os.path.join(self.path("hub-3"), "manifest.json"))
+        r = self.run_jsift("cluster", "--tasks", "3", "--workdir", self.path("sh-x"), "--", "shard", "-o", self.path("hub-3"), *args)
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("--force replaces it", r.err)
+        self.assertFalse(os.path.exists(os.path.join(self.path("sh-x"), "task-00000.log")))  # refused before any task ran
+        self.cluster(3, "sh-3", "shard", "-o", self.path("hub-3"), "--force", *args)
+        self.assertEqual(self.run_jsift("verify", self.path("hub-3")).rc, 0)
+        after = json.loads(slurp(os.path.join(self.path("hub-3"), "manifest.json")))["splits"]["train"]
+        self.assertEqual(after["shards"], json.loads(before)["splits"]["train"]["shards"])
+        # The same stages by hand: shard --tasks per task, then shard --join.
+        dirs = [self.path("t%d" % i) for i in range(2)]
+        for i, d in enumerate(dirs):
+            self.assertEqual(self.run_jsift("shard", "--tasks", "2", "--task", str(i), "-o", d, "-q", *args).rc, 0)
+        r = self.run_jsift("shard", "--join", dirs[0], "--join", dirs[1], "-o", self.path("joined"))
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertEqual(self.run_jsift("verify", self.path("joined")).rc, 0)
+        self.assertEqual(records(self.path("joined")), records(single))
+        other = self.path("t-eval")
+        self.assertEqual(self.run_jsift("shard", "--tasks", "2", "--task", "1", "--split", "eval", "-o", other, "-q", *args).rc, 0)
+        r = self.run_jsift("shard", "--join", dirs[0], "--join", other, "-o", self.path("mixed"))
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("another split", r.err)
+        self.assertFalse(os.path.exists(os.path.join(self.path("mixed"), "manifest.json")))
+
     def test_a_failed_task_fails_the_run(self):
         out = self.path("out.jsonl")
         r = self.cluster(3, "w", "filter", *self.inputs, "-o", out, rc=3)

@@ -43,6 +43,7 @@
 namespace jsift {
 
 enum class shard_compression { zstd, none };
+struct split_entry;
 
 struct shard_options {
   std::string dir;
@@ -90,10 +91,7 @@ class shard_job final : public record_job {
   void append(std::string_view raw, std::string_view frame, std::shared_ptr<const void> keep, uint64_t records,
               const std::vector<uint32_t>& groups, const std::vector<std::string>& group_names);
   std::string shard_name(size_t index, size_t total) const;
-  void write_entry(json_writer& w) const;  // this split's manifest entry
-  split_summary summary_of_split() const;
-  static bool is_shard_of(const std::string& file_name, const std::string& split);
-  bool owned_by_manifest(const std::string& file_name) const;
+  split_entry entry() const;  // this split's manifest entry
 
   shard_options o_;
   hub_manifest existing_;  // the directory's manifest (other splits kept as they are)
@@ -104,5 +102,21 @@ class shard_job final : public record_job {
   // the committing thread. Last: destroyed (joined) first.
   write_behind writer_;
 };
+
+// Across tasks (shard --tasks N --task I, each task with its own -o
+// directory; jsift cluster runs them): moves every task's shards, in task
+// order, into `dir` under global names SPLIT-xxxxx-of-NNNNN (the same
+// split in every task, a usage_error otherwise) and writes one manifest
+// entry and card for them, as one run would: the same refusals without
+// `force`, the same order of renames (the manifest last). The entry sums
+// the tasks' dispositions and inputs (an input divided between tasks has
+// no whole-file checksum: its xxh3_64 is null). `command` is written as the
+// entry's. The shards are hard links to the tasks' files (copies across
+// file systems), so the task directories stay as they were and a rerun can
+// join them again. Returns the bytes of the shards.
+// What join_shard_tasks() would refuse about `dir`, before the tasks run.
+void check_shard_dir(const std::string& dir, const std::string& split, bool force);
+uint64_t join_shard_tasks(const std::vector<std::string>& task_dirs, const std::string& dir, bool force,
+                          const std::vector<std::string>& command);
 
 }  // namespace jsift

@@ -33,6 +33,7 @@
 #include "jsift/io/output_file.hpp"
 #include "jsift/io/sys.hpp"
 #include "jsift/io/units.hpp"
+#include "jsift/jobs/shard_job.hpp"
 
 extern char** environ;
 
@@ -42,12 +43,12 @@ namespace {
 enum class engine { local, slurm, dask };
 
 // The commands a cluster runs, and how their tasks' parts join.
-enum class joining { concatenate, merge, dedup, select, split };
+enum class joining { concatenate, merge, dedup, select, split, shards };
 const std::map<std::string, joining> runnable = {
     {"filter", joining::concatenate}, {"set", joining::concatenate},   {"cut", joining::concatenate},
     {"explode", joining::concatenate}, {"window", joining::concatenate}, {"convert", joining::concatenate},
     {"stats", joining::merge},         {"gate", joining::merge},      {"dedup", joining::dedup},     {"rebalance", joining::select},
-    {"sample", joining::select},       {"split", joining::split},
+    {"sample", joining::select},       {"split", joining::split},     {"shard", joining::shards},
 };
 
 // The files in order into `out`; their bytes.
@@ -289,7 +290,7 @@ class cluster_command final : public command {
     f.toggle("-q,--quiet", quiet_, "No progress lines on stderr");
     f.inputs(args_, "-- COMMAND ARGS...: the command to run");
   }
-  int run(const invocation&) override {
+  int run(const invocation& inv) override {
     if (tasks_ == 0 || tasks_ > 100000) throw option_error("tasks", "expected 1 to 100000");
     std::vector<std::string> args = args_;
     if (args.empty()) throw usage_error("cluster: name the command after --, e.g. -- filter --turns 5..10 data/ -o out.jsonl");
@@ -322,7 +323,9 @@ class cluster_command final : public command {
     if (quarantine && quarantine_path.empty()) throw usage_error("cluster: --on-invalid quarantine: needs a FILE");
     // The tasks write into the workdir, so their own check never sees the run's outputs: check them here.
     std::vector<std::pair<std::string, std::string>> outputs = {
-        {"-o", how->second == joining::merge ? "-" : (output.empty() ? "-" : output)},
+        {"-o", how->second == joining::merge ? "-"
+               : how->second == joining::split || how->second == joining::shards ? ""  // a directory
+               : (output.empty() ? "-" : output)},
         {"--dups", dups},
         {"--report", report},
         {"--on-invalid quarantine:", quarantine_path},
@@ -331,6 +334,12 @@ class cluster_command final : public command {
     check_distinct_outputs(outputs);
     const bool threads_given = has_option(args, "--threads", "-j");
     if (how->second == joining::split && output.empty()) throw usage_error("cluster: split needs -o DIR");
+    if (how->second == joining::shards) {  // refused before any task runs, not at the join
+      if (output.empty()) throw usage_error("cluster: shard needs -o DIR");
+      const std::string split = take_option(args, "--split");
+      if (!split.empty()) args.insert(args.end(), {"--split", split});
+      check_shard_dir(output, split.empty() ? "train" : split, has_option(args, "--force"));
+    }
     if (how->second != joining::merge && output.empty() && is_terminal(1))
       throw usage_error("cluster: the records would go to the terminal: give the command -o FILE or redirect stdout");
 
@@ -434,7 +443,10 @@ class cluster_command final : public command {
       stage one{"task", {}};
       for (uint64_t i = 0; i < tasks_; ++i) {
         parts.push_back(fmt::format("{}/task-{:05}{}", workdir_, i,
-                                    how->second == joining::merge ? ".partial" : how->second == joining::split ? ".split" : ".jsonl"));
+                                    how->second == joining::merge    ? ".partial"
+                                    : how->second == joining::split  ? ".split"
+                                    : how->second == joining::shards ? ".shards"
+                                                                     : ".jsonl"));
         add(one, i, {"--tasks", std::to_string(tasks_), "--task", std::to_string(i), how->second == joining::merge ? "--partial" : "-o", parts.back()},
             true);
       }
@@ -448,7 +460,7 @@ class cluster_command final : public command {
       for (auto& t : st.tasks)
         if (upstream_ran || read_text(t.done) != marker) {
           ::unlink(t.done.c_str());
-          if (how->second == joining::split) {  // another run's split names must not stay
+          if (how->second == joining::split || how->second == joining::shards) {  // another run's files must not stay
             std::error_code ec;
             std::filesystem::remove_all(parts[t.index], ec);
           }
@@ -510,7 +522,9 @@ class cluster_command final : public command {
     // Records: one output, or with split one per split name (the tasks' files of that name, in order).
     std::vector<std::unique_ptr<output_file>> outs;
     uint64_t bytes = 0;
-    if (how->second == joining::split) {
+    if (how->second == joining::shards) {  // one manifest over the tasks' shards, renamed globally
+      bytes = join_shard_tasks(parts, output, has_option(args, "--force"), inv.argv);
+    } else if (how->second == joining::split) {
       make_dir(output);
       std::vector<std::string> names;
       if (DIR* d = ::opendir(parts.front().c_str())) {

@@ -26,8 +26,20 @@ class shard_command final : public command {
     f.choice("--compress", o_.compression, {{"zstd", shard_compression::zstd}, {"none", shard_compression::none}}, "zstd or none").shows_default("zstd");
     f.text("--by", "PATH", by_, "Count records per value of this field in the manifest and card").paths();
     f.toggle("--force", o_.force, "Replace this split's shards once the new ones are complete; write beside files jsift did not write");
+    define_tasks(f, common_);
+    f.texts("--join", "TASKDIR", join_,
+            "Instead of reading input: join the shard directories that tasks 0..N-1 wrote (--tasks N --task I -o TASKDIR), in "
+            "the order given, into -o under global names, with one manifest and card (repeatable; jsift cluster does this)")
+        .dirs();
   }
   int run(const invocation& inv) override {
+    if (!join_.empty()) {
+      if (!common_.inputs.empty() && !(common_.inputs.size() == 1 && common_.inputs[0] == "-"))
+        throw usage_error("shard --join reads the tasks' shard directories, not input");
+      const uint64_t bytes = join_shard_tasks(join_, o_.dir, o_.force, inv.argv);
+      if (!common_.quiet) print_err(fmt::format("jsift shard: {} task directories joined under {} ({})\n", join_.size(), o_.dir, human_bytes(bytes)));
+      return 0;
+    }
     run_settings s = make_settings(common_);
     if (level_ > 19) throw option_error("level", fmt::format("expected a zstd level from 1 to 19, got {}", level_));
     o_.level = int(level_);
@@ -47,6 +59,7 @@ class shard_command final : public command {
   common_args common_;
   shard_options o_;
   std::string max_bytes_, by_;
+  std::vector<std::string> join_;
   uint64_t level_ = 3;
 };
 
