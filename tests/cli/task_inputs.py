@@ -3,7 +3,9 @@ CRLF, a BOM, blank and invalid lines, lines long enough that many tasks'
 boundaries fall inside them, and a JSON-text array."""
 import gzip
 import json
+import os
 import random
+import subprocess
 
 
 def record(rng, i):
@@ -46,3 +48,67 @@ def write_big(case, name, records, seed):
     with open(path, "wb") as f:
         f.write(b"".join(record(rng, i) + b"\n" for i in range(records)))
     return path
+
+
+# A pipeline of every kind of table (a transform, filter, dedup, rebalance,
+# split, shards, checks of which one fails), for `jsift cluster -- run`.
+PIPELINE = """name = "tasks pipeline"
+[[transform]]
+set = [".source=tasks"]
+[filter]
+turns = "2..8"
+[dedup]
+key = [".turns[-1].content"]
+normalize = "ws,case"
+[rebalance]
+by = ".record_type"
+target = { chat = 0.4, qa = 0.3, tool = 0.3 }
+seed = 3
+[split]
+ratios = { train = 0.8, eval = 0.2 }
+key = ".id"
+[output]
+shard = true
+max_records = 300
+[[check]]
+type = "mix"
+by = ".record_type"
+target = { chat = 0.4, qa = 0.3, tool = 0.3 }
+tolerance = 0.02
+[[check]]
+type = "duplicates"
+max_rate = 0.0
+[[check]]
+name = "few turns"
+type = "turns"
+range = "2..3"
+"""
+
+
+def split_records(d, split):
+    """The records of split `split` in directory `d`: its shards decompressed in order, or its JSONL file."""
+    names = sorted(n for n in os.listdir(d) if n.startswith(split + "-") or n == split + ".jsonl")
+    out = b""
+    for n in names:
+        with open(os.path.join(d, n), "rb") as f:
+            data = f.read()
+        out += subprocess.run(["zstd", "-dc"], input=data, stdout=subprocess.PIPE, check=True).stdout if n.endswith(".zst") else data
+    return out
+
+
+def check_run_pipeline(case, cluster):
+    """PIPELINE run by `cluster(*args, rc=...)` (jsift cluster on some engine, 3 tasks) equals the single run: the
+    records per split, the dispositions and the gate's results (the places in its details differ: FILE:LINE, FILE@BYTE)."""
+    config = case.write("p.toml", PIPELINE)
+    args = ["--on-invalid", "skip", *case.inputs]
+    single = case.run_jsift("run", "--config", config, "-o", case.path("s"), "--report", case.path("s.json"), *args)
+    case.assertEqual(single.rc, 1, single.err)  # one check fails
+    r = cluster("--tasks", "3", "--workdir", case.path("w"), "--", "run", "--config", config, "-o", case.path("c"),
+                "--report", case.path("c.json"), *args, rc=1)
+    for split in ("train", "eval"):
+        case.assertEqual(split_records(case.path("c"), split), split_records(case.path("s"), split), split)
+    got, want = (json.loads(open(case.path(n), "rb").read()) for n in ("c.json", "s.json"))
+    case.assertEqual(got["dispositions"], want["dispositions"])
+    results = lambda out: [l for l in out.decode().splitlines() if not l.startswith("  ")]
+    case.assertEqual(results(r.out), results(single.out))
+    case.assertEqual(case.run_jsift("verify", case.path("c")).rc, 0)

@@ -11,7 +11,7 @@ import subprocess
 import time
 
 from harness import *  # noqa: F401,F403
-from task_inputs import record, write_big, write_inputs
+from task_inputs import PIPELINE, record, split_records, write_big, write_inputs
 
 
 class cluster_tests(jsift_case):
@@ -119,6 +119,75 @@ class cluster_tests(jsift_case):
         self.assertEqual(r.rc, 2, r.err)
         self.assertIn("another split", r.err)
         self.assertFalse(os.path.exists(os.path.join(self.path("mixed"), "manifest.json")))
+
+    def test_run_pipelines_equal_the_single_run(self):
+        # Each pipeline cut into stages (pre, dedup's three, rebalance's three, post, the gate's partials): the
+        # single run's records per split, dispositions and gate results, whatever N.
+        body = PIPELINE
+        pipelines = {
+            "whole": body,
+            "per-record": body.replace('[dedup]\nkey = [".turns[-1].content"]\nnormalize = "ws,case"\n', "")
+                              .replace('[rebalance]\nby = ".record_type"\ntarget = { chat = 0.4, qa = 0.3, tool = 0.3 }\nseed = 3\n', "")
+                              .replace("shard = true", "shard = false"),
+            "dedup-dups": '[dedup]\nkey = [".id"]\ndups = "%s"\n[output]\nshard = false\n' % self.path("PLACE.dups"),
+            "upsample": '[rebalance]\nby = ".record_type"\nequal = true\ntotal = 4000\nallow_upsample = true\nothers = "keep"\n'
+                        '[split]\nratios = { a = 0.5, b = 0.5 }\n',
+        }
+        for label, text in pipelines.items():
+            single_dir = self.path("single-" + label)
+            config = self.write(label + ".toml", text.replace("PLACE", "single-" + label))
+            single = self.run_jsift("run", "--config", config, "-o", single_dir, "--on-invalid", "skip", "--report", self.path(label + ".json"),
+                                    "--report-json", self.path(label + "-gate.json"), *self.inputs)
+            self.assertIn(single.rc, (0, 1), single.err)
+            want = json.loads(slurp(self.path(label + ".json")))
+            splits = sorted(want["outputs"])
+            for n in (1, 3, 7):
+                tag = "%s-%d" % (label, n)
+                config = self.write(tag + ".toml", text.replace("PLACE", tag))
+                out = self.path("out-" + tag)
+                r = self.cluster(n, "w-" + tag, "run", "--config", config, "-o", out, "--on-invalid", "skip", "--report",
+                                 self.path(tag + ".json"), "--report-json", self.path(tag + "-gate.json"), *self.inputs, rc=single.rc)
+                for split in splits:
+                    self.assertEqual(split_records(out, split), split_records(single_dir, split), (tag, split))
+                got = json.loads(slurp(self.path(tag + ".json")))
+                self.assertEqual(got["dispositions"], want["dispositions"], tag)
+                self.assertEqual(got["lines"], want["lines"], tag)
+                if "[[check]]" in text:
+                    g, w = (json.loads(slurp(self.path(t + "-gate.json")))["checks"] for t in (tag, label))
+                    self.assertEqual([(c["name"], c["passed"], c["measured"]) for c in g], [(c["name"], c["passed"], c["measured"]) for c in w])
+                    self.assertEqual(r.out.count(b"FAIL"), single.out.count(b"FAIL"))
+                if "shard = true" in text:
+                    self.assertEqual(self.run_jsift("verify", out).rc, 0)
+                if "dups" in text:
+                    self.assertEqual(slurp(self.path(tag + ".dups")), slurp(self.path("single-%s.dups" % label)), tag)
+                    self.assertGreater(len(slurp(self.path(tag + ".dups"))), 0)
+
+    def test_run_refusals(self):
+        near = self.write("near.toml", '[dedup]\nnear = true\n')
+        r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("w1"), "--", "run", "--config", near, "-o", self.path("o1"), *self.clean)
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("exact keys only", r.err)
+        dups = self.write("dups.toml", '[filter]\nturns = "2..8"\n[dedup]\ndups = "%s"\n' % self.path("d.jsonl"))
+        r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("w2"), "--", "run", "--config", dups, "-o", self.path("o2"), *self.clean)
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("dups after [[transform]] or [filter]", r.err)
+        full = self.write("full.toml", '[dedup]\nkey = [".id"]\n')
+        os.mkdir(self.path("o3"))
+        self.write("o3/keep.txt", "mine")
+        r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("w3"), "--", "run", "--config", full, "-o", self.path("o3"), *self.clean)
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("is not empty", r.err)
+        self.assertFalse(os.path.exists(self.path("w3/keys-00000.log")))  # before any task ran
+        # A task of a pipeline with a global table, or with checks, is the cluster's to cut.
+        r = self.run_jsift("run", "--config", full, "-o", self.path("o4"), "--tasks", "2", "--task", "0", *self.clean)
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("jsift cluster -- run", r.err)
+        r = self.run_jsift("run", "--config", full.replace("full", "full"), "--stage", "keys", "--tasks", "2", "--task", "0", *self.clean)
+        self.assertEqual(r.rc, 2, r.err)  # no --workdir
+        both = self.write("both.toml", '[dedup]\nkey = [".id"]\n[split]\nratios = { a = 0.5, b = 0.5 }\n')
+        r = self.run_jsift("run", "--config", both, "--stage", "keys", "--tasks", "2", "--task", "0", "--workdir", self.path("w5"), *self.clean)
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("[dedup] alone or [rebalance] alone", r.err)
 
     def test_a_failed_task_fails_the_run(self):
         out = self.path("out.jsonl")

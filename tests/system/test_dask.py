@@ -1,7 +1,8 @@
 """jsift cluster --engine dask on a LocalCluster of processes (Debian's
 python3-distributed, run with /usr/bin/python3 by the adapter
 python/jsift_dask.py): the three-stage dedup gives the single run's -o and
---dups; a failed task ends the run with its exit code; a task killed with
+--dups, a whole `run` pipeline the single run's splits, dispositions and
+checks; a failed task ends the run with its exit code; a task killed with
 SIGKILL while it runs fails the run (exit 4, the signal named) and a rerun
 redoes it with the same result. Skipped where python3-distributed is missing,
 unless JSIFT_REQUIRE_DASK=1 (.ci/run sets it)."""
@@ -12,7 +13,7 @@ import time
 import unittest
 
 from harness import *  # noqa: F401,F403
-from task_inputs import write_big, write_inputs
+from task_inputs import check_run_pipeline, write_big, write_inputs
 
 HAVE_DASK = subprocess.run(["/usr/bin/python3", "-c", "import dask.distributed"], stderr=subprocess.DEVNULL).returncode == 0
 
@@ -58,6 +59,10 @@ class dask_tests(jsift_case):
         self.assertEqual(slurp(self.path("c.jsonl")), slurp(self.path("s.jsonl")))
         self.assertEqual(slurp(self.path("c.dups")), slurp(self.path("s.dups")))
         self.assertIn("drop task: 3 tasks, 0 failed", slurp(self.path("w/dask.log")).decode())
+
+    def test_run_pipeline_equals_the_single_run(self):
+        # The pipeline cut into its stages (pre, keys, find, drop, surveys, emit, post, then the gate's partials).
+        check_run_pipeline(self, self.cluster)
 
     def test_a_failed_task_fails_the_run(self):
         r = self.cluster("--tasks", "3", "--workdir", self.path("w"), "--", "dedup", *self.inputs, "-o", self.path("o.jsonl"), rc=3)

@@ -14,4 +14,15 @@ namespace jsift {
 
 pipeline_spec load_pipeline(const std::string& path);
 
+// A pipeline file cut into the parts `jsift cluster -- run` runs as stages,
+// each the TOML text of a file holding some of its tables (and its name),
+// "" when the pipeline has none of them: pre ([[transform]], [filter]),
+// dedup, rebalance, post ([split], [output]), body (pre and post: a
+// pipeline without [dedup] or [rebalance] is one stage) and gate ([[check]]:
+// a gate file). Call after load_pipeline() accepted the file.
+struct pipeline_parts {
+  std::string pre, dedup, rebalance, post, body, gate;
+};
+pipeline_parts cut_pipeline(const std::string& path);
+
 }  // namespace jsift

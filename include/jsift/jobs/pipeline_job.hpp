@@ -23,6 +23,7 @@
 // files must outlive a job.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -101,6 +102,8 @@ struct pipeline_spec {
   split_router split{{{"data", 1.0}}, {}, 0};  // one output, "data", without [split]
   pipeline_output output;
   gate_config gate;  // checks on the output (may be empty)
+  std::vector<std::string> sections;  // the file's top-level keys but name ("filter", "transform"...), in file order
+  bool has(std::string_view section) const { return std::find(sections.begin(), sections.end(), section) != sections.end(); }
 };
 
 struct pipeline_chunk;  // a chunk's results (pipeline_job.cpp)

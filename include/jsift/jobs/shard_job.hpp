@@ -113,10 +113,12 @@ class shard_job final : public record_job {
 // no whole-file checksum: its xxh3_64 is null). `command` is written as the
 // entry's. The shards are hard links to the tasks' files (copies across
 // file systems), so the task directories stay as they were and a rerun can
-// join them again. Returns the bytes of the shards.
+// join them again. `split`: the one to join where the tasks wrote several
+// ("": their only one). Returns the bytes of the shards.
+uint64_t join_shard_tasks(const std::vector<std::string>& task_dirs, const std::string& dir, bool force,
+                          const std::vector<std::string>& command, const std::string& split = "");
+
 // What join_shard_tasks() would refuse about `dir`, before the tasks run.
 void check_shard_dir(const std::string& dir, const std::string& split, bool force);
-uint64_t join_shard_tasks(const std::vector<std::string>& task_dirs, const std::string& dir, bool force,
-                          const std::vector<std::string>& command);
 
 }  // namespace jsift

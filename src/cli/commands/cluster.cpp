@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fcntl.h>
 #include <map>
+#include <optional>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -33,6 +34,8 @@
 #include "jsift/io/output_file.hpp"
 #include "jsift/io/sys.hpp"
 #include "jsift/io/units.hpp"
+#include "jsift/config/pipeline_config.hpp"
+#include "jsift/jobs/hub_manifest.hpp"
 #include "jsift/jobs/shard_job.hpp"
 
 extern char** environ;
@@ -43,12 +46,12 @@ namespace {
 enum class engine { local, slurm, dask };
 
 // The commands a cluster runs, and how their tasks' parts join.
-enum class joining { concatenate, merge, dedup, select, split, shards };
+enum class joining { concatenate, merge, dedup, select, split, shards, pipeline };
 const std::map<std::string, joining> runnable = {
     {"filter", joining::concatenate}, {"set", joining::concatenate},   {"cut", joining::concatenate},
     {"explode", joining::concatenate}, {"window", joining::concatenate}, {"convert", joining::concatenate},
     {"stats", joining::merge},         {"gate", joining::merge},      {"dedup", joining::dedup},     {"rebalance", joining::select},
-    {"sample", joining::select},       {"split", joining::split},     {"shard", joining::shards},
+    {"sample", joining::select},       {"split", joining::split},     {"shard", joining::shards},     {"run", joining::pipeline},
 };
 
 // The files in order into `out`; their bytes.
@@ -131,6 +134,65 @@ bool has_option(const std::vector<std::string>& args, const std::string& long_na
     if (!short_name.empty() && a.rfind(short_name, 0) == 0 && (a.size() == 2 || a[1] != '-')) return true;
   }
   return false;
+}
+
+// A command's arguments cut by its own flags into its inputs and its
+// options (each with its value, as given).
+struct command_args {
+  std::vector<std::string> inputs;
+  std::vector<std::vector<std::string>> options;
+  // The options named (long or short names), each with its value.
+  std::vector<std::string> only(std::initializer_list<const char*> names) const {
+    std::vector<std::string> out;
+    for (const auto& o : options)
+      for (const char* n : names)
+        if (o[0] == n || o[0].rfind(std::string(n) + "=", 0) == 0) out.insert(out.end(), o.begin(), o.end());
+    return out;
+  }
+};
+
+command_args cut_command_args(const std::string& name, const std::vector<std::string>& args) {
+  flag_list flags;
+  for (auto& c : command_table())
+    if (c->info().name == name) c->define(flags);
+  auto find = [&](const std::string& a) -> const flag* {
+    for (const auto& f : flags.all()) {
+      if (f.positional) continue;
+      if (a == f.long_name() || (!f.short_name().empty() && a == f.short_name())) return &f;
+    }
+    return nullptr;
+  };
+  command_args out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.size() < 2 || a[0] != '-') {
+      out.inputs.push_back(a);
+      continue;
+    }
+    const flag* f = find(a.substr(0, a.find('=')));
+    if (f && !f->value_name.empty() && a.find('=') == std::string::npos && i + 1 < args.size()) {
+      out.options.push_back({a, args[i + 1]});
+      ++i;
+    } else {
+      out.options.push_back({a});
+    }
+  }
+  return out;
+}
+
+// Runs argv (stdout and stderr this process's) and returns its exit code
+// (4 when a signal ended it).
+int run_and_wait(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid;
+  if (int e = posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ); e != 0)
+    throw std::system_error(e, std::generic_category(), fmt::format("cannot run {}", args[0]));
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) throw std::system_error(errno, std::generic_category(), "cannot wait for jsift merge");
+  return WIFEXITED(status) ? WEXITSTATUS(status) : int(exit_code::io);
 }
 
 struct task {
@@ -272,7 +334,9 @@ class cluster_command final : public command {
             "The command and its arguments follow `--`. Commands: filter, set, cut, explode, window, convert (the tasks' records "
             "concatenated in order into its -o), split (each split's file the tasks' in order), stats and gate (the tasks' partials merged; the gate's checks "
             "evaluated on them), "
-            "exact dedup (three stages: keys, find, drop; -o and --dups as one run's) and rebalance and sample (surveys, then emit). The tasks' parts and logs live in --workdir; "
+            "exact dedup (three stages: keys, find, drop; -o and --dups as one run's), rebalance and sample (surveys, then emit), "
+            "shard (the tasks' shards under one manifest) and run (the pipeline cut into those stages, then its checks on the "
+            "output). The tasks' parts and logs live in --workdir; "
             "a rerun over the same --workdir redoes only the tasks that did not finish. Example: jsift cluster --tasks 8 --workdir "
             "/tmp/w -- filter --turns 5..10 data/ -o kept.jsonl"};
   }
@@ -309,12 +373,43 @@ class cluster_command final : public command {
     // A gate's results: jsift merge evaluates its checks and writes them.
     std::vector<std::string> gate_reports;
     for (const char* r : {"--report-json", "--report-md", "--junit"})
-      if (name == "gate") {
+      if (name == "gate" || name == "run") {
         const std::string v = take_option(args, r);
         if (!v.empty()) gate_reports.insert(gate_reports.end(), {r, v});
       }
     if (name == "gate" && !report.empty()) throw usage_error("cluster: gate's results go to --report-json (or --report-md, --junit)");
-    const std::string dups = how->second == joining::dedup ? take_option(args, "--dups") : std::string();
+    std::string dups = how->second == joining::dedup ? take_option(args, "--dups") : std::string();
+    // run: the pipeline cut into stages (below), its output directory, --force.
+    std::optional<pipeline_spec> spec;
+    std::string final_dir, pipeline_config;
+    bool force = false;
+    if (how->second == joining::pipeline) {
+      auto copy = args;
+      const std::string config = pipeline_config = take_option(copy, "--config");
+      if (config.empty()) throw usage_error("cluster: run needs --config FILE");
+      spec = load_pipeline(config);
+      final_dir = output.empty() ? spec->output.dir : output;
+      if (final_dir.empty()) throw usage_error(fmt::format("{}: no output directory: set [output] dir or give -o DIR", config));
+      for (auto it = args.begin(); it != args.end();)
+        if (*it == "--force") force = true, it = args.erase(it);
+        else ++it;
+      if (spec->dedup) {
+        const pipeline_dedup& d = *spec->dedup;
+        if (d.near || !d.against.empty() || !d.seen.index_path.empty())
+          throw usage_error(fmt::format("cluster: {}: [dedup] across tasks takes exact keys only (not near, against or index yet)", config));
+        if (!d.seen.dups_path.empty() && (!spec->transforms.empty() || spec->filter))
+          throw usage_error(fmt::format("cluster: {}: [dedup] dups after [[transform]] or [filter] across tasks is not built yet (the "
+                                        "duplicates would be named by their place in the filtered stream)",
+                                        config));
+        dups = d.seen.dups_path;
+      }
+      if ((spec->dedup || spec->rebalance) &&
+          std::any_of(spec->transforms.begin(), spec->transforms.end(), [](const auto& t) { return !t->one_to_one(); }))
+        throw usage_error(fmt::format("cluster: {}: explode or window before [dedup] or [rebalance] across tasks is not built yet", config));
+      std::error_code ec;
+      if (!force && std::filesystem::is_directory(final_dir, ec) && !std::filesystem::is_empty(final_dir, ec))
+        throw usage_error(fmt::format("'{}' is not empty (--force replaces what this run writes, once it is complete)", final_dir));
+    }
     // A quarantine is the tasks' quarantines in order: each task writes its own.
     const std::string on_invalid = take_option(args, "--on-invalid");
     const bool quarantine = on_invalid.rfind("quarantine:", 0) == 0;
@@ -324,7 +419,7 @@ class cluster_command final : public command {
     // The tasks write into the workdir, so their own check never sees the run's outputs: check them here.
     std::vector<std::pair<std::string, std::string>> outputs = {
         {"-o", how->second == joining::merge ? "-"
-               : how->second == joining::split || how->second == joining::shards ? ""  // a directory
+               : how->second == joining::split || how->second == joining::shards || how->second == joining::pipeline ? ""  // a directory
                : (output.empty() ? "-" : output)},
         {"--dups", dups},
         {"--report", report},
@@ -340,7 +435,7 @@ class cluster_command final : public command {
       if (!split.empty()) args.insert(args.end(), {"--split", split});
       check_shard_dir(output, split.empty() ? "train" : split, has_option(args, "--force"));
     }
-    if (how->second != joining::merge && output.empty() && is_terminal(1))
+    if (how->second != joining::merge && how->second != joining::pipeline && output.empty() && is_terminal(1))
       throw usage_error("cluster: the records would go to the terminal: give the command -o FILE or redirect stdout");
 
     make_dir(workdir_);
@@ -389,24 +484,113 @@ class cluster_command final : public command {
     };
     std::vector<stage> plan;
     std::vector<std::string> parts, dup_parts, last_stems;
-    // `last`: the stage whose tasks write the records (and quarantine, and a report each).
-    auto add = [&](stage& st, uint64_t i, std::vector<std::string> extra, bool last = false) {
+    // What a stage's tasks write besides their files: a report each, the
+    // quarantine (the stage that reads the input and writes records), or both (last).
+    enum : int { w_plain = 0, w_reports = 1, w_quarantine = 2, w_last = 3 };
+    std::vector<std::vector<std::string>> report_stages;  // the stems of each stage whose tasks write reports
+    // `command`: the task's command and arguments (default: the command's own).
+    auto add = [&](stage& st, uint64_t i, std::vector<std::string> extra, int writes = w_plain, const std::vector<std::string>* argv_of = nullptr) {
       task t;
       t.index = size_t(i);
       const std::string stem = fmt::format("{}/{}-{:05}", workdir_, st.name, i);
       t.log = stem + ".log";
       t.done = stem + ".done";
-      t.argv = {self, name};
-      t.argv.insert(t.argv.end(), args.begin(), args.end());
+      t.argv = {self};
+      if (argv_of) {
+        t.argv.insert(t.argv.end(), argv_of->begin(), argv_of->end());
+      } else {
+        t.argv.push_back(name);
+        t.argv.insert(t.argv.end(), args.begin(), args.end());
+      }
       t.argv.insert(t.argv.end(), extra.begin(), extra.end());
       t.argv.push_back("--no-progress");
-      if (quarantine) t.argv.insert(t.argv.end(), {"--on-invalid", last ? "quarantine:" + stem + ".quarantine" : std::string("skip")});
-      if (last && how->second != joining::merge) t.argv.insert(t.argv.end(), {"--report", stem + ".report.json"});
-      if (last) last_stems.push_back(stem);
+      if (quarantine) t.argv.insert(t.argv.end(), {"--on-invalid", writes & w_quarantine ? "quarantine:" + stem + ".quarantine" : std::string("skip")});
+      if ((writes & w_reports) && how->second != joining::merge) {
+        t.argv.insert(t.argv.end(), {"--report", stem + ".report.json"});
+        if (i == 0) report_stages.emplace_back();
+        report_stages.back().push_back(stem);
+      }
+      if (writes & w_quarantine) last_stems.push_back(stem);
       if (!threads_given && st.name != "find") t.argv.insert(t.argv.end(), {"-j", threads});
       st.tasks.push_back(std::move(t));
     };
-    if (how->second == joining::select && !has_option(args, "--fraction")) {  // surveys, then emit (selection_run.hpp)
+    std::vector<std::string> tuning;  // with run: the options every stage takes (the first takes all)
+    if (how->second == joining::pipeline) {  // the pipeline's parts as stages, each reading the files of the one before
+      const pipeline_parts cut = cut_pipeline(pipeline_config);
+      const std::string pdir = make_dir(workdir_ + "/pipeline");
+      auto part_file = [&](const char* part, const std::string& text) {
+        const std::string f = pdir + "/" + part + ".toml";
+        write_file_atomic(f, text);
+        return f;
+      };
+      const command_args ca = cut_command_args("run", args);
+      std::vector<std::string> first_options;
+      for (const auto& o : ca.options)
+        if (o[0] != "--config" && o[0].rfind("--config=", 0) != 0) first_options.insert(first_options.end(), o.begin(), o.end());
+      tuning = ca.only({"--max-line-bytes", "--chunk-bytes", "--mmap", "--no-mmap", "-j", "--threads"});
+      std::vector<std::string> inputs = ca.inputs;
+      bool first = true;  // the stage reads the run's inputs
+      auto command_for = [&](const std::string& file) {
+        std::vector<std::string> c = {"run", "--config", file};
+        const auto& opts = first ? first_options : tuning;
+        c.insert(c.end(), opts.begin(), opts.end());
+        c.insert(c.end(), inputs.begin(), inputs.end());
+        return c;
+      };
+      const std::string n = std::to_string(tasks_);
+      // A stage whose tasks write records into W/NAME-I/: the next stage's inputs.
+      auto records_stage = [&](const std::string& stage_name, const std::vector<std::string>& argv_of, auto extra_of) {
+        stage st{stage_name, {}};
+        std::vector<std::string> next;
+        for (uint64_t i = 0; i < tasks_; ++i) {
+          const std::string dir = fmt::format("{}/{}-{:05}", workdir_, stage_name, i);
+          add(st, i, extra_of(i, dir), first ? w_last : w_reports, &argv_of);
+          next.push_back(dir + "/data.jsonl");
+          parts.push_back(dir);
+        }
+        plan.push_back(std::move(st));
+        inputs = next;
+        first = false;
+      };
+      auto task_part = [&](uint64_t i, const std::string& dir) {
+        return std::vector<std::string>{"--tasks", n, "--task", std::to_string(i), "-o", dir, "--force"};
+      };
+      if (!spec->dedup && !spec->rebalance) {
+        records_stage("run", command_for(part_file("body", cut.body)), task_part);
+      } else {
+        if (!cut.pre.empty()) records_stage("pre", command_for(part_file("pre", cut.pre)), task_part);
+        if (spec->dedup) {
+          const std::string dir = make_dir(workdir_ + "/dedup");
+          const auto argv_of = command_for(part_file("dedup", cut.dedup));
+          stage keys{"keys", {}}, find{"find", {}};
+          for (uint64_t i = 0; i < tasks_; ++i) {
+            add(keys, i, {"--stage", "keys", "--tasks", n, "--task", std::to_string(i), "--workdir", dir}, w_plain, &argv_of);
+            add(find, i, {"--stage", "find", "--tasks", n, "--range", std::to_string(i), "--workdir", dir}, w_plain, &argv_of);
+            if (!dups.empty()) dup_parts.push_back(fmt::format("{}/drop-{:05}/dups.jsonl", workdir_, i));
+          }
+          plan.push_back(std::move(keys));
+          plan.push_back(std::move(find));
+          records_stage("drop", argv_of, [&](uint64_t i, const std::string& out) {
+            return std::vector<std::string>{"--stage", "drop", "--tasks", n, "--task", std::to_string(i), "--workdir", dir, "-o", out};
+          });
+        }
+        if (spec->rebalance) {
+          const std::string dir = make_dir(workdir_ + "/select");
+          const auto argv_of = command_for(part_file("rebalance", cut.rebalance));
+          stage survey1{"survey1", {}}, survey2{"survey2", {}};
+          for (uint64_t i = 0; i < tasks_; ++i) {
+            for (auto* st : {&survey1, &survey2})
+              add(*st, i, {"--stage", st->name, "--tasks", n, "--task", std::to_string(i), "--workdir", dir}, w_plain, &argv_of);
+          }
+          plan.push_back(std::move(survey1));
+          plan.push_back(std::move(survey2));
+          records_stage("emit", argv_of, [&](uint64_t i, const std::string& out) {
+            return std::vector<std::string>{"--stage", "emit", "--tasks", n, "--task", std::to_string(i), "--workdir", dir, "-o", out};
+          });
+        }
+        records_stage("post", command_for(part_file("post", cut.post)), task_part);
+      }
+    } else if (how->second == joining::select && !has_option(args, "--fraction")) {  // surveys, then emit (selection_run.hpp)
       const std::string dir = make_dir(workdir_ + "/select");
       const std::string n = std::to_string(tasks_);
       stage survey1{"survey1", {}}, survey2{"survey2", {}}, emit{"emit", {}};
@@ -422,7 +606,7 @@ class cluster_command final : public command {
         parts.push_back(fmt::format("{}/emit-{:05}.jsonl", workdir_, i));
         auto e = with("emit");
         e.insert(e.end(), {"-o", parts.back()});
-        add(emit, i, e, true);
+        add(emit, i, e, w_last);
       }
       plan = {std::move(survey1), std::move(survey2), std::move(emit)};
     } else if (how->second == joining::dedup) {  // three stages (jobs/dedup_stages.hpp)
@@ -436,7 +620,7 @@ class cluster_command final : public command {
         parts.push_back(stem + ".jsonl");
         std::vector<std::string> extra = {"--stage", "drop", "--tasks", n, "--task", std::to_string(i), "--workdir", dir, "-o", parts.back()};
         if (!dups.empty()) dup_parts.push_back(stem + ".dups"), extra.insert(extra.end(), {"--dups", dup_parts.back()});
-        add(drop, i, extra, true);
+        add(drop, i, extra, w_last);
       }
       plan = {std::move(keys), std::move(find), std::move(drop)};
     } else {
@@ -448,7 +632,7 @@ class cluster_command final : public command {
                                     : how->second == joining::shards ? ".shards"
                                                                      : ".jsonl"));
         add(one, i, {"--tasks", std::to_string(tasks_), "--task", std::to_string(i), how->second == joining::merge ? "--partial" : "-o", parts.back()},
-            true);
+            w_last);
       }
       plan = {std::move(one)};
     }
@@ -472,13 +656,16 @@ class cluster_command final : public command {
       todos.push_back(std::move(todo));
     }
     auto label = [](const stage& st) { return st.name == "task" ? std::string("task") : st.name + " task"; };
-    if (engine_ == engine::local) {
-      for (size_t k = 0; k < plan.size(); ++k) run_local(todos[k], label(plan[k]), tasks_, parallel, marker, quiet_);
-    } else if (engine_ == engine::slurm) {
-      run_slurm(plan, todos, marker, label);
-    } else {
-      run_dask(plan, todos, marker, label, parallel);
-    }
+    auto run_plan = [&](const std::vector<stage>& stages, const std::vector<std::vector<task>>& todo) {
+      if (engine_ == engine::local) {
+        for (size_t k = 0; k < stages.size(); ++k) run_local(todo[k], label(stages[k]), tasks_, parallel, marker, quiet_);
+      } else if (engine_ == engine::slurm) {
+        run_slurm(stages, todo, marker, label);
+      } else {
+        run_dask(stages, todo, marker, label, parallel);
+      }
+    };
+    run_plan(plan, todos);
 
     // The quarantine and its sidecar: the tasks' in order.
     std::vector<std::unique_ptr<output_file>> quarantines;
@@ -524,6 +711,21 @@ class cluster_command final : public command {
     uint64_t bytes = 0;
     if (how->second == joining::shards) {  // one manifest over the tasks' shards, renamed globally
       bytes = join_shard_tasks(parts, output, has_option(args, "--force"), inv.argv);
+    } else if (how->second == joining::pipeline) {  // each split: the post tasks' files in order, or their shards joined
+      const std::vector<std::string> post(parts.end() - ptrdiff_t(tasks_), parts.end());
+      std::error_code ec;
+      std::filesystem::create_directories(final_dir, ec);
+      if (ec) throw std::system_error(ec, fmt::format("cannot create directory '{}'", final_dir));
+      for (const auto& [split_name, share] : spec->split.ratios()) {
+        if (spec->output.shard) {  // a non-empty directory was refused without --force before the tasks ran
+          bytes += join_shard_tasks(post, final_dir, true, inv.argv, split_name);
+          continue;
+        }
+        std::vector<std::string> files;
+        for (const auto& p : post) files.push_back(p + "/" + split_name + ".jsonl");
+        outs.push_back(std::make_unique<output_file>(final_dir + "/" + split_name + ".jsonl"));
+        bytes += concatenate(files, *outs.back());
+      }
     } else if (how->second == joining::split) {
       make_dir(output);
       std::vector<std::string> names;
@@ -545,24 +747,68 @@ class cluster_command final : public command {
       outs.push_back(std::make_unique<output_file>(output.empty() ? "-" : output));
       bytes = concatenate(parts, *outs.back());
     }
-    // Every line's disposition: the tasks' reports summed.
+    // Every line's disposition: the tasks' reports summed. With run, every
+    // stage's: a line the first stage kept is the next stage's line, so
+    // what each stage did not keep, and what the last kept, add up; but
+    // the post stage ([split], [output]) reads records, the copies an
+    // upsampling [rebalance] made among them: the lines it keeps are the
+    // stage before's, less those it drops.
     std::map<std::string, uint64_t> dispositions;
-    uint64_t lines = 0, input_bytes = 0;
+    uint64_t lines = 0, input_bytes = 0, kept = 0;
+    bool saw_kept = false;
     simdjson::dom::parser parser;
-    for (const auto& stem : last_stems) {
-      const std::string path = stem + ".report.json";
-      simdjson::dom::element r;
-      if (parser.load(path).get(r) != simdjson::SUCCESS) throw data_error(fmt::format("{}: a task's report that does not parse", path));
-      lines += r["lines"].get_uint64().value_unsafe();
-      input_bytes += r["input_bytes"].get_uint64().value_unsafe();
-      simdjson::dom::object d;
-      if (r["dispositions"].get(d) == simdjson::SUCCESS)
-        for (auto [key, value] : d)
-          if (key != "total") dispositions[std::string(key)] += value.get_uint64().value_unsafe();
+    for (size_t k = 0; k < report_stages.size(); ++k) {
+      const bool first_stage = k == 0, post = k > 0 && k + 1 == report_stages.size();
+      uint64_t stage_kept = 0, dropped = 0;
+      for (const auto& stem : report_stages[k]) {
+        const std::string path = stem + ".report.json";
+        simdjson::dom::element r;
+        if (parser.load(path).get(r) != simdjson::SUCCESS) throw data_error(fmt::format("{}: a task's report that does not parse", path));
+        if (first_stage) lines += r["lines"].get_uint64().value_unsafe(), input_bytes += r["input_bytes"].get_uint64().value_unsafe();
+        simdjson::dom::object d;
+        if (r["dispositions"].get(d) == simdjson::SUCCESS)
+          for (auto [key, value] : d) {
+            const uint64_t n = value.get_uint64().value_unsafe();
+            if (key == "kept") stage_kept += n, saw_kept = true;
+            else if (key != "total") dispositions[std::string(key)] += n, dropped += n;
+          }
+      }
+      kept = post ? (kept > dropped ? kept - dropped : 0) : stage_kept;
     }
+    if (saw_kept) dispositions["kept"] += kept;
     for (auto& o : outs) o->commit();
     if (dups_out) dups_out->commit();
     for (auto& q : quarantines) q->commit();
+    // run's [[check]] tables: gate --partial per task over what was written, then jsift merge.
+    int rc = 0;
+    if (how->second == joining::pipeline && !spec->gate.checks.empty()) {
+      std::vector<std::string> written;
+      const hub_manifest m = spec->output.shard ? hub_manifest::read(final_dir) : hub_manifest();
+      for (const auto& [split_name, share] : spec->split.ratios()) {
+        if (!spec->output.shard) written.push_back(final_dir + "/" + split_name + ".jsonl");
+        else
+          for (const auto& f : m.shard_files(split_name)) written.push_back(final_dir + "/" + f);
+      }
+      const std::string gate_file = workdir_ + "/pipeline/gate.toml";
+      write_file_atomic(gate_file, cut_pipeline(pipeline_config).gate);
+      std::vector<std::string> gate_argv = {"gate", "--config", gate_file};
+      gate_argv.insert(gate_argv.end(), tuning.begin(), tuning.end());
+      gate_argv.insert(gate_argv.end(), written.begin(), written.end());
+      stage g{"gate", {}};
+      std::vector<std::string> partials;
+      for (uint64_t i = 0; i < tasks_; ++i) {
+        partials.push_back(fmt::format("{}/gate-{:05}.partial", workdir_, i));
+        add(g, i, {"--tasks", std::to_string(tasks_), "--task", std::to_string(i), "--partial", partials.back()}, w_plain, &gate_argv);
+      }
+      for (const auto& t : g.tasks) ::unlink(t.done.c_str());  // what was written is new: always evaluated again
+      std::vector<std::vector<task>> todo{g.tasks};
+      std::vector<stage> gate_plan{std::move(g)};
+      run_plan(gate_plan, todo);
+      std::vector<std::string> argv = {self, "merge"};
+      argv.insert(argv.end(), gate_reports.begin(), gate_reports.end());
+      argv.insert(argv.end(), partials.begin(), partials.end());
+      rc = run_and_wait(argv);
+    }
     const char* engine_name = engine_ == engine::local ? "local" : engine_ == engine::slurm ? "slurm" : "dask";
     if (!report.empty()) {
       json_writer w;
@@ -591,7 +837,7 @@ class cluster_command final : public command {
       print_err(fmt::format("jsift {}: {} tasks ({}): {}: {}; {} written\n", name, tasks_, engine_name, plural(lines, "line"), counts,
                             human_bytes(bytes)));
     }
-    return 0;
+    return rc;
   }
 
   // Submits the stages' tasks as job arrays chained with afterok, waits

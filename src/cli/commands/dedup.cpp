@@ -4,6 +4,7 @@
 
 #include "../command.hpp"
 #include "../common_flags.hpp"
+#include "../dedup_stage_run.hpp"
 #include "jsift/error.hpp"
 #include "jsift/io/sys.hpp"
 #include "jsift/io/units.hpp"
@@ -44,16 +45,14 @@ class dedup_command final : public command {
              "diversity, the assistant messages else an answer field) shares a MinHash band with an earlier record's");
     near_flags_.define(f);
     define_tasks(f, common_);
-    f.text("--stage", "WORD", stage_,
+    f.text("--stage", "WORD", stage_.stage,
            "One stage of exact dedup over --tasks (docs/scale-out.md): keys (per task: keys and places into --workdir), "
            "find (per hash range: the non-first places), drop (per task: drops them, writes -o and --dups); "
            "jsift cluster runs all three");
-    f.text("--workdir", "DIR", workdir_, "Where the stages' files go (with --stage)").dirs();
-    f.count("--ranges", "F", ranges_, "Hash ranges the keys are cut into (with --stage; default: --tasks)");
-    f.count("--range", "R", range_, "Which range --stage find reads, 0 to F-1");
+    define_dedup_stage_flags(f, stage_);
   }
   int run(const invocation&) override {
-    if (!stage_.empty()) return run_stage();
+    if (!stage_.stage.empty()) return run_stage();
     if (near_) return run_near();
     if (near_flags_.threshold || near_flags_.bands || near_flags_.rows || near_flags_.ngram != 5)
       throw option_error("threshold", "--threshold, --bands, --rows and --ngram go with --near");
@@ -128,48 +127,11 @@ class dedup_command final : public command {
   int run_stage() {
     if (near_ || !index_.empty() || !against_.empty() || count_only_)
       throw usage_error("--stage goes with exact keys only (not --near, --index, --against or --count-only yet)");
-    if (!common_.tasks) throw option_error("stage", "goes with --tasks N (and --task I, or --range R for find)");
-    if (workdir_.empty()) throw option_error("stage", "needs --workdir DIR");
-    dedup_stage_options o;
-    o.dir = workdir_;
-    o.tasks = *common_.tasks;
-    o.ranges = ranges_.value_or(o.tasks);
-    if (o.ranges == 0 || o.ranges > 100000) throw option_error("ranges", "expected 1 to 100000");
-    o.key = key_spec::parse(keys_, normalize_);
-    if (stage_ == "find") {
-      if (common_.task) throw option_error("task", "--stage find reads every task: give --range R");
-      if (!range_ || *range_ >= o.ranges) throw option_error("range", fmt::format("--stage find needs --range below {}", o.ranges));
-      if (*common_.tasks == 0) throw option_error("tasks", "must be at least 1");
-      const uint64_t found = dedup_find(o, *range_);
-      if (!common_.quiet) print_err(fmt::format("jsift dedup: range {} of {}: {}\n", *range_, o.ranges, plural(found, "duplicate")));
-      return 0;
-    }
-    if (stage_ != "keys" && stage_ != "drop") throw option_error("stage", fmt::format("expected keys, find or drop, got '{}'", stage_));
-    if (range_) throw option_error("range", "goes with --stage find");
-    run_settings s = make_settings(common_);
-    o.task = *common_.task;
-    if (stage_ == "keys") {
-      if (!dups_.empty() || s.output != "-") throw option_error("stage", "keys writes into --workdir only: -o and --dups go with --stage drop");
-      check_outputs(s, {});
-      dedup_keys_job job(s.inputs, s.records.for_survey(), o);  // the drop stage quarantines (once)
-      run_with_progress(s, s.inputs, job);
-      job.finish();
-      job.write();
-      finish_command(s, "dedup", job);
-      return 0;
-    }
-    check_outputs(s, {{"-o", s.output}, {"--dups", dups_}});
-    output_file out(s.output);
-    dedup_drop_job job(s.inputs, s.records, o, s.all_inputs, &out, dups_);
-    run_with_progress(s, s.inputs, job);
-    job.finish();
-    finish_command(s, "dedup", job, {}, fmt::format("jsift dedup: {} of this task dropped\n", plural(job.duplicates(), "duplicate")));
-    return 0;
+    return run_dedup_stage(common_, stage_, key_spec::parse(keys_, normalize_), common_.output, dups_, "dedup");
   }
 
   common_args common_;
-  std::string stage_, workdir_;
-  std::optional<uint64_t> ranges_, range_;
+  dedup_stage_args stage_;
   near_flags near_flags_;
   bool near_ = false;
   std::vector<std::string> keys_, against_;

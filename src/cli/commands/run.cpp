@@ -7,6 +7,8 @@
 
 #include "../command.hpp"
 #include "../common_flags.hpp"
+#include "../dedup_stage_run.hpp"
+#include "../selection_run.hpp"
 #include "../gate_output.hpp"
 #include "jsift/config/pipeline_config.hpp"
 #include "jsift/error.hpp"
@@ -35,11 +37,27 @@ class run_command final : public command {
     f.text("-o,--output", "DIR", dir_, "Output directory (overrides [output] dir)").dirs();
     f.toggle("--force", force_, "Write into a non-empty output directory, replacing what this run writes once it is complete");
     define_gate_reports(f, reports_);
+    define_tasks(f, common_);
+    f.text("--stage", "WORD", stage_.stage,
+           "With --tasks, for a pipeline of [dedup] alone: keys, find or drop (as dedup --stage); of [rebalance] alone: survey1, "
+           "survey2 or emit (as rebalance --stage). The records go to DIR/data.jsonl, [dedup]'s duplicates to DIR/dups.jsonl. "
+           "jsift cluster -- run cuts a pipeline into these parts");
+    define_dedup_stage_flags(f, stage_);
   }
 
   int run(const invocation& inv) override {
     spec_ = load_pipeline(config_);  // config errors first: exit 2 before any data is read
     if (!dir_.empty()) spec_.output.dir = dir_;
+    if (!stage_.stage.empty()) return run_stage();
+    if (common_.tasks) {  // a task's part: per record sections only
+      if (spec_.dedup || spec_.rebalance)
+        throw usage_error(fmt::format("{}: [dedup] and [rebalance] see every task: run the pipeline with jsift cluster -- run, "
+                                      "which cuts it into stages",
+                                      config_));
+      if (!spec_.gate.checks.empty())
+        throw usage_error(fmt::format("{}: with --tasks the [[check]] tables run on the joined output: jsift cluster -- run does that",
+                                      config_));
+    }
     if (spec_.output.dir.empty()) throw usage_error(fmt::format("{}: no output directory: set [output] dir or give -o DIR", config_));
     refuse_a_non_empty_directory();
     s_ = make_settings(common_);
@@ -66,6 +84,38 @@ class run_command final : public command {
   }
 
  private:
+  // --stage: one stage of [dedup] or [rebalance] over --tasks, for a
+  // pipeline that holds only that table (jsift cluster -- run's parts).
+  int run_stage() {
+    const bool dedup = spec_.has("dedup") && spec_.sections.size() == 1, select = spec_.has("rebalance") && spec_.sections.size() == 1;
+    if (!dedup && !select)
+      throw usage_error(fmt::format("{}: --stage runs a pipeline of [dedup] alone or [rebalance] alone (jsift cluster -- run cuts a "
+                                    "pipeline into them)",
+                                    config_));
+    const bool writes = stage_.stage == "drop" || stage_.stage == "emit";  // the other stages write into --workdir only
+    const std::string dir = spec_.output.dir;  // -o DIR is in it
+    if (writes && dir.empty()) throw usage_error(fmt::format("--stage {} writes into -o DIR", stage_.stage));
+    if (writes) {
+      std::error_code ec;
+      fs::create_directories(dir, ec);
+      if (ec) throw std::system_error(ec, fmt::format("cannot create directory '{}'", dir));
+    }
+    const std::string data = writes ? (fs::path(dir) / "data.jsonl").string() : std::string("-");
+    if (dedup) {
+      const pipeline_dedup& d = *spec_.dedup;
+      if (d.near || !d.against.empty() || !d.seen.index_path.empty())
+        throw usage_error(fmt::format("{}: [dedup] across tasks takes exact keys only (not near, against or index yet)", config_));
+      return run_dedup_stage(common_, stage_, d.seen.key, data, writes && !d.seen.dups_path.empty() ? (fs::path(dir) / "dups.jsonl").string() : "",
+                             "run");
+    }
+    if (stage_.workdir.empty()) throw option_error("stage", "needs --workdir DIR");
+    if (stage_.ranges || stage_.range) throw option_error("ranges", "goes with a [dedup] stage");
+    run_settings s = make_settings(common_);
+    s.output = data;
+    return run_selection(s, "run", spec_.rebalance->sel, &spec_.rebalance->quota, 0, 0,
+                         selection_stage_flags(common_, stage_.stage, stage_.workdir, true));
+  }
+
   // Surveys for [rebalance]; its data-dependent errors (a group with no
   // records) are told in the file's words.
   planned_selection plan() {
@@ -203,6 +253,7 @@ class run_command final : public command {
   }
 
   common_args common_;
+  dedup_stage_args stage_;
   std::string config_, dir_;
   bool force_ = false;
   gate_report_args reports_;

@@ -1,6 +1,7 @@
 #include "jsift/config/pipeline_config.hpp"
 
 #include <algorithm>
+#include <sstream>
 
 #include "jsift/io/units.hpp"
 #include "table_reader.hpp"
@@ -199,6 +200,7 @@ pipeline_spec load_pipeline(const std::string& file) {
       throw usage_error(fmt::format("{}unknown key '{}' (a pipeline has name, [[transform]], [filter], [dedup], "
                                     "[rebalance], [split], [output] and [[check]])",
                                     place(file, &v), key));
+    if (key != "name") spec.sections.push_back(key);
   }
   if (const toml::node* n = root.get("name")) {
     if (!n->is_string()) throw usage_error(fmt::format("{}'name' must be a string", place(file, n)));
@@ -228,6 +230,30 @@ pipeline_spec load_pipeline(const std::string& file) {
   }
   if (root.get("check")) config::load_checks(root, file, spec.gate);
   return spec;
+}
+
+pipeline_parts cut_pipeline(const std::string& file) {
+  const toml::table root = config::parse_file(file);
+  auto part = [&](std::initializer_list<const char*> keys) {
+    toml::table t;
+    bool any = false;
+    for (const char* k : keys)
+      if (const toml::node* n = root.get(k)) {
+        t.insert(k, *n);
+        any = true;
+      }
+    if (!any) return std::string();
+    if (const toml::node* n = root.get("name")) t.insert("name", *n);
+    std::ostringstream os;  // a config file, not a hot path
+    os << toml::toml_formatter(t) << "\n";
+    return os.str();
+  };
+  return {part({"transform", "filter"}),
+          part({"dedup"}),
+          part({"rebalance"}),
+          part({"split", "output"}),
+          part({"transform", "filter", "split", "output"}),
+          part({"check"})};
 }
 
 }  // namespace jsift

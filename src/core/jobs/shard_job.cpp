@@ -448,15 +448,22 @@ void copy_file(const std::string& from, const std::string& to) {
 }
 
 // A task's directory's one split, as its manifest says it.
-std::pair<std::string, split_entry> read_task_entry(const std::string& task_dir) {
+std::pair<std::string, split_entry> read_task_entry(const std::string& task_dir, const std::string& want) {
   const std::string file = (fs::path(task_dir) / "manifest.json").string();
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   simdjson::dom::object splits;
   auto bad = [&](std::string_view what) { return data_error(fmt::format("{}: a task's manifest {}", file, what)); };
   if (parser.load(file).get(root) || root["splits"].get(splits)) throw bad("that does not parse");
-  if (splits.size() != 1) throw bad("with other than one split");
-  auto [name, v] = *splits.begin();
+  if (want.empty() && splits.size() != 1) throw bad("with other than one split");
+  std::string_view name = want;
+  simdjson::dom::element v;
+  if (want.empty()) {
+    auto [first, value] = *splits.begin();
+    name = first, v = value;
+  } else if (splits[want].get(v)) {
+    throw bad(fmt::format("without split '{}'", want));
+  }
   split_entry e;
   std::string_view text;
   if (!v["compression"].get(text)) e.level = std::atoi(std::string(text.substr(text.find(':') + 1)).c_str());
@@ -497,7 +504,7 @@ std::pair<std::string, split_entry> read_task_entry(const std::string& task_dir)
 void check_shard_dir(const std::string& dir, const std::string& split, bool force) { prepare_dir(dir, split, force); }
 
 uint64_t join_shard_tasks(const std::vector<std::string>& task_dirs, const std::string& dir, bool force,
-                          const std::vector<std::string>& command) {
+                          const std::vector<std::string>& command, const std::string& split_name) {
   std::string split;
   split_entry all;
   all.command = command;
@@ -505,7 +512,7 @@ uint64_t join_shard_tasks(const std::vector<std::string>& task_dirs, const std::
   std::map<std::string, size_t> input_at;
   std::map<std::string, size_t> input_parts;  // tasks that read bytes of the input
   for (size_t t = 0; t < task_dirs.size(); ++t) {
-    auto [name, e] = read_task_entry(task_dirs[t]);
+    auto [name, e] = read_task_entry(task_dirs[t], split_name);
     if (t == 0) split = name, all.level = e.level, all.by = e.by;
     else if (name != split || e.level != all.level || e.by != all.by)
       throw usage_error(fmt::format("{}: another split or other options than {}'s", task_dirs[t], task_dirs[0]));

@@ -1,0 +1,28 @@
+// dedup_stage_run.hpp — one stage of exact dedup over --tasks (keys, find or
+// drop: jobs/dedup_stages.hpp), as `dedup --stage` and the [dedup] part of
+// `run --stage` (jsift cluster -- run) both run it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common_flags.hpp"
+#include "jsift/json/record_key.hpp"
+
+namespace jsift::cli {
+
+struct dedup_stage_args {
+  std::string stage, workdir;
+  std::optional<uint64_t> ranges, range;
+};
+
+// --workdir, --ranges and --range (the caller defines --stage, whose words are its own).
+void define_dedup_stage_flags(flag_list& f, dedup_stage_args& a);
+
+// Runs the stage; the records of drop go to `output` ("-": stdout), its
+// duplicates to `dups` ("" for none). Returns the exit code.
+int run_dedup_stage(const common_args& common, const dedup_stage_args& a, const key_spec& key, const std::string& output,
+                    const std::string& dups, std::string_view command);
+
+}  // namespace jsift::cli
