@@ -16,8 +16,8 @@ void define_dedup_stage_flags(flag_list& f, dedup_stage_args& a) {
   f.count("--range", "R", a.range, "Which range --stage find reads, 0 to F-1");
 }
 
-int run_dedup_stage(const common_args& common, const dedup_stage_args& a, const key_spec& key, const std::string& output,
-                    const std::string& dups, std::string_view command) {
+int run_dedup_stage(const common_args& common, const dedup_stage_args& a, const key_spec& key, const near_stage& near,
+                    const std::string& output, const std::string& dups, std::string_view command) {
   if (!common.tasks) throw option_error("stage", "goes with --tasks N (and --task I, or --range R for find)");
   if (a.workdir.empty()) throw option_error("stage", "needs --workdir DIR");
   dedup_stage_options o;
@@ -26,12 +26,14 @@ int run_dedup_stage(const common_args& common, const dedup_stage_args& a, const 
   o.ranges = a.ranges.value_or(o.tasks);
   if (o.ranges == 0 || o.ranges > 100000) throw option_error("ranges", "expected 1 to 100000");
   o.key = key;
+  o.near = near.params;
+  o.near_key = near.key;
   if (a.stage == "find") {
     if (common.task) throw option_error("task", "--stage find reads every task: give --range R");
     if (!a.range || *a.range >= o.ranges) throw option_error("range", fmt::format("--stage find needs --range below {}", o.ranges));
     if (*common.tasks == 0) throw option_error("tasks", "must be at least 1");
     const uint64_t found = dedup_find(o, *a.range);
-    if (!common.quiet) print_err(fmt::format("jsift {}: range {} of {}: {}\n", command, *a.range, o.ranges, plural(found, "duplicate")));
+    if (!common.quiet) print_err(fmt::format("jsift {}: range {} of {}: {}\n", command, *a.range, o.ranges, plural(found, near.params ? "repeated band key" : "duplicate")));
     return 0;
   }
   if (a.stage != "keys" && a.stage != "drop") throw option_error("stage", fmt::format("expected keys, find or drop, got '{}'", a.stage));

@@ -8,7 +8,9 @@
 #include <string_view>
 
 #include "common_flags.hpp"
+#include "jsift/json/minhash.hpp"
 #include "jsift/json/record_key.hpp"
+#include "jsift/json/text_source.hpp"
 
 namespace jsift::cli {
 
@@ -20,9 +22,15 @@ struct dedup_stage_args {
 // --workdir, --ranges and --range (the caller defines --stage, whose words are its own).
 void define_dedup_stage_flags(flag_list& f, dedup_stage_args& a);
 
+// With --near: the MinHash parameters and the texts signed (instead of `key`).
+struct near_stage {
+  std::optional<minhash_params> params;
+  std::vector<text_source> key;
+};
+
 // Runs the stage; the records of drop go to `output` ("-": stdout), its
 // duplicates to `dups` ("" for none). Returns the exit code.
-int run_dedup_stage(const common_args& common, const dedup_stage_args& a, const key_spec& key, const std::string& output,
-                    const std::string& dups, std::string_view command);
+int run_dedup_stage(const common_args& common, const dedup_stage_args& a, const key_spec& key, const near_stage& near,
+                    const std::string& output, const std::string& dups, std::string_view command);
 
 }  // namespace jsift::cli

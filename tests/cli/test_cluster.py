@@ -5,6 +5,7 @@ same --workdir redoes only the tasks without a completion marker (a killed
 task included) and gives the same result; changed inputs are not reused."""
 import json
 import os
+import random
 import re
 import signal
 import subprocess
@@ -163,10 +164,10 @@ class cluster_tests(jsift_case):
                     self.assertGreater(len(slurp(self.path(tag + ".dups"))), 0)
 
     def test_run_refusals(self):
-        near = self.write("near.toml", '[dedup]\nnear = true\n')
+        near = self.write("near.toml", '[dedup]\nnear = true\ndups = "%s"\n' % self.path("nd.jsonl"))
         r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("w1"), "--", "run", "--config", near, "-o", self.path("o1"), *self.clean)
         self.assertEqual(r.rc, 2, r.err)
-        self.assertIn("exact keys only", r.err)
+        self.assertIn("near across tasks does not write dups yet", r.err)
         dups = self.write("dups.toml", '[filter]\nturns = "2..8"\n[dedup]\ndups = "%s"\n' % self.path("d.jsonl"))
         r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("w2"), "--", "run", "--config", dups, "-o", self.path("o2"), *self.clean)
         self.assertEqual(r.rc, 2, r.err)
@@ -265,6 +266,61 @@ class cluster_tests(jsift_case):
                 self.assertEqual(slurp(out), slurp(single_out), (key, n))
                 self.assertEqual(slurp(dups), slurp(single_dups), (key, n))
 
+    def near_inputs(self):
+        """The inputs and a file of varied texts whose near-duplicates (one word changed) fall in other tasks' parts."""
+        rng = random.Random(11)
+        vocab = ["w%d%s" % (i, rng.choice("abcdefgh")) for i in range(3000)]
+        texts = [" ".join(rng.choice(vocab) for _ in range(rng.randint(20, 60))) for _ in range(400)]
+        lines = []
+        for i in range(1200):
+            t = texts[i % 400].split()
+            if i >= 400:  # a copy with one word changed: Jaccard of 5-grams about 0.8
+                t[rng.randrange(len(t))] = rng.choice(vocab)
+            lines.append(json.dumps({"id": i, "turns": [{"role": "user", "content": "q"}, {"role": "assistant", "content": " ".join(t)}]}))
+        return [self.write("g-varied.jsonl", "\n".join(lines) + "\n")] + self.inputs
+
+    def test_near_dedup_equals_the_single_run(self):
+        inputs = self.near_inputs()
+        for opts in ([], ["--key", ".turns[-1].content", "--bands", "9", "--rows", "3"], ["--threshold", "0.9", "--ngram", "3"]):
+            args = ["--near", "--on-invalid", "skip", *opts, *inputs]
+            want = self.path("s.jsonl")
+            single = self.run_jsift("dedup", *args, "-o", want, "--report", self.path("s.json"))
+            self.assertEqual(single.rc, 0, single.err)
+            d = json.loads(slurp(self.path("s.json")))["dispositions"]
+            self.assertGreater(d["duplicate:near"], 500, opts)
+            self.assertGreater(d["kept"], 300, opts)
+            for n in (1, 3, 7):
+                out = self.path("n%d.jsonl" % n)
+                self.cluster(n, "near-%d" % n, "dedup", *args, "-o", out, "--report", self.path("n.json"))
+                self.assertEqual(slurp(out), slurp(want), (opts, n))
+                self.assertEqual(json.loads(slurp(self.path("n.json")))["dispositions"], d)
+        r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("nd"), "--", "dedup", "--near", *self.clean, "-o",
+                           self.path("o.jsonl"), "--dups", self.path("d.jsonl"))
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("does not write --dups yet", r.err)
+        self.assertFalse(os.path.exists(self.path("nd/keys-00000.log")))
+        # The stage files say what their keys are: another MinHash's are refused.
+        w = self.path("stages")
+        os.mkdir(w)
+        for i in range(2):
+            self.assertEqual(self.run_jsift("dedup", "--near", "--stage", "keys", "--tasks", "2", "--task", str(i), "--workdir", w, *self.clean).rc, 0)
+        r = self.run_jsift("dedup", "--near", "--bands", "9", "--rows", "3", "--stage", "find", "--tasks", "2", "--range", "0", "--workdir", w)
+        self.assertEqual(r.rc, 3, r.err)
+        self.assertIn("written with the key near:ngram=5,bands=14,rows=8;auto", r.err)
+
+    def test_run_with_near_dedup_equals_the_single_run(self):
+        inputs = self.near_inputs()
+        config = self.write("near.toml", '[filter]\nturns = "1..8"\n[dedup]\nnear = true\nkey = [".turns[-1].content"]\n'
+                                         '[split]\nratios = { a = 0.7, b = 0.3 }\nkey = ".id"\n')
+        single = self.run_jsift("run", "--config", config, "-o", self.path("s"), "--on-invalid", "skip", "--report", self.path("s.json"), *inputs)
+        self.assertEqual(single.rc, 0, single.err)
+        self.cluster(3, "w", "run", "--config", config, "-o", self.path("c"), "--on-invalid", "skip", "--report", self.path("c.json"), *inputs)
+        for split in ("a", "b"):
+            self.assertEqual(slurp(self.path("c/%s.jsonl" % split)), slurp(self.path("s/%s.jsonl" % split)))
+        want = json.loads(slurp(self.path("s.json")))["dispositions"]
+        self.assertEqual(json.loads(slurp(self.path("c.json")))["dispositions"], want)
+        self.assertGreater(want["duplicate:near"], 0)
+
     def test_dedup_rerun_asking_for_dups(self):
         out, dups = self.path("o.jsonl"), self.path("d.jsonl")
         self.cluster(3, "w", "dedup", "--on-invalid", "skip", *self.inputs, "-o", out)
@@ -302,7 +358,8 @@ class cluster_tests(jsift_case):
         self.assertEqual(r.rc, 4, r.err)  # range 1 was never found
         self.assertIn("drop-00001-00000.bin", r.err)
         for args in (["--stage", "keys", *self.clean], ["--stage", "find", "--tasks", "2", "--workdir", w],
-                     ["--stage", "keys", "--tasks", "2", "--task", "0", "--workdir", w, "--near", *self.clean],
+                     ["--stage", "drop", "--tasks", "2", "--task", "0", "--workdir", w, "--near", "--dups", self.path("d"), *self.clean],
+                     ["--stage", "keys", "--tasks", "2", "--task", "0", "--workdir", w, "--index", self.path("i"), *self.clean],
                      ["--stage", "other", "--tasks", "2", "--task", "0", "--workdir", w, *self.clean]):
             r = self.run_jsift("dedup", *args)
             self.assertEqual(r.rc, 2, (args, r.err))

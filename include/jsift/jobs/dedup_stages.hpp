@@ -12,20 +12,30 @@
 //   drop  (per task)   drops its places; --dups lines name the first
 //                      occurrence by its global line, as one run would
 //
+// With `near` (dedup --near), a record's keys are the MinHash band keys of
+// its text (one per band, all at its place): a record is a near-duplicate
+// when one of its band keys came first at an earlier place, which is the
+// single run's rule (near_seen: a record sharing a band with an earlier
+// one), so find and drop are the same stages; --dups is not built for it
+// (its lines name the earliest match, a Jaccard estimate and the cluster).
+//
 // Files are partials (io/partial_file.hpp): versioned, checksummed, and
 // checked to belong to the same run (tasks, ranges, key). Memory: keys
-// holds 40 bytes per keyed record of its part until it writes them; find
-// holds its range of every task (40 bytes per record); drop 48 bytes per
-// dropped record of its part.
+// holds 40 bytes per key of its part until it writes them (with near, one
+// per band: 560 bytes per record at 14 bands); find holds its range of
+// every task (40 bytes per key); drop 48 bytes per dropped key of its part.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "jsift/engine/record_job.hpp"
 #include "jsift/io/output_file.hpp"
+#include "jsift/json/minhash.hpp"
 #include "jsift/json/record_key.hpp"
+#include "jsift/json/text_source.hpp"
 
 namespace jsift {
 
@@ -34,6 +44,10 @@ struct dedup_stage_options {
   uint64_t tasks = 1, task = 0;
   uint64_t ranges = 1;    // F hash ranges
   key_spec key;
+  std::optional<minhash_params> near;  // near-duplicates: band keys of the texts at near_key
+  std::vector<text_source> near_key;
+  // What the keys are, checked across the stages' files.
+  std::string key_text() const;
 };
 
 // Stage 1: the records' keys and places. Call write() after the pass.

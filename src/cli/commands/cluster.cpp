@@ -379,6 +379,8 @@ class cluster_command final : public command {
       }
     if (name == "gate" && !report.empty()) throw usage_error("cluster: gate's results go to --report-json (or --report-md, --junit)");
     std::string dups = how->second == joining::dedup ? take_option(args, "--dups") : std::string();
+    if (how->second == joining::dedup && has_option(args, "--near") && !dups.empty())
+      throw usage_error("cluster: dedup --near across tasks does not write --dups yet (its lines name the earliest match and the cluster)");
     // run: the pipeline cut into stages (below), its output directory, --force.
     std::optional<pipeline_spec> spec;
     std::string final_dir, pipeline_config;
@@ -395,8 +397,10 @@ class cluster_command final : public command {
         else ++it;
       if (spec->dedup) {
         const pipeline_dedup& d = *spec->dedup;
-        if (d.near || !d.against.empty() || !d.seen.index_path.empty())
-          throw usage_error(fmt::format("cluster: {}: [dedup] across tasks takes exact keys only (not near, against or index yet)", config));
+        if (!d.against.empty() || !d.seen.index_path.empty())
+          throw usage_error(fmt::format("cluster: {}: [dedup] across tasks does not take against or index yet", config));
+        if (d.near && !d.seen.dups_path.empty())
+          throw usage_error(fmt::format("cluster: {}: [dedup] near across tasks does not write dups yet", config));
         if (!d.seen.dups_path.empty() && (!spec->transforms.empty() || spec->filter))
           throw usage_error(fmt::format("cluster: {}: [dedup] dups after [[transform]] or [filter] across tasks is not built yet (the "
                                         "duplicates would be named by their place in the filtered stream)",

@@ -46,7 +46,7 @@ class dedup_command final : public command {
     near_flags_.define(f);
     define_tasks(f, common_);
     f.text("--stage", "WORD", stage_.stage,
-           "One stage of exact dedup over --tasks (docs/scale-out.md): keys (per task: keys and places into --workdir), "
+           "One stage of dedup over --tasks (docs/scale-out.md; with --near, every band key is a key): keys (per task: keys and places into --workdir), "
            "find (per hash range: the non-first places), drop (per task: drops them, writes -o and --dups); "
            "jsift cluster runs all three");
     define_dedup_stage_flags(f, stage_);
@@ -125,9 +125,17 @@ class dedup_command final : public command {
 
   // --stage keys|find|drop: exact dedup over the tasks of one run.
   int run_stage() {
-    if (near_ || !index_.empty() || !against_.empty() || count_only_)
-      throw usage_error("--stage goes with exact keys only (not --near, --index, --against or --count-only yet)");
-    return run_dedup_stage(common_, stage_, key_spec::parse(keys_, normalize_), common_.output, dups_, "dedup");
+    if (!index_.empty() || !against_.empty() || count_only_)
+      throw usage_error("--stage does not take --index, --against or --count-only yet");
+    if (!near_) return run_dedup_stage(common_, stage_, key_spec::parse(keys_, normalize_), {}, common_.output, dups_, "dedup");
+    if (!dups_.empty()) throw usage_error("--stage with --near does not write --dups yet (its lines name the earliest match and the cluster)");
+    if (normalize_ != "none")
+      throw option_error("normalize", "does not apply to --near: its shingles are already normalised (lowercased words, digits made 0)");
+    near_stage near;
+    near.params = near_flags_.params();
+    for (const auto& k : keys_) near.key.push_back(text_source::at(k, "key"));
+    if (near.key.empty()) near.key.push_back(text_source::automatic());
+    return run_dedup_stage(common_, stage_, key_spec{}, near, common_.output, "", "dedup");
   }
 
   common_args common_;

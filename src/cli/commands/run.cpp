@@ -103,9 +103,13 @@ class run_command final : public command {
     const std::string data = writes ? (fs::path(dir) / "data.jsonl").string() : std::string("-");
     if (dedup) {
       const pipeline_dedup& d = *spec_.dedup;
-      if (d.near || !d.against.empty() || !d.seen.index_path.empty())
-        throw usage_error(fmt::format("{}: [dedup] across tasks takes exact keys only (not near, against or index yet)", config_));
-      return run_dedup_stage(common_, stage_, d.seen.key, data, writes && !d.seen.dups_path.empty() ? (fs::path(dir) / "dups.jsonl").string() : "",
+      if (!d.against.empty() || !d.seen.index_path.empty())
+        throw usage_error(fmt::format("{}: [dedup] across tasks does not take against or index yet", config_));
+      if (d.near && !d.seen.dups_path.empty())
+        throw usage_error(fmt::format("{}: [dedup] near across tasks does not write dups yet", config_));
+      near_stage near;
+      if (d.near) near.params = d.near->params, near.key = d.near_key;
+      return run_dedup_stage(common_, stage_, d.seen.key, near, data, writes && !d.seen.dups_path.empty() ? (fs::path(dir) / "dups.jsonl").string() : "",
                              "run");
     }
     if (stage_.workdir.empty()) throw option_error("stage", "needs --workdir DIR");

@@ -27,7 +27,7 @@ void write_head(partial_writer& w, std::string_view kind, const dedup_stage_opti
   w.u64(o.tasks);
   w.u64(o.ranges);
   w.u64(part);
-  w.str(o.key.text());
+  w.str(o.key_text());
 }
 
 partial_reader open_stage_file(const std::string& path, std::string_view kind, const dedup_stage_options& o, uint64_t part) {
@@ -37,13 +37,18 @@ partial_reader open_stage_file(const std::string& path, std::string_view kind, c
   if (tasks != o.tasks || ranges != o.ranges || got != part)
     r.fail(fmt::format("written for {} tasks and {} ranges (part {}), not {} and {} (part {}): another run's", tasks, ranges, got,
                        o.tasks, o.ranges, part));
-  if (std::string key = r.str(); key != o.key.text()) r.fail(fmt::format("written with the key {}, not {}", key, o.key.text()));
+  if (std::string key = r.str(); key != o.key_text()) r.fail(fmt::format("written with the key {}, not {}", key, o.key_text()));
   return r;
 }
 
 struct dedup_keys_chunk : record_chunk {
-  explicit dedup_keys_chunk(const key_spec& s) : hasher(s) {}
+  explicit dedup_keys_chunk(const dedup_stage_options& o) : hasher(o.key) {
+    if (o.near) signer = std::make_unique<minhasher>(*o.near), bands.resize(o.near->bands);
+  }
   key_hasher hasher;
+  std::unique_ptr<minhasher> signer;  // with near
+  std::vector<hash128> bands;
+  std::string text;
   struct entry {
     hash128 key;
     uint64_t offset;
@@ -62,14 +67,27 @@ std::string hex(const hash128& h) { return fmt::format("{:016x}{:016x}", h.hi, h
 dedup_keys_job::dedup_keys_job(const std::vector<input_file>& files, record_job_options ro, dedup_stage_options o)
     : record_job(files, std::move(ro)), o_(std::move(o)), ranges_(size_t(o_.ranges)) {}
 
-std::unique_ptr<record_chunk> dedup_keys_job::make_chunk() const { return std::make_unique<dedup_keys_chunk>(o_.key); }
+std::string dedup_stage_options::key_text() const {
+  if (!near) return key.text();
+  std::string text = "near:" + near->text() + ";";
+  for (size_t i = 0; i < near_key.size(); ++i) text += (i ? "," : "") + near_key[i].name();
+  return text;
+}
+
+std::unique_ptr<record_chunk> dedup_keys_job::make_chunk() const { return std::make_unique<dedup_keys_chunk>(o_); }
 
 void dedup_keys_job::on_record(record_chunk& rc, const record_ref& rec) const {
   auto& dc = static_cast<dedup_keys_chunk&>(rc);
+  rc.counts.add(disposition_names::kept);
+  if (dc.signer) {  // every band key at the record's place; a text without words has none (kept)
+    joined_texts(o_.near_key, rec.root, dc.text);
+    if (!dc.signer->sign(dc.text, dc.bands.data())) return void(++dc.keyless);
+    for (const hash128& b : dc.bands) dc.entries.push_back({b, rec.offset, rec.index});
+    return;
+  }
   hash128 h;
   if (dc.hasher.hash(*rec.doc, h)) dc.entries.push_back({h, rec.offset, rec.index});
   else ++dc.keyless;
-  rc.counts.add(disposition_names::kept);
 }
 
 void dedup_keys_job::on_commit(record_chunk& rc) {
@@ -199,7 +217,7 @@ struct drop_chunk : record_chunk {
 dedup_drop_job::dedup_drop_job(const std::vector<input_file>& files, record_job_options ro, const dedup_stage_options& o,
                                const std::vector<input_file>& all_inputs, output_file* out, const std::string& dups_path)
     : record_job(files, std::move(ro)), all_(all_inputs), out_(out) {
-  duplicate_id_ = names().add("duplicate");
+  duplicate_id_ = names().add(o.near ? "duplicate:near" : "duplicate");  // as dedup and dedup --near name them
   for (uint64_t range = 0; range < o.ranges; ++range) {
     partial_reader r = open_stage_file(drop_path(o, range, o.task), "drop", o, range * o.tasks + o.task);
     const uint64_t n = r.u64();
@@ -221,6 +239,9 @@ dedup_drop_job::dedup_drop_job(const std::vector<input_file>& files, record_job_
     r.end();
   }
   std::sort(drops_.begin(), drops_.end(), [](const drop& a, const drop& b) { return std::tie(a.file, a.offset) < std::tie(b.file, b.offset); });
+  // With near, a record is dropped once whatever number of its band keys came first elsewhere.
+  drops_.erase(std::unique(drops_.begin(), drops_.end(), [](const drop& a, const drop& b) { return a.file == b.file && a.offset == b.offset; }),
+               drops_.end());
   if (!dups_path.empty()) dups_ = std::make_unique<output_file>(dups_path);
 }
 
