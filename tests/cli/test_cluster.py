@@ -47,6 +47,15 @@ class cluster_tests(jsift_case):
         self.cluster(3, "s-rep", "stats", *args, "--report", rep, *self.clean)
         self.assertEqual(json.loads(slurp(rep)), single.json())
 
+    def test_diversity_equals_the_single_run(self):
+        args = ["--on-invalid", "skip", "--by", ".record_type", "--cr-sample", "20KiB", self.inputs[0], self.path("")]
+        single = self.run_jsift("diversity", "--json", "-q", *args, "--html", self.path("s.html"))
+        self.assertEqual(single.rc, 0, single.err)
+        for n in (1, 3):
+            r = self.cluster(n, "div-%d" % n, "diversity", "--json", *args, "--html", self.path("c.html"))
+            self.assertEqual(r.out, single.out, n)
+            self.assertEqual(slurp(self.path("c.html")), slurp(self.path("s.html")))
+
     def test_gate_equals_the_single_run(self):
         # The tasks write partials, the merge evaluates the checks: the single run's results, places by byte offset.
         gate = os.path.join(os.path.dirname(os.path.abspath(__file__)), "task_gate.toml")
@@ -106,6 +115,11 @@ class cluster_tests(jsift_case):
         self.assertEqual(self.run_jsift("verify", self.path("hub-3")).rc, 0)
         after = json.loads(slurp(os.path.join(self.path("hub-3"), "manifest.json")))["splits"]["train"]
         self.assertEqual(after["shards"], json.loads(before)["splits"]["train"]["shards"])
+        # The manifest lists the dispositions in one run's order (kept, ..., invalid, blank).
+        single_manifest = slurp(os.path.join(single, "manifest.json")).decode()
+        joined_manifest = slurp(os.path.join(self.path("hub-3"), "manifest.json")).decode()
+        order = lambda text: re.findall(r'"(kept|invalid:[a-z_]+|blank)":', text[text.index('"dispositions"'):])
+        self.assertEqual(order(joined_manifest), order(single_manifest))
         # The same stages by hand: shard --tasks per task, then shard --join.
         dirs = [self.path("t%d" % i) for i in range(2)]
         for i, d in enumerate(dirs):
@@ -114,11 +128,25 @@ class cluster_tests(jsift_case):
         self.assertEqual(r.rc, 0, r.err)
         self.assertEqual(self.run_jsift("verify", self.path("joined")).rc, 0)
         self.assertEqual(records(self.path("joined")), records(single))
+        # Every task's directory once, in task order: a missing, repeated or misplaced part is refused.
+        three = [self.path("u%d" % i) for i in range(3)]
+        for i, d in enumerate(three):
+            self.assertEqual(self.run_jsift("shard", "--tasks", "3", "--task", str(i), "-o", d, "-q", *args).rc, 0)
+        for order, bad in (([0, 2], "holds task 0 of 3, given as task 0 of 2"), ([0, 0, 2], "holds task 0 of 3, given as task 1 of 3"), ([2, 1, 0], "holds task 2 of 3, given as task 0")):
+            r = self.run_jsift("shard", *sum((["--join", three[i]] for i in order), []), "-o", self.path("bad"))
+            self.assertEqual(r.rc, 2, (order, r.err))
+            self.assertIn(bad, r.err)
+            self.assertFalse(os.path.exists(os.path.join(self.path("bad"), "manifest.json")))
+        r = self.run_jsift("shard", "--join", three[0], "--max-records", "5", "-o", self.path("bad"))
+        self.assertEqual(r.rc, 2, r.err)
+        r = self.run_jsift("shard", "--join", self.path("single"), "-o", self.path("bad"))  # one run's directory is no task's
+        self.assertEqual(r.rc, 3, r.err)
+        self.assertIn("not written by a task", r.err)
         other = self.path("t-eval")
         self.assertEqual(self.run_jsift("shard", "--tasks", "2", "--task", "1", "--split", "eval", "-o", other, "-q", *args).rc, 0)
-        r = self.run_jsift("shard", "--join", dirs[0], "--join", other, "-o", self.path("mixed"))
-        self.assertEqual(r.rc, 2, r.err)
-        self.assertIn("another split", r.err)
+        r = self.run_jsift("shard", "--join", dirs[0], "--join", other, "-o", self.path("mixed"))  # --split names the split joined (train)
+        self.assertEqual(r.rc, 3, r.err)
+        self.assertIn("without split 'train'", r.err)
         self.assertFalse(os.path.exists(os.path.join(self.path("mixed"), "manifest.json")))
 
     def test_run_pipelines_equal_the_single_run(self):
@@ -162,6 +190,27 @@ class cluster_tests(jsift_case):
                 if "dups" in text:
                     self.assertEqual(slurp(self.path(tag + ".dups")), slurp(self.path("single-%s.dups" % label)), tag)
                     self.assertGreater(len(slurp(self.path(tag + ".dups"))), 0)
+
+    def test_run_gate_title_and_refusals_before_tasks(self):
+        config = self.write("t.toml", 'name = "titled"\n[filter]\nturns = "2..8"\n[[check]]\ntype = "records"\nmin = 10\n')
+        single = self.run_jsift("run", "--config", config, "-o", self.path("s"), "--on-invalid", "skip", "--report-md", self.path("s.md"), *self.inputs)
+        self.assertEqual(single.rc, 0, single.err)
+        self.cluster(3, "tw", "run", "--config", config, "-o", self.path("c"), "--on-invalid", "skip", "--report-md", self.path("c.md"), *self.inputs)
+        self.assertEqual(slurp(self.path("c.md")), slurp(self.path("s.md")))
+        self.assertIn(b"jsift run: titled", slurp(self.path("c.md")))
+        for text, message in (('[[check]]\ntype = "near_duplicates"\nmax_rate = 0.5\n', "cannot be merged across tasks yet"),
+                              ('[rebalance]\nby = ".record_type"\nequal = true\ntotal = 4000\nallow_upsample = true\n'
+                               '[split]\nratios = { a = 0.5, b = 0.5 }\nkey = ".nope"\nkeyless = "skip"\n', "keyless = \"skip\" after an upsampling")):
+            bad = self.write("bad.toml", text)
+            r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("bw"), "--", "run", "--config", bad, "-o", self.path("bo"), *self.clean)
+            self.assertEqual(r.rc, 2, r.err)
+            self.assertIn(message, r.err)
+            self.assertFalse(os.path.exists(self.path("bo")))
+        gate = self.write("g.toml", '[[check]]\nname = "nd"\ntype = "near_duplicates"\nmax_rate = 0.5\n')
+        r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("gw"), "--", "gate", "--config", gate, *self.clean)
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("check 'nd' (near_duplicates) cannot be merged", r.err)
+        self.assertFalse(os.path.exists(self.path("gw/task-00000.log")))
 
     def test_run_refusals(self):
         near = self.write("near.toml", '[dedup]\nnear = true\ndups = "%s"\n' % self.path("nd.jsonl"))
@@ -485,7 +534,7 @@ class cluster_tests(jsift_case):
 
     def test_bad_usage(self):
         for args, message in (
-            (["--", "diversity", self.clean[0]], "cannot run `diversity` as tasks yet"),
+            (["--", "verify", self.clean[0]], "cannot run `verify` as tasks yet"),
             (["--", "dedup", "--stage", "keys", self.clean[0]], "--stage is the cluster's to set"),
             (["--", "filter", "--tasks", "2", self.clean[0]], "--tasks is the cluster's to set"),
             (["--", "stats", "--partial", "x", self.clean[0]], "--partial is the cluster's to set"),

@@ -194,6 +194,40 @@ class gate_merge_tests(jsift_case):
             line = slurp(name)[int(at):].split(b"\n")[0]
             self.assertRegex(json.loads(line)["turns"][0]["content"], "word1[0-9]{2} ")
 
+    def test_diversity_checks_merge(self):
+        config = self.write("div.toml", "\n".join([
+            '[[check]]\ntype = "distinct_n"\nn = 3\nmin = 0.5',
+            '[[check]]\ntype = "compression_ratio"\nmax = 3\ncr_sample = "30KiB"',
+            '[[check]]\ntype = "openings"\nby = ".record_type"\nmax_share = 0.01',
+            '[[check]]\ntype = "self_repetition"\nmax = 2\ncr_sample = "40KiB"',
+            '[[check]]\ntype = "distinct_n"\nname = "whitespace"\ntokens = "whitespace"\npath = ".turns[].content"\nmin = 0.1',
+        ]) + "\n")
+        single = self.run_jsift("gate", "--config", config, "--on-invalid", "skip", "--report-json", self.path("s.json"), *self.inputs)
+        self.assertIn(single.rc, (0, 1), single.err)
+        want = json.loads(slurp(self.path("s.json")))["checks"]
+        self.assertTrue(any(not c["passed"] for c in want) and any(c["passed"] for c in want), single.out)
+        for n in (1, 3, 7):
+            r = self.run_jsift("merge", "--report-json", self.path("m.json"), *self.partials(n, config=config, prefix="d%d-" % n))
+            self.assertEqual(r.rc, single.rc, r.err)
+            got = json.loads(slurp(self.path("m.json")))["checks"]
+            self.assertEqual([(c["name"], c["passed"], c["measured"], c["value"], c["groups"]) for c in got],
+                             [(c["name"], c["passed"], c["measured"], c["value"], c["groups"]) for c in want], n)
+
+    def test_tasks_without_records(self):
+        # More tasks than files and a compressed file read whole: most tasks commit no record, their partials still merge.
+        config = self.write("mix.toml", '[[check]]\ntype = "mix"\nby = ".record_type"\ntarget = { qa = 0.33, chat = 0.33, tool = 0.34 }\n'
+                                        'tolerance = 0.05\n[[check]]\ntype = "unique"\npath = ".id"\nmin_ratio = 0.1\n')
+        packed = [p for p in self.inputs if p.endswith(".gz")]
+        single = self.run_jsift("gate", "--config", config, *packed)
+        paths = []
+        for i in range(5):
+            paths.append(self.path("z%d.bin" % i))
+            r = self.run_jsift("gate", "--config", config, "--tasks", "5", "--task", str(i), "--partial", paths[-1], "-q", *packed)
+            self.assertEqual(r.rc, 0, r.err)
+        r = self.run_jsift("merge", *paths)
+        self.assertEqual(r.rc, single.rc, r.err)
+        self.assertEqual(r.out, single.out)
+
     def test_passing_gate_merges_to_exit_0(self):
         config = self.write("pass.toml", '[[check]]\ntype = "unique"\npath = ".id"\nby = ".record_type"\nmin_ratio = 0.2\n'
                                          '[[check]]\ntype = "duplicates"\nmax_rate = 0.01\n[[check]]\ntype = "records"\nmin = 3000\n')
@@ -205,11 +239,11 @@ class gate_merge_tests(jsift_case):
         self.assertEqual(r.out, single.out)
 
     def test_refusals(self):
-        # A diversity check does not merge yet: said before any data is read.
-        div = self.write("div.toml", '[[check]]\nname = "words"\ntype = "distinct_n"\nmin = 0.1\n')
+        # Near-duplicates do not merge yet: said before any data is read.
+        div = self.write("div.toml", '[[check]]\nname = "near"\ntype = "near_duplicates"\nmax_rate = 0.1\n')
         r = self.run_jsift("gate", "--config", div, "--tasks", "2", "--task", "0", "--partial", self.path("d.bin"), *self.inputs)
         self.assertEqual(r.rc, 2, r.err)
-        self.assertIn("check 'words' (distinct_n) cannot be merged across tasks yet", r.err)
+        self.assertIn("check 'near' (near_duplicates) cannot be merged across tasks yet", r.err)
         self.assertFalse(os.path.exists(self.path("d.bin")))
         # The results are the merge's to write.
         r = self.run_jsift("gate", "--config", GATE, "--partial", self.path("e.bin"), "--junit", self.path("j.xml"), *self.inputs)
@@ -229,6 +263,46 @@ class gate_merge_tests(jsift_case):
         self.assertEqual(r.rc, 2, r.err)
         self.assertIn("--report-json", r.err)
         r = self.run_jsift("merge", "--junit", self.path("x.xml"), self.path("s1.bin"))
+        self.assertEqual(r.rc, 2, r.err)
+
+
+class diversity_merge_tests(jsift_case):
+    """diversity --partial per task and jsift merge: the single run's report byte for byte, every dataset divided alike."""
+
+    def setUp(self):
+        super().setUp()
+        self.inputs = write_inputs(self)
+
+    def test_merged_report_is_the_single_run(self):
+        for opts in ([], ["--by", ".record_type", "--cr-sample", "20KiB", "--sample", "50"], ["--tokens", "whitespace", "--cr-sample", "0"],
+                     ["--max-memory", "200KiB", "--text", ".turns[0].content", "--text", ".turns[-1].content"]):
+            args = ["--on-invalid", "skip", *opts, self.inputs[0], self.inputs[3], self.inputs[-1], self.path("")]
+            single = self.run_jsift("diversity", "--json", "-q", *args)
+            self.assertEqual(single.rc, 0, single.err)
+            for n in (1, 3, 7):
+                paths = []
+                for i in range(n):
+                    paths.append(self.path("d%d-%d.bin" % (n, i)))
+                    r = self.run_jsift("diversity", "-q", "--tasks", str(n), "--task", str(i), "--partial", paths[-1], *args)
+                    self.assertEqual(r.rc, 0, r.err)
+                    self.assertEqual(r.out, b"")
+                got = self.run_jsift("merge", "--json", *reversed(paths))
+                self.assertEqual(got.rc, 0, got.err)
+                self.assertEqual(got.out, single.out, (opts, n))
+        md = self.run_jsift("merge", "--md", *paths)
+        self.assertTrue(md.out.startswith(b"# jsift diversity"), md.out[:100])
+
+    def test_refusals(self):
+        r = self.run_jsift("diversity", "--near", "--partial", self.path("p.bin"), self.inputs[1])
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("--near does not write partials yet", r.err)
+        a, b = self.path("a.bin"), self.path("b.bin")
+        self.assertEqual(self.run_jsift("diversity", "-q", "--tasks", "2", "--task", "0", "--partial", a, self.inputs[1]).rc, 0)
+        self.assertEqual(self.run_jsift("diversity", "-q", "--tasks", "2", "--task", "1", "--seed", "3", "--partial", b, self.inputs[1]).rc, 0)
+        r = self.run_jsift("merge", a, b)
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("other options", r.err)
+        r = self.run_jsift("merge", "--junit", self.path("j.xml"), a)
         self.assertEqual(r.rc, 2, r.err)
 
 

@@ -11,7 +11,9 @@
 #include "jsift/config/gate_config.hpp"
 #include "jsift/jobs/gate_job.hpp"
 #include "jsift/jobs/stats_job.hpp"
+#include "jsift/io/json_writer.hpp"
 #include "jsift/report/gate_report.hpp"
+#include "jsift/stages/diversity.hpp"
 #include "jsift/report/stats_report.hpp"
 
 namespace {
@@ -42,6 +44,26 @@ std::string merged(const std::string& file, std::string* again) {
       r.end();
       if (again) *again = job.partial(h.tasks, h.task, files, h.skipped);
       return jsift::gate_json(job.results(), job);
+    }
+    if (kind == "column") {  // a diversity column's counts, sets and samples (diversity --partial's body)
+      jsift::diversity_options o;
+      o.fit_memory(1 << 20);
+      o.cr_sample = 4096;
+      o.bleu_sample = 8;
+      auto column = [&] { return std::make_unique<jsift::diversity_column>(jsift::text_source::automatic(), o); };
+      auto c = column();
+      c->read_merge(r);
+      r.end();
+      if (again) {
+        jsift::partial_writer w;
+        w.str("column");
+        c->write_partial(w);
+        *again = w.finish();
+      }
+      c->finish();
+      jsift::json_writer j;
+      c->write_json(j);
+      return j.str();
     }
     if (kind != "stats") return "";
     jsift::stats_partial_head h = jsift::stats_partial_head::read(r);

@@ -20,6 +20,10 @@
 
 namespace jsift {
 
+// Where a disposition comes in reports: kept, expanded:, filtered:,
+// duplicate, sampled_out, invalid:, blank, then the others.
+int disposition_rank(std::string_view name);
+
 class disposition_names {
  public:
   // Fixed ids: kept, blank, then one per invalid_reason.

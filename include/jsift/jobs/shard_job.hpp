@@ -56,6 +56,7 @@ struct shard_options {
   std::optional<path> by;  // per-shard counts by this field
   bool force = false;
   std::vector<std::string> command;  // argv, for the manifest
+  std::optional<std::pair<uint64_t, uint64_t>> task;  // a task's part (--task I --tasks N): said in the manifest, for the join
   // The one check of these settings, for flags and config files alike
   // (option_error): a split name that can name files, a zstd level 1-19,
   // limits above 0 (a limit left out is no limit).

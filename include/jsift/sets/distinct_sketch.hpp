@@ -27,6 +27,11 @@ class distinct_sketch {
   void finish();
   uint64_t count() const;
   bool exact() const { return !approx_.load(); }
+  // Partial files (io/partial_file.hpp), once inserts stop: the keys while
+  // exact, else the registers; read_merge() adds another sketch's (the
+  // union: exact while it holds at most max_exact keys, as one run's).
+  void write(partial_writer& w) const;
+  void read_merge(partial_reader& r);
 
  private:
   void to_sketch();  // under the exclusive lock

@@ -18,6 +18,9 @@
 
 namespace jsift {
 
+class partial_writer;
+class partial_reader;
+
 class key_counter {
  public:
   explicit key_counter(uint64_t max_keys);
@@ -27,6 +30,10 @@ class key_counter {
   bool overflowed() const { return overflow_.load(std::memory_order_relaxed); }
   void release();  // frees the tables (after an overflow: the counts are of no use)
   uint64_t size() const { return size_.load(); }
+  // Partial files (io/partial_file.hpp): every key and count (or that it
+  // overflowed); read_merge() adds another counter's counts (single thread).
+  void write(partial_writer& w) const;
+  void read_merge(partial_reader& r);
   size_t memory_bytes() const;
 
  private:

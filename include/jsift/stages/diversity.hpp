@@ -48,6 +48,8 @@
 namespace jsift {
 
 class json_writer;
+class partial_writer;
+class partial_reader;
 
 struct diversity_options {
   token_mode tokens = token_mode::words;
@@ -125,7 +127,17 @@ class diversity_column {
   // input `file` (near-duplicate clusters name their first member by it).
   void merge(diversity_partial& p, uint32_t file = 0, uint64_t first_line = 1);
   void finish();  // the figures, then the sets are freed
-  // With near: the inputs, for naming cluster members (copied); before the pass.
+  // Partial files (io/partial_file.hpp; diversity --partial over --tasks,
+  // read by jsift merge), after the pass and before finish(): the counts,
+  // the sets (exact keys or registers), the openings, 4-gram counts, the
+  // samples' candidates and, with `by`, every group's the same. read_merge()
+  // adds a task's in task order (whitespace mode: the n-grams across the
+  // tasks' boundary too), so finish() gives the single run's figures.
+  // Not with near (its verdicts need every earlier text's band keys).
+  void write_partial(partial_writer& w);
+  void read_merge(partial_reader& r);
+  // The inputs, before the pass: a text's place among all the inputs (its
+  // samples' priority, in a task too) and, with near, cluster members' names.
   void set_inputs(const std::vector<input_file>& files);
 
   // The figures (after finish()).
@@ -210,6 +222,13 @@ class diversity_column {
   std::unique_ptr<near_seen> group_near_;                           // with by: keys salted by group
   std::map<std::string, std::pair<uint64_t, uint64_t>> group_near_counts_;  // group: texts, near-duplicates
   std::vector<input_file> inputs_;
+  std::shared_ptr<std::vector<uint64_t>> whole_ = std::make_shared<std::vector<uint64_t>>();  // rec.file -> index among all inputs (groups share it)
+  uint64_t whole_index(uint32_t file) const { return file < whole_->size() ? (*whole_)[file] : file; }
+  std::vector<uint64_t> head_;  // whitespace mode: the first max_n - 1 tokens of this pass (a task's, for the merge)
+  // Whitespace mode: the n-grams across a boundary (a chunk's or a task's):
+  // those ending in the `head` after it, then the last tokens so far (the
+  // part's own `tail` when it has enough of its `tokens`).
+  void join_boundary(const std::vector<uint64_t>& head, const std::vector<uint64_t>& tail, uint64_t tokens);
   diversity_options group_options_;  // o_ without by and near
   mutable std::mutex groups_m_;      // groups_ grows on the workers
   mutable std::map<std::string, std::unique_ptr<diversity_column>> groups_;

@@ -130,6 +130,9 @@ class gate_check {
   // In input order; `where` names a record of the chunk ("FILE:LINE", or "FILE@BYTE" in a task).
   virtual void merge(check_state*, const place_namer& where) { (void)where; }
   virtual check_result evaluate(const gate_totals& t) const = 0;
+  // Before the pass: the inputs (a check that samples by place names the
+  // places among all the inputs, in a task too).
+  virtual void set_inputs(const std::vector<input_file>&) {}
   // Partials: false for a check whose figures do not merge across tasks yet.
   virtual bool mergeable() const { return true; }
   virtual void for_partial() {}
@@ -152,6 +155,10 @@ struct gate_config {
   std::string name;
   std::vector<std::unique_ptr<gate_check>> checks;
 };
+
+// Refuses (usage_error naming the check) a gate file with a check whose
+// figures do not merge across tasks yet: before any task runs.
+void require_mergeable(const gate_config& cfg);
 
 // The keys a check type takes (nullptr: no such type), and every type, for messages.
 const std::vector<const char*>* check_keys(std::string_view type);

@@ -34,6 +34,7 @@
 #include "jsift/io/output_file.hpp"
 #include "jsift/io/sys.hpp"
 #include "jsift/io/units.hpp"
+#include "jsift/config/gate_config.hpp"
 #include "jsift/config/pipeline_config.hpp"
 #include "jsift/jobs/hub_manifest.hpp"
 #include "jsift/jobs/shard_job.hpp"
@@ -50,7 +51,7 @@ enum class joining { concatenate, merge, dedup, select, split, shards, pipeline 
 const std::map<std::string, joining> runnable = {
     {"filter", joining::concatenate}, {"set", joining::concatenate},   {"cut", joining::concatenate},
     {"explode", joining::concatenate}, {"window", joining::concatenate}, {"convert", joining::concatenate},
-    {"stats", joining::merge},         {"gate", joining::merge},      {"dedup", joining::dedup},     {"rebalance", joining::select},
+    {"stats", joining::merge},         {"gate", joining::merge},      {"diversity", joining::merge},      {"dedup", joining::dedup},     {"rebalance", joining::select},
     {"sample", joining::select},       {"split", joining::split},     {"shard", joining::shards},     {"run", joining::pipeline},
 };
 
@@ -181,7 +182,7 @@ command_args cut_command_args(const std::string& name, const std::vector<std::st
 }
 
 // Runs argv (stdout and stderr this process's) and returns its exit code
-// (4 when a signal ended it).
+// (130 when SIGINT or SIGTERM ended it, 4 another signal).
 int run_and_wait(const std::vector<std::string>& args) {
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -191,8 +192,10 @@ int run_and_wait(const std::vector<std::string>& args) {
     throw std::system_error(e, std::generic_category(), fmt::format("cannot run {}", args[0]));
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) throw std::system_error(errno, std::generic_category(), "cannot wait for jsift merge");
-  return WIFEXITED(status) ? WEXITSTATUS(status) : int(exit_code::io);
+    if (errno != EINTR) throw std::system_error(errno, std::generic_category(), fmt::format("cannot wait for {}", args[0]));
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  const int sig = WTERMSIG(status);
+  return sig == SIGINT || sig == SIGTERM ? int(exit_code::interrupted) : int(exit_code::io);
 }
 
 struct task {
@@ -332,7 +335,7 @@ class cluster_command final : public command {
   command_info info() const override {
     return {"cluster", "Run one command as N tasks on an engine, with the result of one run (local: a process pool)",
             "The command and its arguments follow `--`. Commands: filter, set, cut, explode, window, convert (the tasks' records "
-            "concatenated in order into its -o), split (each split's file the tasks' in order), stats and gate (the tasks' partials merged; the gate's checks "
+            "concatenated in order into its -o), split (each split's file the tasks' in order), stats, diversity and gate (the tasks' partials merged; the gate's checks "
             "evaluated on them), "
             "exact dedup (three stages: keys, find, drop; -o and --dups as one run's), rebalance and sample (surveys, then emit), "
             "shard (the tasks' shards under one manifest) and run (the pipeline cut into those stages, then its checks on the "
@@ -378,12 +381,17 @@ class cluster_command final : public command {
         if (!v.empty()) gate_reports.insert(gate_reports.end(), {r, v});
       }
     if (name == "gate" && !report.empty()) throw usage_error("cluster: gate's results go to --report-json (or --report-md, --junit)");
+    if (name == "gate") {  // its checks must merge: said before any task runs
+      auto copy = args;
+      if (const std::string config = take_option(copy, "--config"); !config.empty()) require_mergeable(load_gate_config(config));
+    }
+    const std::string html = name == "diversity" ? take_option(args, "--html") : std::string();  // the merge writes it
     std::string dups = how->second == joining::dedup ? take_option(args, "--dups") : std::string();
     if (how->second == joining::dedup && has_option(args, "--near") && !dups.empty())
       throw usage_error("cluster: dedup --near across tasks does not write --dups yet (its lines name the earliest match and the cluster)");
     // run: the pipeline cut into stages (below), its output directory, --force.
     std::optional<pipeline_spec> spec;
-    std::string final_dir, pipeline_config;
+    std::string final_dir, pipeline_config, shard_split;
     bool force = false;
     if (how->second == joining::pipeline) {
       auto copy = args;
@@ -407,6 +415,11 @@ class cluster_command final : public command {
                                         config));
         dups = d.seen.dups_path;
       }
+      require_mergeable(spec->gate);  // the checks run as gate --partial tasks
+      if (spec->rebalance && spec->rebalance->quota.allow_upsample && spec->split.keyless() == keyless_policy::skip)
+        throw usage_error(fmt::format("cluster: {}: [split] keyless = \"skip\" after an upsampling [rebalance] across tasks is not built "
+                                      "yet (the post stage would count each copy as a line)",
+                                      config));
       if ((spec->dedup || spec->rebalance) &&
           std::any_of(spec->transforms.begin(), spec->transforms.end(), [](const auto& t) { return !t->one_to_one(); }))
         throw usage_error(fmt::format("cluster: {}: explode or window before [dedup] or [rebalance] across tasks is not built yet", config));
@@ -427,6 +440,7 @@ class cluster_command final : public command {
                : (output.empty() ? "-" : output)},
         {"--dups", dups},
         {"--report", report},
+        {"--html", html},
         {"--on-invalid quarantine:", quarantine_path},
         {"the quarantine's sidecar", quarantine ? invalid_policy::parse(on_invalid).reasons_path() : std::string()}};
     for (size_t i = 0; i + 1 < gate_reports.size(); i += 2) outputs.emplace_back(gate_reports[i], gate_reports[i + 1]);
@@ -437,7 +451,8 @@ class cluster_command final : public command {
       if (output.empty()) throw usage_error("cluster: shard needs -o DIR");
       const std::string split = take_option(args, "--split");
       if (!split.empty()) args.insert(args.end(), {"--split", split});
-      check_shard_dir(output, split.empty() ? "train" : split, has_option(args, "--force"));
+      shard_split = split.empty() ? "train" : split;
+      check_shard_dir(output, shard_split, has_option(args, "--force"));
     }
     if (how->second != joining::merge && how->second != joining::pipeline && output.empty() && is_terminal(1))
       throw usage_error("cluster: the records would go to the terminal: give the command -o FILE or redirect stdout");
@@ -519,6 +534,7 @@ class cluster_command final : public command {
       st.tasks.push_back(std::move(t));
     };
     std::vector<std::string> tuning;  // with run: the options every stage takes (the first takes all)
+    std::string gate_file;            // with run and [[check]]: its gate file, cut at plan time
     if (how->second == joining::pipeline) {  // the pipeline's parts as stages, each reading the files of the one before
       const pipeline_parts cut = cut_pipeline(pipeline_config);
       const std::string pdir = make_dir(workdir_ + "/pipeline");
@@ -527,6 +543,7 @@ class cluster_command final : public command {
         write_file_atomic(f, text);
         return f;
       };
+      if (!cut.gate.empty()) gate_file = part_file("gate", cut.gate);
       const command_args ca = cut_command_args("run", args);
       std::vector<std::string> first_options;
       for (const auto& o : ca.options)
@@ -695,6 +712,8 @@ class cluster_command final : public command {
         if (!v.empty()) argv.insert(argv.end(), {keep, v});
       }
       if (has_option(args, "--json")) argv.push_back("--json");
+      if (has_option(args, "--md")) argv.push_back("--md");
+      if (!html.empty()) argv.insert(argv.end(), {"--html", html});
       argv.insert(argv.end(), gate_reports.begin(), gate_reports.end());
       if (!report.empty()) argv.insert(argv.end(), {"--report", report});
       argv.insert(argv.end(), parts.begin(), parts.end());
@@ -714,7 +733,7 @@ class cluster_command final : public command {
     std::vector<std::unique_ptr<output_file>> outs;
     uint64_t bytes = 0;
     if (how->second == joining::shards) {  // one manifest over the tasks' shards, renamed globally
-      bytes = join_shard_tasks(parts, output, has_option(args, "--force"), inv.argv);
+      bytes = join_shard_tasks(parts, output, has_option(args, "--force"), inv.argv, shard_split);
     } else if (how->second == joining::pipeline) {  // each split: the post tasks' files in order, or their shards joined
       const std::vector<std::string> post(parts.end() - ptrdiff_t(tasks_), parts.end());
       std::error_code ec;
@@ -793,8 +812,6 @@ class cluster_command final : public command {
         else
           for (const auto& f : m.shard_files(split_name)) written.push_back(final_dir + "/" + f);
       }
-      const std::string gate_file = workdir_ + "/pipeline/gate.toml";
-      write_file_atomic(gate_file, cut_pipeline(pipeline_config).gate);
       std::vector<std::string> gate_argv = {"gate", "--config", gate_file};
       gate_argv.insert(gate_argv.end(), tuning.begin(), tuning.end());
       gate_argv.insert(gate_argv.end(), written.begin(), written.end());
@@ -808,7 +825,7 @@ class cluster_command final : public command {
       std::vector<std::vector<task>> todo{g.tasks};
       std::vector<stage> gate_plan{std::move(g)};
       run_plan(gate_plan, todo);
-      std::vector<std::string> argv = {self, "merge"};
+      std::vector<std::string> argv = {self, "merge", "--title", spec->name.empty() ? "jsift run" : "jsift run: " + spec->name};
       argv.insert(argv.end(), gate_reports.begin(), gate_reports.end());
       argv.insert(argv.end(), partials.begin(), partials.end());
       rc = run_and_wait(argv);

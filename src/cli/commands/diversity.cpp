@@ -8,8 +8,11 @@
 
 #include "../command.hpp"
 #include "../common_flags.hpp"
+#include "../diversity_merge.hpp"
 #include "jsift/error.hpp"
 #include "jsift/io/output_file.hpp"
+#include "jsift/io/partial_file.hpp"
+#include "jsift/io/task_part.hpp"
 #include "jsift/io/sys.hpp"
 #include "jsift/io/units.hpp"
 #include "jsift/jobs/diversity_job.hpp"
@@ -24,6 +27,7 @@ enum class diversity_format { auto_, table, json, md };
 struct dataset_result {
   std::string label;
   std::vector<std::string> files;
+  std::vector<input_file> inputs;  // a merge's: the files, for its job
   uint64_t lines = 0;
   std::string dispositions;  // JSON
   std::vector<std::unique_ptr<diversity_column>> columns;
@@ -85,10 +89,17 @@ class diversity_command final : public command {
     f.text("--html", "FILE", html_,
            "Also write the report as one self-contained HTML page (charts per text column, datasets side by side) to FILE")
         .files();
+    define_tasks(f, common_);
+    f.text("--partial", "FILE", partial_,
+           "Write this run's counts, sets and samples to FILE instead of the report, for `jsift merge` (with --tasks: one "
+           "task's part of every dataset; not with --near yet)")
+        .files();
   }
 
   int run(const invocation&) override {
     if (common_.inputs.empty()) common_.inputs.push_back("-");
+    if (!partial_.empty() && near_)
+      throw usage_error("diversity --near does not write partials yet (its verdicts need every earlier text's band keys)");
     if (labels_.size() > common_.inputs.size())
       throw usage_error(fmt::format("diversity: {} --label for {} datasets", labels_.size(), common_.inputs.size()));
     run_settings s = make_settings(common_);
@@ -113,15 +124,29 @@ class diversity_command final : public command {
     opts_.bleu_sample = size_t(bleu_sample_);
     const bool json = json_ || format_ == diversity_format::json || (format_ == diversity_format::auto_ && !md_ && !is_terminal(1));
     const bool md = md_ || format_ == diversity_format::md;
-    check_outputs(s, {{"stdout", "-"}, {"--html", html_}});
+    if (partial_.empty()) check_outputs(s, {{"stdout", "-"}, {"--html", html_}});
+    else check_outputs(s, {{"--partial", partial_}});
+    sources_ = sources;
 
     std::vector<dataset_result> results;
     std::vector<skipped_input> skipped;
+    partial_writer part;  // with --partial
+    std::string bodies;
+    if (!partial_.empty()) {
+      std::vector<std::vector<std::string>> names;
+      for (size_t d = 0; d < common_.inputs.size(); ++d) {
+        names.emplace_back();
+        for (const auto& f : expand_inputs({common_.inputs[d]}, nullptr, common_.globs)) names.back().push_back(f.name());
+      }
+      write_head(part, common_.task_count(), common_.task_index(), names);
+    }
     for (size_t d = 0; d < common_.inputs.size(); ++d) {
       dataset_result r;
       r.label = d < labels_.size() ? labels_[d] : common_.inputs[d];
       std::vector<input_file> files = expand_inputs({common_.inputs[d]}, &skipped, common_.globs);
       for (const auto& f : files) r.files.push_back(f.name());
+      for (size_t i = 0; i < files.size(); ++i) files[i].whole_index = uint32_t(i);
+      if (common_.tasks) files = task_part(files, *common_.tasks, common_.task_index(), common_.format);  // each dataset divided alike
       std::vector<diversity_column*> cols;
       for (const auto& src : sources) {
         r.columns.push_back(std::make_unique<diversity_column>(src, opts_));
@@ -131,6 +156,12 @@ class diversity_command final : public command {
       diversity_job job(files, s.records, cols);
       run_with_progress(s, files, job);
       job.finish();
+      if (!partial_.empty()) {  // the task's counts; the figures come from jsift merge
+        job.write_summary(part);
+        for (auto* c : cols) c->write_partial(part);
+        if (!s.quiet) print_err(invalid_warnings(job) + summary_line("diversity " + r.label, job));
+        continue;
+      }
       for (auto* c : cols) c->finish();
       r.lines = job.tally().lines;
       json_writer dw(0);
@@ -140,14 +171,145 @@ class diversity_command final : public command {
       results.push_back(std::move(r));
     }
 
-    std::string report = json_report(results, sources);
+    if (!partial_.empty()) {
+      part.u64(skipped.size());
+      for (const auto& k : skipped) part.str(k.path), part.str(k.reason);
+      write_file_atomic(partial_, part.finish());
+      if (!s.quiet) print_err(skipped_warnings(skipped));
+      return 0;
+    }
+    return output(results, json, md, s.report, s.quiet, skipped);
+  }
+
+  // The report of finished datasets: stdout, --report, --html.
+  int output(const std::vector<dataset_result>& results, bool json, bool md, const std::string& report_path, bool quiet,
+             const std::vector<skipped_input>& skipped) const {
+    std::string report = json_report(results, sources_);
     if (!html_.empty()) write_file_atomic(html_, diversity_html(report));
-    std::string shown = json ? report : md ? markdown(results, sources) : table(results, sources);
+    std::string shown = json ? report : md ? markdown(results, sources_) : table(results, sources_);
     sys::write_all(1, shown.data(), shown.size(), "to stdout");
-    if (!s.report.empty()) write_file_atomic(s.report, report);
-    if (!s.quiet) print_err(skipped_warnings(skipped) + warnings(results));
+    if (!report_path.empty()) write_file_atomic(report_path, report);
+    if (!quiet) print_err(skipped_warnings(skipped) + warnings(results));
     return 0;
   }
+
+  // A partial's head: the options that make the figures, the sources, the datasets.
+  void write_head(partial_writer& w, uint64_t tasks, uint64_t task, const std::vector<std::vector<std::string>>& datasets) const {
+    w.str("diversity");
+    w.u64(tasks);
+    w.u64(task);
+    w.str(fingerprint());
+    w.str(token_mode_name(opts_.tokens));
+    w.str(opts_.normalize.text());
+    for (uint64_t v : {opts_.cr_sample, opts_.seed, uint64_t(opts_.top_openings), uint64_t(opts_.bleu_sample), opts_.max_exact, opts_.max_counted})
+      w.u64(v);
+    w.str(opts_.by ? opts_.by->text() : "");
+    w.u64(sources_.size());
+    for (const auto& src : sources_) w.str(src.name());
+    w.u64(datasets.size());
+    for (size_t d = 0; d < datasets.size(); ++d) {
+      w.str(d < labels_.size() ? labels_[d] : common_.inputs[d]);
+      w.u64(datasets[d].size());
+      for (const auto& f : datasets[d]) w.str(f);
+    }
+  }
+  std::string fingerprint() const {
+    std::string f = fmt::format("tokens={} normalize={} cr_sample={} seed={} top={} sample={} max_exact={} max_counted={} by={} texts=",
+                                token_mode_name(opts_.tokens), opts_.normalize.text(), opts_.cr_sample, opts_.seed, opts_.top_openings,
+                                opts_.bleu_sample, opts_.max_exact, opts_.max_counted, opts_.by ? opts_.by->text() : "-");
+    for (const auto& src : sources_) f += src.name() + ";";
+    return f;
+  }
+
+ public:
+  // jsift merge: the head read back into this command's options and datasets.
+  std::vector<dataset_result> read_head(partial_reader& r, diversity_partial_head& h) {
+    h.tasks = r.u64();
+    h.task = r.u64();
+    if (h.tasks == 0 || h.task >= h.tasks) r.fail(fmt::format("task {} of {}", h.task, h.tasks));
+    h.fingerprint = r.str();
+    try {
+      opts_.tokens = parse_token_mode(r.str(), "tokens");
+      opts_.normalize = normalization::parse(r.str());
+    } catch (const usage_error& e) {
+      r.fail(e.what());
+    }
+    opts_.cr_sample = r.u64(), opts_.seed = r.u64(), opts_.top_openings = size_t(r.u64()), opts_.bleu_sample = size_t(r.u64());
+    opts_.max_exact = r.u64(), opts_.max_counted = r.u64();
+    sources_.clear();
+    try {
+      if (std::string by = r.str(); !by.empty()) opts_.by = path::parse(by);
+      for (uint64_t n = r.u64(); n > 0; --n) {
+        if (r.remaining() < 8) r.fail("fewer texts than it counts");
+        const std::string t = r.str();
+        sources_.push_back(t == "auto" ? text_source::automatic() : text_source::at(t));
+      }
+    } catch (const usage_error& e) {
+      r.fail(e.what());
+    }
+    if (sources_.empty() || fingerprint() != h.fingerprint) r.fail("options that do not match their fingerprint");
+    std::vector<dataset_result> out;
+    for (uint64_t d = r.u64(); d > 0; --d) {
+      if (r.remaining() < 16) r.fail("fewer datasets than it counts");
+      dataset_result ds;
+      ds.label = r.str();
+      for (uint64_t n = r.u64(); n > 0; --n) {
+        if (r.remaining() < 8) r.fail("fewer files than it counts");
+        ds.files.push_back(r.str());
+        h.inputs.push_back(ds.files.back());
+      }
+      h.inputs.push_back("");  // between datasets
+      out.push_back(std::move(ds));
+    }
+    return out;
+  }
+
+  int merge(const std::vector<std::string>& partials, const std::string& format, const std::string& report, const std::string& html) {
+    html_ = html;
+    diversity_partial_head h;
+    partial_reader first = partial_reader::open(partials.front());
+    first.str();
+    std::vector<dataset_result> results = read_head(first, h);
+    std::vector<std::unique_ptr<diversity_job>> jobs;
+    for (auto& r : results) {
+      for (const auto& f : r.files) r.inputs.push_back(input_file{f == "<stdin>" ? "-" : f, {}, 0, UINT64_MAX, true});
+      std::vector<diversity_column*> cols;
+      for (const auto& src : sources_) {
+        r.columns.push_back(std::make_unique<diversity_column>(src, opts_));
+        cols.push_back(r.columns.back().get());
+      }
+      jobs.push_back(std::make_unique<diversity_job>(r.inputs, record_job_options{}, cols));
+    }
+    std::vector<skipped_input> skipped;
+    for (const auto& path : partials) {  // one file in memory at a time, in task order
+      partial_reader r = partial_reader::open(path);
+      r.str();
+      diversity_partial_head again;
+      read_head(r, again);
+      for (size_t d = 0; d < results.size(); ++d) {
+        jobs[d]->read_summary(r);
+        for (auto& c : results[d].columns) c->read_merge(r);
+      }
+      skipped.clear();
+      for (uint64_t n = r.u64(); n > 0; --n) {
+        if (r.remaining() < 16) r.fail("fewer skipped inputs than it counts");
+        std::string p = r.str();
+        skipped.push_back({std::move(p), r.str()});
+      }
+      r.end();
+    }
+    for (size_t d = 0; d < results.size(); ++d) {
+      for (auto& c : results[d].columns) c->finish();
+      results[d].lines = jobs[d]->tally().lines;
+      json_writer dw(0);
+      jobs[d]->counts().write_json(dw, jobs[d]->names());
+      results[d].dispositions = dw.str();
+    }
+    const bool json = format == "json" || (format == "auto" && !is_terminal(1));
+    return output(results, json, format == "md", report, false, skipped);
+  }
+
+ private:
 
  private:
   std::string json_report(const std::vector<dataset_result>& results, const std::vector<text_source>& sources) const {
@@ -386,7 +548,8 @@ class diversity_command final : public command {
   common_args common_;
   std::vector<std::string> texts_, labels_;
   std::string by_, tokens_ = "words", normalize_ = "none", cr_sample_ = "64MiB", max_memory_ = "256MiB";
-  std::string html_;
+  std::string html_, partial_;
+  std::vector<text_source> sources_;
   uint64_t seed_ = 0, top_ = 10, bleu_sample_ = 1000;
   diversity_format format_ = diversity_format::auto_;
   bool json_ = false, md_ = false, near_ = false;
@@ -399,5 +562,16 @@ class diversity_command final : public command {
 }  // namespace
 
 std::unique_ptr<command> make_diversity_command() { return std::make_unique<diversity_command>(); }
+
+diversity_partial_head read_diversity_head(partial_reader& r) {
+  diversity_partial_head h;
+  diversity_command().read_head(r, h);
+  return h;
+}
+
+int merge_diversity(const std::vector<std::string>& partials, const std::string& format, const std::string& report,
+                    const std::string& html) {
+  return diversity_command().merge(partials, format, report, html);
+}
 
 }  // namespace jsift::cli

@@ -7,6 +7,7 @@
 
 #include "../command.hpp"
 #include "../common_flags.hpp"
+#include "../diversity_merge.hpp"
 #include "../gate_output.hpp"
 #include "jsift/config/gate_config.hpp"
 #include "jsift/error.hpp"
@@ -26,7 +27,7 @@ enum class merge_format { auto_, table, json };
 // What every partial's head says, whatever its command: which task of which
 // run, and what must be equal across the run's tasks.
 struct head {
-  std::string kind;  // "stats" or "gate"
+  std::string kind;  // "stats", "gate" or "diversity"
   uint64_t tasks = 1, task = 0;
   std::string same;  // the options (stats) or the gate file's text
   std::vector<std::string> inputs;
@@ -42,6 +43,9 @@ head read_head(partial_reader& r) {
     stats_partial_head s = stats_partial_head::read(r);
     h.tasks = s.tasks, h.task = s.task, h.same = s.options.fingerprint(), h.inputs = std::move(s.inputs), h.skipped = std::move(s.skipped);
     h.options = std::move(s.options);
+  } else if (h.kind == "diversity") {
+    diversity_partial_head d = read_diversity_head(r);
+    h.tasks = d.tasks, h.task = d.task, h.same = std::move(d.fingerprint), h.inputs = std::move(d.inputs);
   } else if (h.kind == "gate") {
     gate_partial_head g = gate_partial_head::read(r);
     h.tasks = g.tasks, h.task = g.task, h.same = std::move(g.config_text), h.inputs = std::move(g.inputs), h.skipped = std::move(g.skipped);
@@ -57,7 +61,7 @@ head read_head(partial_reader&& r) { return read_head(r); }
 class merge_command final : public command {
  public:
   command_info info() const override {
-    return {"merge", "The result of one run from its tasks' partials (stats or gate --partial --tasks N --task I)",
+    return {"merge", "The result of one run from its tasks' partials (stats, gate or diversity --partial --tasks N --task I)",
             "Every task 0..N-1 once, written with the same options over the same inputs; exact where each task counted exactly "
             "(sets are united, not estimated). Places are FILE@BYTE. A gate's checks are evaluated here (exit 1 if one fails). "
             "Example: for i in 0 1 2; do jsift stats --tasks 3 --task $i --partial part-$i.bin data/; done; jsift merge part-*.bin"};
@@ -68,8 +72,11 @@ class merge_command final : public command {
              "Stats: auto (table on a terminal, JSON otherwise), table or json")
         .shows_default("auto");
     f.toggle("--json", json_, "Same as --format json");
-    f.text("--report", "FILE", report_, "Stats: also write the JSON report to FILE").files();
+    f.text("--report", "FILE", report_, "Stats and diversity: also write the JSON report to FILE").files();
+    f.text("--html", "FILE", html_, "Diversity: also write the report as an HTML page").files();
+    f.toggle("--md", md_, "Diversity: the report as Markdown");
     define_gate_reports(f, gate_reports_);
+    f.text("--title", "TEXT", title_, "Gate: the results' title in Markdown and JUnit (default: jsift gate: and the gate file's name)");
   }
   int run(const invocation&) override {
     if (partials_.empty() || (partials_.size() == 1 && partials_[0] == "-")) throw usage_error("name the tasks' partial files");
@@ -99,6 +106,16 @@ class merge_command final : public command {
     }
     if (parts.size() != first.tasks) throw usage_error(fmt::format("task {} of {} is missing", parts.size(), first.tasks));
     const bool gate = first.kind == "gate";
+    if (first.kind == "diversity") {  // its report is the diversity command's
+      if (!gate_reports_.json.empty() || !gate_reports_.markdown.empty() || !gate_reports_.junit.empty())
+        throw usage_error("merge: these are diversity partials: --report (JSON) and --html write their report");
+      check_distinct_outputs({{"stdout", "-"}, {"--report", report_}, {"--html", html_}});
+      std::vector<std::string> ordered;
+      for (const auto& [h, path] : parts) ordered.push_back(path);
+      const std::string format = json_ || format_ == merge_format::json ? "json" : format_ == merge_format::table ? "table" : "auto";
+      return merge_diversity(ordered, md_ ? "md" : format, report_, html_);
+    }
+    if (!html_.empty() || md_) throw usage_error("merge: --html and --md go with diversity partials");
     if (gate && (json_ || format_ != merge_format::auto_ || !report_.empty()))
       throw usage_error("merge: these are a gate's partials: --report-json, --report-md and --junit write its results");
     if (!gate && (!gate_reports_.json.empty() || !gate_reports_.markdown.empty() || !gate_reports_.junit.empty()))
@@ -121,7 +138,7 @@ class merge_command final : public command {
       gate_job job(files, record_job_options{}, cfg);
       merge_all(job);
       if (!first.skipped.empty()) print_err(skipped_warnings(first.skipped));
-      return report_gate(gate_reports_, job, cfg.name.empty() ? "jsift gate" : "jsift gate: " + cfg.name);
+      return report_gate(gate_reports_, job, !title_.empty() ? title_ : cfg.name.empty() ? "jsift gate" : "jsift gate: " + cfg.name);
     }
     stats_job job(files, record_job_options{}, first.options, stats_mode::merged);
     merge_all(job);
@@ -137,7 +154,8 @@ class merge_command final : public command {
   std::vector<std::string> partials_;
   merge_format format_ = merge_format::auto_;
   bool json_ = false;
-  std::string report_;
+  std::string report_, html_, title_;
+  bool md_ = false;
   gate_report_args gate_reports_;
 };
 

@@ -26,17 +26,19 @@ void disposition_counts::merge(const disposition_counts& o) {
 
 uint64_t disposition_counts::total() const { return std::accumulate(counts_.begin(), counts_.end(), uint64_t(0)); }
 
+int disposition_rank(std::string_view n) {
+  if (n == "kept") return 0;
+  if (n.rfind("expanded:", 0) == 0) return 1;
+  if (n.rfind("filtered:", 0) == 0) return 2;
+  if (n == "duplicate") return 3;
+  if (n == "sampled_out") return 4;
+  if (n.rfind("invalid:", 0) == 0) return 5;
+  if (n == "blank") return 6;
+  return 7;
+}
+
 std::vector<std::pair<std::string, uint64_t>> disposition_counts::listed(const disposition_names& names) const {
-  auto rank = [](const std::string& n) {
-    if (n == "kept") return 0;
-    if (n.rfind("expanded:", 0) == 0) return 1;
-    if (n.rfind("filtered:", 0) == 0) return 2;
-    if (n == "duplicate") return 3;
-    if (n == "sampled_out") return 4;
-    if (n.rfind("invalid:", 0) == 0) return 5;
-    if (n == "blank") return 6;
-    return 7;
-  };
+  auto rank = [](const std::string& n) { return disposition_rank(n); };
   std::vector<size_t> ids;
   for (size_t i = 0; i < counts_.size(); ++i)
     if (counts_[i]) ids.push_back(i);

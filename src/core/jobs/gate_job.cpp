@@ -17,14 +17,12 @@ struct gate_chunk : record_chunk {
 
 gate_job::gate_job(const std::vector<input_file>& files, record_job_options ro, gate_config& cfg, bool for_partial)
     : record_job(files, std::move(ro)), cfg_(cfg) {
+  size_t watched = 0;
+  for (auto& c : cfg_.checks) c->set_inputs(files), watched += c->watched().size();
+  reached_.assign(watched, 0);  // a task that commits no chunk still writes one count per watched path
   if (!for_partial) return;
-  for (auto& c : cfg_.checks) {
-    if (!c->mergeable())
-      throw usage_error(fmt::format("{}: check '{}' ({}) cannot be merged across tasks yet: run it without --partial, over the "
-                                    "whole input",
-                                    cfg_.path, c->name, c->type()));
-    c->for_partial();
-  }
+  require_mergeable(cfg_);
+  for (auto& c : cfg_.checks) c->for_partial();
 }
 
 std::string gate_job::partial(uint64_t tasks, uint64_t task, const std::vector<input_file>& all_inputs,
@@ -120,7 +118,6 @@ void gate_job::on_commit(record_chunk& rc) {
   };
   for (size_t i = 0; i < cfg_.checks.size(); ++i)
     if (gc.states[i]) cfg_.checks[i]->merge(gc.states[i].get(), where);
-  if (reached_.size() < gc.reached.size()) reached_.resize(gc.reached.size(), 0);
   for (size_t w = 0; w < gc.reached.size(); ++w) reached_[w] += gc.reached[w];
 }
 

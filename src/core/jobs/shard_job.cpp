@@ -4,6 +4,7 @@
 
 #include "jsift/jobs/shard_job.hpp"
 
+#include <charconv>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -70,6 +71,7 @@ struct split_entry {
   };
   std::vector<shard> shards;
   std::vector<std::pair<std::string, uint64_t>> dispositions;  // without the total
+  std::optional<std::pair<uint64_t, uint64_t>> task;            // a task's part: (I, N)
 
   void write(json_writer& w) const;
   split_summary summary() const;
@@ -148,6 +150,12 @@ void split_entry::write(json_writer& w) const {
   for (const auto& [name, n] : dispositions) w.key(name).value(n), total += n;
   w.key("total").value(total);
   w.end_object();
+  if (task) {
+    w.key("task").begin_object();
+    w.key("index").value(task->first);
+    w.key("of").value(task->second);
+    w.end_object();
+  }
   w.end_object();
 }
 
@@ -419,6 +427,7 @@ split_entry shard_job::entry() const {
   for (const auto& sp : shards_)
     e.shards.push_back({sp->basename, sp->records, sp->raw_bytes, sp->zip_bytes, hex64(sp->raw_hash), hex64(sp->zip_hash), sp->by});
   e.dispositions = counts().listed(names());
+  e.task = o_.task;
   return e;
 }
 
@@ -430,6 +439,7 @@ namespace {
 void copy_file(const std::string& from, const std::string& to) {
   const int fd = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw std::system_error(errno, std::generic_category(), fmt::format("cannot open '{}'", from));
+  const std::unique_ptr<int, void (*)(int*)> closer(new int(fd), [](int* f) { ::close(*f), delete f; });  // closed on every way out
   output_file out(to);
   std::unique_ptr<char[]> buf(new char[1 << 20]);
   for (;;) {
@@ -437,13 +447,10 @@ void copy_file(const std::string& from, const std::string& to) {
     if (n == 0) break;
     if (n < 0) {
       if (errno == EINTR) continue;
-      const int e = errno;
-      ::close(fd);
-      throw std::system_error(e, std::generic_category(), fmt::format("cannot read '{}'", from));
+      throw std::system_error(errno, std::generic_category(), fmt::format("cannot read '{}'", from));
     }
     out.write(std::string_view(buf.get(), size_t(n)));
   }
-  ::close(fd);
   out.commit();
 }
 
@@ -466,8 +473,24 @@ std::pair<std::string, split_entry> read_task_entry(const std::string& task_dir,
   }
   split_entry e;
   std::string_view text;
-  if (!v["compression"].get(text)) e.level = std::atoi(std::string(text.substr(text.find(':') + 1)).c_str());
+  try {
+    check_split_name(std::string(name), "split");
+  } catch (const option_error&) {
+    throw bad(fmt::format("with a split named '{}'", name));
+  }
+  if (!v["compression"].get(text)) {
+    int level = 0;
+    if (text.rfind("zstd:", 0) != 0 || std::from_chars(text.data() + 5, text.data() + text.size(), level).ec != std::errc() || level < 1 ||
+        level > 19)
+      throw bad(fmt::format("with a compression of '{}'", text));
+    e.level = level;
+  }
   if (!v["by"].get(text)) e.by = std::string(text);
+  simdjson::dom::object task;
+  uint64_t index = 0, of = 0;
+  if (v["task"].get(task) || task["index"].get(index) || task["of"].get(of) || index >= of)
+    throw bad("not written by a task (shard --tasks N --task I)");
+  e.task = std::make_pair(index, of);
   simdjson::dom::array arr;
   if (v["inputs"].get(arr)) throw bad("without inputs");
   for (auto in : arr) {
@@ -487,15 +510,23 @@ std::pair<std::string, split_entry> read_task_entry(const std::string& task_dir,
       throw bad("with a shard it does not describe");
     if (!e.level) x.zip_bytes = x.raw_bytes;
     x.basename = std::string(base), x.raw_xxh3 = std::string(raw_hash), x.zip_xxh3 = std::string(zip_hash);
+    if (!is_shard_of(x.basename, std::string(name))) throw bad(fmt::format("naming a shard '{}'", x.basename));  // no path, no other split
     simdjson::dom::object by;
     if (!sh["by"].get(by))
-      for (auto [g, n] : by) x.by[std::string(g)] = n.get_uint64().value_unsafe();
+      for (auto [g, n] : by) {
+        uint64_t count = 0;
+        if (n.get(count)) throw bad("with a count that is not a number");
+        x.by[std::string(g)] = count;
+      }
     e.shards.push_back(std::move(x));
   }
   simdjson::dom::object d;
   if (v["dispositions"].get(d)) throw bad("without dispositions");
-  for (auto [k, n] : d)
-    if (k != "total") e.dispositions.emplace_back(std::string(k), n.get_uint64().value_unsafe());
+  for (auto [k, n] : d) {
+    uint64_t count = 0;
+    if (n.get(count)) throw bad("with a count that is not a number");
+    if (k != "total") e.dispositions.emplace_back(std::string(k), count);
+  }
   return {std::string(name), std::move(e)};
 }
 
@@ -513,6 +544,10 @@ uint64_t join_shard_tasks(const std::vector<std::string>& task_dirs, const std::
   std::map<std::string, size_t> input_parts;  // tasks that read bytes of the input
   for (size_t t = 0; t < task_dirs.size(); ++t) {
     auto [name, e] = read_task_entry(task_dirs[t], split_name);
+    // Tasks 0..N-1 of one run, each once, in order: a part left out or repeated would lose or double records.
+    if (e.task->second != task_dirs.size() || e.task->first != t)
+      throw usage_error(fmt::format("{} holds task {} of {}, given as task {} of {}: give every task's directory once, in task order",
+                                    task_dirs[t], e.task->first, e.task->second, t, task_dirs.size()));
     if (t == 0) split = name, all.level = e.level, all.by = e.by;
     else if (name != split || e.level != all.level || e.by != all.by)
       throw usage_error(fmt::format("{}: another split or other options than {}'s", task_dirs[t], task_dirs[0]));
@@ -528,12 +563,14 @@ uint64_t join_shard_tasks(const std::vector<std::string>& task_dirs, const std::
       sources.push_back((fs::path(task_dirs[t]) / sh.basename).string());
       all.shards.push_back(std::move(sh));
     }
-    for (auto& [k, n] : e.dispositions) {
-      auto it = std::find_if(all.dispositions.begin(), all.dispositions.end(), [&](const auto& p) { return p.first == k; });
-      if (it == all.dispositions.end()) all.dispositions.emplace_back(k, n);
-      else it->second += n;
+    for (const auto& d : e.dispositions) {
+      auto it = std::find_if(all.dispositions.begin(), all.dispositions.end(), [&](const auto& p) { return p.first == d.first; });
+      if (it == all.dispositions.end()) all.dispositions.push_back(d);
+      else it->second += d.second;
     }
   }
+  std::stable_sort(all.dispositions.begin(), all.dispositions.end(),  // in the order one run's manifest lists them
+                   [](const auto& a, const auto& b) { return disposition_rank(a.first) < disposition_rank(b.first); });
   hub_manifest existing = prepare_dir(dir, split, force);
   const size_t n = all.shards.size();
   for (size_t k = 0; k < n; ++k) all.shards[k].basename = shard_name(split, k, n, all.level.has_value());

@@ -5,6 +5,8 @@
 #include <memory>
 #include <vector>
 
+#include "jsift/io/partial_file.hpp"
+
 namespace jsift {
 
 namespace {
@@ -84,6 +86,40 @@ void distinct_sketch::to_sketch() {
   set_.for_each([&](const hash128& k) { hll_.add(k.hi); });
   set_ = shared_key_set();
   approx_.store(true, std::memory_order_release);
+}
+
+void distinct_sketch::write(partial_writer& w) const {
+  w.u64(approx_.load());
+  if (approx_) {
+    w.u64(hll_.registers().size());
+    w.bytes(hll_.registers().data(), hll_.registers().size());
+    return;
+  }
+  w.u64(set_.size());
+  set_.for_each([&](const hash128& h) { w.u64(h.lo), w.u64(h.hi); });
+}
+
+void distinct_sketch::read_merge(partial_reader& r) {
+  const bool approx = r.u64() != 0;
+  const uint64_t n = r.u64();
+  if (approx) {
+    if (n != 0 && n != (uint64_t(1) << hyperloglog::precision)) r.fail("a HyperLogLog of another size");
+    std::vector<uint8_t> reg(size_t(n), 0);
+    r.bytes(reg.data(), reg.size());
+    std::unique_lock lock(m_);
+    if (!approx_) to_sketch();
+    std::lock_guard hll_lock(hll_m_);
+    hll_.merge_registers(reg);
+    return;
+  }
+  if (n > r.remaining() / 16) r.fail("more keys than bytes");
+  std::vector<hash128> batch;
+  for (uint64_t left = n; left > 0;) {  // a batch at a time: the set switches to the sketch past max_exact, as it fills
+    batch.resize(size_t(std::min<uint64_t>(left, 1 << 16)));
+    for (auto& h : batch) h.lo = r.u64(), h.hi = r.u64();
+    insert(batch.data(), batch.size());
+    left -= batch.size();
+  }
 }
 
 void distinct_sketch::finish() {

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 
+#include "jsift/io/partial_file.hpp"
+
+#include <algorithm>
+
 namespace jsift {
 namespace {
 uint64_t stored(uint64_t key) { return key ? key : 1; }
@@ -62,6 +66,55 @@ void key_counter::add(const uint64_t* keys, size_t n) {
       ++p.used;
     }
   }
+}
+
+void key_counter::write(partial_writer& w) const {
+  w.u64(overflowed());
+  if (overflowed()) return;
+  w.u64(size());
+  for (unsigned i = 0; i < partitions; ++i) {
+    const partition& p = parts_[i];
+    for (size_t s = 0; s < p.keys.size(); ++s)
+      if (p.keys[s]) w.u64(p.keys[s]), w.u64(p.counts[s]);
+  }
+}
+
+void key_counter::read_merge(partial_reader& r) {
+  const bool over = r.u64() != 0;
+  if (over || overflowed()) {  // one task's 4-grams outgrew the bound: so do the whole run's
+    if (!over) {
+      const uint64_t n = r.u64();
+      if (n > r.remaining() / 16) r.fail("more counts than bytes");
+      for (uint64_t i = 0; i < 2 * n; ++i) r.u64();
+    }
+    overflow_.store(true);
+    release();
+    return;
+  }
+  const uint64_t n = r.u64();
+  if (n > r.remaining() / 16) r.fail("more counts than bytes");
+  for (uint64_t i = 0; i < n; ++i) {
+    const uint64_t k = r.u64(), c = r.u64();
+    if (k == 0 || c == 0 || c > UINT32_MAX) r.fail("a 4-gram count out of range");
+    if (overflowed()) continue;
+    partition& p = parts_[partition_of(k)];
+    if ((p.used + 1) * 4 > p.keys.size() * 3) grow(p);
+    const size_t mask = p.keys.size() - 1;
+    size_t s = slot_of(k, mask);
+    while (p.keys[s] && p.keys[s] != k) s = (s + 1) & mask;
+    if (p.keys[s]) {
+      p.counts[s] = uint32_t(std::min<uint64_t>(UINT32_MAX, uint64_t(p.counts[s]) + c));
+      continue;
+    }
+    if (size_.fetch_add(1, std::memory_order_relaxed) >= max_) {
+      overflow_.store(true);
+      continue;
+    }
+    p.keys[s] = k;
+    p.counts[s] = uint32_t(c);
+    ++p.used;
+  }
+  if (overflowed()) release();
 }
 
 void key_counter::release() {

@@ -11,6 +11,7 @@
 
 #include "jsift/error.hpp"
 #include "jsift/io/json_writer.hpp"
+#include "jsift/io/partial_file.hpp"
 #include "jsift/json/conversation.hpp"
 #include "jsift/json/value_hash.hpp"
 #include "jsift/stages/self_bleu.hpp"
@@ -49,6 +50,8 @@ diversity_column::diversity_column(text_source source, const diversity_options& 
 }
 
 void diversity_column::set_inputs(const std::vector<input_file>& files) {
+  whole_->clear();
+  for (const auto& f : files) whole_->push_back(f.whole_index);
   if (!o_.near) return;
   inputs_ = files;
   near_seen_options no;
@@ -72,7 +75,7 @@ std::optional<double> diversity_column::group_near_rate(const std::string& group
 diversity_column* diversity_column::group_column(const std::string& name) const {
   std::lock_guard<std::mutex> lock(groups_m_);
   auto& c = groups_[name];
-  if (!c) c = std::make_unique<diversity_column>(source_, group_options_);
+  if (!c) c = std::make_unique<diversity_column>(source_, group_options_), c->whole_ = whole_;
   return c.get();
 }
 
@@ -171,12 +174,13 @@ void diversity_column::measure(const record_ref& rec, diversity_partial& p) cons
       p.group_near->add(t, rec.index, XXH3_64bits_withSeed(group.data(), group.size(), 1) | 1);
       p.near_groups.push_back(group);
     }
-    const uint64_t where[3] = {rec.file, rec.offset, k};
+    const uint64_t file = whole_index(rec.file);  // in a task too, the place among all the inputs
+    const uint64_t where[3] = {file, rec.offset, k};
     const uint64_t priority = XXH3_64bits_withSeed(where, sizeof where, o_.seed);
     if ((o_.compress || o_.self_repetition) && (o_.cr_sample == 0 || priority < threshold_.load(std::memory_order_relaxed)))
-      p.cr.push_back({priority, rec.file, rec.offset, k, std::string(t)});
+      p.cr.push_back({priority, file, rec.offset, k, std::string(t)});
     if (o_.bleu_sample && priority < bleu_threshold_.load(std::memory_order_relaxed))
-      p.bleu.push_back({priority, rec.file, rec.offset, k, std::string(t)});
+      p.bleu.push_back({priority, file, rec.offset, k, std::string(t)});
   }
 }
 
@@ -259,24 +263,11 @@ void diversity_column::merge(diversity_partial& p, uint32_t file, uint64_t first
   for (const auto& [len, n] : p.lengths) lengths_[len] += n;
   for (size_t g = 0; g < ngram_total_.size(); ++g) ngram_total_[g] += p.ngram_total[g];
   if (o_.tokens == token_mode::whitespace && !p.head.empty()) {
-    // The n-grams that start before this chunk and end in it.
-    std::vector<uint64_t> seq = tail_;
-    seq.insert(seq.end(), p.head.begin(), p.head.end());
-    std::vector<uint64_t> cross;
-    for (size_t g = 2; g <= diversity_options::max_n; ++g) {
-      cross.clear();
-      for (size_t s = tail_.size() >= g - 1 ? tail_.size() - (g - 1) : 0; s < tail_.size() && s + g <= seq.size(); ++s)
-        cross.push_back(ngram_hash(&seq[s], g));
-      ngram_sets_[g - 1]->insert(cross.data(), cross.size());
+    if (head_.size() < diversity_options::max_n - 1) {  // the pass's first tokens (a task's partial gives them to the merge)
+      for (uint64_t t : p.head)
+        if (head_.size() < diversity_options::max_n - 1) head_.push_back(t);
     }
-    // The last tokens so far: the chunk's own when it has enough.
-    const size_t keep = diversity_options::max_n - 1;
-    if (p.tokens >= keep) {
-      tail_ = p.joined;
-    } else {
-      tail_.insert(tail_.end(), p.joined.begin(), p.joined.end());
-      if (tail_.size() > keep) tail_.erase(tail_.begin(), tail_.end() - keep);
-    }
+    join_boundary(p.head, p.joined, p.tokens);
   }
   // The samples: candidates gather, and are cut back to the lowest
   // priorities whenever they hold twice what is kept (a sort per cut, not a
@@ -288,6 +279,139 @@ void diversity_column::merge(diversity_partial& p, uint32_t file, uint64_t first
     if (s.priority < threshold_.load(std::memory_order_relaxed)) sample_bytes_ += s.text.size() + 1, sample_.push_back(std::move(s));
   if (o_.cr_sample && sample_bytes_ > 2 * o_.cr_sample + 4096) trim_samples();
   p.clear();
+}
+
+void diversity_column::join_boundary(const std::vector<uint64_t>& head, const std::vector<uint64_t>& tail, uint64_t tokens) {
+  // The n-grams that start before the boundary and end after it.
+  std::vector<uint64_t> seq = tail_;
+  seq.insert(seq.end(), head.begin(), head.end());
+  std::vector<uint64_t> cross;
+  for (size_t g = 2; g <= diversity_options::max_n; ++g) {
+    cross.clear();
+    for (size_t s = tail_.size() >= g - 1 ? tail_.size() - (g - 1) : 0; s < tail_.size() && s + g <= seq.size(); ++s)
+      cross.push_back(ngram_hash(&seq[s], g));
+    ngram_sets_[g - 1]->insert(cross.data(), cross.size());
+  }
+  // The last tokens so far: the part's own when it has enough.
+  const size_t keep = diversity_options::max_n - 1;
+  if (tokens >= keep) {
+    tail_ = tail;
+  } else {
+    tail_.insert(tail_.end(), tail.begin(), tail.end());
+    if (tail_.size() > keep) tail_.erase(tail_.begin(), tail_.end() - keep);
+  }
+}
+
+namespace {
+
+void write_tokens(partial_writer& w, const std::vector<uint64_t>& v) {
+  w.u64(v.size());
+  for (uint64_t t : v) w.u64(t);
+}
+
+std::vector<uint64_t> read_tokens(partial_reader& r) {
+  const uint64_t n = r.u64();
+  if (n > diversity_options::max_n) r.fail("more boundary tokens than n-grams need");
+  std::vector<uint64_t> v(static_cast<size_t>(n));
+  for (auto& t : v) t = r.u64();
+  return v;
+}
+
+void write_samples(partial_writer& w, const std::vector<diversity_partial::sample>& v) {
+  w.u64(v.size());
+  for (const auto& s : v) w.u64(s.priority), w.u64(s.file), w.u64(s.offset), w.u64(s.index), w.str(s.text);
+}
+
+// Reads samples; keeps those below `threshold` in `into`, adding their bytes + 1 to `bytes`.
+void read_samples(partial_reader& r, std::vector<diversity_partial::sample>& into, uint64_t threshold, uint64_t* bytes) {
+  const uint64_t n = r.u64();
+  if (n > r.remaining() / 40) r.fail("more samples than bytes");
+  for (uint64_t i = 0; i < n; ++i) {
+    diversity_partial::sample s;
+    s.priority = r.u64(), s.file = r.u64(), s.offset = r.u64(), s.index = r.u64();
+    s.text = r.str();
+    if (s.priority >= threshold) continue;
+    if (bytes) *bytes += s.text.size() + 1;
+    into.push_back(std::move(s));
+  }
+}
+
+}  // namespace
+
+void diversity_column::write_partial(partial_writer& w) {
+  if (near_) throw usage_error("diversity --near does not write partials yet (its verdicts need every earlier text's band keys)");
+  for (uint64_t v : {records_, records_without_, texts_, tokens_, all_bytes_}) w.u64(v);
+  for (uint64_t v : rules_) w.u64(v);
+  w.u64(lengths_.size());
+  for (const auto& [len, n] : lengths_) w.u64(len), w.u64(n);
+  unique_->write(w);
+  for (const auto& s : ngram_sets_) s->write(w);
+  for (uint64_t v : ngram_total_) w.u64(v);
+  write_tokens(w, head_);
+  write_tokens(w, tail_);
+  uint64_t openings = 0;
+  for (unsigned i = 0; i < 64; ++i) openings += openings_[i].counts.size();
+  w.u64(openings);
+  for (unsigned i = 0; i < 64; ++i)
+    for (const auto& [h, o] : openings_[i].counts) w.u64(h), w.u64(o.n), w.str(o.text);
+  trim_samples();  // what a run of this task alone keeps: every text of the whole run's samples among them
+  write_samples(w, sample_);
+  write_samples(w, bleu_);
+  w.u64(text_grams_ != nullptr);
+  if (text_grams_) text_grams_->write(w);
+  w.u64(groups_.size());
+  for (const auto& [name, c] : groups_) {
+    w.str(name);
+    c->write_partial(w);
+  }
+}
+
+void diversity_column::read_merge(partial_reader& r) {
+  records_ += r.u64();
+  records_without_ += r.u64();
+  const uint64_t texts = r.u64(), tokens = r.u64();
+  texts_ += texts;
+  tokens_ += tokens;
+  all_bytes_ += r.u64();
+  for (auto& v : rules_) v += r.u64();
+  uint64_t counted = 0;
+  for (uint64_t n = r.u64(); n > 0; --n) {
+    if (r.remaining() < 16) r.fail("fewer lengths than it counts");
+    const uint64_t len = r.u64(), texts_of = r.u64();
+    if (len > (uint64_t(1) << 32)) r.fail("a text of more tokens than a line can hold");  // lines are at most 4 GiB
+    lengths_[len] += texts_of;
+    counted += texts_of;
+  }
+  if (counted != texts) r.fail("text lengths that do not add up to its texts");
+  unique_->read_merge(r);
+  for (auto& s : ngram_sets_) s->read_merge(r);
+  for (auto& v : ngram_total_) v += r.u64();
+  const std::vector<uint64_t> head = read_tokens(r), tail = read_tokens(r);
+  if (o_.tokens == token_mode::whitespace && !head.empty()) {
+    if (head_.size() < diversity_options::max_n - 1)
+      for (uint64_t t : head)
+        if (head_.size() < diversity_options::max_n - 1) head_.push_back(t);
+    join_boundary(head, tail, tokens);
+  }
+  const uint64_t openings = r.u64();
+  if (openings > r.remaining() / 24) r.fail("more openings than bytes");
+  for (uint64_t i = 0; i < openings; ++i) {
+    const uint64_t h = r.u64(), n = r.u64();
+    std::string text = r.str();
+    auto [it, fresh] = openings_[h >> 58].counts.try_emplace(h, opening_total{0, {}});
+    if (fresh) it->second.text = std::move(text);
+    it->second.n += n;
+  }
+  read_samples(r, sample_, threshold_.load(), &sample_bytes_);
+  read_samples(r, bleu_, bleu_threshold_.load(), nullptr);
+  trim_samples();
+  const bool grams = r.u64() != 0;
+  if (grams != (text_grams_ != nullptr)) r.fail("self-repetition counted in one task and not in another");
+  if (text_grams_) text_grams_->read_merge(r);
+  for (uint64_t n = r.u64(); n > 0; --n) {
+    const std::string name = r.str();
+    group_column(name)->read_merge(r);
+  }
 }
 
 void diversity_column::trim_samples() {

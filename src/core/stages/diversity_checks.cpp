@@ -51,7 +51,11 @@ class diversity_check : public gate_check {
     col_->flush(part);
   }
   void merge(check_state* s, const place_namer&) override { col_->merge(static_cast<column_state*>(s)->part); }
-  bool mergeable() const override { return false; }  // its sets and samples are not written to partials yet
+  void set_inputs(const std::vector<input_file>& files) override { col_->set_inputs(files); }
+  // Partials: the column's (diversity_column::write_partial); near-duplicates do not merge yet.
+  bool mergeable() const override { return !o_.near; }
+  void write_partial(partial_writer& w) const override { col_->write_partial(w); }
+  void read_merge(partial_reader& r) override { col_->read_merge(r); }
   check_result evaluate(const gate_totals&) const override {
     if (!finished_) col_->finish(), finished_ = true;
     check_result r{name, type(), true, "", limit_text(), {}};

@@ -387,6 +387,7 @@ class unique_check final : public gate_check {
       group& e = entry(r.str());
       e.values += r.u64();
       e.set->read_merge(r);
+      if (e.set->count() > e.values) r.fail("more distinct values than values");
     }
   }
   check_result evaluate(const gate_totals&) const override {
@@ -469,6 +470,7 @@ class duplicates_check final : public gate_check {
     if (!own_) own_ = std::make_unique<distinct_counter>();
     total_ += r.u64();
     own_->read_merge(r);
+    if (own_->count() > total_) r.fail("more distinct records than records");
   }
   check_result evaluate(const gate_totals&) const override {
     const uint64_t dups = own_ ? total_ - own_->count() : dups_;
@@ -789,6 +791,13 @@ void gate_check::apply_coverage(check_result& r, const std::vector<uint64_t>& re
   r.value.reset();  // no figure to track
   r.groups.clear();
   r.details.insert(r.details.begin(), coverage.begin(), coverage.end());
+}
+
+void require_mergeable(const gate_config& cfg) {
+  for (const auto& c : cfg.checks)
+    if (!c->mergeable())
+      throw usage_error(fmt::format("{}: check '{}' ({}) cannot be merged across tasks yet: run it without --partial, over the whole input",
+                                    cfg.path, c->name, c->type()));
 }
 
 const std::vector<const char*>* check_keys(std::string_view type) {
