@@ -137,8 +137,14 @@ class cluster_tests(jsift_case):
             self.assertEqual(r.rc, 2, (order, r.err))
             self.assertIn(bad, r.err)
             self.assertFalse(os.path.exists(os.path.join(self.path("bad"), "manifest.json")))
-        r = self.run_jsift("shard", "--join", three[0], "--max-records", "5", "-o", self.path("bad"))
+        for extra in (["--max-records", "5"], ["--level", "19"], ["--compress", "none"]):
+            r = self.run_jsift("shard", "--join", three[0], *extra, "-o", self.path("bad"))
+            self.assertEqual(r.rc, 2, (extra, r.err))
+        other_run = self.path("v1")  # task 1 of another run (other inputs)
+        self.assertEqual(self.run_jsift("shard", "--tasks", "3", "--task", "1", "-o", other_run, "-q", *args[:-1]).rc, 0)
+        r = self.run_jsift("shard", "--join", three[0], "--join", other_run, "--join", three[2], "-o", self.path("bad"))
         self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("written by another run", r.err)
         r = self.run_jsift("shard", "--join", self.path("single"), "-o", self.path("bad"))  # one run's directory is no task's
         self.assertEqual(r.rc, 3, r.err)
         self.assertIn("not written by a task", r.err)
@@ -191,6 +197,21 @@ class cluster_tests(jsift_case):
                     self.assertEqual(slurp(self.path(tag + ".dups")), slurp(self.path("single-%s.dups" % label)), tag)
                     self.assertGreater(len(slurp(self.path(tag + ".dups"))), 0)
 
+    def test_run_diversity_checks_over_several_outputs(self):
+        # The checks' samples name each written file's place: the run's figures are the gate's over those files, and the cluster's.
+        config = self.write("d.toml", '[split]\nratios = { a = 0.5, b = 0.5 }\nkey = ".id"\n[[check]]\ntype = "compression_ratio"\nmax = 100\n'
+                                      'cr_sample = "3KiB"\n[[check]]\ntype = "self_repetition"\nmax = 100\ncr_sample = "2KiB"\n')
+        gate = self.write("g.toml", '[[check]]\ntype = "compression_ratio"\nmax = 100\ncr_sample = "3KiB"\n'
+                                    '[[check]]\ntype = "self_repetition"\nmax = 100\ncr_sample = "2KiB"\n')
+        single = self.run_jsift("run", "--config", config, "-o", self.path("s"), "--report-json", self.path("s.json"), *self.clean)
+        self.assertEqual(single.rc, 0, single.err)
+        self.cluster(3, "dw", "run", "--config", config, "-o", self.path("c"), "--report-json", self.path("c.json"), *self.clean)
+        over = self.run_jsift("gate", "--config", gate, "--report-json", self.path("g.json"), self.path("s/a.jsonl"), self.path("s/b.jsonl"))
+        self.assertEqual(over.rc, 0, over.err)
+        values = lambda f: [c["value"] for c in json.loads(slurp(self.path(f)))["checks"]]
+        self.assertEqual(values("s.json"), values("g.json"))
+        self.assertEqual(values("c.json"), values("s.json"))
+
     def test_run_gate_title_and_refusals_before_tasks(self):
         config = self.write("t.toml", 'name = "titled"\n[filter]\nturns = "2..8"\n[[check]]\ntype = "records"\nmin = 10\n')
         single = self.run_jsift("run", "--config", config, "-o", self.path("s"), "--on-invalid", "skip", "--report-md", self.path("s.md"), *self.inputs)
@@ -206,6 +227,9 @@ class cluster_tests(jsift_case):
             self.assertEqual(r.rc, 2, r.err)
             self.assertIn(message, r.err)
             self.assertFalse(os.path.exists(self.path("bo")))
+        r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("dw"), "--", "diversity", "--near", *self.clean)
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertFalse(os.path.exists(self.path("dw/task-00000.log")))
         gate = self.write("g.toml", '[[check]]\nname = "nd"\ntype = "near_duplicates"\nmax_rate = 0.5\n')
         r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("gw"), "--", "gate", "--config", gate, *self.clean)
         self.assertEqual(r.rc, 2, r.err)

@@ -291,6 +291,8 @@ class diversity_merge_tests(jsift_case):
                 self.assertEqual(got.out, single.out, (opts, n))
         md = self.run_jsift("merge", "--md", *paths)
         self.assertTrue(md.out.startswith(b"# jsift diversity"), md.out[:100])
+        self.assertEqual(self.run_jsift("merge", "--format", "md", *paths).out, md.out)
+        self.assertEqual(md.out, self.run_jsift("diversity", "--md", "-q", *args).out)
 
     def test_refusals(self):
         r = self.run_jsift("diversity", "--near", "--partial", self.path("p.bin"), self.inputs[1])
@@ -304,6 +306,14 @@ class diversity_merge_tests(jsift_case):
         self.assertIn("other options", r.err)
         r = self.run_jsift("merge", "--junit", self.path("j.xml"), a)
         self.assertEqual(r.rc, 2, r.err)
+        c = self.path("c.bin")  # the same options, another name for the dataset
+        self.assertEqual(self.run_jsift("diversity", "-q", "--tasks", "2", "--task", "1", "--label", "other", "--partial", c, self.inputs[1]).rc, 0)
+        r = self.run_jsift("merge", a, c)
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("other inputs", r.err)
+        r = self.run_jsift("diversity", "--partial", self.path("p.bin"), "--html", self.path("p.html"), self.inputs[1])
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("give --report and --html to jsift merge", r.err)
 
 
 if __name__ == "__main__":

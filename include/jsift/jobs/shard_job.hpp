@@ -57,10 +57,13 @@ struct shard_options {
   bool force = false;
   std::vector<std::string> command;  // argv, for the manifest
   std::optional<std::pair<uint64_t, uint64_t>> task;  // a task's part (--task I --tasks N): said in the manifest, for the join
+  std::string run;  // with task: what every task of the run shares (run_fingerprint), checked by the join
   // The one check of these settings, for flags and config files alike
   // (option_error): a split name that can name files, a zstd level 1-19,
   // limits above 0 (a limit left out is no limit).
   void validate() const;
+  // The inputs of the whole run and the options that shape the shards, for a task's manifest.
+  std::string run_fingerprint(const std::vector<input_file>& all_inputs) const;
 };
 
 class shard_job final : public record_job {

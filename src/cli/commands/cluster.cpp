@@ -386,6 +386,8 @@ class cluster_command final : public command {
       if (const std::string config = take_option(copy, "--config"); !config.empty()) require_mergeable(load_gate_config(config));
     }
     const std::string html = name == "diversity" ? take_option(args, "--html") : std::string();  // the merge writes it
+    if (name == "diversity" && has_option(args, "--near"))
+      throw usage_error("cluster: diversity --near does not write partials yet (its verdicts need every earlier text's band keys)");
     std::string dups = how->second == joining::dedup ? take_option(args, "--dups") : std::string();
     if (how->second == joining::dedup && has_option(args, "--near") && !dups.empty())
       throw usage_error("cluster: dedup --near across tasks does not write --dups yet (its lines name the earliest match and the cluster)");

@@ -100,6 +100,8 @@ class diversity_command final : public command {
     if (common_.inputs.empty()) common_.inputs.push_back("-");
     if (!partial_.empty() && near_)
       throw usage_error("diversity --near does not write partials yet (its verdicts need every earlier text's band keys)");
+    if (!partial_.empty() && (!html_.empty() || !common_.report.empty()))
+      throw usage_error("diversity --partial writes no report: give --report and --html to jsift merge");
     if (labels_.size() > common_.inputs.size())
       throw usage_error(fmt::format("diversity: {} --label for {} datasets", labels_.size(), common_.inputs.size()));
     run_settings s = make_settings(common_);
@@ -156,9 +158,11 @@ class diversity_command final : public command {
       diversity_job job(files, s.records, cols);
       run_with_progress(s, files, job);
       job.finish();
-      if (!partial_.empty()) {  // the task's counts; the figures come from jsift merge
-        job.write_summary(part);
-        for (auto* c : cols) c->write_partial(part);
+      if (!partial_.empty()) {  // the task's counts; the figures come from jsift merge, a dataset at a time
+        partial_writer block;
+        job.write_summary(block);
+        for (auto* c : cols) c->write_partial(block);
+        part.str(block.finish());
         if (!s.quiet) print_err(invalid_warnings(job) + summary_line("diversity " + r.label, job));
         continue;
       }
@@ -253,6 +257,7 @@ class diversity_command final : public command {
       if (r.remaining() < 16) r.fail("fewer datasets than it counts");
       dataset_result ds;
       ds.label = r.str();
+      h.inputs.push_back("label " + ds.label);  // the tasks of one run name their datasets alike
       for (uint64_t n = r.u64(); n > 0; --n) {
         if (r.remaining() < 8) r.fail("fewer files than it counts");
         ds.files.push_back(r.str());
@@ -266,44 +271,49 @@ class diversity_command final : public command {
 
   int merge(const std::vector<std::string>& partials, const std::string& format, const std::string& report, const std::string& html) {
     html_ = html;
-    diversity_partial_head h;
-    partial_reader first = partial_reader::open(partials.front());
-    first.str();
-    std::vector<dataset_result> results = read_head(first, h);
-    std::vector<std::unique_ptr<diversity_job>> jobs;
-    for (auto& r : results) {
-      for (const auto& f : r.files) r.inputs.push_back(input_file{f == "<stdin>" ? "-" : f, {}, 0, UINT64_MAX, true});
+    std::vector<dataset_result> results;
+    {
+      diversity_partial_head h;
+      partial_reader first = partial_reader::open(partials.front());
+      first.str();
+      results = read_head(first, h);
+    }
+    // A dataset at a time, its columns finished (their sets freed) before the next: memory as one run's.
+    std::vector<skipped_input> skipped;
+    for (size_t d = 0; d < results.size(); ++d) {
+      dataset_result& ds = results[d];
+      for (const auto& f : ds.files) ds.inputs.push_back(input_file{f == "<stdin>" ? "-" : f, {}, 0, UINT64_MAX, true});
       std::vector<diversity_column*> cols;
       for (const auto& src : sources_) {
-        r.columns.push_back(std::make_unique<diversity_column>(src, opts_));
-        cols.push_back(r.columns.back().get());
+        ds.columns.push_back(std::make_unique<diversity_column>(src, opts_));
+        cols.push_back(ds.columns.back().get());
       }
-      jobs.push_back(std::make_unique<diversity_job>(r.inputs, record_job_options{}, cols));
-    }
-    std::vector<skipped_input> skipped;
-    for (const auto& path : partials) {  // one file in memory at a time, in task order
-      partial_reader r = partial_reader::open(path);
-      r.str();
-      diversity_partial_head again;
-      read_head(r, again);
-      for (size_t d = 0; d < results.size(); ++d) {
-        jobs[d]->read_summary(r);
-        for (auto& c : results[d].columns) c->read_merge(r);
+      diversity_job job(ds.inputs, record_job_options{}, cols);
+      for (const auto& path : partials) {  // in task order
+        partial_reader r = partial_reader::open(path);
+        r.str();
+        diversity_partial_head again;
+        diversity_command().read_head(r, again);  // past the head (its options were checked alike by jsift merge)
+        for (size_t k = 0; k < d; ++k) r.str();  // the datasets before
+        partial_reader block(r.str(), path);
+        job.read_summary(block);
+        for (auto* c : cols) c->read_merge(block);
+        block.end();
+        if (d + 1 < results.size()) continue;
+        skipped.clear();
+        for (uint64_t n = r.u64(); n > 0; --n) {
+          if (r.remaining() < 16) r.fail("fewer skipped inputs than it counts");
+          std::string p = r.str();
+          skipped.push_back({std::move(p), r.str()});
+        }
+        r.end();
       }
-      skipped.clear();
-      for (uint64_t n = r.u64(); n > 0; --n) {
-        if (r.remaining() < 16) r.fail("fewer skipped inputs than it counts");
-        std::string p = r.str();
-        skipped.push_back({std::move(p), r.str()});
-      }
-      r.end();
-    }
-    for (size_t d = 0; d < results.size(); ++d) {
-      for (auto& c : results[d].columns) c->finish();
-      results[d].lines = jobs[d]->tally().lines;
+      for (auto* c : cols) c->finish();
+      ds.lines = job.tally().lines;
       json_writer dw(0);
-      jobs[d]->counts().write_json(dw, jobs[d]->names());
-      results[d].dispositions = dw.str();
+      job.counts().write_json(dw, job.names());
+      ds.dispositions = dw.str();
+      if (job.invalid_total()) print_err(invalid_warnings(job) + summary_line("diversity " + ds.label, job));
     }
     const bool json = format == "json" || (format == "auto" && !is_terminal(1));
     return output(results, json, format == "md", report, false, skipped);

@@ -22,7 +22,7 @@
 namespace jsift::cli {
 namespace {
 
-enum class merge_format { auto_, table, json };
+enum class merge_format { auto_, table, json, md };
 
 // What every partial's head says, whatever its command: which task of which
 // run, and what must be equal across the run's tasks.
@@ -68,8 +68,9 @@ class merge_command final : public command {
   }
   void define(flag_list& f) override {
     f.inputs(partials_, "The tasks' partial files, in any order");
-    f.choice("--format", format_, {{"auto", merge_format::auto_}, {"table", merge_format::table}, {"json", merge_format::json}},
-             "Stats: auto (table on a terminal, JSON otherwise), table or json")
+    f.choice("--format", format_,
+             {{"auto", merge_format::auto_}, {"table", merge_format::table}, {"json", merge_format::json}, {"md", merge_format::md}},
+             "Stats and diversity: auto (table on a terminal, JSON otherwise), table, json or (diversity) md")
         .shows_default("auto");
     f.toggle("--json", json_, "Same as --format json");
     f.text("--report", "FILE", report_, "Stats and diversity: also write the JSON report to FILE").files();
@@ -112,10 +113,15 @@ class merge_command final : public command {
       check_distinct_outputs({{"stdout", "-"}, {"--report", report_}, {"--html", html_}});
       std::vector<std::string> ordered;
       for (const auto& [h, path] : parts) ordered.push_back(path);
-      const std::string format = json_ || format_ == merge_format::json ? "json" : format_ == merge_format::table ? "table" : "auto";
-      return merge_diversity(ordered, md_ ? "md" : format, report_, html_);
+      if (!title_.empty()) throw usage_error("merge: --title goes with a gate's partials");
+      const std::string format = md_ || format_ == merge_format::md ? "md"
+                                 : json_ || format_ == merge_format::json ? "json"
+                                 : format_ == merge_format::table ? "table"
+                                                                  : "auto";
+      return merge_diversity(ordered, format, report_, html_);
     }
-    if (!html_.empty() || md_) throw usage_error("merge: --html and --md go with diversity partials");
+    if (!html_.empty() || md_ || format_ == merge_format::md) throw usage_error("merge: --html, --md and --format md go with diversity partials");
+    if (!gate && !title_.empty()) throw usage_error("merge: --title goes with a gate's partials");
     if (gate && (json_ || format_ != merge_format::auto_ || !report_.empty()))
       throw usage_error("merge: these are a gate's partials: --report-json, --report-md and --junit write its results");
     if (!gate && (!gate_reports_.json.empty() || !gate_reports_.markdown.empty() || !gate_reports_.junit.empty()))

@@ -181,7 +181,8 @@ class run_command final : public command {
       so.split = spec_.split.name(i);
       so.force = force_;  // without it the directory was empty: no split to replace
       so.command = inv.argv;
-      if (common_.tasks) so.task = std::make_pair(common_.task_index(), *common_.tasks);  // the cluster joins the tasks' shards
+      if (common_.tasks)  // the cluster joins the tasks' shards
+        so.task = std::make_pair(common_.task_index(), *common_.tasks), so.run = so.run_fingerprint(s_.all_inputs);
       std::vector<input_file> in{{files_[i]->temporary_path(), files_[i]->path()}};
       record_job_options ro;  // the run validated these records already, with the same limit
       ro.max_line_bytes = s_.records.max_line_bytes;

@@ -37,7 +37,8 @@ class shard_command final : public command {
     if (!join_.empty()) {
       if (!common_.inputs.empty() && !(common_.inputs.size() == 1 && common_.inputs[0] == "-"))
         throw usage_error("shard --join reads the tasks' shard directories, not input");
-      if (common_.tasks || common_.task || o_.max_records || !max_bytes_.empty() || !by_.empty())
+      if (common_.tasks || common_.task || o_.max_records || !max_bytes_.empty() || !by_.empty() || level_ != 3 ||
+          o_.compression != shard_compression::zstd)
         throw usage_error("shard --join takes -o, --split and --force: the tasks' options made their shards");
       check_split_name(o_.split, "split");
       const uint64_t bytes = join_shard_tasks(join_, o_.dir, o_.force, inv.argv, o_.split);
@@ -50,7 +51,7 @@ class shard_command final : public command {
     if (!max_bytes_.empty()) o_.max_bytes = parse_size(max_bytes_, "max_bytes");
     if (!by_.empty()) o_.by = for_option("by", [&] { return path::parse(by_); });
     o_.command = inv.argv;
-    if (common_.tasks) o_.task = std::make_pair(common_.task_index(), *common_.tasks);
+    if (common_.tasks) o_.task = std::make_pair(common_.task_index(), *common_.tasks), o_.run = o_.run_fingerprint(s.all_inputs);
     o_.validate();
     check_outputs(s, {});
     shard_job job(s.inputs, s.records, o_);

@@ -163,6 +163,7 @@ std::vector<input_file> expand_inputs(const std::vector<std::string>& args, std:
     }
     for (auto& f : sorted_once(std::move(found), skip)) out.push_back({std::move(f)});
   }
+  for (size_t k = 0; k < out.size(); ++k) out[k].whole_index = uint32_t(k);  // each file's place among the inputs
   return out;
 }
 

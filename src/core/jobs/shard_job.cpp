@@ -72,6 +72,7 @@ struct split_entry {
   std::vector<shard> shards;
   std::vector<std::pair<std::string, uint64_t>> dispositions;  // without the total
   std::optional<std::pair<uint64_t, uint64_t>> task;            // a task's part: (I, N)
+  std::string run;                                              // ... and its run's fingerprint
 
   void write(json_writer& w) const;
   split_summary summary() const;
@@ -154,6 +155,7 @@ void split_entry::write(json_writer& w) const {
     w.key("task").begin_object();
     w.key("index").value(task->first);
     w.key("of").value(task->second);
+    w.key("run").value(run);
     w.end_object();
   }
   w.end_object();
@@ -408,6 +410,13 @@ void shard_job::finish_records() {
 
 void shard_job::finish_outputs() { write_card_and_manifest(o_.dir, existing_, o_.split, entry()); }
 
+std::string shard_options::run_fingerprint(const std::vector<input_file>& all_inputs) const {
+  std::string f = fmt::format("split={} max_records={} max_bytes={} level={} compress={} by={} inputs=", split, max_records.value_or(0),
+                              max_bytes.value_or(0), level, compressed() ? "zstd" : "none", by ? by->text() : "-");
+  for (const auto& in : all_inputs) f += in.name() + ";";
+  return f;
+}
+
 void shard_options::validate() const {
   check_split_name(split, "split");
   if (level < 1 || level > 19) throw option_error("level", fmt::format("expected a zstd level from 1 to 19, got {}", level));
@@ -428,6 +437,7 @@ split_entry shard_job::entry() const {
     e.shards.push_back({sp->basename, sp->records, sp->raw_bytes, sp->zip_bytes, hex64(sp->raw_hash), hex64(sp->zip_hash), sp->by});
   e.dispositions = counts().listed(names());
   e.task = o_.task;
+  e.run = o_.run;
   return e;
 }
 
@@ -488,9 +498,11 @@ std::pair<std::string, split_entry> read_task_entry(const std::string& task_dir,
   if (!v["by"].get(text)) e.by = std::string(text);
   simdjson::dom::object task;
   uint64_t index = 0, of = 0;
-  if (v["task"].get(task) || task["index"].get(index) || task["of"].get(of) || index >= of)
+  std::string_view run;
+  if (v["task"].get(task) || task["index"].get(index) || task["of"].get(of) || task["run"].get(run) || index >= of)
     throw bad("not written by a task (shard --tasks N --task I)");
   e.task = std::make_pair(index, of);
+  e.run = std::string(run);
   simdjson::dom::array arr;
   if (v["inputs"].get(arr)) throw bad("without inputs");
   for (auto in : arr) {
@@ -548,6 +560,9 @@ uint64_t join_shard_tasks(const std::vector<std::string>& task_dirs, const std::
     if (e.task->second != task_dirs.size() || e.task->first != t)
       throw usage_error(fmt::format("{} holds task {} of {}, given as task {} of {}: give every task's directory once, in task order",
                                     task_dirs[t], e.task->first, e.task->second, t, task_dirs.size()));
+    if (t > 0 && e.run != all.run)
+      throw usage_error(fmt::format("{} was written by another run than {} (other inputs or options)", task_dirs[t], task_dirs[0]));
+    if (t == 0) all.run = e.run;
     if (t == 0) split = name, all.level = e.level, all.by = e.by;
     else if (name != split || e.level != all.level || e.by != all.by)
       throw usage_error(fmt::format("{}: another split or other options than {}'s", task_dirs[t], task_dirs[0]));
@@ -569,8 +584,14 @@ uint64_t join_shard_tasks(const std::vector<std::string>& task_dirs, const std::
       else it->second += d.second;
     }
   }
-  std::stable_sort(all.dispositions.begin(), all.dispositions.end(),  // in the order one run's manifest lists them
-                   [](const auto& a, const auto& b) { return disposition_rank(a.first) < disposition_rank(b.first); });
+  {  // in the order one run's manifest lists them (invalid reasons by their fixed ids)
+    disposition_names names;
+    std::vector<size_t> ids;
+    for (const auto& d : all.dispositions) ids.push_back(names.add(d.first));
+    disposition_counts counts(names.size());
+    for (size_t i = 0; i < ids.size(); ++i) counts.add(ids[i], all.dispositions[i].second);
+    all.dispositions = counts.listed(names);
+  }
   hub_manifest existing = prepare_dir(dir, split, force);
   const size_t n = all.shards.size();
   for (size_t k = 0; k < n; ++k) all.shards[k].basename = shard_name(split, k, n, all.level.has_value());
@@ -583,6 +604,7 @@ uint64_t join_shard_tasks(const std::vector<std::string>& task_dirs, const std::
         copy_file(sources[k], path);  // another file system
       },
       [&](size_t k) { return all.shards[k].basename; });
+  all.task.reset();  // the joined split is the whole run's
   write_card_and_manifest(dir, existing, split, all);
   uint64_t bytes = 0;
   for (const auto& sh : all.shards) bytes += sh.zip_bytes;

@@ -408,7 +408,9 @@ void diversity_column::read_merge(partial_reader& r) {
   const bool grams = r.u64() != 0;
   if (grams != (text_grams_ != nullptr)) r.fail("self-repetition counted in one task and not in another");
   if (text_grams_) text_grams_->read_merge(r);
-  for (uint64_t n = r.u64(); n > 0; --n) {
+  const uint64_t groups = r.u64();
+  if (groups > 0 && !o_.by) r.fail("groups in a column measured without --by");
+  for (uint64_t n = groups; n > 0; --n) {
     const std::string name = r.str();
     group_column(name)->read_merge(r);
   }
