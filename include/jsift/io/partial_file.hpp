@@ -12,6 +12,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
+
+#include "jsift/io/input_list.hpp"
 
 namespace jsift {
 
@@ -51,5 +55,13 @@ class partial_reader {
   std::string data_, name_;
   size_t pos_ = 0, end_ = 0;
 };
+
+// What every command's partial holds alike: which task of how many (the
+// reader refuses a task outside 0..N-1), and the entries of input
+// directories that were not read.
+void write_task_of(partial_writer& w, uint64_t tasks, uint64_t task);
+std::pair<uint64_t, uint64_t> read_task_of(partial_reader& r);  // (tasks, task)
+void write_skipped(partial_writer& w, const std::vector<skipped_input>& skipped);
+std::vector<skipped_input> read_skipped(partial_reader& r);
 
 }  // namespace jsift

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -176,8 +177,7 @@ class diversity_command final : public command {
     }
 
     if (!partial_.empty()) {
-      part.u64(skipped.size());
-      for (const auto& k : skipped) part.str(k.path), part.str(k.reason);
+      write_skipped(part, skipped);
       write_file_atomic(partial_, part.finish());
       if (!s.quiet) print_err(skipped_warnings(skipped));
       return 0;
@@ -200,8 +200,7 @@ class diversity_command final : public command {
   // A partial's head: the options that make the figures, the sources, the datasets.
   void write_head(partial_writer& w, uint64_t tasks, uint64_t task, const std::vector<std::vector<std::string>>& datasets) const {
     w.str("diversity");
-    w.u64(tasks);
-    w.u64(task);
+    write_task_of(w, tasks, task);
     w.str(fingerprint());
     w.str(token_mode_name(opts_.tokens));
     w.str(opts_.normalize.text());
@@ -228,9 +227,7 @@ class diversity_command final : public command {
  public:
   // jsift merge: the head read back into this command's options and datasets.
   std::vector<dataset_result> read_head(partial_reader& r, diversity_partial_head& h) {
-    h.tasks = r.u64();
-    h.task = r.u64();
-    if (h.tasks == 0 || h.task >= h.tasks) r.fail(fmt::format("task {} of {}", h.task, h.tasks));
+    std::tie(h.tasks, h.task) = read_task_of(r);
     h.fingerprint = r.str();
     try {
       opts_.tokens = parse_token_mode(r.str(), "tokens");
@@ -300,12 +297,7 @@ class diversity_command final : public command {
         for (auto* c : cols) c->read_merge(block);
         block.end();
         if (d + 1 < results.size()) continue;
-        skipped.clear();
-        for (uint64_t n = r.u64(); n > 0; --n) {
-          if (r.remaining() < 16) r.fail("fewer skipped inputs than it counts");
-          std::string p = r.str();
-          skipped.push_back({std::move(p), r.str()});
-        }
+        skipped = read_skipped(r);
         r.end();
       }
       for (auto* c : cols) c->finish();

@@ -87,4 +87,30 @@ void partial_reader::end() const {
   if (pos_ != end_) fail("bytes left over after its last section");
 }
 
+void write_task_of(partial_writer& w, uint64_t tasks, uint64_t task) {
+  w.u64(tasks);
+  w.u64(task);
+}
+
+std::pair<uint64_t, uint64_t> read_task_of(partial_reader& r) {
+  const uint64_t tasks = r.u64(), task = r.u64();
+  if (tasks == 0 || task >= tasks) r.fail(fmt::format("task {} of {}", task, tasks));
+  return {tasks, task};
+}
+
+void write_skipped(partial_writer& w, const std::vector<skipped_input>& skipped) {
+  w.u64(skipped.size());
+  for (const auto& k : skipped) w.str(k.path), w.str(k.reason);
+}
+
+std::vector<skipped_input> read_skipped(partial_reader& r) {
+  std::vector<skipped_input> out;
+  for (uint64_t n = r.u64(); n > 0; --n) {
+    if (r.remaining() < 16) r.fail("fewer skipped inputs than it counts");
+    std::string path = r.str();
+    out.push_back({std::move(path), r.str()});
+  }
+  return out;
+}
+
 }  // namespace jsift

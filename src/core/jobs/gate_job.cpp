@@ -1,5 +1,7 @@
 #include "jsift/jobs/gate_job.hpp"
 
+#include <tuple>
+
 #include <fmt/format.h>
 
 #include "jsift/error.hpp"
@@ -29,14 +31,12 @@ std::string gate_job::partial(uint64_t tasks, uint64_t task, const std::vector<i
                               const std::vector<skipped_input>& skipped) const {
   partial_writer w;
   w.str("gate");
-  w.u64(tasks);
-  w.u64(task);
+  write_task_of(w, tasks, task);
   w.str(cfg_.path);
   w.str(cfg_.text);
   w.u64(all_inputs.size());
   for (const auto& f : all_inputs) w.str(f.name());
-  w.u64(skipped.size());
-  for (const auto& k : skipped) w.str(k.path), w.str(k.reason);
+  write_skipped(w, skipped);
   write_summary(w);
   w.u64(reached_.size());
   for (uint64_t n : reached_) w.u64(n);
@@ -49,20 +49,14 @@ std::string gate_job::partial(uint64_t tasks, uint64_t task, const std::vector<i
 
 gate_partial_head gate_partial_head::read(partial_reader& r) {
   gate_partial_head h;
-  h.tasks = r.u64();
-  h.task = r.u64();
-  if (h.tasks == 0 || h.task >= h.tasks) r.fail(fmt::format("task {} of {}", h.task, h.tasks));
+  std::tie(h.tasks, h.task) = read_task_of(r);
   h.config_path = r.str();
   h.config_text = r.str();
   for (uint64_t n = r.u64(); n > 0; --n) {
     if (r.remaining() < 8) r.fail("fewer inputs than it counts");
     h.inputs.push_back(r.str());
   }
-  for (uint64_t n = r.u64(); n > 0; --n) {
-    if (r.remaining() < 16) r.fail("fewer skipped inputs than it counts");
-    std::string path = r.str();
-    h.skipped.push_back({std::move(path), r.str()});
-  }
+  h.skipped = read_skipped(r);
   return h;
 }
 

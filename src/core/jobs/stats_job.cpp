@@ -1,5 +1,7 @@
 #include "jsift/jobs/stats_job.hpp"
 
+#include <tuple>
+
 #include <fmt/format.h>
 
 #include "jsift/error.hpp"
@@ -32,8 +34,7 @@ std::string stats_job::partial(uint64_t tasks, uint64_t task, const std::vector<
                                const std::vector<skipped_input>& skipped) const {
   partial_writer w;
   w.str("stats");
-  w.u64(tasks);
-  w.u64(task);
+  write_task_of(w, tasks, task);
   const stats_options& o = so_;
   w.str(o.by ? o.by->text() : "");
   w.u64(o.by_is_default);
@@ -47,8 +48,7 @@ std::string stats_job::partial(uint64_t tasks, uint64_t task, const std::vector<
   w.u64(o.max_keys);
   w.u64(all_inputs.size());
   for (const auto& f : all_inputs) w.str(f.name());
-  w.u64(skipped.size());
-  for (const auto& k : skipped) w.str(k.path), w.str(k.reason);
+  write_skipped(w, skipped);
   write_summary(w);
   acc_.write_partial(w);
   return w.finish();
@@ -56,9 +56,7 @@ std::string stats_job::partial(uint64_t tasks, uint64_t task, const std::vector<
 
 stats_partial_head stats_partial_head::read(partial_reader& r) {
   stats_partial_head h;
-  h.tasks = r.u64();
-  h.task = r.u64();
-  if (h.tasks == 0 || h.task >= h.tasks) r.fail(fmt::format("task {} of {}", h.task, h.tasks));
+  std::tie(h.tasks, h.task) = read_task_of(r);
   stats_options& o = h.options;
   try {
     if (std::string by = r.str(); !by.empty()) o.by = path::parse(by);
@@ -74,10 +72,7 @@ stats_partial_head stats_partial_head::read(partial_reader& r) {
   o.max_groups = size_t(r.u64());
   o.max_keys = size_t(r.u64());
   for (uint64_t n = r.u64(); n > 0; --n) h.inputs.push_back(r.str());
-  for (uint64_t n = r.u64(); n > 0; --n) {
-    std::string path = r.str();
-    h.skipped.push_back({std::move(path), r.str()});
-  }
+  h.skipped = read_skipped(r);
   return h;
 }
 
