@@ -28,6 +28,21 @@ int run_dedup_stage(const common_args& common, const dedup_stage_args& a, const 
   o.key = key;
   o.near = near.params;
   o.near_key = near.key;
+  o.near_dups = near.params && !dups.empty();
+  if (a.stage == "cluster") {  // near --dups: one task over every task's files
+    if (!near.params || dups.empty()) throw option_error("stage", "cluster goes with --near and --dups: it writes the --dups lines");
+    if (common.task) throw option_error("task", "--stage cluster reads every task: it is one task");
+    if (a.range) throw option_error("range", "goes with --stage find");
+    if (output != "-") throw option_error("stage", "cluster writes --dups only: the records go with --stage drop");
+    common_args all = common;  // the inputs' names, for the lines
+    all.task = 0;
+    const run_settings s = make_settings(all);
+    check_outputs(s, {{"--dups", dups}});
+    output_file out(dups);
+    const uint64_t lines = dedup_cluster(o, s.all_inputs, out);
+    if (!common.quiet) print_err(fmt::format("jsift {}: {} named in {}\n", command, plural(lines, "near-duplicate"), dups));
+    return 0;
+  }
   if (a.stage == "find") {
     if (common.task) throw option_error("task", "--stage find reads every task: give --range R");
     if (!a.range || *a.range >= o.ranges) throw option_error("range", fmt::format("--stage find needs --range below {}", o.ranges));
@@ -36,12 +51,14 @@ int run_dedup_stage(const common_args& common, const dedup_stage_args& a, const 
     if (!common.quiet) print_err(fmt::format("jsift {}: range {} of {}: {}\n", command, *a.range, o.ranges, plural(found, near.params ? "repeated band key" : "duplicate")));
     return 0;
   }
-  if (a.stage != "keys" && a.stage != "drop") throw option_error("stage", fmt::format("expected keys, find or drop, got '{}'", a.stage));
+  if (a.stage != "keys" && a.stage != "drop")
+    throw option_error("stage", fmt::format("expected {}, got '{}'", near.params ? "keys, find, cluster or drop" : "keys, find or drop", a.stage));
   if (a.range) throw option_error("range", "goes with --stage find");
   run_settings s = make_settings(common);
   o.task = *common.task;
   if (a.stage == "keys") {
-    if (!dups.empty() || output != "-") throw option_error("stage", "keys writes into --workdir only: the output and --dups go with --stage drop");
+    if (output != "-") throw option_error("stage", "keys writes into --workdir only: the output goes with --stage drop");
+    if (!dups.empty() && !near.params) throw option_error("stage", "keys writes into --workdir only: --dups goes with --stage drop");
     check_outputs(s, {});
     dedup_keys_job job(s.inputs, s.records.for_survey(), o);  // the drop stage quarantines (once)
     run_with_progress(s, s.inputs, job);
@@ -50,6 +67,8 @@ int run_dedup_stage(const common_args& common, const dedup_stage_args& a, const 
     finish_command(s, command, job);
     return 0;
   }
+  if (near.params && !dups.empty())
+    throw option_error("stage", "with --near, --dups goes with --stage keys (its signatures) and --stage cluster (its lines), not drop");
   check_outputs(s, {{"-o", output}, {"--dups", dups}});
   output_file out(output);
   dedup_drop_job job(s.inputs, s.records, o, s.all_inputs, &out, dups);

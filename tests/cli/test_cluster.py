@@ -237,10 +237,6 @@ class cluster_tests(jsift_case):
         self.assertFalse(os.path.exists(self.path("gw/task-00000.log")))
 
     def test_run_refusals(self):
-        near = self.write("near.toml", '[dedup]\nnear = true\ndups = "%s"\n' % self.path("nd.jsonl"))
-        r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("w1"), "--", "run", "--config", near, "-o", self.path("o1"), *self.clean)
-        self.assertEqual(r.rc, 2, r.err)
-        self.assertIn("near across tasks does not write dups yet", r.err)
         dups = self.write("dups.toml", '[filter]\nturns = "2..8"\n[dedup]\ndups = "%s"\n' % self.path("d.jsonl"))
         r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("w2"), "--", "run", "--config", dups, "-o", self.path("o2"), *self.clean)
         self.assertEqual(r.rc, 2, r.err)
@@ -340,38 +336,45 @@ class cluster_tests(jsift_case):
                 self.assertEqual(slurp(dups), slurp(single_dups), (key, n))
 
     def near_inputs(self):
-        """The inputs and a file of varied texts whose near-duplicates (one word changed) fall in other tasks' parts."""
+        """The inputs and a file of varied texts whose near-duplicates (chains of one word changed) fall in other tasks' parts."""
         rng = random.Random(11)
         vocab = ["w%d%s" % (i, rng.choice("abcdefgh")) for i in range(3000)]
         texts = [" ".join(rng.choice(vocab) for _ in range(rng.randint(20, 60))) for _ in range(400)]
-        lines = []
-        for i in range(1200):
-            t = texts[i % 400].split()
-            if i >= 400:  # a copy with one word changed: Jaccard of 5-grams about 0.8
-                t[rng.randrange(len(t))] = rng.choice(vocab)
-            lines.append(json.dumps({"id": i, "turns": [{"role": "user", "content": "q"}, {"role": "assistant", "content": " ".join(t)}]}))
+        # Each text, then three versions of it, each with one more word changed (Jaccard of 5-grams about
+        # 0.8 to the one before), in shuffled order: chains whose clusters join late.
+        chains = []
+        for t in texts:
+            words, chain = t.split(), []
+            for _ in range(3):
+                words = list(words)
+                words[rng.randrange(len(words))] = rng.choice(vocab)
+                chain.append(" ".join(words))
+            chains.extend(chain)
+        everything = texts + chains
+        rng.shuffle(everything)
+        lines = [json.dumps({"id": i, "turns": [{"role": "user", "content": "q"}, {"role": "assistant", "content": t}]})
+                 for i, t in enumerate(everything)]
         return [self.write("g-varied.jsonl", "\n".join(lines) + "\n")] + self.inputs
 
     def test_near_dedup_equals_the_single_run(self):
         inputs = self.near_inputs()
         for opts in ([], ["--key", ".turns[-1].content", "--bands", "9", "--rows", "3"], ["--threshold", "0.9", "--ngram", "3"]):
             args = ["--near", "--on-invalid", "skip", *opts, *inputs]
-            want = self.path("s.jsonl")
-            single = self.run_jsift("dedup", *args, "-o", want, "--report", self.path("s.json"))
+            want, want_dups = self.path("s.jsonl"), self.path("s.dups")
+            single = self.run_jsift("dedup", *args, "-o", want, "--report", self.path("s.json"), "--dups", want_dups)
             self.assertEqual(single.rc, 0, single.err)
             d = json.loads(slurp(self.path("s.json")))["dispositions"]
             self.assertGreater(d["duplicate:near"], 500, opts)
             self.assertGreater(d["kept"], 300, opts)
+            # Clusters that grew through later records: the cluster's first member is not the earliest match.
+            dups = [json.loads(x) for x in read_lines(want_dups)]
+            self.assertGreater(sum(x["cluster"] != x["duplicate_of"] for x in dups), 10, opts)
             for n in (1, 3, 7):
-                out = self.path("n%d.jsonl" % n)
-                self.cluster(n, "near-%d" % n, "dedup", *args, "-o", out, "--report", self.path("n.json"))
+                out, out_dups = self.path("n%d.jsonl" % n), self.path("n%d.dups" % n)
+                self.cluster(n, "near-%d-%d" % (len(opts), n), "dedup", *args, "-o", out, "--report", self.path("n.json"), "--dups", out_dups)
                 self.assertEqual(slurp(out), slurp(want), (opts, n))
+                self.assertEqual(slurp(out_dups), slurp(want_dups), (opts, n))
                 self.assertEqual(json.loads(slurp(self.path("n.json")))["dispositions"], d)
-        r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("nd"), "--", "dedup", "--near", *self.clean, "-o",
-                           self.path("o.jsonl"), "--dups", self.path("d.jsonl"))
-        self.assertEqual(r.rc, 2, r.err)
-        self.assertIn("does not write --dups yet", r.err)
-        self.assertFalse(os.path.exists(self.path("nd/keys-00000.log")))
         # The stage files say what their keys are: another MinHash's are refused.
         w = self.path("stages")
         os.mkdir(w)
@@ -380,6 +383,19 @@ class cluster_tests(jsift_case):
         r = self.run_jsift("dedup", "--near", "--bands", "9", "--rows", "3", "--stage", "find", "--tasks", "2", "--range", "0", "--workdir", w)
         self.assertEqual(r.rc, 3, r.err)
         self.assertIn("written with the key near:ngram=5,bands=14,rows=8;auto", r.err)
+        # The cluster stage reads the signatures that keys writes only when it is given --dups too.
+        for i in range(2):
+            r = self.run_jsift("dedup", "--near", "--stage", "find", "--tasks", "2", "--range", str(i), "--workdir", w)
+            self.assertEqual(r.rc, 0, r.err)
+        cluster = ["dedup", "--near", "--stage", "cluster", "--tasks", "2", "--workdir", w, *self.clean]
+        r = self.run_jsift(*cluster, "--dups", self.path("nd.jsonl"))
+        self.assertEqual(r.rc, 4, r.err)
+        self.assertIn("sigs-00000.bin", r.err)
+        self.assertIn("the keys stage writes signatures when it is given --dups too", r.err)
+        self.assertFalse(os.path.exists(self.path("nd.jsonl")))
+        for extra in ([], ["--dups", self.path("nd.jsonl"), "--task", "0"], ["--dups", self.path("nd.jsonl"), "-o", self.path("x")]):
+            r = self.run_jsift(*cluster, *extra)
+            self.assertEqual(r.rc, 2, (extra, r.err))
 
     def test_run_with_near_dedup_equals_the_single_run(self):
         inputs = self.near_inputs()
@@ -393,6 +409,16 @@ class cluster_tests(jsift_case):
         want = json.loads(slurp(self.path("s.json")))["dispositions"]
         self.assertEqual(json.loads(slurp(self.path("c.json")))["dispositions"], want)
         self.assertGreater(want["duplicate:near"], 0)
+        # With dups: a cluster stage writes them, as one run names them.
+        def near_dups(dups):
+            return self.write("near-dups.toml", '[dedup]\nnear = true\ndups = "%s"\n[split]\nratios = { a = 0.7, b = 0.3 }\nkey = ".id"\n' % dups)
+        single = self.run_jsift("run", "--config", near_dups(self.path("sd.dups")), "-o", self.path("sd"), "--on-invalid", "skip", *inputs)
+        self.assertEqual(single.rc, 0, single.err)
+        self.assertGreater(len(read_lines(self.path("sd.dups"))), 500)
+        self.cluster(3, "wd", "run", "--config", near_dups(self.path("cd.dups")), "-o", self.path("cd"), "--on-invalid", "skip", *inputs)
+        self.assertEqual(slurp(self.path("cd.dups")), slurp(self.path("sd.dups")))
+        for split in ("a", "b"):
+            self.assertEqual(slurp(self.path("cd/%s.jsonl" % split)), slurp(self.path("sd/%s.jsonl" % split)))
 
     def test_dedup_rerun_asking_for_dups(self):
         out, dups = self.path("o.jsonl"), self.path("d.jsonl")

@@ -16,8 +16,20 @@
 // its text (one per band, all at its place): a record is a near-duplicate
 // when one of its band keys came first at an earlier place, which is the
 // single run's rule (near_seen: a record sharing a band with an earlier
-// one), so find and drop are the same stages; --dups is not built for it
-// (its lines name the earliest match, a Jaccard estimate and the cluster).
+// one), so find and drop are the same stages. Its --dups lines name the
+// earliest match, a Jaccard estimate and the cluster as known then, so they
+// take a fourth stage between find and drop, and keys' signatures:
+//
+//   keys    (near_dups) also each keyed record's signature low bytes (112
+//           at 14 x 8) and place: DIR/sigs-TTTTT.bin
+//   cluster (one task)  reads every drop file (the matches: a record and the
+//                       first place of each band key it repeats), joins
+//                       them by union-find in input order, reads the
+//                       signatures of the records it names, and writes the
+//                       --dups file of the whole input
+//
+// Its memory: 24 bytes per distinct (record, earlier record) match, 16 +
+// 112 + 8 per record named (the near-duplicates and their matches).
 //
 // Files are partials (io/partial_file.hpp): versioned, checksummed, and
 // checked to belong to the same run (tasks, ranges, key). Memory: keys
@@ -46,6 +58,7 @@ struct dedup_stage_options {
   key_spec key;
   std::optional<minhash_params> near;  // near-duplicates: band keys of the texts at near_key
   std::vector<text_source> near_key;
+  bool near_dups = false;  // keys writes the signatures the cluster stage needs
   // What the keys are, checked across the stages' files.
   std::string key_text() const;
 };
@@ -69,12 +82,22 @@ class dedup_keys_job final : public record_job {
   };
   dedup_stage_options o_;
   std::vector<std::vector<place>> ranges_;
+  struct signed_place {
+    uint32_t file;
+    uint64_t offset, line;
+  };
+  std::vector<signed_place> signed_;  // with near_dups: the keyed records, in order,
+  std::vector<uint8_t> low_;          // and their signatures' low bytes
   std::vector<uint64_t> lines_;  // per file among all inputs: lines of this task's part
   uint64_t keyless_ = 0;
 };
 
 // Stage 2: range `range` of every task; returns the duplicates found.
 uint64_t dedup_find(const dedup_stage_options& o, uint64_t range);
+
+// With near and --dups, between find and drop: writes the --dups lines of
+// the whole input to `dups` (`all_inputs` names the files); returns them.
+uint64_t dedup_cluster(const dedup_stage_options& o, const std::vector<input_file>& all_inputs, output_file& dups);
 
 // Stage 3: drops the places stage 2 gave this task; keeps the rest byte for
 // byte (as dedup_job), --dups in dups_path ("" for none). `all_inputs`

@@ -127,6 +127,16 @@ class near_seen {
   uint64_t clusters() const { return clusters_; }
   const std::vector<cluster>& largest() const { return largest_; }
 
+  // One --dups line of a near-duplicate matched within the input: its
+  // place, its earliest match, their Jaccard estimate and its cluster's
+  // first member (as known when it was read). Also the line jsift dedup
+  // --near --stage cluster writes (jobs/dedup_stages.hpp).
+  struct dup_place {
+    std::string_view file;
+    uint64_t line;
+  };
+  static void append_dup_line(std::string& out, dup_place item, dup_place match, double jaccard, dup_place cluster);
+
   // The "near" section of a report and the summary line (`command`: "dedup").
   void write_json(json_writer& w) const;
   std::string summary(std::string_view command) const;

@@ -389,8 +389,7 @@ class cluster_command final : public command {
     if (name == "diversity" && has_option(args, "--near"))
       throw usage_error("cluster: diversity --near does not write partials yet (its verdicts need every earlier text's band keys)");
     std::string dups = how->second == joining::dedup ? take_option(args, "--dups") : std::string();
-    if (how->second == joining::dedup && has_option(args, "--near") && !dups.empty())
-      throw usage_error("cluster: dedup --near across tasks does not write --dups yet (its lines name the earliest match and the cluster)");
+    bool near_dups = how->second == joining::dedup && has_option(args, "--near") && !dups.empty();  // a cluster stage writes them
     // run: the pipeline cut into stages (below), its output directory, --force.
     std::optional<pipeline_spec> spec;
     std::string final_dir, pipeline_config, shard_split;
@@ -409,13 +408,12 @@ class cluster_command final : public command {
         const pipeline_dedup& d = *spec->dedup;
         if (!d.against.empty() || !d.seen.index_path.empty())
           throw usage_error(fmt::format("cluster: {}: [dedup] across tasks does not take against or index yet", config));
-        if (d.near && !d.seen.dups_path.empty())
-          throw usage_error(fmt::format("cluster: {}: [dedup] near across tasks does not write dups yet", config));
         if (!d.seen.dups_path.empty() && (!spec->transforms.empty() || spec->filter))
           throw usage_error(fmt::format("cluster: {}: [dedup] dups after [[transform]] or [filter] across tasks is not built yet (the "
                                         "duplicates would be named by their place in the filtered stream)",
                                         config));
         dups = d.seen.dups_path;
+        near_dups = d.near && !dups.empty();
       }
       require_mergeable(spec->gate);  // the checks run as gate --partial tasks
       if (spec->rebalance && spec->rebalance->quota.allow_upsample && spec->split.keyless() == keyless_policy::skip)
@@ -589,10 +587,17 @@ class cluster_command final : public command {
           for (uint64_t i = 0; i < tasks_; ++i) {
             add(keys, i, {"--stage", "keys", "--tasks", n, "--task", std::to_string(i), "--workdir", dir}, w_plain, &argv_of);
             add(find, i, {"--stage", "find", "--tasks", n, "--range", std::to_string(i), "--workdir", dir}, w_plain, &argv_of);
-            if (!dups.empty()) dup_parts.push_back(fmt::format("{}/drop-{:05}/dups.jsonl", workdir_, i));
+            if (!dups.empty() && !near_dups) dup_parts.push_back(fmt::format("{}/drop-{:05}/dups.jsonl", workdir_, i));
           }
           plan.push_back(std::move(keys));
           plan.push_back(std::move(find));
+          if (near_dups) {  // one task writes the dups of the whole input
+            stage link{"cluster", {}};
+            const std::string out = workdir_ + "/cluster-00000";
+            add(link, 0, {"--stage", "cluster", "--tasks", n, "--workdir", dir, "-o", out}, w_plain, &argv_of);
+            dup_parts.push_back(out + "/dups.jsonl");
+            plan.push_back(std::move(link));
+          }
           records_stage("drop", argv_of, [&](uint64_t i, const std::string& out) {
             return std::vector<std::string>{"--stage", "drop", "--tasks", n, "--task", std::to_string(i), "--workdir", dir, "-o", out};
           });
@@ -635,17 +640,26 @@ class cluster_command final : public command {
     } else if (how->second == joining::dedup) {  // three stages (jobs/dedup_stages.hpp)
       const std::string dir = make_dir(workdir_ + "/dedup");
       const std::string n = std::to_string(tasks_);
-      stage keys{"keys", {}}, find{"find", {}}, drop{"drop", {}};
+      stage keys{"keys", {}}, find{"find", {}}, link{"cluster", {}}, drop{"drop", {}};
+      // With --near, the cluster stage (one task) writes the dups, and keys the signatures for it.
+      const std::string near_dups_part = workdir_ + "/cluster-00000.dups";
       for (uint64_t i = 0; i < tasks_; ++i) {
-        add(keys, i, {"--stage", "keys", "--tasks", n, "--task", std::to_string(i), "--workdir", dir});
+        std::vector<std::string> keys_extra = {"--stage", "keys", "--tasks", n, "--task", std::to_string(i), "--workdir", dir};
+        if (near_dups) keys_extra.insert(keys_extra.end(), {"--dups", near_dups_part});
+        add(keys, i, keys_extra);
         add(find, i, {"--stage", "find", "--tasks", n, "--range", std::to_string(i), "--workdir", dir});
         const std::string stem = fmt::format("{}/drop-{:05}", workdir_, i);
         parts.push_back(stem + ".jsonl");
         std::vector<std::string> extra = {"--stage", "drop", "--tasks", n, "--task", std::to_string(i), "--workdir", dir, "-o", parts.back()};
-        if (!dups.empty()) dup_parts.push_back(stem + ".dups"), extra.insert(extra.end(), {"--dups", dup_parts.back()});
+        if (!dups.empty() && !near_dups) dup_parts.push_back(stem + ".dups"), extra.insert(extra.end(), {"--dups", dup_parts.back()});
         add(drop, i, extra, w_last);
       }
-      plan = {std::move(keys), std::move(find), std::move(drop)};
+      if (near_dups) {
+        add(link, 0, {"--stage", "cluster", "--tasks", n, "--workdir", dir, "--dups", near_dups_part});
+        dup_parts.push_back(near_dups_part);
+        plan = {std::move(keys), std::move(find), std::move(link), std::move(drop)};
+      } else
+        plan = {std::move(keys), std::move(find), std::move(drop)};
     } else {
       stage one{"task", {}};
       for (uint64_t i = 0; i < tasks_; ++i) {
@@ -681,7 +695,7 @@ class cluster_command final : public command {
     auto label = [](const stage& st) { return st.name == "task" ? std::string("task") : st.name + " task"; };
     auto run_plan = [&](const std::vector<stage>& stages, const std::vector<std::vector<task>>& todo) {
       if (engine_ == engine::local) {
-        for (size_t k = 0; k < stages.size(); ++k) run_local(todo[k], label(stages[k]), tasks_, parallel, marker, quiet_);
+        for (size_t k = 0; k < stages.size(); ++k) run_local(todo[k], label(stages[k]), stages[k].tasks.size(), parallel, marker, quiet_);
       } else if (engine_ == engine::slurm) {
         run_slurm(stages, todo, marker, label);
       } else {

@@ -48,7 +48,8 @@ class dedup_command final : public command {
     f.text("--stage", "WORD", stage_.stage,
            "One stage of dedup over --tasks (docs/scale-out.md; with --near, every band key is a key): keys (per task: keys and places into --workdir), "
            "find (per hash range: the non-first places), drop (per task: drops them, writes -o and --dups); "
-           "jsift cluster runs all three");
+           "with --near and --dups, keys also writes signatures and cluster (one task, after find) writes --dups instead of drop; "
+           "jsift cluster runs them all");
     define_dedup_stage_flags(f, stage_);
   }
   int run(const invocation&) override {
@@ -128,14 +129,13 @@ class dedup_command final : public command {
     if (!index_.empty() || !against_.empty() || count_only_)
       throw usage_error("--stage does not take --index, --against or --count-only yet");
     if (!near_) return run_dedup_stage(common_, stage_, key_spec::parse(keys_, normalize_), {}, common_.output, dups_, "dedup");
-    if (!dups_.empty()) throw usage_error("--stage with --near does not write --dups yet (its lines name the earliest match and the cluster)");
     if (normalize_ != "none")
       throw option_error("normalize", "does not apply to --near: its shingles are already normalised (lowercased words, digits made 0)");
     near_stage near;
     near.params = near_flags_.params();
     for (const auto& k : keys_) near.key.push_back(text_source::at(k, "key"));
     if (near.key.empty()) near.key.push_back(text_source::automatic());
-    return run_dedup_stage(common_, stage_, key_spec{}, near, common_.output, "", "dedup");
+    return run_dedup_stage(common_, stage_, key_spec{}, near, common_.output, dups_, "dedup");
   }
 
   common_args common_;

@@ -39,7 +39,7 @@ class run_command final : public command {
     define_gate_reports(f, reports_);
     define_tasks(f, common_);
     f.text("--stage", "WORD", stage_.stage,
-           "With --tasks, for a pipeline of [dedup] alone: keys, find or drop (as dedup --stage); of [rebalance] alone: survey1, "
+           "With --tasks, for a pipeline of [dedup] alone: keys, find, cluster (near with dups) or drop (as dedup --stage); of [rebalance] alone: survey1, "
            "survey2 or emit (as rebalance --stage). The records go to DIR/data.jsonl, [dedup]'s duplicates to DIR/dups.jsonl. "
            "jsift cluster -- run cuts a pipeline into these parts");
     define_dedup_stage_flags(f, stage_);
@@ -92,7 +92,8 @@ class run_command final : public command {
       throw usage_error(fmt::format("{}: --stage runs a pipeline of [dedup] alone or [rebalance] alone (jsift cluster -- run cuts a "
                                     "pipeline into them)",
                                     config_));
-    const bool writes = stage_.stage == "drop" || stage_.stage == "emit";  // the other stages write into --workdir only
+    // The other stages write into --workdir only; near [dedup]'s cluster writes DIR/dups.jsonl.
+    const bool writes = stage_.stage == "drop" || stage_.stage == "emit" || stage_.stage == "cluster";
     const std::string dir = spec_.output.dir;  // -o DIR is in it
     if (writes && dir.empty()) throw usage_error(fmt::format("--stage {} writes into -o DIR", stage_.stage));
     if (writes) {
@@ -100,17 +101,18 @@ class run_command final : public command {
       fs::create_directories(dir, ec);
       if (ec) throw std::system_error(ec, fmt::format("cannot create directory '{}'", dir));
     }
-    const std::string data = writes ? (fs::path(dir) / "data.jsonl").string() : std::string("-");
+    const std::string data = writes && stage_.stage != "cluster" ? (fs::path(dir) / "data.jsonl").string() : std::string("-");
     if (dedup) {
       const pipeline_dedup& d = *spec_.dedup;
       if (!d.against.empty() || !d.seen.index_path.empty())
         throw usage_error(fmt::format("{}: [dedup] across tasks does not take against or index yet", config_));
-      if (d.near && !d.seen.dups_path.empty())
-        throw usage_error(fmt::format("{}: [dedup] near across tasks does not write dups yet", config_));
       near_stage near;
       if (d.near) near.params = d.near->params, near.key = d.near_key;
-      return run_dedup_stage(common_, stage_, d.seen.key, near, data, writes && !d.seen.dups_path.empty() ? (fs::path(dir) / "dups.jsonl").string() : "",
-                             "run");
+      // dups: exact dedup's drop writes them; near's keys take them (to write signatures) and its cluster writes them.
+      std::string dups;
+      if (!d.seen.dups_path.empty() && (d.near ? stage_.stage == "keys" || stage_.stage == "cluster" : stage_.stage == "drop"))
+        dups = writes ? (fs::path(dir) / "dups.jsonl").string() : d.seen.dups_path;
+      return run_dedup_stage(common_, stage_, d.seen.key, near, data, dups, "run");
     }
     if (stage_.workdir.empty()) throw option_error("stage", "needs --workdir DIR");
     if (stage_.ranges || stage_.range) throw option_error("ranges", "goes with a [dedup] stage");

@@ -1,6 +1,7 @@
 #include "jsift/jobs/dedup_stages.hpp"
 
 #include <algorithm>
+#include <system_error>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include "jsift/error.hpp"
 #include "jsift/io/json_writer.hpp"
 #include "jsift/io/partial_file.hpp"
+#include "jsift/stages/near_seen.hpp"
 
 namespace jsift {
 
@@ -20,6 +22,7 @@ std::string lines_path(const dedup_stage_options& o, uint64_t task) { return fmt
 std::string drop_path(const dedup_stage_options& o, uint64_t range, uint64_t task) {
   return fmt::format("{}/drop-{:05}-{:05}.bin", o.dir, range, task);
 }
+std::string sigs_path(const dedup_stage_options& o, uint64_t task) { return fmt::format("{}/sigs-{:05}.bin", o.dir, task); }
 
 // Every stage file starts so: what it is, and the run it belongs to.
 void write_head(partial_writer& w, std::string_view kind, const dedup_stage_options& o, uint64_t part) {
@@ -44,6 +47,7 @@ partial_reader open_stage_file(const std::string& path, std::string_view kind, c
 struct dedup_keys_chunk : record_chunk {
   explicit dedup_keys_chunk(const dedup_stage_options& o) : hasher(o.key) {
     if (o.near) signer = std::make_unique<minhasher>(*o.near), bands.resize(o.near->bands);
+    if (o.near && o.near_dups) low.resize(o.near->permutations());
   }
   key_hasher hasher;
   std::unique_ptr<minhasher> signer;  // with near
@@ -55,6 +59,8 @@ struct dedup_keys_chunk : record_chunk {
     uint32_t index;
   };
   std::vector<entry> entries;
+  std::vector<uint8_t> low, lows;  // with near_dups: one record's signature low bytes; every keyed record's
+  std::vector<std::pair<uint64_t, uint32_t>> signed_records;  // (offset, index) of those records
   uint64_t keyless = 0;
 };
 
@@ -81,8 +87,12 @@ void dedup_keys_job::on_record(record_chunk& rc, const record_ref& rec) const {
   rc.counts.add(disposition_names::kept);
   if (dc.signer) {  // every band key at the record's place; a text without words has none (kept)
     joined_texts(o_.near_key, rec.root, dc.text);
-    if (!dc.signer->sign(dc.text, dc.bands.data())) return void(++dc.keyless);
+    if (!dc.signer->sign(dc.text, dc.bands.data(), dc.low.empty() ? nullptr : dc.low.data())) return void(++dc.keyless);
     for (const hash128& b : dc.bands) dc.entries.push_back({b, rec.offset, rec.index});
+    if (!dc.low.empty()) {
+      dc.lows.insert(dc.lows.end(), dc.low.begin(), dc.low.end());
+      dc.signed_records.emplace_back(rec.offset, rec.index);
+    }
     return;
   }
   hash128 h;
@@ -101,6 +111,11 @@ void dedup_keys_job::on_commit(record_chunk& rc) {
     if (e.index >= rc.emit_end) break;
     const size_t r = size_t((wide(e.key.hi) * o_.ranges) >> 64);
     ranges_[r].push_back({e.key, file, e.offset, commit_line(e.index)});
+  }
+  const size_t k = dc.low.size();
+  for (size_t i = 0; i < dc.signed_records.size() && dc.signed_records[i].second < rc.emit_end; ++i) {
+    signed_.push_back({file, dc.signed_records[i].first, commit_line(dc.signed_records[i].second)});
+    low_.insert(low_.end(), dc.lows.begin() + ptrdiff_t(i * k), dc.lows.begin() + ptrdiff_t((i + 1) * k));
   }
 }
 
@@ -129,11 +144,24 @@ void dedup_keys_job::write() const {
     if (lines_[f]) w.u64(f), w.u64(lines_[f]);
   w.u64(keyless_);
   write_file_atomic(lines_path(o_, o_.task), w.finish());
+  if (!o_.near || !o_.near_dups) return;
+  partial_writer sw;  // the keyed records' signatures, in input order
+  write_head(sw, "sigs", o_, o_.task);
+  const size_t k = o_.near->permutations();
+  sw.u64(k);
+  sw.u64(signed_.size());
+  for (size_t i = 0; i < signed_.size(); ++i) {
+    sw.u64(signed_[i].file), sw.u64(signed_[i].offset), sw.u64(signed_[i].line);
+    sw.bytes(low_.data() + i * k, k);
+  }
+  write_file_atomic(sigs_path(o_, o_.task), sw.finish());
 }
 
-uint64_t dedup_find(const dedup_stage_options& o, uint64_t range) {
-  // Where each task's lines of each file start, among all of that file's
-  // lines: per task, only the files it read.
+namespace {
+
+// Where each task's lines of each file start, among all of that file's
+// lines: per task, only the files it read.
+std::vector<std::unordered_map<uint64_t, uint64_t>> line_bases(const dedup_stage_options& o) {
   std::vector<std::unordered_map<uint64_t, uint64_t>> base(size_t(o.tasks));
   std::unordered_map<uint64_t, uint64_t> sum;
   for (uint64_t t = 0; t < o.tasks; ++t) {
@@ -148,6 +176,13 @@ uint64_t dedup_find(const dedup_stage_options& o, uint64_t range) {
     r.u64();  // keyless records
     r.end();
   }
+  return base;
+}
+
+}  // namespace
+
+uint64_t dedup_find(const dedup_stage_options& o, uint64_t range) {
+  const auto base = line_bases(o);
   struct entry {
     hash128 key;
     uint32_t file;
@@ -206,6 +241,130 @@ uint64_t dedup_find(const dedup_stage_options& o, uint64_t range) {
     write_file_atomic(drop_path(o, range, t), w.finish());
   }
   return found;
+}
+
+namespace {
+
+// A record by its place among all the inputs: file and global line.
+struct where {
+  uint32_t file;
+  uint64_t line;
+  bool operator<(const where& o) const { return std::tie(file, line) < std::tie(o.file, o.line); }
+  bool operator==(const where& o) const { return file == o.file && line == o.line; }
+};
+
+}  // namespace
+
+uint64_t dedup_cluster(const dedup_stage_options& o, const std::vector<input_file>& all_inputs, output_file& dups) {
+  if (!o.near || !o.near_dups) throw usage_error("--stage cluster goes with --near and --dups (it writes the --dups lines)");
+  const auto base = line_bases(o);
+  // The matches: each near-duplicate and the first place of each band key
+  // it repeats, distinct (a record repeats most bands of its match).
+  struct match {
+    where item, first;
+    bool operator<(const match& m) const { return std::tie(item, first) < std::tie(m.item, m.first); }
+    bool operator==(const match& m) const { return item == m.item && first == m.first; }
+  };
+  std::vector<match> matches;
+  size_t compact_at = 1 << 16;
+  auto compact = [&] {
+    std::sort(matches.begin(), matches.end());
+    matches.erase(std::unique(matches.begin(), matches.end()), matches.end());
+    compact_at = std::max(compact_at, 2 * matches.size());
+  };
+  for (uint64_t range = 0; range < o.ranges; ++range)
+    for (uint64_t t = 0; t < o.tasks; ++t) {
+      partial_reader r = open_stage_file(drop_path(o, range, t), "drop", o, range * o.tasks + t);
+      const uint64_t n = r.u64();
+      if (n > r.remaining() / 56) r.fail("more places than bytes");
+      for (uint64_t i = 0; i < n; ++i) {
+        const uint64_t file = r.u64();
+        r.u64();  // offset
+        const uint64_t line = r.u64();
+        r.u64(), r.u64();  // the band key
+        const uint64_t first_file = r.u64(), first_line = r.u64();
+        if (file >= all_inputs.size() || first_file >= all_inputs.size()) r.fail("a place in a file that is not among the inputs");
+        matches.push_back({{uint32_t(file), line}, {uint32_t(first_file), first_line}});
+        if (!(matches.back().first < matches.back().item)) r.fail("a match that is not earlier than its record");
+      }
+      r.end();
+      if (matches.size() >= compact_at) compact();
+    }
+  compact();
+  // The records named, in input order; union-find over them, the root of
+  // a cluster its first member, joined in input order as one run joins them.
+  std::vector<where> named;
+  named.reserve(matches.size() * 2);
+  for (const auto& m : matches) named.push_back(m.item), named.push_back(m.first);
+  std::sort(named.begin(), named.end());
+  named.erase(std::unique(named.begin(), named.end()), named.end());
+  auto id_of = [&](const where& w) { return size_t(std::lower_bound(named.begin(), named.end(), w) - named.begin()); };
+  std::vector<uint64_t> parent(named.size());
+  for (size_t i = 0; i < parent.size(); ++i) parent[i] = i;
+  auto find = [&](uint64_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  struct line {
+    uint64_t item, match, root;
+  };
+  std::vector<line> lines;
+  for (size_t i = 0; i < matches.size();) {
+    const uint64_t item = id_of(matches[i].item), earliest = id_of(matches[i].first);
+    for (; i < matches.size() && matches[i].item == named[item]; ++i) {
+      uint64_t a = find(item), b = find(id_of(matches[i].first));
+      if (a == b) continue;
+      if (b < a) std::swap(a, b);
+      parent[b] = a;
+    }
+    lines.push_back({item, earliest, find(item)});
+  }
+  // The signatures of the records named.
+  const size_t k = o.near->permutations();
+  std::vector<uint8_t> low(named.size() * k);
+  std::vector<bool> have(named.size());
+  for (uint64_t t = 0; t < o.tasks; ++t) {
+    partial_reader r = [&] {
+      try {
+        return open_stage_file(sigs_path(o, t), "sigs", o, t);
+      } catch (const std::system_error& e) {
+        throw std::system_error(e.code(), fmt::format("{} (the keys stage writes signatures when it is given --dups too)", e.what()));
+      }
+    }();
+    if (r.u64() != k) r.fail("signatures of another length");
+    const uint64_t n = r.u64();
+    if (n > r.remaining() / (24 + k)) r.fail("more signatures than bytes");
+    std::vector<uint8_t> one(k);
+    for (uint64_t i = 0; i < n; ++i) {
+      const uint64_t file = r.u64();
+      r.u64();  // offset
+      const uint64_t local = r.u64();
+      r.bytes(one.data(), k);
+      const auto b = base[t].find(file);
+      if (b == base[t].end() || file > UINT32_MAX) r.fail("a place in a file the task counted no lines of");
+      const where w{uint32_t(file), b->second + local};
+      const size_t id = id_of(w);
+      if (id == named.size() || !(named[id] == w)) continue;
+      std::copy(one.begin(), one.end(), low.begin() + ptrdiff_t(id * k));
+      have[id] = true;
+    }
+    r.end();
+  }
+  std::string out;
+  for (const auto& l : lines) {
+    for (uint64_t id : {l.item, l.match})
+      if (!have[id])
+        throw data_error(fmt::format("{}: no signature for {} line {} (the keys stage's files are another run's)", o.dir,
+                                     all_inputs[named[id].file].name(), named[id].line));
+    const std::string item = all_inputs[named[l.item].file].name(), match = all_inputs[named[l.match].file].name(),
+                      root = all_inputs[named[l.root].file].name();
+    near_seen::append_dup_line(out, {item, named[l.item].line}, {match, named[l.match].line},
+                               minhasher::estimate(low.data() + l.item * k, low.data() + l.match * k, k), {root, named[l.root].line});
+    if (out.size() >= (1 << 20)) dups.write(out), out.clear();
+  }
+  dups.write(out);
+  dups.commit();
+  return lines.size();
 }
 
 namespace {

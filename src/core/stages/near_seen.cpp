@@ -185,27 +185,35 @@ near_seen::verdict near_seen::take(const chunk_items& c, size_t i) {
 
 void near_seen::write_dup_line(uint64_t item, bool against, bool from_index_only, uint64_t match) {
   const uint64_t w = where_[item];
+  const std::string name = files_[w >> 40].name();
+  if (!against && !from_index_only) {
+    const size_t k = o_.params.permutations();
+    const double j = minhasher::estimate(low_.data() + item * k, low_.data() + match * k, k);
+    const uint64_t m = where_[match], root = where_[find(item)];
+    const std::string match_name = files_[m >> 40].name(), root_name = files_[root >> 40].name();
+    append_dup_line(dups_buf_, {name, w & line_mask}, {match_name, m & line_mask}, j, {root_name, root & line_mask});
+    return;
+  }
   dups_buf_ += "{\"file\":";
-  json_writer::escape(dups_buf_, files_[w >> 40].name());
+  json_writer::escape(dups_buf_, name);
   dups_buf_ += fmt::format(",\"line\":{},\"duplicate_of\":", w & line_mask);
   if (against) {
     dups_buf_ += "{\"against\":true}}\n";
     return;
   }
-  if (from_index_only) {
-    dups_buf_ += "{\"index\":";
-    json_writer::escape(dups_buf_, o_.index_path);
-    dups_buf_ += "}}\n";
-    return;
-  }
-  const size_t k = o_.params.permutations();
-  const double j = minhasher::estimate(low_.data() + item * k, low_.data() + match * k, k);
-  const uint64_t m = where_[match], root = where_[find(item)];
-  dups_buf_ += "{\"file\":";
-  json_writer::escape(dups_buf_, files_[m >> 40].name());
-  dups_buf_ += fmt::format(",\"line\":{}}},\"jaccard\":{:.3f},\"cluster\":{{\"file\":", m & line_mask, j);
-  json_writer::escape(dups_buf_, files_[root >> 40].name());
-  dups_buf_ += fmt::format(",\"line\":{}}}}}\n", root & line_mask);
+  dups_buf_ += "{\"index\":";
+  json_writer::escape(dups_buf_, o_.index_path);
+  dups_buf_ += "}}\n";
+}
+
+void near_seen::append_dup_line(std::string& out, dup_place item, dup_place match, double jaccard, dup_place cluster) {
+  out += "{\"file\":";
+  json_writer::escape(out, item.file);
+  out += fmt::format(",\"line\":{},\"duplicate_of\":{{\"file\":", item.line);
+  json_writer::escape(out, match.file);
+  out += fmt::format(",\"line\":{}}},\"jaccard\":{:.3f},\"cluster\":{{\"file\":", match.line, jaccard);
+  json_writer::escape(out, cluster.file);
+  out += fmt::format(",\"line\":{}}}}}\n", cluster.line);
 }
 
 void near_seen::flush() {
