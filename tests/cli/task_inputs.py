@@ -41,6 +41,27 @@ def write_inputs(case):
     return paths
 
 
+def write_near_texts(case, name="g-varied.jsonl"):
+    """A file of varied texts and their near-duplicates: each text, then three versions of it, each with one
+    more word changed (Jaccard of 5-grams about 0.8 to the one before), all in shuffled order: chains whose
+    clusters join late, across any cut into tasks."""
+    rng = random.Random(11)
+    vocab = ["w%d%s" % (i, rng.choice("abcdefgh")) for i in range(3000)]
+    texts = [" ".join(rng.choice(vocab) for _ in range(rng.randint(20, 60))) for _ in range(400)]
+    chains = []
+    for t in texts:
+        words = t.split()
+        for _ in range(3):
+            words = list(words)
+            words[rng.randrange(len(words))] = rng.choice(vocab)
+            chains.append(" ".join(words))
+    everything = texts + chains
+    rng.shuffle(everything)
+    lines = [json.dumps({"id": i, "record_type": "abc"[i % 3], "turns": [{"role": "user", "content": "q"}, {"role": "assistant", "content": t}]})
+             for i, t in enumerate(everything)]
+    return case.write(name, "\n".join(lines) + "\n")
+
+
 def write_big(case, name, records, seed):
     """`records` generated records in one file (tens of MB: a task of it runs long enough to be killed mid-run)."""
     rng = random.Random(seed)

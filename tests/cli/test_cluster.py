@@ -12,7 +12,7 @@ import subprocess
 import time
 
 from harness import *  # noqa: F401,F403
-from task_inputs import PIPELINE, record, split_records, write_big, write_inputs
+from task_inputs import PIPELINE, record, split_records, write_big, write_inputs, write_near_texts
 
 
 class cluster_tests(jsift_case):
@@ -219,22 +219,32 @@ class cluster_tests(jsift_case):
         self.cluster(3, "tw", "run", "--config", config, "-o", self.path("c"), "--on-invalid", "skip", "--report-md", self.path("c.md"), *self.inputs)
         self.assertEqual(slurp(self.path("c.md")), slurp(self.path("s.md")))
         self.assertIn(b"jsift run: titled", slurp(self.path("c.md")))
-        for text, message in (('[[check]]\ntype = "near_duplicates"\nmax_rate = 0.5\n', "cannot be merged across tasks yet"),
-                              ('[rebalance]\nby = ".record_type"\nequal = true\ntotal = 4000\nallow_upsample = true\n'
-                               '[split]\nratios = { a = 0.5, b = 0.5 }\nkey = ".nope"\nkeyless = "skip"\n', "keyless = \"skip\" after an upsampling")):
+        for text, message in (('[rebalance]\nby = ".record_type"\nequal = true\ntotal = 4000\nallow_upsample = true\n'
+                               '[split]\nratios = { a = 0.5, b = 0.5 }\nkey = ".nope"\nkeyless = "skip"\n', "keyless = \"skip\" after an upsampling"),):
             bad = self.write("bad.toml", text)
             r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("bw"), "--", "run", "--config", bad, "-o", self.path("bo"), *self.clean)
             self.assertEqual(r.rc, 2, r.err)
             self.assertIn(message, r.err)
             self.assertFalse(os.path.exists(self.path("bo")))
-        r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("dw"), "--", "diversity", "--near", *self.clean)
-        self.assertEqual(r.rc, 2, r.err)
-        self.assertFalse(os.path.exists(self.path("dw/task-00000.log")))
-        gate = self.write("g.toml", '[[check]]\nname = "nd"\ntype = "near_duplicates"\nmax_rate = 0.5\n')
-        r = self.run_jsift("cluster", "--tasks", "2", "--workdir", self.path("gw"), "--", "gate", "--config", gate, *self.clean)
-        self.assertEqual(r.rc, 2, r.err)
-        self.assertIn("check 'nd' (near_duplicates) cannot be merged", r.err)
-        self.assertFalse(os.path.exists(self.path("gw/task-00000.log")))
+
+    def test_near_duplicates_measured_across_tasks(self):
+        """diversity --near, the gate's near_duplicates check and a run's: the merge decides every text in input order."""
+        inputs = [write_near_texts(self)] + self.clean
+        args = ["--near", "--by", ".record_type", *inputs]
+        single = self.run_jsift("diversity", "--json", "-q", *args)
+        self.assertEqual(single.rc, 0, single.err)
+        self.assertGreater(json.loads(single.out)["datasets"][0]["columns"][0]["near_duplicates"]["clusters"], 100)
+        self.assertEqual(self.cluster(3, "dw", "diversity", "--json", *args).out, single.out)
+        gate = self.write("g.toml", '[[check]]\nname = "nd"\ntype = "near_duplicates"\nby = ".record_type"\nmax_rate = 0.5\n')
+        single = self.run_jsift("gate", "--config", gate, "--report-json", self.path("s.json"), *inputs)
+        self.assertEqual(single.rc, 1, single.err)
+        self.cluster(3, "gw", "gate", "--config", gate, "--report-json", self.path("c.json"), *inputs, rc=1)
+        self.assertEqual(slurp(self.path("c.json")), slurp(self.path("s.json")))
+        run = self.write("r.toml", '[filter]\nturns = "1..8"\n[[check]]\nname = "nd"\ntype = "near_duplicates"\nmax_rate = 0.2\n')
+        single = self.run_jsift("run", "--config", run, "-o", self.path("rs"), "--report-md", self.path("s.md"), *inputs)
+        self.assertEqual(single.rc, 1, single.err)
+        self.cluster(3, "rw", "run", "--config", run, "-o", self.path("rc"), "--report-md", self.path("c.md"), *inputs, rc=1)
+        self.assertEqual(slurp(self.path("c.md")), slurp(self.path("s.md")))
 
     def test_run_refusals(self):
         dups = self.write("dups.toml", '[filter]\nturns = "2..8"\n[dedup]\ndups = "%s"\n' % self.path("d.jsonl"))
@@ -337,24 +347,7 @@ class cluster_tests(jsift_case):
 
     def near_inputs(self):
         """The inputs and a file of varied texts whose near-duplicates (chains of one word changed) fall in other tasks' parts."""
-        rng = random.Random(11)
-        vocab = ["w%d%s" % (i, rng.choice("abcdefgh")) for i in range(3000)]
-        texts = [" ".join(rng.choice(vocab) for _ in range(rng.randint(20, 60))) for _ in range(400)]
-        # Each text, then three versions of it, each with one more word changed (Jaccard of 5-grams about
-        # 0.8 to the one before), in shuffled order: chains whose clusters join late.
-        chains = []
-        for t in texts:
-            words, chain = t.split(), []
-            for _ in range(3):
-                words = list(words)
-                words[rng.randrange(len(words))] = rng.choice(vocab)
-                chain.append(" ".join(words))
-            chains.extend(chain)
-        everything = texts + chains
-        rng.shuffle(everything)
-        lines = [json.dumps({"id": i, "turns": [{"role": "user", "content": "q"}, {"role": "assistant", "content": t}]})
-                 for i, t in enumerate(everything)]
-        return [self.write("g-varied.jsonl", "\n".join(lines) + "\n")] + self.inputs
+        return [write_near_texts(self)] + self.inputs
 
     def test_near_dedup_equals_the_single_run(self):
         inputs = self.near_inputs()

@@ -11,7 +11,7 @@ import random
 import re
 
 from harness import *  # noqa: F401,F403
-from task_inputs import write_inputs
+from task_inputs import write_inputs, write_near_texts
 
 OPTIONS = [
     [],
@@ -201,11 +201,16 @@ class gate_merge_tests(jsift_case):
             '[[check]]\ntype = "openings"\nby = ".record_type"\nmax_share = 0.01',
             '[[check]]\ntype = "self_repetition"\nmax = 2\ncr_sample = "40KiB"',
             '[[check]]\ntype = "distinct_n"\nname = "whitespace"\ntokens = "whitespace"\npath = ".turns[].content"\nmin = 0.1',
+            '[[check]]\ntype = "near_duplicates"\nmax_rate = 0.3',
+            '[[check]]\ntype = "near_duplicates"\nname = "near by type"\nby = ".record_type"\ngroups = ["a", "b", "c"]\nbands = 9\nrows = 3\nmax_rate = 0.5',
         ]) + "\n")
+        self.inputs.insert(2, write_near_texts(self))  # near-duplicates in every task's part, of texts in others
         single = self.run_jsift("gate", "--config", config, "--on-invalid", "skip", "--report-json", self.path("s.json"), *self.inputs)
         self.assertIn(single.rc, (0, 1), single.err)
         want = json.loads(slurp(self.path("s.json")))["checks"]
         self.assertTrue(any(not c["passed"] for c in want) and any(c["passed"] for c in want), single.out)
+        near = [c for c in want if c["type"] == "near_duplicates"]
+        self.assertTrue(near[0]["value"] > 0.3 and 0 < near[1]["value"] < 0.5 and len(near[1]["groups"]) >= 3, near)
         for n in (1, 3, 7):
             r = self.run_jsift("merge", "--report-json", self.path("m.json"), *self.partials(n, config=config, prefix="d%d-" % n))
             self.assertEqual(r.rc, single.rc, r.err)
@@ -239,12 +244,6 @@ class gate_merge_tests(jsift_case):
         self.assertEqual(r.out, single.out)
 
     def test_refusals(self):
-        # Near-duplicates do not merge yet: said before any data is read.
-        div = self.write("div.toml", '[[check]]\nname = "near"\ntype = "near_duplicates"\nmax_rate = 0.1\n')
-        r = self.run_jsift("gate", "--config", div, "--tasks", "2", "--task", "0", "--partial", self.path("d.bin"), *self.inputs)
-        self.assertEqual(r.rc, 2, r.err)
-        self.assertIn("check 'near' (near_duplicates) cannot be merged across tasks yet", r.err)
-        self.assertFalse(os.path.exists(self.path("d.bin")))
         # The results are the merge's to write.
         r = self.run_jsift("gate", "--config", GATE, "--partial", self.path("e.bin"), "--junit", self.path("j.xml"), *self.inputs)
         self.assertEqual(r.rc, 2, r.err)
@@ -274,11 +273,28 @@ class diversity_merge_tests(jsift_case):
         self.inputs = write_inputs(self)
 
     def test_merged_report_is_the_single_run(self):
+        os.mkdir(self.path("near"))
+        write_near_texts(self, "near/varied.jsonl")
+        self.write("near/more.jsonl", b"".join(slurp(p) for p in self.inputs[1:3]))
+        # The largest cluster's first member in the last part of a file divided between tasks: named by its line in the file.
+        rng = random.Random(5)
+        words = lambda n: " ".join("".join(rng.choice("abcdefghij") for _ in range(6)) for _ in range(n))  # (shingles make digits 0)
+        base = words(40)
+        late = [words(60) for _ in range(600)] + [base + " " + words(1) for _ in range(20)]
+        self.write("near/z-late.jsonl", "".join(json.dumps({"record_type": "z", "turns": [{"role": "user", "content": t}]}) + "\n" for t in late))
         for opts in ([], ["--by", ".record_type", "--cr-sample", "20KiB", "--sample", "50"], ["--tokens", "whitespace", "--cr-sample", "0"],
-                     ["--max-memory", "200KiB", "--text", ".turns[0].content", "--text", ".turns[-1].content"]):
+                     ["--max-memory", "200KiB", "--text", ".turns[0].content", "--text", ".turns[-1].content"],
+                     ["--near", "--by", ".record_type", "--text", ".turns[-1].content", "--text", ".turns[0].content", "--threshold", "0.6"]):
             args = ["--on-invalid", "skip", *opts, self.inputs[0], self.inputs[3], self.inputs[-1], self.path("")]
+            if "--near" in opts:  # near-duplicates within files and across them, their clusters' first members in every task's part
+                args = ["--on-invalid", "skip", *opts, self.inputs[0], self.path("near"), self.path("")]
             single = self.run_jsift("diversity", "--json", "-q", *args)
             self.assertEqual(single.rc, 0, single.err)
+            if "--near" in opts:
+                column = json.loads(single.out)["datasets"][1]["columns"][0]["near_duplicates"]
+                self.assertGreater(column["near_duplicates"], 500)
+                late = [(c["size"], c["first"]["line"]) for c in column["largest"] if c["first"]["file"].endswith("z-late.jsonl")]
+                self.assertEqual(late, [(20, 601)], column["largest"])
             for n in (1, 3, 7):
                 paths = []
                 for i in range(n):
@@ -295,9 +311,6 @@ class diversity_merge_tests(jsift_case):
         self.assertEqual(md.out, self.run_jsift("diversity", "--md", "-q", *args).out)
 
     def test_refusals(self):
-        r = self.run_jsift("diversity", "--near", "--partial", self.path("p.bin"), self.inputs[1])
-        self.assertEqual(r.rc, 2, r.err)
-        self.assertIn("--near does not write partials yet", r.err)
         a, b = self.path("a.bin"), self.path("b.bin")
         self.assertEqual(self.run_jsift("diversity", "-q", "--tasks", "2", "--task", "0", "--partial", a, self.inputs[1]).rc, 0)
         self.assertEqual(self.run_jsift("diversity", "-q", "--tasks", "2", "--task", "1", "--seed", "3", "--partial", b, self.inputs[1]).rc, 0)

@@ -42,7 +42,10 @@ std::string merged(const std::string& file, std::string* again) {
       jsift::gate_job job(files, jsift::record_job_options{}, cfg);
       job.merge_partial(r);
       r.end();
-      if (again) *again = job.partial(h.tasks, h.task, files, h.skipped);
+      // Near-duplicates are decided by the merge (their texts are not kept to write again): no round trip.
+      bool near = false;
+      for (const auto& c : cfg.checks) near |= c->type() == "near_duplicates";
+      if (again && !near) *again = job.partial(h.tasks, h.task, files, h.skipped);
       return jsift::gate_json(job.results(), job);
     }
     if (kind == "column") {  // a diversity column's counts, sets and samples (diversity --partial's body)
@@ -86,7 +89,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string file = seal(std::string_view(reinterpret_cast<const char*>(data), size));
   std::string again;
   const std::string report = merged(file, &again);
-  if (!report.empty()) FUZZ_CHECK(merged(again, nullptr) == report);  // what it writes, it reads back alike
+  if (!report.empty() && !again.empty()) FUZZ_CHECK(merged(again, nullptr) == report);  // what it writes, it reads back alike
   if (size > 0) {
     std::string altered = file;
     altered[12 + size / 2] ^= 0x01;  // a body byte: the checksum no longer matches

@@ -108,3 +108,41 @@ TEST_CASE("near seen: a salt keeps groups apart") {
   CHECK(s.take(c, 1) == verdict::kept);  // another group's
   CHECK(s.take(c, 2) == verdict::near);
 }
+
+TEST_CASE("near seen: items replayed from their band keys and excerpts are decided as the texts were") {
+  std::vector<std::string> texts;
+  for (int i = 0; i < 120; ++i) texts.push_back(i % 11 == 0 ? std::string("?!") : long_text(i % 23, 20 + i % 7));
+  std::vector<input_file> files{{"a.jsonl"}};
+  for (const uint64_t salt : {uint64_t(0), uint64_t(0x9e3779b97f4a7c15)}) {
+    near_seen_options o;
+    o.clusters = true;
+    memory_budget b1, b2;
+    near_seen signed_here(o, files, b1), replayed(o, files, b2);
+    std::vector<verdict> want, got;
+    for (size_t c = 0; c * 10 < texts.size(); ++c) {
+      near_seen::chunk_items a(signed_here), copy(replayed), r(replayed);
+      for (size_t j = 0; j < 10; ++j) {
+        a.add(texts[c * 10 + j], uint32_t(j), salt);
+        copy.add(texts[c * 10 + j], uint32_t(j));  // unsalted keys, as a partial keeps them
+        r.add_signed(copy.keys_of(j), copy.excerpt_at(j), copy.index_of(j), salt);
+      }
+      signed_here.resolve(c, a);
+      replayed.resolve(c, r);
+      signed_here.begin_chunk(c, 0, 1 + c * 10);
+      replayed.begin_chunk(c, 0, 1 + c * 10);
+      for (size_t j = 0; j < 10; ++j) want.push_back(signed_here.take(a, j)), got.push_back(replayed.take(r, j));
+    }
+    CHECK(got == want);
+    CHECK(std::count(want.begin(), want.end(), verdict::near) > 50);
+    CHECK(std::count(want.begin(), want.end(), verdict::kept) > 20);
+    signed_here.finish();
+    replayed.finish();
+    REQUIRE(replayed.clusters() == signed_here.clusters());
+    REQUIRE(replayed.largest().size() == signed_here.largest().size());
+    for (size_t i = 0; i < replayed.largest().size(); ++i) {
+      CHECK(replayed.largest()[i].size == signed_here.largest()[i].size);
+      CHECK(replayed.largest()[i].line == signed_here.largest()[i].line);
+      CHECK(replayed.largest()[i].excerpt == signed_here.largest()[i].excerpt);
+    }
+  }
+}

@@ -25,4 +25,11 @@ struct pipeline_parts {
 };
 pipeline_parts cut_pipeline(const std::string& path);
 
+// What a pipeline asks that its stages across tasks cannot give yet, as a
+// usage_error naming `path` (said before any task runs, and by a stage
+// given such a part): [dedup] against or index; [dedup] dups after
+// [[transform]] or [filter]; explode or window before [dedup] or
+// [rebalance]; [split] keyless = "skip" after an upsampling [rebalance].
+void require_across_tasks(const pipeline_spec& spec, const std::string& path);
+
 }  // namespace jsift

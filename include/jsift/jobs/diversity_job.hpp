@@ -4,6 +4,7 @@
 // call their finish() after the pass.
 #pragma once
 
+#include <map>
 #include <mutex>
 #include <vector>
 
@@ -15,6 +16,9 @@ namespace jsift {
 class diversity_job final : public record_job {
  public:
   diversity_job(const std::vector<input_file>& files, record_job_options ro, std::vector<diversity_column*> columns);
+  // The lines read of each file, by its index among all the inputs (a
+  // task's part: the merge numbers its near-duplicates' lines from them).
+  const std::map<uint64_t, uint64_t>& lines_by_file() const { return lines_by_file_; }
 
  protected:
   std::unique_ptr<record_chunk> make_chunk() const override;
@@ -24,6 +28,7 @@ class diversity_job final : public record_job {
 
  private:
   std::vector<diversity_column*> columns_;
+  std::map<uint64_t, uint64_t> lines_by_file_;
   // Committed chunks' partials, cleared, for the next chunks: their buffers
   // keep their capacity (a fresh partial's vectors grew to megabytes by
   // doubling on every chunk, and each growth faulted fresh pages in).

@@ -133,9 +133,19 @@ class diversity_column {
   // samples' candidates and, with `by`, every group's the same. read_merge()
   // adds a task's in task order (whitespace mode: the n-grams across the
   // tasks' boundary too), so finish() gives the single run's figures.
-  // Not with near (its verdicts need every earlier text's band keys).
+  // With near, the task's texts in input order (their band keys, place,
+  // group and excerpt: about 300 bytes per text, kept from for_partial()
+  // on), which read_merge() decides as one run would, after the earlier
+  // tasks' texts.
   void write_partial(partial_writer& w);
   void read_merge(partial_reader& r);
+  // Before the pass of a task that writes a partial: near-duplicates are
+  // kept for the merge to decide, not decided.
+  void for_partial() { partial_ = true; }
+  // jsift merge, before read_merge() of a task: where that task's lines of
+  // each file (by its index among all the inputs) start among the file's
+  // lines; the clusters' first members are named by them.
+  void set_line_bases(std::map<uint64_t, uint64_t> bases) { line_bases_ = std::move(bases); }
   // The inputs, before the pass: a text's place among all the inputs (its
   // samples' priority, in a task too) and, with near, cluster members' names.
   void set_inputs(const std::vector<input_file>& files);
@@ -222,6 +232,22 @@ class diversity_column {
   std::unique_ptr<near_seen> group_near_;                           // with by: keys salted by group
   std::map<std::string, std::pair<uint64_t, uint64_t>> group_near_counts_;  // group: texts, near-duplicates
   std::vector<input_file> inputs_;
+  // With near in a task's partial: its texts in input order.
+  bool partial_ = false;
+  struct near_item {
+    uint64_t line, at, excerpt_end;  // at: its first band key in near_keys_ (UINT64_MAX: keyless)
+    uint32_t file, group;            // file: among all the inputs; group: in near_group_names_
+  };
+  std::vector<near_item> near_items_;
+  std::vector<hash128> near_keys_;
+  std::string near_excerpts_;
+  std::vector<std::string> near_group_names_;
+  std::unordered_map<std::string, uint32_t> near_group_ids_;
+  std::map<uint64_t, uint64_t> line_bases_;  // the merge's: set_line_bases()
+  uint64_t replay_seq_ = 0;                  // the merge's chunks of replayed texts
+  void keep_near(const diversity_partial& p, uint32_t file, uint64_t first_line);
+  void write_near(partial_writer& w) const;
+  void replay_near(partial_reader& r);
   std::shared_ptr<std::vector<uint64_t>> whole_ = std::make_shared<std::vector<uint64_t>>();  // rec.file -> index among all inputs (groups share it)
   uint64_t whole_index(uint32_t file) const { return file < whole_->size() ? (*whole_)[file] : file; }
   std::vector<uint64_t> head_;  // whitespace mode: the first max_n - 1 tokens of this pass (a task's, for the merge)

@@ -66,7 +66,19 @@ class near_seen {
     // no key (it is kept and counted as keyless).
     // With `salt` (a group's hash), its keys meet only keys of the same salt.
     void add(std::string_view text, uint32_t index, uint64_t salt = 0);
+    // An item signed elsewhere: its band keys (nullptr: keyless) and, with
+    // clusters, its excerpt (a partial's items replayed: diversity's merge).
+    void add_signed(const hash128* keys, std::string_view excerpt, uint32_t index, uint64_t salt = 0);
     size_t size() const { return index_.size(); }
+    // Before resolve(): the item's line in the chunk, band keys (nullptr when
+    // keyless) and excerpt (with clusters).
+    uint32_t index_of(size_t i) const { return index_[i]; }
+    const hash128* keys_of(size_t i) const { return at_[i] == UINT32_MAX ? nullptr : keys_.data() + at_[i]; }
+    std::string_view excerpt_at(size_t i) const {
+      if (excerpt_end_.empty()) return {};
+      const uint32_t from = i ? excerpt_end_[i - 1] : 0;
+      return std::string_view(excerpts_).substr(from, excerpt_end_[i] - from);
+    }
     void clear();
     // Every band key added (a reference set's collection).
     template <class F>

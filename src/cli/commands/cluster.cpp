@@ -386,8 +386,6 @@ class cluster_command final : public command {
       if (const std::string config = take_option(copy, "--config"); !config.empty()) require_mergeable(load_gate_config(config));
     }
     const std::string html = name == "diversity" ? take_option(args, "--html") : std::string();  // the merge writes it
-    if (name == "diversity" && has_option(args, "--near"))
-      throw usage_error("cluster: diversity --near does not write partials yet (its verdicts need every earlier text's band keys)");
     std::string dups = how->second == joining::dedup ? take_option(args, "--dups") : std::string();
     bool near_dups = how->second == joining::dedup && has_option(args, "--near") && !dups.empty();  // a cluster stage writes them
     // run: the pipeline cut into stages (below), its output directory, --force.
@@ -404,25 +402,12 @@ class cluster_command final : public command {
       for (auto it = args.begin(); it != args.end();)
         if (*it == "--force") force = true, it = args.erase(it);
         else ++it;
+      require_across_tasks(*spec, "cluster: " + config);
       if (spec->dedup) {
-        const pipeline_dedup& d = *spec->dedup;
-        if (!d.against.empty() || !d.seen.index_path.empty())
-          throw usage_error(fmt::format("cluster: {}: [dedup] across tasks does not take against or index yet", config));
-        if (!d.seen.dups_path.empty() && (!spec->transforms.empty() || spec->filter))
-          throw usage_error(fmt::format("cluster: {}: [dedup] dups after [[transform]] or [filter] across tasks is not built yet (the "
-                                        "duplicates would be named by their place in the filtered stream)",
-                                        config));
-        dups = d.seen.dups_path;
-        near_dups = d.near && !dups.empty();
+        dups = spec->dedup->seen.dups_path;
+        near_dups = spec->dedup->near && !dups.empty();
       }
       require_mergeable(spec->gate);  // the checks run as gate --partial tasks
-      if (spec->rebalance && spec->rebalance->quota.allow_upsample && spec->split.keyless() == keyless_policy::skip)
-        throw usage_error(fmt::format("cluster: {}: [split] keyless = \"skip\" after an upsampling [rebalance] across tasks is not built "
-                                      "yet (the post stage would count each copy as a line)",
-                                      config));
-      if ((spec->dedup || spec->rebalance) &&
-          std::any_of(spec->transforms.begin(), spec->transforms.end(), [](const auto& t) { return !t->one_to_one(); }))
-        throw usage_error(fmt::format("cluster: {}: explode or window before [dedup] or [rebalance] across tasks is not built yet", config));
       std::error_code ec;
       if (!force && std::filesystem::is_directory(final_dir, ec) && !std::filesystem::is_empty(final_dir, ec))
         throw usage_error(fmt::format("'{}' is not empty (--force replaces what this run writes, once it is complete)", final_dir));

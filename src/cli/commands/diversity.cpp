@@ -93,14 +93,12 @@ class diversity_command final : public command {
     define_tasks(f, common_);
     f.text("--partial", "FILE", partial_,
            "Write this run's counts, sets and samples to FILE instead of the report, for `jsift merge` (with --tasks: one "
-           "task's part of every dataset; not with --near yet)")
+           "task's part of every dataset; with --near, about 300 bytes per text: the merge decides them)")
         .files();
   }
 
   int run(const invocation&) override {
     if (common_.inputs.empty()) common_.inputs.push_back("-");
-    if (!partial_.empty() && near_)
-      throw usage_error("diversity --near does not write partials yet (its verdicts need every earlier text's band keys)");
     if (!partial_.empty() && (!html_.empty() || !common_.report.empty()))
       throw usage_error("diversity --partial writes no report: give --report and --html to jsift merge");
     if (labels_.size() > common_.inputs.size())
@@ -154,6 +152,7 @@ class diversity_command final : public command {
       for (const auto& src : sources) {
         r.columns.push_back(std::make_unique<diversity_column>(src, opts_));
         r.columns.back()->set_inputs(files);
+        if (!partial_.empty()) r.columns.back()->for_partial();
         cols.push_back(r.columns.back().get());
       }
       diversity_job job(files, s.records, cols);
@@ -162,6 +161,8 @@ class diversity_command final : public command {
       if (!partial_.empty()) {  // the task's counts; the figures come from jsift merge, a dataset at a time
         partial_writer block;
         job.write_summary(block);
+        block.u64(job.lines_by_file().size());  // the merge numbers near-duplicates' lines from them
+        for (const auto& [f, n] : job.lines_by_file()) block.u64(f), block.u64(n);
         for (auto* c : cols) c->write_partial(block);
         part.str(block.finish());
         if (!s.quiet) print_err(invalid_warnings(job) + summary_line("diversity " + r.label, job));
@@ -207,6 +208,8 @@ class diversity_command final : public command {
     for (uint64_t v : {opts_.cr_sample, opts_.seed, uint64_t(opts_.top_openings), uint64_t(opts_.bleu_sample), opts_.max_exact, opts_.max_counted})
       w.u64(v);
     w.str(opts_.by ? opts_.by->text() : "");
+    w.u64(opts_.near);
+    for (uint64_t v : {opts_.near_params.ngram, opts_.near_params.bands, opts_.near_params.rows}) w.u64(v);
     w.u64(sources_.size());
     for (const auto& src : sources_) w.str(src.name());
     w.u64(datasets.size());
@@ -217,9 +220,11 @@ class diversity_command final : public command {
     }
   }
   std::string fingerprint() const {
-    std::string f = fmt::format("tokens={} normalize={} cr_sample={} seed={} top={} sample={} max_exact={} max_counted={} by={} texts=",
+    std::string f = fmt::format("tokens={} normalize={} cr_sample={} seed={} top={} sample={} max_exact={} max_counted={} by={}",
                                 token_mode_name(opts_.tokens), opts_.normalize.text(), opts_.cr_sample, opts_.seed, opts_.top_openings,
                                 opts_.bleu_sample, opts_.max_exact, opts_.max_counted, opts_.by ? opts_.by->text() : "-");
+    if (opts_.near) f += " near=" + opts_.near_params.text();
+    f += " texts=";
     for (const auto& src : sources_) f += src.name() + ";";
     return f;
   }
@@ -240,6 +245,11 @@ class diversity_command final : public command {
     sources_.clear();
     try {
       if (std::string by = r.str(); !by.empty()) opts_.by = path::parse(by);
+      opts_.near = opts_.near_clusters = r.u64() != 0;
+      const uint64_t ngram = r.u64(), bands = r.u64(), band_rows = r.u64();
+      if (ngram > 64 || bands > 256 || band_rows > 256) r.fail("MinHash parameters out of range");
+      opts_.near_params.ngram = unsigned(ngram), opts_.near_params.bands = unsigned(bands), opts_.near_params.rows = unsigned(band_rows);
+      if (opts_.near) opts_.near_params.check();
       for (uint64_t n = r.u64(); n > 0; --n) {
         if (r.remaining() < 8) r.fail("fewer texts than it counts");
         const std::string t = r.str();
@@ -279,12 +289,15 @@ class diversity_command final : public command {
     std::vector<skipped_input> skipped;
     for (size_t d = 0; d < results.size(); ++d) {
       dataset_result& ds = results[d];
-      for (const auto& f : ds.files) ds.inputs.push_back(input_file{f == "<stdin>" ? "-" : f, {}, 0, UINT64_MAX, true});
+      for (const auto& f : ds.files)
+        ds.inputs.push_back(input_file{f == "<stdin>" ? "-" : f, {}, 0, UINT64_MAX, true, uint32_t(ds.inputs.size())});
       std::vector<diversity_column*> cols;
       for (const auto& src : sources_) {
         ds.columns.push_back(std::make_unique<diversity_column>(src, opts_));
+        ds.columns.back()->set_inputs(ds.inputs);  // with near: the clusters' files
         cols.push_back(ds.columns.back().get());
       }
+      std::map<uint64_t, uint64_t> lines_before;  // per file: the lines of the tasks merged so far
       diversity_job job(ds.inputs, record_job_options{}, cols);
       for (const auto& path : partials) {  // in task order
         partial_reader r = partial_reader::open(path);
@@ -294,7 +307,15 @@ class diversity_command final : public command {
         for (size_t k = 0; k < d; ++k) r.str();  // the datasets before
         partial_reader block(r.str(), path);
         job.read_summary(block);
-        for (auto* c : cols) c->read_merge(block);
+        std::map<uint64_t, uint64_t> lines;
+        const uint64_t files = block.u64();
+        if (files > block.remaining() / 16) block.fail("more files than bytes");
+        for (uint64_t i = 0; i < files; ++i) {
+          const uint64_t f = block.u64(), n = block.u64();
+          if (f >= ds.files.size() || !lines.emplace(f, n).second) block.fail("lines of a file that is not among the inputs");
+        }
+        for (auto* c : cols) c->set_line_bases(lines_before), c->read_merge(block);
+        for (const auto& [f, n] : lines) lines_before[f] += n;
         block.end();
         if (d + 1 < results.size()) continue;
         skipped = read_skipped(r);

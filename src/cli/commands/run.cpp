@@ -104,8 +104,7 @@ class run_command final : public command {
     const std::string data = writes && stage_.stage != "cluster" ? (fs::path(dir) / "data.jsonl").string() : std::string("-");
     if (dedup) {
       const pipeline_dedup& d = *spec_.dedup;
-      if (!d.against.empty() || !d.seen.index_path.empty())
-        throw usage_error(fmt::format("{}: [dedup] across tasks does not take against or index yet", config_));
+      require_across_tasks(spec_, config_);
       near_stage near;
       if (d.near) near.params = d.near->params, near.key = d.near_key;
       // dups: exact dedup's drop writes them; near's keys take them (to write signatures) and its cluster writes them.

@@ -256,4 +256,22 @@ pipeline_parts cut_pipeline(const std::string& file) {
           part({"check"})};
 }
 
+void require_across_tasks(const pipeline_spec& spec, const std::string& path) {
+  if (spec.dedup) {
+    const pipeline_dedup& d = *spec.dedup;
+    if (!d.against.empty() || !d.seen.index_path.empty())
+      throw usage_error(fmt::format("{}: [dedup] across tasks does not take against or index yet", path));
+    if (!d.seen.dups_path.empty() && (!spec.transforms.empty() || spec.filter))
+      throw usage_error(fmt::format("{}: [dedup] dups after [[transform]] or [filter] across tasks is not built yet (the duplicates "
+                                    "would be named by their place in the filtered stream)",
+                                    path));
+  }
+  if (spec.rebalance && spec.rebalance->quota.allow_upsample && spec.split.keyless() == keyless_policy::skip)
+    throw usage_error(fmt::format("{}: [split] keyless = \"skip\" after an upsampling [rebalance] across tasks is not built yet (the "
+                                  "post stage would count each copy as a line)",
+                                  path));
+  if ((spec.dedup || spec.rebalance) && std::any_of(spec.transforms.begin(), spec.transforms.end(), [](const auto& t) { return !t->one_to_one(); }))
+    throw usage_error(fmt::format("{}: explode or window before [dedup] or [rebalance] across tasks is not built yet", path));
+}
+
 }  // namespace jsift

@@ -39,6 +39,7 @@ void diversity_job::on_chunk_end(record_chunk& rc, const chunk& c) const {
 void diversity_job::on_commit(record_chunk& rc) {
   auto& dc = static_cast<diversity_chunk&>(rc);
   for (size_t i = 0; i < columns_.size(); ++i) columns_[i]->merge(dc.parts[i], commit_file(), commit_line(0));  // clears them
+  lines_by_file_[files()[commit_file()].whole_index] += rc.tally.lines;
   std::lock_guard<std::mutex> lock(pool_m_);
   pool_.push_back(std::move(dc.parts));
 }

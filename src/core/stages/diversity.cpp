@@ -210,13 +210,13 @@ void diversity_column::flush(diversity_partial& p) {
   if (text_grams_ && !text_grams_->overflowed()) text_grams_->add(p.text_grams.data(), p.text_grams.size());
   if (text_grams_ && text_grams_->overflowed()) text_grams_->release();
   p.text_grams.clear();
-  if (near_) {  // every chunk, texts or not
+  if (near_) {  // every chunk, texts or not (a task's partial: the merge decides)
     if (!p.near) p.near = std::make_unique<near_seen::chunk_items>(*near_);
-    near_->resolve(p.seq, *p.near);
+    if (!partial_) near_->resolve(p.seq, *p.near);
   }
   if (group_near_) {
     if (!p.group_near) p.group_near = std::make_unique<near_seen::chunk_items>(*group_near_);
-    group_near_->resolve(p.seq, *p.group_near);
+    if (!partial_) group_near_->resolve(p.seq, *p.group_near);
   }
   unique_->insert(p.text_keys.data(), p.text_keys.size());
   p.text_keys.clear();
@@ -242,11 +242,13 @@ void diversity_column::flush(diversity_partial& p) {
 
 void diversity_column::merge(diversity_partial& p, uint32_t file, uint64_t first_line) {
   for (auto& [name, g] : p.groups) g.first->merge(*g.second, file, first_line);
-  if (near_) {
+  if (near_ && partial_) {
+    keep_near(p, file, first_line);
+  } else if (near_) {
     near_->begin_chunk(p.seq, file, first_line);
     for (size_t i = 0; i < p.near->size(); ++i) near_->take(*p.near, i);
   }
-  if (group_near_) {
+  if (group_near_ && !partial_) {
     group_near_->begin_chunk(p.seq, file, first_line);
     for (size_t i = 0; i < p.group_near->size(); ++i) {
       auto& c = group_near_counts_[p.near_groups[i]];
@@ -339,7 +341,7 @@ void read_samples(partial_reader& r, std::vector<diversity_partial::sample>& int
 }  // namespace
 
 void diversity_column::write_partial(partial_writer& w) {
-  if (near_) throw usage_error("diversity --near does not write partials yet (its verdicts need every earlier text's band keys)");
+  if (near_ && !partial_) throw std::logic_error("diversity_column: near-duplicates are kept for a partial only after for_partial()");
   for (uint64_t v : {records_, records_without_, texts_, tokens_, all_bytes_}) w.u64(v);
   for (uint64_t v : rules_) w.u64(v);
   w.u64(lengths_.size());
@@ -359,6 +361,8 @@ void diversity_column::write_partial(partial_writer& w) {
   write_samples(w, bleu_);
   w.u64(text_grams_ != nullptr);
   if (text_grams_) text_grams_->write(w);
+  w.u64(near_ != nullptr);
+  if (near_) write_near(w);
   w.u64(groups_.size());
   for (const auto& [name, c] : groups_) {
     w.str(name);
@@ -408,12 +412,115 @@ void diversity_column::read_merge(partial_reader& r) {
   const bool grams = r.u64() != 0;
   if (grams != (text_grams_ != nullptr)) r.fail("self-repetition counted in one task and not in another");
   if (text_grams_) text_grams_->read_merge(r);
+  if ((r.u64() != 0) != (near_ != nullptr)) r.fail("near-duplicates measured in one task and not in another");
+  if (near_) replay_near(r);
   const uint64_t groups = r.u64();
   if (groups > 0 && !o_.by) r.fail("groups in a column measured without --by");
   for (uint64_t n = groups; n > 0; --n) {
     const std::string name = r.str();
     group_column(name)->read_merge(r);
   }
+}
+
+void diversity_column::keep_near(const diversity_partial& p, uint32_t file, uint64_t first_line) {
+  const unsigned bands = o_.near_params.bands;
+  const uint32_t whole = uint32_t(whole_index(file));
+  for (size_t i = 0; i < p.near->size(); ++i) {
+    near_item it{first_line + p.near->index_of(i), UINT64_MAX, 0, whole, 0};
+    if (const hash128* k = p.near->keys_of(i)) {
+      it.at = near_keys_.size();
+      near_keys_.insert(near_keys_.end(), k, k + bands);
+    }
+    if (group_near_) {
+      const std::string& g = p.near_groups[i];
+      auto [at, fresh] = near_group_ids_.try_emplace(g, uint32_t(near_group_names_.size()));
+      if (fresh) near_group_names_.push_back(g);
+      it.group = at->second;
+    }
+    near_excerpts_ += p.near->excerpt_at(i);
+    it.excerpt_end = near_excerpts_.size();
+    near_items_.push_back(it);
+  }
+}
+
+void diversity_column::write_near(partial_writer& w) const {
+  const unsigned bands = o_.near_params.bands;
+  w.u64(bands);
+  w.u64(near_group_names_.size());
+  for (const auto& g : near_group_names_) w.str(g);
+  w.u64(near_items_.size());
+  uint64_t excerpt_from = 0;
+  for (const near_item& it : near_items_) {
+    w.u64(it.file), w.u64(it.line), w.u64(it.group), w.u64(it.at != UINT64_MAX);
+    if (it.at != UINT64_MAX)
+      for (unsigned b = 0; b < bands; ++b) w.u64(near_keys_[it.at + b].lo), w.u64(near_keys_[it.at + b].hi);
+    w.str(std::string_view(near_excerpts_).substr(excerpt_from, it.excerpt_end - excerpt_from));
+    excerpt_from = it.excerpt_end;
+  }
+}
+
+// A task's texts, decided as one run decides them: in input order, after
+// the earlier tasks' (chunks of one file's lines, numbered from the
+// task's line bases).
+void diversity_column::replay_near(partial_reader& r) {
+  const unsigned bands = o_.near_params.bands;
+  if (r.u64() != bands) r.fail("band keys of another MinHash");
+  std::vector<std::string> groups;
+  std::vector<uint64_t> salts;
+  const uint64_t group_count = r.u64();
+  if (group_count > r.remaining() / 8) r.fail("more groups than bytes");
+  if (group_count && !group_near_) r.fail("near-duplicate groups in a column measured without --by");
+  for (uint64_t i = 0; i < group_count; ++i) {
+    groups.push_back(r.str());
+    salts.push_back(XXH3_64bits_withSeed(groups.back().data(), groups.back().size(), 1) | 1);  // as measure() salts
+  }
+  const uint64_t items = r.u64();
+  if (items > r.remaining() / 40) r.fail("more texts than bytes");
+  auto own = std::make_unique<near_seen::chunk_items>(*near_);
+  auto in_group = group_near_ ? std::make_unique<near_seen::chunk_items>(*group_near_) : nullptr;
+  std::vector<uint32_t> item_groups;
+  std::vector<hash128> keys(bands);
+  uint32_t file = 0;
+  uint64_t first_line = 0;
+  auto decide = [&] {
+    if (own->size() == 0) return;
+    const uint64_t seq = replay_seq_++;
+    const auto base = line_bases_.find(file);
+    const uint64_t line = (base == line_bases_.end() ? 0 : base->second) + first_line;
+    near_->resolve(seq, *own);
+    near_->begin_chunk(seq, file, line);
+    for (size_t i = 0; i < own->size(); ++i) near_->take(*own, i);
+    own->clear();
+    if (!in_group) return;
+    group_near_->resolve(seq, *in_group);
+    group_near_->begin_chunk(seq, file, line);
+    for (size_t i = 0; i < in_group->size(); ++i) {
+      auto& c = group_near_counts_[groups[item_groups[i]]];
+      ++c.first;
+      c.second += group_near_->take(*in_group, i) == near_seen::verdict::near;
+    }
+    in_group->clear();
+    item_groups.clear();
+  };
+  for (uint64_t i = 0; i < items; ++i) {
+    const uint64_t f = r.u64(), line = r.u64(), group = r.u64(), keyed = r.u64();
+    if (f >= (uint64_t(1) << 24) || (o_.near_clusters && f >= inputs_.size())) r.fail("a text in a file that is not among the inputs");
+    if (line >= (uint64_t(1) << 40)) r.fail("a line past any file's");
+    if (keyed > 1) r.fail("a text neither keyed nor keyless");
+    if (in_group ? group >= groups.size() : group != 0) r.fail("a text of a group it does not name");
+    if (keyed)
+      for (auto& k : keys) k.lo = r.u64(), k.hi = r.u64();
+    const std::string excerpt = r.str();
+    if (own->size() && (f != file || line < first_line || line - first_line >= (uint64_t(1) << 31) || own->size() >= (size_t(1) << 16)))
+      decide();
+    if (own->size() == 0) file = uint32_t(f), first_line = line;
+    own->add_signed(keyed ? keys.data() : nullptr, excerpt, uint32_t(line - first_line));
+    if (in_group) {
+      in_group->add_signed(keyed ? keys.data() : nullptr, {}, uint32_t(line - first_line), salts[group]);
+      item_groups.push_back(uint32_t(group));
+    }
+  }
+  decide();
 }
 
 void diversity_column::trim_samples() {

@@ -52,8 +52,8 @@ class diversity_check : public gate_check {
   }
   void merge(check_state* s, const place_namer&) override { col_->merge(static_cast<column_state*>(s)->part); }
   void set_inputs(const std::vector<input_file>& files) override { col_->set_inputs(files); }
-  // Partials: the column's (diversity_column::write_partial); near-duplicates do not merge yet.
-  bool mergeable() const override { return !o_.near; }
+  // Partials: the column's (diversity_column::write_partial; near-duplicates: every text's band keys, decided at the merge).
+  void for_partial() override { col_->for_partial(); }
   void write_partial(partial_writer& w) const override { col_->write_partial(w); }
   void read_merge(partial_reader& r) override { col_->read_merge(r); }
   check_result evaluate(const gate_totals&) const override {

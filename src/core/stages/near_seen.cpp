@@ -57,6 +57,22 @@ void near_seen::chunk_items::add(std::string_view text, uint32_t index, uint64_t
   }
 }
 
+void near_seen::chunk_items::add_signed(const hash128* keys, std::string_view excerpt, uint32_t index, uint64_t salt) {
+  const unsigned bands = owner_.o_.params.bands;
+  index_.push_back(index);
+  if (keys) {
+    at_.push_back(uint32_t(keys_.size()));
+    for (unsigned b = 0; b < bands; ++b) keys_.push_back(salt ? hash_pair(keys[b], {salt, 0}) : keys[b]);
+  } else {
+    at_.push_back(no_key);
+  }
+  if (!owner_.o_.dups_path.empty()) throw std::logic_error("near_seen: items replayed without their signatures cannot name --dups");
+  if (owner_.o_.clusters) {
+    excerpts_ += excerpt;
+    excerpt_end_.push_back(uint32_t(excerpts_.size()));
+  }
+}
+
 void near_seen::chunk_items::clear() {
   index_.clear();
   at_.clear();
