@@ -17,7 +17,7 @@ void define_dedup_stage_flags(flag_list& f, dedup_stage_args& a) {
 }
 
 int run_dedup_stage(const common_args& common, const dedup_stage_args& a, const key_spec& key, const near_stage& near,
-                    const std::string& output, const std::string& dups, std::string_view command) {
+                    const std::string& output, const std::string& dups, std::string_view command, const reference_loader& against) {
   if (!common.tasks) throw option_error("stage", "goes with --tasks N (and --task I, or --range R for find)");
   if (a.workdir.empty()) throw option_error("stage", "needs --workdir DIR");
   dedup_stage_options o;
@@ -29,6 +29,7 @@ int run_dedup_stage(const common_args& common, const dedup_stage_args& a, const 
   o.near = near.params;
   o.near_key = near.key;
   o.near_dups = near.params && !dups.empty();
+  o.against = bool(against);
   if (a.stage == "cluster") {  // near --dups: one task over every task's files
     if (!near.params || dups.empty()) throw option_error("stage", "cluster goes with --near and --dups: it writes the --dups lines");
     if (common.task) throw option_error("task", "--stage cluster reads every task: it is one task");
@@ -60,6 +61,13 @@ int run_dedup_stage(const common_args& common, const dedup_stage_args& a, const 
     if (output != "-") throw option_error("stage", "keys writes into --workdir only: the output goes with --stage drop");
     if (!dups.empty() && !near.params) throw option_error("stage", "keys writes into --workdir only: --dups goes with --stage drop");
     check_outputs(s, {});
+    memory_budget budget;
+    key_set reference(false, &budget);
+    if (against) {
+      const std::string warnings = against(reference, s.records.for_survey(), s.pass.threads);
+      if (!warnings.empty() && !s.quiet) print_err(warnings);
+      o.reference = &reference;
+    }
     dedup_keys_job job(s.inputs, s.records.for_survey(), o);  // the drop stage quarantines (once)
     run_with_progress(s, s.inputs, job);
     job.finish();

@@ -3,6 +3,7 @@
 // `run --stage` (jsift cluster -- run) both run it.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 #include "jsift/json/minhash.hpp"
 #include "jsift/json/record_key.hpp"
 #include "jsift/json/text_source.hpp"
+#include "jsift/sets/key_set.hpp"
 
 namespace jsift::cli {
 
@@ -28,9 +30,14 @@ struct near_stage {
   std::vector<text_source> key;
 };
 
+// With --against: loads the reference set's keys (band keys with near)
+// into `into`, read with `ro`, and returns the warnings about references
+// that gave none. Only the keys stage calls it.
+using reference_loader = std::function<std::string(key_set& into, const record_job_options& ro, unsigned threads)>;
+
 // Runs the stage; the records of drop go to `output` ("-": stdout), its
 // duplicates to `dups` ("" for none). Returns the exit code.
 int run_dedup_stage(const common_args& common, const dedup_stage_args& a, const key_spec& key, const near_stage& near,
-                    const std::string& output, const std::string& dups, std::string_view command);
+                    const std::string& output, const std::string& dups, std::string_view command, const reference_loader& against = {});
 
 }  // namespace jsift::cli

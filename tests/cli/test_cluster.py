@@ -413,6 +413,47 @@ class cluster_tests(jsift_case):
         for split in ("a", "b"):
             self.assertEqual(slurp(self.path("cd/%s.jsonl" % split)), slurp(self.path("sd/%s.jsonl" % split)))
 
+    def test_dedup_against_a_reference_equals_the_single_run(self):
+        """--against: each keys task looks its records up in the reference set; drop (or near's cluster) names them."""
+        varied = write_near_texts(self)
+        inputs = [varied] + self.inputs
+        lines = read_lines(varied)
+        reference = self.write("ref.jsonl", b"".join(l + b"\n" for l in lines[100:160]) + slurp(self.clean[0])[:2000].rsplit(b"\n", 1)[0] + b"\n")
+        for opts in (["--key", ".turns[-1].content"], ["--near"], ["--near", "--bands", "9", "--rows", "3"]):
+            args = [*opts, "--on-invalid", "skip", "--against", reference, *inputs]
+            want, want_dups = self.path("s.jsonl"), self.path("s.dups")
+            single = self.run_jsift("dedup", *args, "-o", want, "--dups", want_dups, "--report", self.path("s.json"))
+            self.assertEqual(single.rc, 0, single.err)
+            against = sum(b'{"against":true}' in l for l in read_lines(want_dups))
+            self.assertGreater(against, 50, opts)
+            self.assertLess(against, len(read_lines(want_dups)), opts)  # and duplicates within the input
+            for n in (1, 3, 7):
+                out, dups = self.path("c%d.jsonl" % n), self.path("c%d.dups" % n)
+                self.cluster(n, "a-%d-%d" % (len(opts), n), "dedup", *args, "-o", out, "--dups", dups, "--report", self.path("c.json"))
+                self.assertEqual(slurp(out), slurp(want), (opts, n))
+                self.assertEqual(slurp(dups), slurp(want_dups), (opts, n))
+                self.assertEqual(json.loads(slurp(self.path("c.json")))["dispositions"], json.loads(slurp(self.path("s.json")))["dispositions"])
+        # In a pipeline too.
+        config = self.write("against.toml", '[dedup]\nnear = true\nagainst = ["%s"]\ndups = "%%s"\n[split]\nratios = { a = 0.6, b = 0.4 }\n'
+                            'key = ".id"\n' % reference)
+        single = self.run_jsift("run", "--config", self.write("s.toml", slurp(config).decode() % self.path("sd.dups")), "-o", self.path("sd"),
+                                "--on-invalid", "skip", *inputs)
+        self.assertEqual(single.rc, 0, single.err)
+        self.cluster(3, "ra", "run", "--config", self.write("c.toml", slurp(config).decode() % self.path("cd.dups")), "-o", self.path("cd"),
+                     "--on-invalid", "skip", *inputs)
+        self.assertEqual(slurp(self.path("cd.dups")), slurp(self.path("sd.dups")))
+        self.assertIn(b'{"against":true}', slurp(self.path("sd.dups")))
+        for split in ("a", "b"):
+            self.assertEqual(slurp(self.path("cd/%s.jsonl" % split)), slurp(self.path("sd/%s.jsonl" % split)))
+        # A stage without the reference set the keys had is refused: its files say what they were written with.
+        w = self.path("stages")
+        os.mkdir(w)
+        r = self.run_jsift("dedup", "--against", reference, "--stage", "keys", "--tasks", "1", "--task", "0", "--workdir", w, *self.clean)
+        self.assertEqual(r.rc, 0, r.err)
+        r = self.run_jsift("dedup", "--stage", "find", "--tasks", "1", "--range", "0", "--workdir", w)
+        self.assertEqual(r.rc, 3, r.err)
+        self.assertIn("written with the key", r.err)
+
     def test_dedup_rerun_asking_for_dups(self):
         out, dups = self.path("o.jsonl"), self.path("d.jsonl")
         self.cluster(3, "w", "dedup", "--on-invalid", "skip", *self.inputs, "-o", out)

@@ -31,6 +31,13 @@
 // Its memory: 24 bytes per distinct (record, earlier record) match, 16 +
 // 112 + 8 per record named (the near-duplicates and their matches).
 //
+// With a reference set (--against), keys looks each keyed record up in it
+// (its key, or with near any of its band keys) as one run does: a record
+// found there writes no key (so it is never a first occurrence) and goes
+// to DIR/against-TTTTT.bin; drop drops it as a duplicate, and its --dups
+// line (drop's, or with near cluster's) says {"against":true}. Every task
+// of keys loads the reference set (its memory: 20-30 bytes per key).
+//
 // Files are partials (io/partial_file.hpp): versioned, checksummed, and
 // checked to belong to the same run (tasks, ranges, key). Memory: keys
 // holds 40 bytes per key of its part until it writes them (with near, one
@@ -48,6 +55,7 @@
 #include "jsift/json/minhash.hpp"
 #include "jsift/json/record_key.hpp"
 #include "jsift/json/text_source.hpp"
+#include "jsift/sets/key_set.hpp"
 
 namespace jsift {
 
@@ -59,6 +67,8 @@ struct dedup_stage_options {
   std::optional<minhash_params> near;  // near-duplicates: band keys of the texts at near_key
   std::vector<text_source> near_key;
   bool near_dups = false;  // keys writes the signatures the cluster stage needs
+  bool against = false;    // a reference set: keys writes the records it holds
+  const key_set* reference = nullptr;  // keys': the reference set's keys (or band keys with near)
   // What the keys are, checked across the stages' files.
   std::string key_text() const;
 };
@@ -86,6 +96,7 @@ class dedup_keys_job final : public record_job {
     uint32_t file;
     uint64_t offset, line;
   };
+  std::vector<place> against_;        // the records the reference set holds, in order
   std::vector<signed_place> signed_;  // with near_dups: the keyed records, in order,
   std::vector<uint8_t> low_;          // and their signatures' low bytes
   std::vector<uint64_t> lines_;  // per file among all inputs: lines of this task's part
@@ -123,9 +134,10 @@ class dedup_drop_job final : public record_job {
     uint32_t file;
     uint64_t offset, line;       // the dropped record's global line
     hash128 key;
-    uint32_t first_file;
+    uint32_t first_file;         // against_file: the reference set holds it
     uint64_t first_line;
   };
+  static constexpr uint32_t against_file = UINT32_MAX;
   std::vector<drop> drops_;  // sorted by (file, offset)
   const drop* find(uint32_t file, uint64_t offset) const;
   std::vector<input_file> all_;

@@ -148,6 +148,8 @@ class near_seen {
     uint64_t line;
   };
   static void append_dup_line(std::string& out, dup_place item, dup_place match, double jaccard, dup_place cluster);
+  // The line of an item the reference set (--against) holds.
+  static void append_against_line(std::string& out, dup_place item);
 
   // The "near" section of a report and the summary line (`command`: "dedup").
   void write_json(json_writer& w) const;

@@ -49,7 +49,7 @@ class dedup_command final : public command {
            "One stage of dedup over --tasks (docs/scale-out.md; with --near, every band key is a key): keys (per task: keys and places into --workdir), "
            "find (per hash range: the non-first places), drop (per task: drops them, writes -o and --dups); "
            "with --near and --dups, keys also writes signatures and cluster (one task, after find) writes --dups instead of drop; "
-           "jsift cluster runs them all");
+           "--against goes to every stage (keys looks the records up); jsift cluster runs them all");
     define_dedup_stage_flags(f, stage_);
   }
   int run(const invocation&) override {
@@ -126,16 +126,35 @@ class dedup_command final : public command {
 
   // --stage keys|find|drop: exact dedup over the tasks of one run.
   int run_stage() {
-    if (!index_.empty() || !against_.empty() || count_only_)
-      throw usage_error("--stage does not take --index, --against or --count-only yet");
-    if (!near_) return run_dedup_stage(common_, stage_, key_spec::parse(keys_, normalize_), {}, common_.output, dups_, "dedup");
+    if (!index_.empty() || count_only_) throw usage_error("--stage does not take --index or --count-only yet");
+    if (!near_) {
+      const key_spec key = key_spec::parse(keys_, normalize_);
+      reference_loader against;
+      if (!against_.empty())
+        against = [&](key_set& into, const record_job_options& ro, unsigned threads) {
+          return empty_reference_warnings(against_, load_reference_keys(against_, key, ro, threads, into));
+        };
+      return run_dedup_stage(common_, stage_, key, {}, common_.output, dups_, "dedup", against);
+    }
     if (normalize_ != "none")
       throw option_error("normalize", "does not apply to --near: its shingles are already normalised (lowercased words, digits made 0)");
     near_stage near;
     near.params = near_flags_.params();
     for (const auto& k : keys_) near.key.push_back(text_source::at(k, "key"));
     if (near.key.empty()) near.key.push_back(text_source::automatic());
-    return run_dedup_stage(common_, stage_, key_spec{}, near, common_.output, dups_, "dedup");
+    reference_loader against;
+    if (!against_.empty())
+      against = [&](key_set& into, const record_job_options& ro, unsigned threads) {
+        near_seen_options no;  // a stage for its parameters (and near indexes' spec) only
+        no.params = *near.params;
+        no.key_text.clear();
+        for (const auto& k : near.key) no.key_text += (no.key_text.empty() ? "" : ",") + k.name();
+        static const std::vector<input_file> no_inputs;
+        memory_budget none;
+        near_seen bands(no, no_inputs, none);
+        return empty_reference_warnings(against_, load_reference_bands(against_, bands, near.key, ro, threads, into));
+      };
+    return run_dedup_stage(common_, stage_, key_spec{}, near, common_.output, dups_, "dedup", against);
   }
 
   common_args common_;

@@ -111,7 +111,10 @@ class run_command final : public command {
       std::string dups;
       if (!d.seen.dups_path.empty() && (d.near ? stage_.stage == "keys" || stage_.stage == "cluster" : stage_.stage == "drop"))
         dups = writes ? (fs::path(dir) / "dups.jsonl").string() : d.seen.dups_path;
-      return run_dedup_stage(common_, stage_, d.seen.key, near, data, dups, "run");
+      reference_loader against;
+      if (!d.against.empty())
+        against = [&](key_set& into, const record_job_options& ro, unsigned threads) { return load_pipeline_references(spec_, ro, threads, into); };
+      return run_dedup_stage(common_, stage_, d.seen.key, near, data, dups, "run", against);
     }
     if (stage_.workdir.empty()) throw option_error("stage", "needs --workdir DIR");
     if (stage_.ranges || stage_.range) throw option_error("ranges", "goes with a [dedup] stage");

@@ -259,8 +259,7 @@ pipeline_parts cut_pipeline(const std::string& file) {
 void require_across_tasks(const pipeline_spec& spec, const std::string& path) {
   if (spec.dedup) {
     const pipeline_dedup& d = *spec.dedup;
-    if (!d.against.empty() || !d.seen.index_path.empty())
-      throw usage_error(fmt::format("{}: [dedup] across tasks does not take against or index yet", path));
+    if (!d.seen.index_path.empty()) throw usage_error(fmt::format("{}: [dedup] across tasks does not take index yet", path));
     if (!d.seen.dups_path.empty() && (!spec.transforms.empty() || spec.filter))
       throw usage_error(fmt::format("{}: [dedup] dups after [[transform]] or [filter] across tasks is not built yet (the duplicates "
                                     "would be named by their place in the filtered stream)",

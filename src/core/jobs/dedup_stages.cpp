@@ -23,6 +23,7 @@ std::string drop_path(const dedup_stage_options& o, uint64_t range, uint64_t tas
   return fmt::format("{}/drop-{:05}-{:05}.bin", o.dir, range, task);
 }
 std::string sigs_path(const dedup_stage_options& o, uint64_t task) { return fmt::format("{}/sigs-{:05}.bin", o.dir, task); }
+std::string against_path(const dedup_stage_options& o, uint64_t task) { return fmt::format("{}/against-{:05}.bin", o.dir, task); }
 
 // Every stage file starts so: what it is, and the run it belongs to.
 void write_head(partial_writer& w, std::string_view kind, const dedup_stage_options& o, uint64_t part) {
@@ -58,7 +59,7 @@ struct dedup_keys_chunk : record_chunk {
     uint64_t offset;
     uint32_t index;
   };
-  std::vector<entry> entries;
+  std::vector<entry> entries, against;  // against: the records the reference set holds
   std::vector<uint8_t> low, lows;  // with near_dups: one record's signature low bytes; every keyed record's
   std::vector<std::pair<uint64_t, uint32_t>> signed_records;  // (offset, index) of those records
   uint64_t keyless = 0;
@@ -74,10 +75,10 @@ dedup_keys_job::dedup_keys_job(const std::vector<input_file>& files, record_job_
     : record_job(files, std::move(ro)), o_(std::move(o)), ranges_(size_t(o_.ranges)) {}
 
 std::string dedup_stage_options::key_text() const {
-  if (!near) return key.text();
+  if (!near) return key.text() + (against ? ";against" : "");
   std::string text = "near:" + near->text() + ";";
   for (size_t i = 0; i < near_key.size(); ++i) text += (i ? "," : "") + near_key[i].name();
-  return text;
+  return text + (against ? ";against" : "");
 }
 
 std::unique_ptr<record_chunk> dedup_keys_job::make_chunk() const { return std::make_unique<dedup_keys_chunk>(o_); }
@@ -88,6 +89,9 @@ void dedup_keys_job::on_record(record_chunk& rc, const record_ref& rec) const {
   if (dc.signer) {  // every band key at the record's place; a text without words has none (kept)
     joined_texts(o_.near_key, rec.root, dc.text);
     if (!dc.signer->sign(dc.text, dc.bands.data(), dc.low.empty() ? nullptr : dc.low.data())) return void(++dc.keyless);
+    const key_set* ref = o_.reference && o_.reference->size() ? o_.reference : nullptr;
+    if (ref && std::any_of(dc.bands.begin(), dc.bands.end(), [&](const hash128& b) { return ref->contains(b); }))
+      return void(dc.against.push_back({dc.bands[0], rec.offset, rec.index}));
     for (const hash128& b : dc.bands) dc.entries.push_back({b, rec.offset, rec.index});
     if (!dc.low.empty()) {
       dc.lows.insert(dc.lows.end(), dc.low.begin(), dc.low.end());
@@ -96,8 +100,9 @@ void dedup_keys_job::on_record(record_chunk& rc, const record_ref& rec) const {
     return;
   }
   hash128 h;
-  if (dc.hasher.hash(*rec.doc, h)) dc.entries.push_back({h, rec.offset, rec.index});
-  else ++dc.keyless;
+  if (!dc.hasher.hash(*rec.doc, h)) ++dc.keyless;
+  else if (o_.reference && o_.reference->size() && o_.reference->contains(h)) dc.against.push_back({h, rec.offset, rec.index});
+  else dc.entries.push_back({h, rec.offset, rec.index});
 }
 
 void dedup_keys_job::on_commit(record_chunk& rc) {
@@ -112,6 +117,8 @@ void dedup_keys_job::on_commit(record_chunk& rc) {
     const size_t r = size_t((wide(e.key.hi) * o_.ranges) >> 64);
     ranges_[r].push_back({e.key, file, e.offset, commit_line(e.index)});
   }
+  for (const auto& e : dc.against)
+    if (e.index < rc.emit_end) against_.push_back({e.key, file, e.offset, commit_line(e.index)});
   const size_t k = dc.low.size();
   for (size_t i = 0; i < dc.signed_records.size() && dc.signed_records[i].second < rc.emit_end; ++i) {
     signed_.push_back({file, dc.signed_records[i].first, commit_line(dc.signed_records[i].second)});
@@ -144,6 +151,13 @@ void dedup_keys_job::write() const {
     if (lines_[f]) w.u64(f), w.u64(lines_[f]);
   w.u64(keyless_);
   write_file_atomic(lines_path(o_, o_.task), w.finish());
+  if (o_.against) {  // the records the reference set holds, in input order
+    partial_writer aw;
+    write_head(aw, "against", o_, o_.task);
+    aw.u64(against_.size());
+    for (const auto& p : against_) aw.u64(p.key.lo), aw.u64(p.key.hi), aw.u64(p.file), aw.u64(p.offset), aw.u64(p.line);
+    write_file_atomic(against_path(o_, o_.task), aw.finish());
+  }
   if (!o_.near || !o_.near_dups) return;
   partial_writer sw;  // the keyed records' signatures, in input order
   write_head(sw, "sigs", o_, o_.task);
@@ -177,6 +191,35 @@ std::vector<std::unordered_map<uint64_t, uint64_t>> line_bases(const dedup_stage
     r.end();
   }
   return base;
+}
+
+// A task's records that the reference set holds (keys' against file),
+// with their global lines (`base`: the task's line bases).
+struct against_place {
+  hash128 key;
+  uint32_t file;
+  uint64_t offset, line;
+};
+std::vector<against_place> read_against(const dedup_stage_options& o, uint64_t task, const std::unordered_map<uint64_t, uint64_t>& base,
+                                        size_t files) {
+  partial_reader r = open_stage_file(against_path(o, task), "against", o, task);
+  const uint64_t n = r.u64();
+  if (n > r.remaining() / 40) r.fail("more places than bytes");
+  std::vector<against_place> out;
+  out.reserve(size_t(n));
+  for (uint64_t i = 0; i < n; ++i) {
+    against_place a;
+    a.key.lo = r.u64(), a.key.hi = r.u64();
+    const uint64_t file = r.u64();
+    a.offset = r.u64();
+    const auto b = base.find(file);
+    if (file >= files || b == base.end()) r.fail("a place in a file the task counted no lines of");
+    a.file = uint32_t(file);
+    a.line = b->second + r.u64();
+    out.push_back(a);
+  }
+  r.end();
+  return out;
 }
 
 }  // namespace
@@ -350,8 +393,21 @@ uint64_t dedup_cluster(const dedup_stage_options& o, const std::vector<input_fil
     }
     r.end();
   }
+  // The records the reference set holds, each a line of its own, in input order among the others.
+  std::vector<where> against;
+  if (o.against)
+    for (uint64_t t = 0; t < o.tasks; ++t)
+      for (const auto& a : read_against(o, t, base[size_t(t)], all_inputs.size())) against.push_back({a.file, a.line});
   std::string out;
+  size_t next_against = 0;
+  auto against_before = [&](const where* w) {
+    for (; next_against < against.size() && (!w || against[next_against] < *w); ++next_against) {
+      const where& a = against[next_against];
+      near_seen::append_against_line(out, {all_inputs[a.file].name(), a.line});
+    }
+  };
   for (const auto& l : lines) {
+    against_before(&named[l.item]);
     for (uint64_t id : {l.item, l.match})
       if (!have[id])
         throw data_error(fmt::format("{}: no signature for {} line {} (the keys stage's files are another run's)", o.dir,
@@ -362,9 +418,10 @@ uint64_t dedup_cluster(const dedup_stage_options& o, const std::vector<input_fil
                                minhasher::estimate(low.data() + l.item * k, low.data() + l.match * k, k), {root, named[l.root].line});
     if (out.size() >= (1 << 20)) dups.write(out), out.clear();
   }
+  against_before(nullptr);
   dups.write(out);
   dups.commit();
-  return lines.size();
+  return lines.size() + against.size();
 }
 
 namespace {
@@ -396,6 +453,11 @@ dedup_drop_job::dedup_drop_job(const std::vector<input_file>& files, record_job_
       drops_.push_back(d);
     }
     r.end();
+  }
+  if (o.against) {  // the records of this task the reference set holds: duplicates too
+    const auto base = line_bases(o);
+    for (const auto& a : read_against(o, o.task, base[size_t(o.task)], all_.size()))
+      drops_.push_back({a.file, a.offset, a.line, a.key, against_file, 0});
   }
   std::sort(drops_.begin(), drops_.end(), [](const drop& a, const drop& b) { return std::tie(a.file, a.offset) < std::tie(b.file, b.offset); });
   // With near, a record is dropped once whatever number of its band keys came first elsewhere.
@@ -431,7 +493,12 @@ void dedup_drop_job::on_commit(record_chunk& rc) {
     const drop& d = *static_cast<const drop*>(p);
     lines += "{\"file\":";
     json_writer::escape(lines, all_[d.file].name());
-    lines += fmt::format(",\"line\":{},\"key\":\"{}\",\"duplicate_of\":{{\"file\":", d.line, hex(d.key));
+    lines += fmt::format(",\"line\":{},\"key\":\"{}\",\"duplicate_of\":", d.line, hex(d.key));
+    if (d.first_file == against_file) {
+      lines += "{\"against\":true}}\n";
+      continue;
+    }
+    lines += "{\"file\":";
     json_writer::escape(lines, all_[d.first_file].name());
     lines += fmt::format(",\"line\":{}}}}}\n", d.first_line);
   }

@@ -210,13 +210,10 @@ void near_seen::write_dup_line(uint64_t item, bool against, bool from_index_only
     append_dup_line(dups_buf_, {name, w & line_mask}, {match_name, m & line_mask}, j, {root_name, root & line_mask});
     return;
   }
+  if (against) return append_against_line(dups_buf_, {name, w & line_mask});
   dups_buf_ += "{\"file\":";
   json_writer::escape(dups_buf_, name);
   dups_buf_ += fmt::format(",\"line\":{},\"duplicate_of\":", w & line_mask);
-  if (against) {
-    dups_buf_ += "{\"against\":true}}\n";
-    return;
-  }
   dups_buf_ += "{\"index\":";
   json_writer::escape(dups_buf_, o_.index_path);
   dups_buf_ += "}}\n";
@@ -230,6 +227,12 @@ void near_seen::append_dup_line(std::string& out, dup_place item, dup_place matc
   out += fmt::format(",\"line\":{}}},\"jaccard\":{:.3f},\"cluster\":{{\"file\":", match.line, jaccard);
   json_writer::escape(out, cluster.file);
   out += fmt::format(",\"line\":{}}}}}\n", cluster.line);
+}
+
+void near_seen::append_against_line(std::string& out, dup_place item) {
+  out += "{\"file\":";
+  json_writer::escape(out, item.file);
+  out += fmt::format(",\"line\":{},\"duplicate_of\":{{\"against\":true}}}}\n", item.line);
 }
 
 void near_seen::flush() {
