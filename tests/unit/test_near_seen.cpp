@@ -122,9 +122,10 @@ TEST_CASE("near seen: items replayed from their band keys and excerpts are decid
     for (size_t c = 0; c * 10 < texts.size(); ++c) {
       near_seen::chunk_items a(signed_here), copy(replayed), r(replayed);
       for (size_t j = 0; j < 10; ++j) {
-        a.add(texts[c * 10 + j], uint32_t(j), salt);
+        const uint64_t own = salt * (1 + (c * 10 + j) % 2);  // two groups, as --by salts them: items meet only their group's
+        a.add(texts[c * 10 + j], uint32_t(j), own);
         copy.add(texts[c * 10 + j], uint32_t(j));  // unsalted keys, as a partial keeps them
-        r.add_signed(copy.keys_of(j), copy.excerpt_at(j), copy.index_of(j), salt);
+        r.add_signed(copy.keys_of(j), copy.excerpt_at(j), copy.index_of(j), own);
       }
       signed_here.resolve(c, a);
       replayed.resolve(c, r);

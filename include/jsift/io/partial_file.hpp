@@ -47,7 +47,7 @@ class partial_reader {
   // A data_error naming the file: "FILE: not a jsift partial: what".
   [[noreturn]] void fail(std::string_view what) const;
 
-  static constexpr uint32_t version = 1;
+  static constexpr uint32_t version = 2;  // 2: diversity partials carry lines per file and near-duplicate texts
   // Reads and verifies the file at `path` (std::system_error when it cannot be read).
   static partial_reader open(const std::string& path);
 

@@ -28,8 +28,11 @@
 //                       signatures of the records it names, and writes the
 //                       --dups file of the whole input
 //
-// Its memory: 24 bytes per distinct (record, earlier record) match, 16 +
-// 112 + 8 per record named (the near-duplicates and their matches).
+// Its memory: 16 bytes per distinct (record, earlier record) match, 8 + 8 +
+// 112 per record named (the near-duplicates and their matches: place,
+// union-find parent, signature), 24 per near-duplicate; each drop list and
+// signature file is read whole, one at a time. keys holds 136 bytes per
+// record of signatures until it writes them.
 //
 // With a reference set (--against), keys looks each keyed record up in it
 // (its key, or with near any of its band keys) as one run does: a record

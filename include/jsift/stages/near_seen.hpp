@@ -56,6 +56,7 @@ struct near_seen_options {
 class near_seen {
  public:
   enum class verdict : uint8_t { kept, near, against, keyless };
+  static constexpr size_t excerpt_bytes = 80;  // of each item, with clusters
 
   // One chunk's items: signed on its worker in line order (add()), decided
   // there when the chunk ends (resolve()), taken in order at commit.

@@ -984,7 +984,7 @@ class cluster_command final : public command {
     for (size_t k = 0; k < plan.size(); ++k)
       for (const task& t : todos[k]) {
         if (read_text(t.done) != marker) fail_with(k, t);
-        if (!quiet_) print_err(fmt::format("jsift cluster: {} {} of {} done\n", label(plan[k]), t.index, tasks_));
+        if (!quiet_) print_err(fmt::format("jsift cluster: {} {} of {} done\n", label(plan[k]), t.index, plan[k].tasks.size()));
       }
   }
 

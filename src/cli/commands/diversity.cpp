@@ -313,6 +313,7 @@ class diversity_command final : public command {
         for (uint64_t i = 0; i < files; ++i) {
           const uint64_t f = block.u64(), n = block.u64();
           if (f >= ds.files.size() || !lines.emplace(f, n).second) block.fail("lines of a file that is not among the inputs");
+          if (n >= (uint64_t(1) << 40) - lines_before[f]) block.fail("more lines in a file than places can number");
         }
         for (auto* c : cols) c->set_line_bases(lines_before), c->read_merge(block);
         for (const auto& [f, n] : lines) lines_before[f] += n;

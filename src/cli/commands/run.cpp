@@ -95,6 +95,8 @@ class run_command final : public command {
     // The other stages write into --workdir only; near [dedup]'s cluster writes DIR/dups.jsonl.
     const bool writes = stage_.stage == "drop" || stage_.stage == "emit" || stage_.stage == "cluster";
     const std::string dir = spec_.output.dir;  // -o DIR is in it
+    if (stage_.stage == "cluster" && !(dedup && spec_.dedup->near && !spec_.dedup->seen.dups_path.empty()))
+      throw usage_error(fmt::format("{}: --stage cluster goes with a [dedup] of near = true and dups (it writes the dups)", config_));
     if (writes && dir.empty()) throw usage_error(fmt::format("--stage {} writes into -o DIR", stage_.stage));
     if (writes) {
       std::error_code ec;

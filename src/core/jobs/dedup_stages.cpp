@@ -4,6 +4,8 @@
 #include <system_error>
 #include <unordered_map>
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 
 #include "jsift/error.hpp"
@@ -151,6 +153,7 @@ void dedup_keys_job::write() const {
     if (lines_[f]) w.u64(f), w.u64(lines_[f]);
   w.u64(keyless_);
   write_file_atomic(lines_path(o_, o_.task), w.finish());
+  if (!o_.near || !o_.near_dups) ::unlink(sigs_path(o_, o_.task).c_str());  // an earlier run's must not meet this run's drop lists
   if (o_.against) {  // the records the reference set holds, in input order
     partial_writer aw;
     write_head(aw, "against", o_, o_.task);
@@ -288,18 +291,25 @@ uint64_t dedup_find(const dedup_stage_options& o, uint64_t range) {
 
 namespace {
 
-// A record by its place among all the inputs: file and global line.
-struct where {
-  uint32_t file;
-  uint64_t line;
-  bool operator<(const where& o) const { return std::tie(file, line) < std::tie(o.file, o.line); }
-  bool operator==(const where& o) const { return file == o.file && line == o.line; }
-};
+// A record by its place among all the inputs: file << 40 | global line, so
+// places order as the input does (as near_seen packs them).
+using where = uint64_t;
+constexpr uint64_t line_bits = 40;
+uint32_t file_of(where w) { return uint32_t(w >> line_bits); }
+uint64_t line_of(where w) { return w & ((uint64_t(1) << line_bits) - 1); }
+where place_of(const partial_reader& r, uint64_t file, uint64_t line) {
+  if (file >= (uint64_t(1) << (64 - line_bits)) || line >= (uint64_t(1) << line_bits)) r.fail("a place past what places can number");
+  return (file << line_bits) | line;
+}
 
 }  // namespace
 
 uint64_t dedup_cluster(const dedup_stage_options& o, const std::vector<input_file>& all_inputs, output_file& dups) {
   if (!o.near || !o.near_dups) throw usage_error("--stage cluster goes with --near and --dups (it writes the --dups lines)");
+  for (uint64_t t = 0; t < o.tasks; ++t)  // said before the drop lists are read
+    if (::access(sigs_path(o, t).c_str(), R_OK) != 0)
+      throw std::system_error(errno, std::generic_category(),
+                              fmt::format("{} (the keys stage writes signatures when it is given --dups too)", sigs_path(o, t)));
   const auto base = line_bases(o);
   // The matches: each near-duplicate and the first place of each band key
   // it repeats, distinct (a record repeats most bands of its match).
@@ -327,21 +337,22 @@ uint64_t dedup_cluster(const dedup_stage_options& o, const std::vector<input_fil
         r.u64(), r.u64();  // the band key
         const uint64_t first_file = r.u64(), first_line = r.u64();
         if (file >= all_inputs.size() || first_file >= all_inputs.size()) r.fail("a place in a file that is not among the inputs");
-        matches.push_back({{uint32_t(file), line}, {uint32_t(first_file), first_line}});
-        if (!(matches.back().first < matches.back().item)) r.fail("a match that is not earlier than its record");
+        matches.push_back({place_of(r, file, line), place_of(r, first_file, first_line)});
+        if (matches.back().first >= matches.back().item) r.fail("a match that is not earlier than its record");
       }
       r.end();
       if (matches.size() >= compact_at) compact();
     }
   compact();
+  matches.shrink_to_fit();
   // The records named, in input order; union-find over them, the root of
   // a cluster its first member, joined in input order as one run joins them.
   std::vector<where> named;
-  named.reserve(matches.size() * 2);
   for (const auto& m : matches) named.push_back(m.item), named.push_back(m.first);
   std::sort(named.begin(), named.end());
   named.erase(std::unique(named.begin(), named.end()), named.end());
-  auto id_of = [&](const where& w) { return size_t(std::lower_bound(named.begin(), named.end(), w) - named.begin()); };
+  named.shrink_to_fit();
+  auto id_of = [&](where w) { return size_t(std::lower_bound(named.begin(), named.end(), w) - named.begin()); };
   std::vector<uint64_t> parent(named.size());
   for (size_t i = 0; i < parent.size(); ++i) parent[i] = i;
   auto find = [&](uint64_t x) {
@@ -362,18 +373,13 @@ uint64_t dedup_cluster(const dedup_stage_options& o, const std::vector<input_fil
     }
     lines.push_back({item, earliest, find(item)});
   }
+  std::vector<match>().swap(matches);
   // The signatures of the records named.
   const size_t k = o.near->permutations();
   std::vector<uint8_t> low(named.size() * k);
   std::vector<bool> have(named.size());
   for (uint64_t t = 0; t < o.tasks; ++t) {
-    partial_reader r = [&] {
-      try {
-        return open_stage_file(sigs_path(o, t), "sigs", o, t);
-      } catch (const std::system_error& e) {
-        throw std::system_error(e.code(), fmt::format("{} (the keys stage writes signatures when it is given --dups too)", e.what()));
-      }
-    }();
+    partial_reader r = open_stage_file(sigs_path(o, t), "sigs", o, t);
     if (r.u64() != k) r.fail("signatures of another length");
     const uint64_t n = r.u64();
     if (n > r.remaining() / (24 + k)) r.fail("more signatures than bytes");
@@ -384,10 +390,10 @@ uint64_t dedup_cluster(const dedup_stage_options& o, const std::vector<input_fil
       const uint64_t local = r.u64();
       r.bytes(one.data(), k);
       const auto b = base[t].find(file);
-      if (b == base[t].end() || file > UINT32_MAX) r.fail("a place in a file the task counted no lines of");
-      const where w{uint32_t(file), b->second + local};
+      if (b == base[t].end()) r.fail("a place in a file the task counted no lines of");
+      const where w = place_of(r, file, b->second + local);
       const size_t id = id_of(w);
-      if (id == named.size() || !(named[id] == w)) continue;
+      if (id == named.size() || named[id] != w) continue;
       std::copy(one.begin(), one.end(), low.begin() + ptrdiff_t(id * k));
       have[id] = true;
     }
@@ -397,28 +403,31 @@ uint64_t dedup_cluster(const dedup_stage_options& o, const std::vector<input_fil
   std::vector<where> against;
   if (o.against)
     for (uint64_t t = 0; t < o.tasks; ++t)
-      for (const auto& a : read_against(o, t, base[size_t(t)], all_inputs.size())) against.push_back({a.file, a.line});
+      for (const auto& a : read_against(o, t, base[size_t(t)], all_inputs.size())) {
+        if (a.line >= (uint64_t(1) << line_bits)) throw data_error(fmt::format("{}: a place past what places can number", against_path(o, t)));
+        against.push_back((uint64_t(a.file) << line_bits) | a.line);
+      }
   std::string out;
   size_t next_against = 0;
-  auto against_before = [&](const where* w) {
-    for (; next_against < against.size() && (!w || against[next_against] < *w); ++next_against) {
-      const where& a = against[next_against];
-      near_seen::append_against_line(out, {all_inputs[a.file].name(), a.line});
+  auto against_before = [&](where until) {
+    for (; next_against < against.size() && against[next_against] < until; ++next_against) {
+      const where a = against[next_against];
+      near_seen::append_against_line(out, {all_inputs[file_of(a)].name(), line_of(a)});
     }
   };
   for (const auto& l : lines) {
-    against_before(&named[l.item]);
+    against_before(named[l.item]);
     for (uint64_t id : {l.item, l.match})
       if (!have[id])
         throw data_error(fmt::format("{}: no signature for {} line {} (the keys stage's files are another run's)", o.dir,
-                                     all_inputs[named[id].file].name(), named[id].line));
-    const std::string item = all_inputs[named[l.item].file].name(), match = all_inputs[named[l.match].file].name(),
-                      root = all_inputs[named[l.root].file].name();
-    near_seen::append_dup_line(out, {item, named[l.item].line}, {match, named[l.match].line},
-                               minhasher::estimate(low.data() + l.item * k, low.data() + l.match * k, k), {root, named[l.root].line});
+                                     all_inputs[file_of(named[id])].name(), line_of(named[id])));
+    const where item = named[l.item], match = named[l.match], root = named[l.root];
+    near_seen::append_dup_line(out, {all_inputs[file_of(item)].name(), line_of(item)}, {all_inputs[file_of(match)].name(), line_of(match)},
+                               minhasher::estimate(low.data() + l.item * k, low.data() + l.match * k, k),
+                               {all_inputs[file_of(root)].name(), line_of(root)});
     if (out.size() >= (1 << 20)) dups.write(out), out.clear();
   }
-  against_before(nullptr);
+  against_before(UINT64_MAX);
   dups.write(out);
   dups.commit();
   return lines.size() + against.size();

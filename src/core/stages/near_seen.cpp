@@ -19,7 +19,7 @@ constexpr uint64_t max_chunks = UINT32_MAX;
 uint64_t place(uint64_t seq, uint64_t item) { return (seq << 32) | item; }
 constexpr uint64_t line_mask = (uint64_t(1) << 40) - 1;
 uint64_t pack(uint32_t file, uint64_t line) { return (uint64_t(file) << 40) | (line & line_mask); }
-constexpr size_t excerpt_bytes = 80;
+constexpr size_t excerpt_bytes = near_seen::excerpt_bytes;
 constexpr uint32_t no_key = UINT32_MAX;
 
 // The first `excerpt_bytes` of `text`, cut at a character boundary.
@@ -58,6 +58,7 @@ void near_seen::chunk_items::add(std::string_view text, uint32_t index, uint64_t
 }
 
 void near_seen::chunk_items::add_signed(const hash128* keys, std::string_view excerpt, uint32_t index, uint64_t salt) {
+  if (!owner_.o_.dups_path.empty()) throw std::logic_error("near_seen: items replayed without their signatures cannot name --dups");
   const unsigned bands = owner_.o_.params.bands;
   index_.push_back(index);
   if (keys) {
@@ -66,7 +67,6 @@ void near_seen::chunk_items::add_signed(const hash128* keys, std::string_view ex
   } else {
     at_.push_back(no_key);
   }
-  if (!owner_.o_.dups_path.empty()) throw std::logic_error("near_seen: items replayed without their signatures cannot name --dups");
   if (owner_.o_.clusters) {
     excerpts_ += excerpt;
     excerpt_end_.push_back(uint32_t(excerpts_.size()));
