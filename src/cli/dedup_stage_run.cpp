@@ -62,6 +62,7 @@ int run_dedup_stage(const common_args& common, const dedup_stage_args& a, const 
     if (!dups.empty() && !near.params) throw option_error("stage", "keys writes into --workdir only: --dups goes with --stage drop");
     check_outputs(s, {});
     memory_budget budget;
+    budget.limit = a.max_memory;
     key_set reference(false, &budget);
     if (against) {
       const std::string warnings = against(reference, s.records.for_survey(), s.pass.threads);

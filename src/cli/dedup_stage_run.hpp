@@ -19,6 +19,7 @@ namespace jsift::cli {
 struct dedup_stage_args {
   std::string stage, workdir;
   std::optional<uint64_t> ranges, range;
+  uint64_t max_memory = 0;  // bytes (0: unlimited): bounds the reference set keys loads (--against)
 };
 
 // --workdir, --ranges and --range (the caller defines --stage, whose words are its own).

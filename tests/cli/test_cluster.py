@@ -376,7 +376,13 @@ class cluster_tests(jsift_case):
         r = self.run_jsift("dedup", "--near", "--bands", "9", "--rows", "3", "--stage", "find", "--tasks", "2", "--range", "0", "--workdir", w)
         self.assertEqual(r.rc, 3, r.err)
         self.assertIn("written with the key near:ngram=5,bands=14,rows=8;auto", r.err)
-        # The cluster stage reads the signatures that keys writes only when it is given --dups too.
+        # The cluster stage reads the signatures that keys writes only when it is given --dups too (and keys
+        # without it removes an earlier run's).
+        for dups in (["--dups", self.path("unused")], []):
+            for i in range(2):
+                r = self.run_jsift("dedup", "--near", "--stage", "keys", "--tasks", "2", "--task", str(i), "--workdir", w, *dups, *self.clean)
+                self.assertEqual(r.rc, 0, r.err)
+            self.assertEqual(os.path.exists(os.path.join(w, "sigs-00000.bin")), bool(dups))
         for i in range(2):
             r = self.run_jsift("dedup", "--near", "--stage", "find", "--tasks", "2", "--range", str(i), "--workdir", w)
             self.assertEqual(r.rc, 0, r.err)
@@ -418,14 +424,19 @@ class cluster_tests(jsift_case):
         varied = write_near_texts(self)
         inputs = [varied] + self.inputs
         lines = read_lines(varied)
-        reference = self.write("ref.jsonl", b"".join(l + b"\n" for l in lines[100:160]) + slurp(self.clean[0])[:2000].rsplit(b"\n", 1)[0] + b"\n")
+        big = read_lines(self.inputs[0])
+        # Texts of the first file, and records at the end of the second: in the last tasks' parts, after other tasks' lines of it.
+        reference = self.write("ref.jsonl", b"".join(l + b"\n" for l in lines[100:160] + big[2950:2990]))
         for opts in (["--key", ".turns[-1].content"], ["--near"], ["--near", "--bands", "9", "--rows", "3"]):
             args = [*opts, "--on-invalid", "skip", "--against", reference, *inputs]
             want, want_dups = self.path("s.jsonl"), self.path("s.dups")
             single = self.run_jsift("dedup", *args, "-o", want, "--dups", want_dups, "--report", self.path("s.json"))
             self.assertEqual(single.rc, 0, single.err)
-            against = sum(b'{"against":true}' in l for l in read_lines(want_dups))
-            self.assertGreater(against, 50, opts)
+            against = [json.loads(l) for l in read_lines(want_dups) if b'{"against":true}' in l]
+            self.assertGreater(len(against), 50, opts)
+            if "--near" not in opts:
+                self.assertTrue(any(a["file"].endswith("a-big.jsonl") and a["line"] > 2900 for a in against), against[-3:])
+            against = len(against)
             self.assertLess(against, len(read_lines(want_dups)), opts)  # and duplicates within the input
             for n in (1, 3, 7):
                 out, dups = self.path("c%d.jsonl" % n), self.path("c%d.dups" % n)
@@ -445,6 +456,16 @@ class cluster_tests(jsift_case):
         self.assertIn(b'{"against":true}', slurp(self.path("sd.dups")))
         for split in ("a", "b"):
             self.assertEqual(slurp(self.path("cd/%s.jsonl" % split)), slurp(self.path("sd/%s.jsonl" % split)))
+        # The reference set changes: a rerun redoes the tasks that read it (the pipeline names it, the command line does not).
+        with open(reference, "ab") as f:
+            f.write(b"".join(l + b"\n" for l in lines[300:340]))
+        single = self.run_jsift("run", "--config", self.path("s.toml"), "-o", self.path("sd2"), "--on-invalid", "skip", *inputs)
+        self.assertEqual(single.rc, 0, single.err)
+        self.cluster(3, "ra", "run", "--config", self.path("c.toml"), "-o", self.path("cd"), "--force", "--on-invalid", "skip", *inputs)
+        self.assertEqual(slurp(self.path("cd.dups")), slurp(self.path("sd.dups")))
+        self.assertGreater(len(read_lines(self.path("sd.dups"))), 0)
+        for split in ("a", "b"):
+            self.assertEqual(slurp(self.path("cd/%s.jsonl" % split)), slurp(self.path("sd2/%s.jsonl" % split)))
         # A stage without the reference set the keys had is refused: its files say what they were written with.
         w = self.path("stages")
         os.mkdir(w)

@@ -337,7 +337,8 @@ class cluster_command final : public command {
             "The command and its arguments follow `--`. Commands: filter, set, cut, explode, window, convert (the tasks' records "
             "concatenated in order into its -o), split (each split's file the tasks' in order), stats, diversity and gate (the tasks' partials merged; the gate's checks "
             "evaluated on them), "
-            "exact dedup (three stages: keys, find, drop; -o and --dups as one run's), rebalance and sample (surveys, then emit), "
+            "dedup, exact or --near (three stages: keys, find, drop, and for --near --dups a one-task cluster stage; -o and --dups as "
+            "one run's), rebalance and sample (surveys, then emit), "
             "shard (the tasks' shards under one manifest) and run (the pipeline cut into those stages, then its checks on the "
             "output). The tasks' parts and logs live in --workdir; "
             "a rerun over the same --workdir redoes only the tasks that did not finish. Example: jsift cluster --tasks 8 --workdir "
@@ -465,7 +466,9 @@ class cluster_command final : public command {
     for (size_t i = 0; i + 1 < args.size(); ++i)
       if (args[i] == "--glob") globs.push_back(args[i + 1]);
       else if (args[i].rfind("--glob=", 0) == 0) globs.push_back(args[i].substr(7));
-    for (const auto& a : args) {
+    std::vector<std::string> stamped = args;  // and the files a pipeline names: a changed reference set redoes the tasks
+    if (spec && spec->dedup) stamped.insert(stamped.end(), spec->dedup->against.begin(), spec->dedup->against.end());
+    for (const auto& a : stamped) {
       struct stat sb;
       if (::stat(a.c_str(), &sb) != 0) continue;
       if (S_ISDIR(sb.st_mode)) {

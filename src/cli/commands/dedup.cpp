@@ -127,6 +127,7 @@ class dedup_command final : public command {
   // --stage keys|find|drop: exact dedup over the tasks of one run.
   int run_stage() {
     if (!index_.empty() || count_only_) throw usage_error("--stage does not take --index or --count-only yet");
+    if (!max_memory_.empty()) stage_.max_memory = parse_size(max_memory_, "max_memory");
     if (!near_) {
       const key_spec key = key_spec::parse(keys_, normalize_);
       reference_loader against;

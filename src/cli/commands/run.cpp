@@ -107,6 +107,7 @@ class run_command final : public command {
     if (dedup) {
       const pipeline_dedup& d = *spec_.dedup;
       require_across_tasks(spec_, config_);
+      stage_.max_memory = d.max_memory;
       near_stage near;
       if (d.near) near.params = d.near->params, near.key = d.near_key;
       // dups: exact dedup's drop writes them; near's keys take them (to write signatures) and its cluster writes them.

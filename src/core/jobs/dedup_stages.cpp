@@ -43,7 +43,8 @@ partial_reader open_stage_file(const std::string& path, std::string_view kind, c
   if (tasks != o.tasks || ranges != o.ranges || got != part)
     r.fail(fmt::format("written for {} tasks and {} ranges (part {}), not {} and {} (part {}): another run's", tasks, ranges, got,
                        o.tasks, o.ranges, part));
-  if (std::string key = r.str(); key != o.key_text()) r.fail(fmt::format("written with the key {}, not {}", key, o.key_text()));
+  if (std::string key = r.str(); key != o.key_text())
+    r.fail(fmt::format("written with the key {}, not {} (give every stage the same --key, --near and --against)", key, o.key_text()));
   return r;
 }
 
@@ -216,9 +217,11 @@ std::vector<against_place> read_against(const dedup_stage_options& o, uint64_t t
     const uint64_t file = r.u64();
     a.offset = r.u64();
     const auto b = base.find(file);
-    if (file >= files || b == base.end()) r.fail("a place in a file the task counted no lines of");
+    if (file >= files || file >= (uint64_t(1) << 24) || b == base.end()) r.fail("a place in a file the task counted no lines of");
     a.file = uint32_t(file);
-    a.line = b->second + r.u64();
+    const uint64_t local = r.u64();
+    if (local >= (uint64_t(1) << 40) || b->second >= (uint64_t(1) << 40) - local) r.fail("a place past what places can number");
+    a.line = b->second + local;
     out.push_back(a);
   }
   r.end();
@@ -307,9 +310,10 @@ where place_of(const partial_reader& r, uint64_t file, uint64_t line) {
 uint64_t dedup_cluster(const dedup_stage_options& o, const std::vector<input_file>& all_inputs, output_file& dups) {
   if (!o.near || !o.near_dups) throw usage_error("--stage cluster goes with --near and --dups (it writes the --dups lines)");
   for (uint64_t t = 0; t < o.tasks; ++t)  // said before the drop lists are read
-    if (::access(sigs_path(o, t).c_str(), R_OK) != 0)
-      throw std::system_error(errno, std::generic_category(),
-                              fmt::format("{} (the keys stage writes signatures when it is given --dups too)", sigs_path(o, t)));
+    if (::access(sigs_path(o, t).c_str(), R_OK) != 0) {
+      const int e = errno;
+      throw std::system_error(e, std::generic_category(), fmt::format("{} (the keys stage writes signatures when it is given --dups too)", sigs_path(o, t)));
+    }
   const auto base = line_bases(o);
   // The matches: each near-duplicate and the first place of each band key
   // it repeats, distinct (a record repeats most bands of its match).
@@ -403,10 +407,8 @@ uint64_t dedup_cluster(const dedup_stage_options& o, const std::vector<input_fil
   std::vector<where> against;
   if (o.against)
     for (uint64_t t = 0; t < o.tasks; ++t)
-      for (const auto& a : read_against(o, t, base[size_t(t)], all_inputs.size())) {
-        if (a.line >= (uint64_t(1) << line_bits)) throw data_error(fmt::format("{}: a place past what places can number", against_path(o, t)));
+      for (const auto& a : read_against(o, t, base[size_t(t)], all_inputs.size()))  // places checked: file among the inputs, line < 2^40
         against.push_back((uint64_t(a.file) << line_bits) | a.line);
-      }
   std::string out;
   size_t next_against = 0;
   auto against_before = [&](where until) {

@@ -513,7 +513,7 @@ void diversity_column::replay_near(partial_reader& r) {
     const std::string excerpt = r.str();
     if (excerpt.size() > near_seen::excerpt_bytes) r.fail("an excerpt longer than excerpts are");
     const auto base = line_bases_.find(f);
-    if ((base == line_bases_.end() ? 0 : base->second) + line >= (uint64_t(1) << 40)) r.fail("a line past any file's");
+    if (line >= (uint64_t(1) << 40) - (base == line_bases_.end() ? 0 : base->second)) r.fail("a line past any file's");
     if (own->size() && (f != file || line < first_line || line - first_line >= (uint64_t(1) << 31) || own->size() >= (size_t(1) << 16)))
       decide();
     if (own->size() == 0) file = uint32_t(f), first_line = line;
