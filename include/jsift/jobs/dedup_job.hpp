@@ -65,6 +65,11 @@ std::vector<uint64_t> load_reference_keys(const std::vector<std::string>& paths,
 std::vector<uint64_t> load_reference_bands(const std::vector<std::string>& paths, const near_seen& near,
                                            const std::vector<text_source>& key, const record_job_options& ro, unsigned threads,
                                            key_set& into);
+// The same with only the MinHash parameters (a stage's or a pipeline's):
+// near indexes must have been written with `params` over the texts at `key`.
+std::vector<uint64_t> load_near_references(const std::vector<std::string>& paths, const minhash_params& params,
+                                           const std::vector<text_source>& key, const record_job_options& ro, unsigned threads,
+                                           key_set& into);
 // "jsift: warning: --against 'x': ..." for each reference that gave no key.
 std::string empty_reference_warnings(const std::vector<std::string>& paths, const std::vector<uint64_t>& keys);
 

@@ -42,5 +42,7 @@ class text_source {
 // The texts of several sources joined by one space into `out` (cleared
 // first); false when no source gives a text.
 bool joined_texts(const std::vector<text_source>& sources, simdjson::dom::element root, std::string& out);
+// Their names joined by commas: ".prompt,.response" (what near indexes and stage files record).
+std::string names_of(const std::vector<text_source>& sources);
 
 }  // namespace jsift

@@ -109,8 +109,7 @@ class dedup_command final : public command {
     std::vector<text_source> key;
     for (const auto& k : keys_) key.push_back(text_source::at(k, "key"));
     if (key.empty()) key.push_back(text_source::automatic());
-    o.key_text.clear();
-    for (const auto& k : key) o.key_text += (o.key_text.empty() ? "" : ",") + k.name();
+    o.key_text = names_of(key);
     memory_budget budget;
     std::unique_ptr<output_file> out = open_outputs(s, budget);
     key_set reference(false, &budget);
@@ -146,14 +145,7 @@ class dedup_command final : public command {
     reference_loader against;
     if (!against_.empty())
       against = [&](key_set& into, const record_job_options& ro, unsigned threads) {
-        near_seen_options no;  // a stage for its parameters (and near indexes' spec) only
-        no.params = *near.params;
-        no.key_text.clear();
-        for (const auto& k : near.key) no.key_text += (no.key_text.empty() ? "" : ",") + k.name();
-        static const std::vector<input_file> no_inputs;
-        memory_budget none;
-        near_seen bands(no, no_inputs, none);
-        return empty_reference_warnings(against_, load_reference_bands(against_, bands, near.key, ro, threads, into));
+        return empty_reference_warnings(against_, load_near_references(against_, *near.params, near.key, ro, threads, into));
       };
     return run_dedup_stage(common_, stage_, key_spec{}, near, common_.output, dups_, "dedup", against);
   }

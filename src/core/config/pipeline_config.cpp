@@ -49,8 +49,7 @@ void read_dedup(table_reader& r, pipeline_spec& spec) {
     o.params = r.located([&] { return minhash_params::from(threshold, bands, rows, ngram); });
     for (const auto& k : keys) d.near_key.push_back(r.located([&] { return text_source::at(k, "key"); }));
     if (d.near_key.empty()) d.near_key.push_back(text_source::automatic());
-    o.key_text.clear();
-    for (const auto& k : d.near_key) o.key_text += (o.key_text.empty() ? "" : ",") + k.name();
+    o.key_text = names_of(d.near_key);
     o.index_path = d.seen.index_path;
     o.dups_path = d.seen.dups_path;
     d.near = o;

@@ -114,6 +114,18 @@ std::vector<uint64_t> load_reference_keys(const std::vector<std::string>& paths,
   return n;
 }
 
+std::vector<uint64_t> load_near_references(const std::vector<std::string>& paths, const minhash_params& params,
+                                           const std::vector<text_source>& key, const record_job_options& ro, unsigned threads,
+                                           key_set& into) {
+  near_seen_options o;  // a stage for its parameters and index spec only
+  o.params = params;
+  o.key_text = names_of(key);
+  static const std::vector<input_file> no_inputs;
+  memory_budget none;
+  near_seen bands(o, no_inputs, none);
+  return load_reference_bands(paths, bands, key, ro, threads, into);
+}
+
 std::string empty_reference_warnings(const std::vector<std::string>& paths, const std::vector<uint64_t>& keys) {
   std::string out;
   for (size_t i = 0; i < paths.size() && i < keys.size(); ++i)

@@ -257,15 +257,9 @@ void pipeline_job::finish_outputs() {
 std::string load_pipeline_references(const pipeline_spec& spec, const record_job_options& ro, unsigned threads, key_set& into) {
   if (!spec.dedup || spec.dedup->against.empty()) return {};
   const auto& against = spec.dedup->against;
-  if (spec.dedup->near) {
-    // A stage for its parameters and index spec only.
-    near_seen_options o = *spec.dedup->near;
-    o.index_path.clear(), o.dups_path.clear();
-    static const std::vector<input_file> no_inputs;
-    memory_budget none;
-    near_seen bands(o, no_inputs, none);
-    return empty_reference_warnings(against, load_reference_bands(against, bands, spec.dedup->near_key, ro.for_survey(), threads, into));
-  }
+  if (spec.dedup->near)
+    return empty_reference_warnings(
+        against, load_near_references(against, spec.dedup->near->params, spec.dedup->near_key, ro.for_survey(), threads, into));
   return empty_reference_warnings(against, load_reference_keys(against, spec.dedup->seen.key, ro.for_survey(), threads, into));
 }
 

@@ -56,4 +56,10 @@ bool joined_texts(const std::vector<text_source>& sources, simdjson::dom::elemen
   return any;
 }
 
+std::string names_of(const std::vector<text_source>& sources) {
+  std::string out;
+  for (const auto& s : sources) out += (out.empty() ? "" : ",") + s.name();
+  return out;
+}
+
 }  // namespace jsift
